@@ -1,0 +1,77 @@
+//! The HTTP surface: the JSON API under `/api/v1`, health probes, and the OpenAPI document.
+//!
+//! Every route is registered through [`utoipa_axum::routes!`], so the OpenAPI document at
+//! `/api/openapi.json` is generated from the same code that serves the routes and cannot miss one.
+
+mod extract;
+mod health;
+mod openapi;
+mod tenants;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gigmarket API", description = "开封市零工市场服务平台 / the online service platform of Kaifeng's public gig-labour markets"),
+    components(schemas(crate::error::ErrorBody)),
+    tags((name = "health"), (name = "tenants", description = "The 1+10+N market tree"), (name = "meta"))
+)]
+struct ApiDoc;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Build the whole application router.
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(tenants::list_tenants))
+        .routes(routes!(tenants::get_tenant))
+        .routes(routes!(openapi::openapi_json))
+        .with_state(state)
+        .split_for_parts();
+    router
+        .layer(axum::Extension(Arc::new(doc)))
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        )
+}
+
+/// Every request's span carries its id, so all log lines of one request can be found together.
+fn request_span<B>(req: &Request<B>) -> tracing::Span {
+    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+}
+
+async fn route_not_found() -> ApiError {
+    ApiError::not_found("route_not_found", "没有这个接口", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "此接口不支持该请求方法", "method not allowed on this route")
+}

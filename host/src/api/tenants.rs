@@ -1,0 +1,72 @@
+//! Reading the market tree.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::extract::Query;
+use crate::error::{ApiError, ErrorBody};
+use crate::tenants::{Tenant, TenantKind};
+
+/// A market with the codes of the markets directly under it.
+#[derive(Serialize, ToSchema)]
+pub struct TenantView {
+    #[serde(flatten)]
+    pub tenant: Tenant,
+    /// Codes of the markets whose parent this is.
+    pub children: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TenantList {
+    /// Depth first from the city: each market followed by the markets under it.
+    pub tenants: Vec<TenantView>,
+    pub count: usize,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Only markets of this kind: `city`, `county`, `specialty` or `station`.
+    pub kind: Option<String>,
+}
+
+/// The whole 1+10+N tree of the city's markets.
+#[utoipa::path(get, path = "/api/v1/tenants", tag = "tenants", params(ListParams), responses(
+    (status = 200, body = TenantList),
+    (status = 400, body = ErrorBody, description = "unknown kind")))]
+pub async fn list_tenants(State(state): State<AppState>, Query(params): Query<ListParams>) -> Result<Json<TenantList>, ApiError> {
+    let kind = match params.kind.as_deref() {
+        None => None,
+        Some(raw) => Some(TenantKind::parse(raw).ok_or_else(|| {
+            ApiError::bad_request("invalid_kind", "市场类型无效,应为 city、county、specialty 或 station", "kind must be city, county, specialty or station")
+                .with_field("kind")
+        })?),
+    };
+    let all = state.store.list_tenants().await?;
+    let tenants: Vec<TenantView> = all
+        .iter()
+        .filter(|t| kind.is_none_or(|k| t.kind == k))
+        .map(|t| view(t, &all))
+        .collect();
+    Ok(Json(TenantList { count: tenants.len(), tenants }))
+}
+
+/// One market by its code.
+#[utoipa::path(get, path = "/api/v1/tenants/{code}", tag = "tenants",
+    params(("code" = String, Path, description = "Tenant code, e.g. `lankao`")),
+    responses((status = 200, body = TenantView), (status = 404, body = ErrorBody)))]
+pub async fn get_tenant(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<TenantView>, ApiError> {
+    let tenant = state.store.get_tenant(&code).await?.ok_or_else(|| {
+        ApiError::not_found("tenant_not_found", &format!("没有编码为 `{code}` 的市场"), &format!("no market with code `{code}`"))
+            .with_field("code")
+    })?;
+    let children = state.store.child_tenant_codes(&code).await?;
+    Ok(Json(TenantView { tenant, children }))
+}
+
+fn view(tenant: &Tenant, all: &[Tenant]) -> TenantView {
+    let children = all.iter().filter(|c| c.parent.as_deref() == Some(&tenant.code)).map(|c| c.code.clone()).collect();
+    TenantView { tenant: tenant.clone(), children }
+}

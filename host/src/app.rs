@@ -1,0 +1,97 @@
+//! Building and running the server: [`Application::build`] turns a [`Config`] into a bound,
+//! migrated, seeded server; the CLI, the demo and every integration test start the host this way.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::api::{self, AppState};
+use crate::config::Config;
+use crate::store::Store;
+use crate::tenants;
+
+/// A server that is bound to its port and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    /// Create the data directory, connect to and migrate the database, seed the tenant tree on a
+    /// fresh install, and bind the listener (port 0 picks a free one).
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let store = open_store(&config).await?;
+        if config.seed_tenants && store.count_tenants().await? == 0 {
+            let loaded = tenants::load_dir(&store, &config.tenants_dir).await?;
+            tracing::info!(count = loaded.len(), dir = %config.tenants_dir.display(), "seeded tenants from files");
+        }
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Application { listener, addr, state: AppState { store, config: Arc::new(config) } })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `http://host:port` of the running server.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Serve until Ctrl-C or SIGTERM, then finish the requests in flight and close the database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serve until `shutdown` completes, then finish the requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let store = self.state.store.clone();
+        let app = api::router(self.state);
+        tracing::info!(addr = %self.addr, "serving");
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("server error")?;
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Connect to the configured database (creating the data directory for the embedded one) and
+/// apply the migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    let store = Store::connect(&config.effective_database_url(), config.max_db_connections).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}

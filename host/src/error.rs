@@ -1,0 +1,99 @@
+//! The one error shape every API response uses: `{"error": {"code", "message", "field"}}`.
+//!
+//! `code` is a stable machine-readable identifier clients can match on; `message` is for people,
+//! Chinese first with the English after a ` / `; `field` names the input that was wrong, when one was.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An error that becomes an HTTP response.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// The response body of every error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for machines (`code`, `field`) and for people (`message`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable identifier, e.g. `tenant_not_found`.
+    pub code: String,
+    /// Chinese, then English, separated by ` / `.
+    pub message: String,
+    /// The input field at fault, if any.
+    pub field: Option<String>,
+}
+
+/// Join a Chinese and an English message the way every error shows them.
+pub fn bilingual(zh: &str, en: &str) -> String {
+    format!("{zh} / {en}")
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Self {
+        ApiError { status, code, message: bilingual(zh, en), field: None }
+    }
+
+    /// Name the input field at fault.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn not_found(code: &'static str, zh: &str, en: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, zh, en)
+    }
+
+    pub fn bad_request(code: &'static str, zh: &str, en: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, zh, en)
+    }
+
+    /// An unexpected failure: the cause goes to the log, the client gets a generic message.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误,请稍后重试", "internal server error, please retry later")
+    }
+
+    pub fn unavailable(zh: &str, en: &str) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", zh, en)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::internal(format!("database: {err}"))
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::internal(format!("{err:#}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code.to_string(), message: self.message, field: self.field },
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,16 @@
+//! gigmarket: one host that serves every public gig-labour market (零工市场) of a city as a tenant.
+//!
+//! Where to start reading: [`app::Application`] builds a running server from a [`config::Config`];
+//! [`store::Store`] is the one door to the database; [`tenants`] holds the 1+10+N market tree and
+//! the rules that keep it well formed; [`api`] is the HTTP surface. `docs/architecture.md` has the
+//! map and the invariants.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod regions;
+pub mod store;
+pub mod telemetry;
+pub mod tenants;

@@ -1,0 +1,159 @@
+//! The one door to the database.
+//!
+//! One code path serves both backends through sqlx's `Any` driver: the embedded SQLite file
+//! (the default, nothing to install) and PostgreSQL (several hosts sharing one database). SQL is
+//! written in the portable subset described in `migrations/0001_tenants.sql`, with `$1`-style
+//! placeholders, which both drivers accept.
+//!
+//! Invariant: every query on tenant-owned data takes the tenant code as a parameter and filters
+//! on it; no function here returns rows of more than the tenant it was asked for, except the
+//! ones named `*_all_tenants` that city-level views use.
+
+pub mod tenants;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to the one database, with the migrations applied.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+impl Store {
+    /// Connect to `url` (`sqlite://…` or `postgres://…`). A SQLite file is created if missing and
+    /// runs in WAL mode with foreign keys on and a busy timeout, so concurrent requests wait for
+    /// each other instead of failing.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://): {}", redact(url));
+        };
+        let options = AnyConnectOptions::from_str(url).with_context(|| format!("bad database URL {}", redact(url)))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        for pragma in SQLITE_PRAGMAS {
+                            conn.execute(*pragma).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot connect to the database at {}", redact(url)))?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Apply every migration in `migrations/` that has not run yet.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.pool).await.context("applying database migrations")
+    }
+
+    /// A trivial round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Close every connection (waits for checked-out ones to come back).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+const SQLITE_PRAGMAS: &[&str] = &[
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 10000",
+];
+
+/// The current time as stored: RFC 3339 in UTC with microseconds, fixed width so text order is
+/// time order on both backends.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// A URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a = now();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = now();
+        assert!(a < b && a.len() == b.len() && a.ends_with('Z'));
+    }
+
+    #[tokio::test]
+    async fn a_fresh_sqlite_file_is_created_migrated_and_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::config::sqlite_url(&dir.path().join("t.db"));
+        let store = Store::connect(&url, 2).await.unwrap();
+        store.migrate().await.unwrap();
+        store.migrate().await.unwrap(); // idempotent
+        use sqlx::Row;
+        let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(mode, "wal");
+        let fk: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(fk, 1);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_scheme_is_refused_with_the_url_redacted() {
+        let err = Store::connect("mysql://u:pw@h/db", 1).await.unwrap_err().to_string();
+        assert!(err.contains("mysql://u:***@h/db") && !err.contains("pw"), "{err}");
+    }
+}

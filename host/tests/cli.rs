@@ -1,0 +1,191 @@
+//! The `gigmarket` binary as an operator uses it: `tenants check|load|list`, `migrate`, `demo`.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gigmarket");
+
+fn tenants_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants"))
+}
+
+fn gigmarket(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env_remove("DATABASE_URL").env("RUST_LOG", "warn").output().expect("run gigmarket")
+}
+
+/// A copy of Kaifeng's tenant files that a test may break.
+fn copy_of_tenants() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(tenants_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Run `tenants check` on a broken copy; it must fail and say `expected` on stderr.
+fn check_fails_with(dir: &Path, expected: &[&str]) {
+    let out = gigmarket(&["tenants", "check", "--tenants-dir", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn kaifeng_tenant_files_pass_the_check() {
+    let out = gigmarket(&["tenants", "check", "--tenants-dir", tenants_dir().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 city, 10 county"), "{stdout}");
+}
+
+#[test]
+fn two_cities_are_refused() {
+    let dir = copy_of_tenants();
+    std::fs::write(
+        dir.path().join("zhengzhou.toml"),
+        std::fs::read_to_string(dir.path().join("kaifeng.toml")).unwrap().replace("code = \"kaifeng\"", "code = \"kaifeng2\"").replace("name = \"开封市零工市场\"", "name = \"开封市第二零工市场\""),
+    )
+    .unwrap();
+    check_fails_with(dir.path(), &["zhengzhou.toml: kind: 只能有一个市级零工市场", "kaifeng.toml 已是市级"]);
+}
+
+#[test]
+fn a_cycle_is_refused() {
+    let dir = copy_of_tenants();
+    edit(dir.path(), "qixian.toml", "parent = \"kaifeng\"", "parent = \"tongxu\"");
+    edit(dir.path(), "tongxu.toml", "parent = \"kaifeng\"", "parent = \"qixian\"");
+    check_fails_with(dir.path(), &["qixian.toml: parent: 上级关系形成循环:qixian → tongxu → qixian", "the parent chain loops"]);
+}
+
+#[test]
+fn a_station_under_the_city_is_refused() {
+    let dir = copy_of_tenants();
+    edit(dir.path(), "lankao-lanyang.toml", "parent = \"lankao\"", "parent = \"kaifeng\"");
+    check_fails_with(dir.path(), &["lankao-lanyang.toml: parent: 零工驿站的上级必须是县(区)级零工市场,而 `kaifeng` 是市级零工市场", "a station must be under a county"]);
+}
+
+#[test]
+fn a_wrong_name_is_refused() {
+    let dir = copy_of_tenants();
+    edit(dir.path(), "lankao-dongbatou.toml", "name = \"东坝头镇零工驿站\"", "name = \"东坝头劳务中心\"");
+    edit(dir.path(), "weishi.toml", "name = \"尉氏县零工市场\"", "name = \"尉氏县人力资源市场\"");
+    check_fails_with(dir.path(), &["lankao-dongbatou.toml: name: 零工驿站应命名为", "weishi.toml: name: 综合性零工市场应命名为"]);
+}
+
+#[test]
+fn a_duplicate_code_is_refused() {
+    let dir = copy_of_tenants();
+    edit(dir.path(), "tongxu.toml", "code = \"tongxu\"", "code = \"qixian\"");
+    check_fails_with(dir.path(), &["tongxu.toml: code: 编码重复(已被", "qixian.toml", "duplicate code `qixian`"]);
+}
+
+#[test]
+fn a_missing_field_is_refused() {
+    let dir = copy_of_tenants();
+    edit(dir.path(), "gulou.toml", "hotline = \"0371-23220204\"\n", "");
+    check_fails_with(dir.path(), &["gulou.toml: hotline: 缺少必填字段 / missing required field"]);
+}
+
+#[test]
+fn tenants_load_then_list_on_sqlite() {
+    let data = tempfile::tempdir().unwrap();
+    let data_arg = data.path().to_str().unwrap();
+    let out = gigmarket(&["migrate", "--data-dir", data_arg]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(data.path().join("gigmarket.db").exists(), "the embedded database is created in the data directory");
+    let out = gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", data_arg]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gigmarket(&["tenants", "list", "--data-dir", data_arg]);
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert!(lines[0].starts_with("kaifeng ") && lines[0].contains("开封市零工市场"), "{listing}");
+    let lanyang = lines.iter().find(|l| l.contains("lankao-lanyang")).unwrap();
+    assert!(lanyang.starts_with("    lankao-lanyang"), "stations are indented two levels: {listing}");
+}
+
+/// `tenants load` and `tenants list` against a fresh PostgreSQL database given as `--database`.
+#[test]
+fn tenants_load_then_list_on_postgres() {
+    let base = std::env::var("GIGMARKET_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let name = format!("gm_cli_{}", std::process::id());
+    let admin = |sql: String| {
+        let base = base.clone();
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres")).await.expect("PostgreSQL is running");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+        })
+    };
+    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    admin(format!("CREATE DATABASE {name}"));
+    let url = format!("{base}/{name}");
+    let out = gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--database", &url]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gigmarket(&["tenants", "list", "--database", &url]);
+    let listing = String::from_utf8_lossy(&out.stdout).to_string();
+    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    assert_eq!(listing.lines().count(), 18, "{listing}");
+    assert!(listing.contains("  shifanqu") && listing.contains("开封城乡一体化示范区零工市场"), "{listing}");
+}
+
+#[test]
+fn a_broken_tree_is_not_loaded_at_all() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = copy_of_tenants();
+    edit(dir.path(), "gulou.toml", "kind = \"county\"", "kind = \"province\"");
+    let out = gigmarket(&["tenants", "load", "--tenants-dir", dir.path().to_str().unwrap(), "--data-dir", data.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gulou.toml: kind: 市场类型无效"));
+    let out = gigmarket(&["tenants", "list", "--data-dir", data.path().to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "no partial write");
+}
+
+/// The demo command serves Kaifeng on the port it prints and stops cleanly on SIGTERM.
+#[test]
+fn demo_serves_the_city_and_stops_on_sigterm() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap()])
+        .args(["--tenants-dir", tenants_dir().to_str().unwrap()])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map(|l| l.unwrap())
+        .find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string))
+        .expect("the demo prints its URL");
+    let body = http_get(&format!("{url}/api/v1/tenants"));
+    assert!(body.contains("\"count\":18") && body.contains("兰考县零工市场"), "{body}");
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+/// A tiny blocking HTTP GET, so this test needs no async runtime.
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+}

@@ -1,0 +1,64 @@
+//! Probes, error shapes, request ids, the OpenAPI document, restarts.
+
+use gigmarket_e2e::{TestApp, assert_error, db_tests};
+
+db_tests!(probes_answer, unknown_routes_and_methods_get_structured_errors, request_ids_are_set_and_propagated, openapi_covers_every_route, a_restart_keeps_the_data_and_does_not_reseed);
+
+async fn probes_answer(app: TestApp) {
+    assert_eq!(app.get_json("/healthz").await, (200, serde_json::json!({"status": "ok"})));
+    assert_eq!(app.get_json("/readyz").await, (200, serde_json::json!({"status": "ok"})));
+}
+
+async fn unknown_routes_and_methods_get_structured_errors(app: TestApp) {
+    let (status, body) = app.get_json("/api/v1/nothing-here").await;
+    assert_eq!(status, 404);
+    assert_error(&body, "route_not_found");
+    let resp = app.client.delete(app.at("/api/v1/tenants")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    assert_error(&resp.json().await.unwrap(), "method_not_allowed");
+}
+
+async fn request_ids_are_set_and_propagated(app: TestApp) {
+    let resp = app.client.get(app.at("/healthz")).send().await.unwrap();
+    let generated = resp.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(generated.len(), 36, "a UUID: {generated}");
+    let resp = app.client.get(app.at("/healthz")).header("x-request-id", "trace-me-42").send().await.unwrap();
+    assert_eq!(resp.headers()["x-request-id"], "trace-me-42");
+}
+
+async fn openapi_covers_every_route(app: TestApp) {
+    let (status, doc) = app.get_json("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    for expected in ["/healthz", "/readyz", "/api/v1/tenants", "/api/v1/tenants/{code}", "/api/openapi.json"] {
+        assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
+    }
+    // Every documented GET route is served (none falls through to route_not_found).
+    for path in paths {
+        let concrete = path.replace("{code}", "kaifeng");
+        let resp = app.client.get(app.at(&concrete)).send().await.unwrap();
+        assert_ne!(resp.status().as_u16(), 404, "{path} is documented but not served");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+}
+
+async fn a_restart_keeps_the_data_and_does_not_reseed(app: TestApp) {
+    let (_, before) = app.get_json("/api/v1/tenants").await;
+    let app = app.restart().await;
+    let (status, after) = app.get_json("/api/v1/tenants").await;
+    assert_eq!(status, 200);
+    assert_eq!(before, after);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readiness_fails_with_a_structured_error_when_postgres_goes_away() {
+    let app = gigmarket_e2e::spawn(gigmarket_e2e::Backend::Postgres).await;
+    let name = app.database_url.rsplit('/').next().unwrap().to_string();
+    gigmarket_e2e::drop_postgres_database(&name).await;
+    let (status, body) = app.get_json("/readyz").await;
+    assert_eq!(status, 503);
+    assert_error(&body, "unavailable");
+    assert_eq!(app.get_json("/healthz").await.0, 200, "liveness does not depend on the database");
+}

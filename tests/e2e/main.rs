@@ -1,0 +1,4 @@
+//! End-to-end tests: the real host on a random port, a fresh database per test, HTTP only.
+
+mod basics;
+mod tenants;

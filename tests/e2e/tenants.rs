@@ -1,0 +1,102 @@
+//! The 1+10+N tree of Kaifeng over `/api/v1/tenants`.
+
+use gigmarket_e2e::{TestApp, assert_error, db_tests};
+use serde_json::Value;
+
+db_tests!(the_whole_tree_of_kaifeng_is_served, the_tree_is_listed_parents_first, one_tenant_by_code_with_its_children, unknown_codes_and_kinds_are_structured_errors, kinds_filter_the_list);
+
+const COUNTIES: [(&str, &str, &str); 10] = [
+    ("longting", "410202", "龙亭区零工市场"),
+    ("shunhe", "410203", "顺河回族区零工市场"),
+    ("gulou", "410204", "鼓楼区零工市场"),
+    ("yuwangtai", "410205", "禹王台区零工市场"),
+    ("xiangfu", "410212", "祥符区零工市场"),
+    ("qixian", "410221", "杞县零工市场"),
+    ("tongxu", "410222", "通许县零工市场"),
+    ("weishi", "410223", "尉氏县零工市场"),
+    ("lankao", "410225", "兰考县零工市场"),
+    ("shifanqu", "4102L1", "开封城乡一体化示范区零工市场"),
+];
+
+fn of_kind<'a>(tenants: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    tenants.iter().filter(|t| t["kind"] == kind).collect()
+}
+
+async fn the_whole_tree_of_kaifeng_is_served(app: TestApp) {
+    let (status, body) = app.get_json("/api/v1/tenants").await;
+    assert_eq!(status, 200);
+    let tenants = body["tenants"].as_array().unwrap();
+    assert_eq!(body["count"], tenants.len());
+
+    let city = of_kind(tenants, "city");
+    assert_eq!(city.len(), 1);
+    assert_eq!(city[0]["name"], "开封市零工市场");
+    assert_eq!(city[0]["parent"], Value::Null);
+
+    let counties = of_kind(tenants, "county");
+    assert_eq!(counties.len(), 10);
+    for (code, region, name) in COUNTIES {
+        let c = counties.iter().find(|t| t["code"] == code).unwrap_or_else(|| panic!("county {code} missing"));
+        assert_eq!((c["region_code"].as_str(), c["name"].as_str(), c["parent"].as_str()), (Some(region), Some(name), Some("kaifeng")));
+        for field in ["address", "opening_hours", "hotline", "complaint_channel"] {
+            assert!(!c[field].as_str().unwrap().is_empty(), "{code}.{field}");
+        }
+        assert_eq!(c["status"], "active");
+    }
+
+    let specialty = of_kind(tenants, "specialty");
+    assert!(specialty.len() >= 3);
+    assert!(specialty.iter().all(|t| t["name"].as_str().unwrap().ends_with("零工市场")));
+    let stations = of_kind(tenants, "station");
+    for county in ["lankao", "longting"] {
+        let under = stations.iter().filter(|s| s["parent"] == county).count();
+        assert!(under >= 2, "{county} has {under} stations");
+    }
+    assert!(stations.iter().all(|s| s["name"].as_str().unwrap().ends_with("零工驿站")));
+}
+
+async fn the_tree_is_listed_parents_first(app: TestApp) {
+    let (_, body) = app.get_json("/api/v1/tenants").await;
+    let tenants = body["tenants"].as_array().unwrap();
+    assert_eq!(tenants[0]["code"], "kaifeng");
+    let mut seen = std::collections::HashSet::new();
+    for t in tenants {
+        if let Some(parent) = t["parent"].as_str() {
+            assert!(seen.contains(parent), "{} listed before its parent {parent}", t["code"]);
+        }
+        seen.insert(t["code"].as_str().unwrap());
+    }
+}
+
+async fn one_tenant_by_code_with_its_children(app: TestApp) {
+    let (status, lankao) = app.get_json("/api/v1/tenants/lankao").await;
+    assert_eq!(status, 200);
+    assert_eq!(lankao["name"], "兰考县零工市场");
+    assert_eq!(lankao["kind"], "county");
+    assert_eq!(lankao["location"]["lon"], 114.82);
+    assert_eq!(lankao["children"], serde_json::json!(["lankao-dongbatou", "lankao-lanyang"]));
+    let (_, station) = app.get_json("/api/v1/tenants/lankao-lanyang").await;
+    assert_eq!(station["parent"], "lankao");
+    assert_eq!(station["children"], serde_json::json!([]));
+}
+
+async fn unknown_codes_and_kinds_are_structured_errors(app: TestApp) {
+    let (status, body) = app.get_json("/api/v1/tenants/atlantis").await;
+    assert_eq!(status, 404);
+    let message = assert_error(&body, "tenant_not_found");
+    assert!(message.contains("atlantis"));
+    assert_eq!(body["error"]["field"], "code");
+
+    let (status, body) = app.get_json("/api/v1/tenants?kind=province").await;
+    assert_eq!(status, 400);
+    assert_error(&body, "invalid_kind");
+    assert_eq!(body["error"]["field"], "kind");
+}
+
+async fn kinds_filter_the_list(app: TestApp) {
+    let (_, body) = app.get_json("/api/v1/tenants?kind=county").await;
+    assert_eq!(body["count"], 10);
+    assert!(body["tenants"].as_array().unwrap().iter().all(|t| t["kind"] == "county"));
+    let (_, body) = app.get_json("/api/v1/tenants?kind=city").await;
+    assert_eq!(body["tenants"][0]["children"].as_array().unwrap().len(), 12, "10 counties and 2 city-level specialty markets");
+}

@@ -1,0 +1,193 @@
+//! The one test harness: start the real host on a random port against a fresh database and
+//! drive it over HTTP.
+//!
+//! Each test gets its own database: a new SQLite file in a temporary directory, or a new
+//! PostgreSQL database (created on `GIGMARKET_TEST_POSTGRES`, default
+//! `postgres://postgres@127.0.0.1:5432`, and dropped afterwards). [`db_tests!`] runs one test body
+//! on both backends, so the whole suite passes on both or fails.
+
+use std::path::PathBuf;
+
+use gigmarket::app::Application;
+use gigmarket::config::{Config, sqlite_url};
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+use tokio::sync::oneshot;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running host and a client for it. Dropping it stops the server and removes its database.
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    pub database_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    pg_database: Option<String>,
+    _data_dir: tempfile::TempDir,
+}
+
+/// The repository's `tenants/` directory: Kaifeng's real tree.
+pub fn tenants_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants"))
+}
+
+/// Base URL of the PostgreSQL server the tests create databases on.
+pub fn postgres_base() -> String {
+    std::env::var("GIGMARKET_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Start a host on `backend` with Kaifeng's tenants.
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, |_| {}).await
+}
+
+/// Start a host on `backend`, letting the test adjust the configuration first.
+pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, pg_database) = match backend {
+        Backend::Sqlite => (sqlite_url(&data_dir.path().join("test.db")), None),
+        Backend::Postgres => {
+            let name = create_postgres_database().await;
+            (format!("{}/{name}", postgres_base()), Some(name))
+        }
+    };
+    let mut config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: Some(database_url.clone()),
+        data_dir: data_dir.path().to_path_buf(),
+        tenants_dir: tenants_dir(),
+        ..Config::local()
+    };
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("the host starts");
+    let url = app.url();
+    let (tx, rx) = oneshot::channel();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        url,
+        client: reqwest::Client::new(),
+        backend,
+        database_url,
+        shutdown: Some(tx),
+        server: Some(server),
+        pg_database,
+        _data_dir: data_dir,
+    }
+}
+
+/// Create an empty PostgreSQL database with a unique name.
+pub async fn create_postgres_database() -> String {
+    let name = format!("gm_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_base()))
+        .await
+        .expect("PostgreSQL must be running for the postgres half of the suite (see .ci/run)");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create test database");
+    name
+}
+
+/// Drop a test database, closing whatever still holds it.
+pub async fn drop_postgres_database(name: &str) {
+    if let Ok(mut admin) = PgConnection::connect(&format!("{}/postgres", postgres_base())).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await;
+    }
+}
+
+impl TestApp {
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+
+    /// GET `path` and return the status and the JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let resp = self.client.get(self.at(path)).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("a JSON body"))
+    }
+
+    /// Stop the server gracefully and start a new one on the same database and data directory.
+    pub async fn restart(mut self) -> TestApp {
+        self.stop_server().await;
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database_url: Some(self.database_url.clone()),
+            data_dir: self._data_dir.path().to_path_buf(),
+            tenants_dir: tenants_dir(),
+            ..Config::local()
+        };
+        let app = Application::build(config).await.expect("the host restarts");
+        self.url = app.url();
+        let (tx, rx) = oneshot::channel();
+        self.server = Some(tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        })));
+        self.shutdown = Some(tx);
+        self
+    }
+
+    /// Stop the server gracefully and wait for it.
+    pub async fn stop(mut self) {
+        self.stop_server().await;
+    }
+
+    async fn stop_server(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran cleanly");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(name) = self.pg_database.take() {
+            // Drop runs outside async: use a private runtime on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(drop_postgres_database(&name));
+            })
+            .join();
+        }
+    }
+}
+
+/// Assert that a response body is the structured error `code`, and return its message.
+pub fn assert_error(body: &serde_json::Value, code: &str) -> String {
+    let err = &body["error"];
+    assert_eq!(err["code"], code, "unexpected body: {body}");
+    let message = err["message"].as_str().unwrap_or_else(|| panic!("error without message: {body}"));
+    assert!(message.contains(" / "), "messages are Chinese / English: {message}");
+    message.to_string()
+}
+
+/// Run each named `async fn(TestApp)` as two tests, `NAME::sqlite` and `NAME::postgres`.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::spawn($crate::Backend::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::spawn($crate::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
