@@ -9,9 +9,10 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState};
-use crate::config::Config;
+use crate::config::{Config, Seed};
+use crate::plugins::Runtime;
+use crate::rules::{Rules, seed};
 use crate::store::Store;
-use crate::tenants;
 
 /// A server that is bound to its port and ready to serve.
 pub struct Application {
@@ -21,17 +22,27 @@ pub struct Application {
 }
 
 impl Application {
-    /// Create the data directory, connect to and migrate the database, seed the tenant tree on a
-    /// fresh install, and bind the listener (port 0 picks a free one).
+    /// Create the data directory, connect to and migrate the database, start the plugin
+    /// runtime, seed tenants and plugins on a fresh install, and bind the listener (port 0
+    /// picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let store = open_store(&config).await?;
-        if config.seed_tenants && store.count_tenants().await? == 0 {
-            let loaded = tenants::load_dir(&store, &config.tenants_dir).await?;
-            tracing::info!(count = loaded.len(), dir = %config.tenants_dir.display(), "seeded tenants from files");
+        let (store, rules) = open(&config).await?;
+        let seed = match config.seed {
+            Seed::Never => false,
+            Seed::IfEmpty => store.count_tenants().await? == 0,
+            Seed::Always => true,
+        };
+        if seed {
+            let loaded = seed::load_files(&rules, &config.tenants_dir, &config.plugins_dir).await?;
+            tracing::info!(count = loaded.len(), dir = %config.tenants_dir.display(), "seeded tenants and their plugins from files");
         }
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Application { listener, addr, state: AppState { store, config: Arc::new(config) } })
+        Ok(Application { listener, addr, state: AppState { store, rules, config: Arc::new(config) } })
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.state.rules
     }
 
     pub fn port(&self) -> u16 {
@@ -62,6 +73,14 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The database and the plugin service of a configuration.
+pub async fn open(config: &Config) -> anyhow::Result<(Store, Rules)> {
+    let store = open_store(config).await?;
+    let runtime = Arc::new(Runtime::new(config.plugin_runtime.clone(), Some(&config.effective_plugin_cache_dir()))?);
+    let rules = Rules::new(store.clone(), runtime);
+    Ok((store, rules))
 }
 
 /// Connect to the configured database (creating the data directory for the embedded one) and

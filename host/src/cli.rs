@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, Application};
-use crate::config::Config;
+use crate::config::{Config, Seed, default_plugins_dir};
+use crate::plugins::{Runtime, Slot};
+use crate::rules::seed;
 use crate::tenants::{self, Tenant};
 
 #[derive(Parser, Debug)]
@@ -28,6 +30,78 @@ pub enum Command {
     Tenants(TenantsCommand),
     /// Serve the demo city: embedded SQLite, Kaifeng's tenants, demo data.
     Demo(DemoArgs),
+    /// Upload and list plugin components.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+    /// Bind, roll back and list tenants' slots.
+    #[command(subcommand)]
+    Slots(SlotsCommand),
+    /// Show and replay decision receipts.
+    #[command(subcommand)]
+    Decisions(DecisionsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PluginsCommand {
+    /// Verify and store a component; prints its hash and slot.
+    Upload {
+        file: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List stored components.
+    List(DbArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SlotsCommand {
+    /// Show every slot of a tenant: the rule in force, where it comes from, the versions.
+    List {
+        tenant: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Bind a plugin to a tenant's slot as a new version.
+    Bind {
+        tenant: String,
+        slot: String,
+        plugin: String,
+        /// The plugin's configuration, a JSON object.
+        #[arg(long, default_value = "{}")]
+        config: String,
+        /// `YYYY-MM-DD`: take effect on this date.
+        #[arg(long)]
+        effective_from: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Roll a tenant's slot back to an earlier version.
+    Rollback {
+        tenant: String,
+        slot: String,
+        #[arg(long)]
+        to_version: Option<i64>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DecisionsCommand {
+    /// Print a decision receipt.
+    Show {
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Re-run a decision; exits 1 unless output and fuel are identical.
+    Replay {
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -45,6 +119,12 @@ pub struct TenantsDir {
     /// Directory of tenant definition files.
     #[arg(long = "tenants-dir", env = "GIGMARKET_TENANTS_DIR", default_value = "tenants")]
     pub dir: PathBuf,
+    /// Directory of plugin components the tenant files name.
+    #[arg(long = "plugins-dir", env = "GIGMARKET_PLUGINS_DIR", default_value_os_t = default_plugins_dir())]
+    pub plugins_dir: PathBuf,
+    /// Where compiled plugins are cached (default: `<data dir>/plugin-cache`).
+    #[arg(long = "plugin-cache-dir", env = "GIGMARKET_PLUGIN_CACHE_DIR")]
+    pub plugin_cache_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -56,7 +136,13 @@ pub struct ServeArgs {
     pub db: DbArgs,
     #[command(flatten)]
     pub tenants: TenantsDir,
+    /// Bearer token of the administrative routes; without one they are closed.
+    #[arg(long, env = "GIGMARKET_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
+
+/// The administrator token of the demo city (documented in docs/demo.md; demo only).
+pub const DEMO_ADMIN_TOKEN: &str = "kaifeng-demo-admin";
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -93,7 +179,14 @@ impl DbArgs {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
-            let config = Config { listen: args.listen, tenants_dir: args.tenants.dir, ..args.db.config() };
+            let config = Config {
+                listen: args.listen,
+                tenants_dir: args.tenants.dir,
+                plugins_dir: args.tenants.plugins_dir,
+                plugin_cache_dir: args.tenants.plugin_cache_dir,
+                admin_token: args.admin_token,
+                ..args.db.config()
+            };
             Application::build(config).await?.run_until_stopped().await?;
         }
         Command::Migrate(db) => {
@@ -102,22 +195,103 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Tenants(cmd) => return tenants_command(cmd).await,
         Command::Demo(args) => demo(args).await?,
+        Command::Plugins(cmd) => plugins_command(cmd).await?,
+        Command::Slots(cmd) => slots_command(cmd).await?,
+        Command::Decisions(cmd) => return decisions_command(cmd).await,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// API errors as CLI errors: the same bilingual message.
+fn cli_err(e: crate::error::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+fn parse_slot(raw: &str) -> anyhow::Result<Slot> {
+    Slot::parse(raw).ok_or_else(|| anyhow::anyhow!("unknown slot `{raw}`: expected naming, service-catalog, posting-review, matching, subsidy or evaluation"))
+}
+
+async fn plugins_command(cmd: PluginsCommand) -> anyhow::Result<()> {
+    match cmd {
+        PluginsCommand::Upload { file, name, db } => {
+            let (_, rules) = app::open(&db.config()).await?;
+            let bytes = std::fs::read(&file)?;
+            let name = name.unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
+            let (record, _) = rules.register(bytes, &name, "cli").await.map_err(cli_err)?;
+            print_json(&record)
+        }
+        PluginsCommand::List(db) => {
+            let (store, _) = app::open(&db.config()).await?;
+            print_json(&store.list_plugins().await?)
+        }
+    }
+}
+
+async fn slots_command(cmd: SlotsCommand) -> anyhow::Result<()> {
+    match cmd {
+        SlotsCommand::List { tenant, db } => {
+            let (store, rules) = app::open(&db.config()).await?;
+            let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
+            print_json(&rules.slots(&t).await.map_err(cli_err)?)
+        }
+        SlotsCommand::Bind { tenant, slot, plugin, config, effective_from, db } => {
+            let (store, rules) = app::open(&db.config()).await?;
+            let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
+            let config: serde_json::Value = serde_json::from_str(&config).map_err(|e| anyhow::anyhow!("--config is not JSON: {e}"))?;
+            let effective = match effective_from {
+                Some(raw) => Some(crate::clock::parse_date(&raw).ok_or_else(|| anyhow::anyhow!("--effective-from must be YYYY-MM-DD"))?),
+                None => None,
+            };
+            print_json(&rules.bind(&t, parse_slot(&slot)?, &plugin, &config, effective, None, "cli").await.map_err(cli_err)?)
+        }
+        SlotsCommand::Rollback { tenant, slot, to_version, db } => {
+            let (store, rules) = app::open(&db.config()).await?;
+            let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
+            print_json(&rules.rollback(&t, parse_slot(&slot)?, to_version, "cli").await.map_err(cli_err)?)
+        }
+    }
+}
+
+async fn decisions_command(cmd: DecisionsCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        DecisionsCommand::Show { id, db } => {
+            let (_, rules) = app::open(&db.config()).await?;
+            print_json(&rules.decision(&id).await.map_err(cli_err)?)?;
+        }
+        DecisionsCommand::Replay { id, db } => {
+            let (_, rules) = app::open(&db.config()).await?;
+            let report = rules.replay(&id).await.map_err(cli_err)?;
+            print_json(&report)?;
+            if !report.identical {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 async fn tenants_command(cmd: TenantsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        TenantsCommand::Check(dir) => match tenants::check_dir(&dir.dir) {
-            Ok(tree) => println!("{}", summary(&tree)),
-            Err(errors) => {
-                eprintln!("{}", tenants::render_errors(&errors));
-                return Ok(ExitCode::FAILURE);
+        TenantsCommand::Check(dir) => {
+            let cache = dir.plugin_cache_dir.clone();
+            let runtime = std::sync::Arc::new(Runtime::new(Default::default(), cache.as_deref())?);
+            match seed::check_files(&runtime, &dir.dir, &dir.plugins_dir).await? {
+                Ok(checked) => println!("{}", summary(&checked.tree)),
+                Err(errors) => {
+                    eprintln!("{}", tenants::render_errors(&errors));
+                    return Ok(ExitCode::FAILURE);
+                }
             }
-        },
+        }
         TenantsCommand::Load { tenants: dir, db } => {
-            let store = app::open_store(&db.config()).await?;
-            let tree = tenants::load_dir(&store, &dir.dir).await?;
+            let config = Config { plugin_cache_dir: dir.plugin_cache_dir.clone(), ..db.config() };
+            let (_, rules) = app::open(&config).await?;
+            let tree = seed::load_files(&rules, &dir.dir, &dir.plugins_dir).await?;
             println!("已载入 / loaded: {}", summary(&tree));
         }
         TenantsCommand::List(db) => {
@@ -134,14 +308,18 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         database_url: None,
         data_dir: args.data_dir,
         tenants_dir: args.tenants.dir,
+        plugins_dir: args.tenants.plugins_dir,
+        plugin_cache_dir: args.tenants.plugin_cache_dir,
+        admin_token: Some(std::env::var("GIGMARKET_ADMIN_TOKEN").unwrap_or_else(|_| DEMO_ADMIN_TOKEN.into())),
+        seed: Seed::Always,
         ..Config::local()
     };
-    let store = app::open_store(&config).await?;
-    let tree = tenants::load_dir(&store, &config.tenants_dir).await?;
     let app = Application::build(config).await?;
+    let tree = app.store().list_tenants().await?;
     println!("开封市零工市场演示城市已启动 / the demo city is running: {}", summary(&tree));
     println!("  {}/api/v1/tenants", app.url());
     println!("  {}/api/openapi.json", app.url());
+    println!("  管理令牌 / admin token (demo only): see docs/demo.md");
     app.run_until_stopped().await
 }
 

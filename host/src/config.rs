@@ -6,6 +6,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::plugins::runtime::RuntimeSettings;
+
 /// Everything a running host needs to know.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,10 +19,18 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Directory of tenant definition files (`*.toml`), used to seed a fresh install.
     pub tenants_dir: PathBuf,
-    /// Load the tenant files into the database at start if it has no tenants yet.
-    pub seed_tenants: bool,
+    /// When to load the tenant files (and the plugins they name) into the database at start.
+    pub seed: Seed,
     /// Largest number of pooled database connections.
     pub max_db_connections: u32,
+    /// Directory of plugin components (`*.wasm`) that tenant files may name.
+    pub plugins_dir: PathBuf,
+    /// Where compiled plugins are cached; default `<data_dir>/plugin-cache`.
+    pub plugin_cache_dir: Option<PathBuf>,
+    /// Limits and sizing of the plugin runtime.
+    pub plugin_runtime: RuntimeSettings,
+    /// Bearer token for administrative routes (`GIGMARKET_ADMIN_TOKEN`). `None`: they refuse.
+    pub admin_token: Option<String>,
 }
 
 impl Config {
@@ -32,9 +42,18 @@ impl Config {
             database_url: None,
             data_dir: PathBuf::from(".data"),
             tenants_dir: PathBuf::from("tenants"),
-            seed_tenants: true,
+            seed: Seed::IfEmpty,
             max_db_connections: 8,
+            plugins_dir: default_plugins_dir(),
+            plugin_cache_dir: None,
+            plugin_runtime: RuntimeSettings::default(),
+            admin_token: None,
         }
+    }
+
+    /// The directory compiled plugin artifacts are cached in.
+    pub fn effective_plugin_cache_dir(&self) -> PathBuf {
+        self.plugin_cache_dir.clone().unwrap_or_else(|| self.data_dir.join("plugin-cache"))
     }
 
     /// The database URL in effect: the configured one, or the embedded SQLite file.
@@ -45,6 +64,24 @@ impl Config {
         }
     }
 }
+
+/// When the host loads `tenants/` and the plugins directory into the database at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seed {
+    Never,
+    /// On a fresh install (no tenants yet): the files seed it, then the database rules.
+    IfEmpty,
+    /// Every start (the demo): file changes are applied; existing bindings are kept.
+    Always,
+}
+
+/// Where `./dev` puts the default plugins it builds from `plugins/`: `target/plugins`
+/// (honouring `CARGO_TARGET_DIR`). Test fixtures are built too, but never copied here.
+pub fn default_plugins_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"));
+    target.join("plugins")
+}
+
 
 /// A `sqlite://` URL that creates the file if it is missing.
 pub fn sqlite_url(path: &Path) -> String {

@@ -44,6 +44,11 @@ impl ApiError {
         ApiError { status, code, message: bilingual(zh, en), field: None }
     }
 
+    /// An error whose message is already bilingual (e.g. it carries a plugin's reasons).
+    pub fn with_message(status: StatusCode, code: &'static str, message: String) -> Self {
+        ApiError { status, code, message, field: None }
+    }
+
     /// Name the input field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());

@@ -8,9 +8,12 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
+pub mod plugins;
 pub mod regions;
+pub mod rules;
 pub mod store;
 pub mod telemetry;
 pub mod tenants;

@@ -27,6 +27,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub backend: Backend,
     pub database_url: String,
+    plugin_cache_dir: Option<PathBuf>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pg_database: Option<String>,
@@ -37,6 +38,32 @@ pub struct TestApp {
 pub fn tenants_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants"))
 }
+
+/// The workspace's target directory (honouring `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
+}
+
+/// The default plugins `./dev` built and copied (`target/plugins`).
+pub fn plugins_dir() -> PathBuf {
+    target_dir().join("plugins")
+}
+
+/// The bytes of a component built by `./dev`: a default plugin (`city_matching`) or a test
+/// fixture (`fixture_hostile`).
+pub fn component(name: &str) -> Vec<u8> {
+    let path = target_dir().join("wasm32-wasip2/plugin").join(format!("{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{} is missing ({e}): run the tests through ./dev test, which builds the plugins", path.display()))
+}
+
+/// Compiled plugins shared by all test hosts, so each test does not recompile them (a test that
+/// proves the cache works sets its own directory).
+pub fn shared_plugin_cache() -> PathBuf {
+    target_dir().join("test-plugin-cache")
+}
+
+/// The administrator token every test host is started with.
+pub const ADMIN_TOKEN: &str = "test-admin-token";
 
 /// Base URL of the PostgreSQL server the tests create databases on.
 pub fn postgres_base() -> String {
@@ -63,9 +90,13 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         database_url: Some(database_url.clone()),
         data_dir: data_dir.path().to_path_buf(),
         tenants_dir: tenants_dir(),
+        plugins_dir: plugins_dir(),
+        plugin_cache_dir: Some(shared_plugin_cache()),
+        admin_token: Some(ADMIN_TOKEN.into()),
         ..Config::local()
     };
     adjust(&mut config);
+    let plugin_cache_dir = config.plugin_cache_dir.clone();
     let app = Application::build(config).await.expect("the host starts");
     let url = app.url();
     let (tx, rx) = oneshot::channel();
@@ -77,6 +108,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         client: reqwest::Client::new(),
         backend,
         database_url,
+        plugin_cache_dir,
         shutdown: Some(tx),
         server: Some(server),
         pg_database,
@@ -113,6 +145,34 @@ impl TestApp {
         (status, resp.json().await.expect("a JSON body"))
     }
 
+    /// POST JSON as the administrator; return the status and the JSON body.
+    pub async fn admin_post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let resp = self.client.post(self.at(path)).bearer_auth(ADMIN_TOKEN).json(body).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("a JSON body"))
+    }
+
+    /// Send a request with a JSON body as the administrator.
+    pub async fn admin_send(&self, method: reqwest::Method, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let resp = self.client.request(method, self.at(path)).bearer_auth(ADMIN_TOKEN).json(body).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("a JSON body"))
+    }
+
+    /// GET as the administrator.
+    pub async fn admin_get(&self, path: &str) -> (u16, serde_json::Value) {
+        let resp = self.client.get(self.at(path)).bearer_auth(ADMIN_TOKEN).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("a JSON body"))
+    }
+
+    /// Upload component bytes as the administrator.
+    pub async fn upload(&self, bytes: Vec<u8>, name: &str) -> (u16, serde_json::Value) {
+        let resp = self.client.post(self.at(&format!("/api/v1/plugins?name={name}"))).bearer_auth(ADMIN_TOKEN).body(bytes).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("a JSON body"))
+    }
+
     /// Stop the server gracefully and start a new one on the same database and data directory.
     pub async fn restart(mut self) -> TestApp {
         self.stop_server().await;
@@ -121,6 +181,9 @@ impl TestApp {
             database_url: Some(self.database_url.clone()),
             data_dir: self._data_dir.path().to_path_buf(),
             tenants_dir: tenants_dir(),
+            plugins_dir: plugins_dir(),
+            plugin_cache_dir: self.plugin_cache_dir.clone(),
+            admin_token: Some(ADMIN_TOKEN.into()),
             ..Config::local()
         };
         let app = Application::build(config).await.expect("the host restarts");

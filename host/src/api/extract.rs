@@ -1,8 +1,13 @@
-//! Extractors whose rejections are structured [`ApiError`]s instead of axum's plain text.
+//! Extractors whose rejections are structured [`ApiError`]s instead of axum's plain text, and
+//! the administrator check.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::FromRequestParts;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use subtle::ConstantTimeEq;
 
+use super::AppState;
 use crate::error::ApiError;
 
 /// `axum::extract::Query`, rejecting malformed query strings with a structured error.
@@ -13,5 +18,58 @@ pub struct Query<T>(pub T);
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::bad_request("bad_query", "查询参数格式错误", &rejection.body_text())
+    }
+}
+
+/// `axum::Json`, rejecting bad bodies with a structured error that names the field when serde
+/// can tell which.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let text = rejection.body_text();
+        let field = text.split('`').nth(1).filter(|_| text.contains("field")).map(str::to_string);
+        let err = ApiError::bad_request("invalid_body", "请求内容格式错误", &text);
+        match field {
+            Some(f) => err.with_field(f),
+            None => err,
+        }
+    }
+}
+
+/// Proof that the caller presented the administrator token (`Authorization: Bearer …`).
+/// Until accounts and roles exist, this guards every administrative route.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    /// Who acted, for records.
+    pub actor: String,
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, ApiError> {
+        let Some(expected) = state.config.admin_token.as_deref().filter(|t| !t.is_empty()) else {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "admin_disabled", "未配置管理令牌,管理接口已关闭", "no administrator token is configured (GIGMARKET_ADMIN_TOKEN); administrative routes are closed"));
+        };
+        let presented = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "需要管理员身份(Authorization: Bearer 令牌)", "administrator token required (Authorization: Bearer …)"))?;
+        if presented.as_bytes().ct_eq(expected.as_bytes()).into() {
+            Ok(Admin { actor: "admin-token".into() })
+        } else {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "管理令牌无效", "invalid administrator token"))
+        }
+    }
+}
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
     }
 }

@@ -3,30 +3,37 @@
 //! Every route is registered through [`utoipa_axum::routes!`], so the OpenAPI document at
 //! `/api/openapi.json` is generated from the same code that serves the routes and cannot miss one.
 
+mod decisions;
 mod extract;
 mod health;
 mod openapi;
+mod plugins;
+mod slots;
 mod tenants;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::rules::Rules;
 use crate::store::Store;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub rules: Rules,
     pub config: Arc<Config>,
 }
 
@@ -34,19 +41,42 @@ pub struct AppState {
 #[openapi(
     info(title = "gigmarket API", description = "开封市零工市场服务平台 / the online service platform of Kaifeng's public gig-labour markets"),
     components(schemas(crate::error::ErrorBody)),
-    tags((name = "health"), (name = "tenants", description = "The 1+10+N market tree"), (name = "meta"))
+    modifiers(&AdminAuth),
+    tags((name = "health"), (name = "tenants", description = "The 1+10+N market tree"),
+        (name = "plugins", description = "Plugin components"), (name = "slots", description = "Which plugin serves a market's slot"),
+        (name = "decisions", description = "Receipts of plugin decisions"), (name = "meta"))
 )]
 struct ApiDoc;
+
+/// The `admin` bearer-token security scheme the administrative routes name.
+struct AdminAuth;
+
+impl Modify for AdminAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("admin", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Build the whole application router.
 pub fn router(state: AppState) -> Router {
+    let upload_limit = state.config.plugin_runtime.max_component_bytes + 1024;
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
-        .routes(routes!(tenants::list_tenants))
-        .routes(routes!(tenants::get_tenant))
+        .routes(routes!(tenants::list_tenants, tenants::create_tenant))
+        .routes(routes!(tenants::get_tenant, tenants::patch_tenant))
+        .routes(routes!(plugins::upload_plugin, plugins::list_plugins).layer(DefaultBodyLimit::max(upload_limit)))
+        .routes(routes!(plugins::runtime_stats))
+        .routes(routes!(slots::list_slots))
+        .routes(routes!(slots::bind_slot))
+        .routes(routes!(slots::rollback_slot))
+        .routes(routes!(slots::invoke_slot))
+        .routes(routes!(slots::dry_run_slot))
+        .routes(routes!(decisions::get_decision))
+        .routes(routes!(decisions::replay_decision))
         .routes(routes!(openapi::openapi_json))
         .with_state(state)
         .split_for_parts();

@@ -8,12 +8,23 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::{DefinitionError, GeoPoint, Tenant, TenantKind, TenantStatus};
+use crate::plugins::Slot;
 
-/// A tenant together with the file it came from.
+/// A tenant together with the file it came from and the plugins the file names for it.
 #[derive(Debug, Clone)]
 pub struct SourcedTenant {
     pub source: String,
     pub tenant: Tenant,
+    pub plugins: Vec<PluginRef>,
+}
+
+/// A `[plugins]` entry: `slot = "plugin-name"` or `slot = { plugin = "…", config = { … } }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PluginRef {
+    pub slot: Slot,
+    /// The plugin's file name without `.wasm` in the plugins directory.
+    pub plugin: String,
+    pub config: serde_json::Value,
 }
 
 /// Read every `*.toml` file of a directory, in file-name order.
@@ -27,7 +38,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourcedTenant>, Vec<DefinitionError>> 
         let source = path.display().to_string();
         match std::fs::read_to_string(&path) {
             Ok(text) => match parse(&source, &text) {
-                Ok(tenant) => tenants.push(SourcedTenant { source, tenant }),
+                Ok((tenant, plugins)) => tenants.push(SourcedTenant { source, tenant, plugins }),
                 Err(mut errs) => errors.append(&mut errs),
             },
             Err(e) => errors.push(DefinitionError::new(source, None, "无法读取文件", &format!("cannot read file: {e}"))),
@@ -49,15 +60,16 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, DefinitionError> {
 }
 
 /// Parse one definition. `source` names it in errors.
-pub fn parse(source: &str, text: &str) -> Result<Tenant, Vec<DefinitionError>> {
+pub fn parse(source: &str, text: &str) -> Result<(Tenant, Vec<PluginRef>), Vec<DefinitionError>> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         vec![DefinitionError::new(source, None, "TOML 格式错误", &format!("not valid TOML: {}", e.message()))]
     })?;
     let mut fields = Fields { source, table, errors: Vec::new(), seen: BTreeSet::new() };
     let tenant = fields.tenant();
+    let plugins = fields.plugins();
     fields.reject_unknown();
     match tenant {
-        Some(t) if fields.errors.is_empty() => Ok(t),
+        Some(t) if fields.errors.is_empty() => Ok((t, plugins)),
         _ => Err(fields.errors),
     }
 }
@@ -65,7 +77,7 @@ pub fn parse(source: &str, text: &str) -> Result<Tenant, Vec<DefinitionError>> {
 /// The keys a definition may have.
 const KNOWN_KEYS: &[&str] = &[
     "code", "kind", "parent", "name", "region_code", "address", "location", "opening_hours",
-    "hotline", "complaint_channel", "status", "operator",
+    "hotline", "complaint_channel", "status", "operator", "plugins",
 ];
 
 struct Fields<'a> {
@@ -169,12 +181,53 @@ impl Fields<'_> {
         }
     }
 
+    fn plugins(&mut self) -> Vec<PluginRef> {
+        self.seen.insert("plugins".into());
+        let Some(value) = self.table.get("plugins").cloned() else { return Vec::new() };
+        let Some(table) = value.as_table() else {
+            self.error("plugins", "应为表,如 [plugins] naming = \"city_naming\"", "must be a table, e.g. [plugins] naming = \"city_naming\"");
+            return Vec::new();
+        };
+        let mut refs = Vec::new();
+        for (key, entry) in table {
+            let field = format!("plugins.{key}");
+            let Some(slot) = Slot::parse(key) else {
+                let en = format!("unknown slot `{key}`: expected naming, service-catalog, posting-review, matching, subsidy or evaluation");
+                self.error(&field, "未知的插件槽位", &en);
+                continue;
+            };
+            match plugin_entry(entry) {
+                Some((plugin, config)) => refs.push(PluginRef { slot, plugin, config }),
+                None => self.error(&field, "应为插件名,或 { plugin = \"…\", config = { … } }", "must be a plugin name or { plugin = \"…\", config = { … } }"),
+            }
+        }
+        refs
+    }
+
     fn reject_unknown(&mut self) {
         let unknown: Vec<String> = self.table.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())).cloned().collect();
         for key in unknown {
             let en = format!("unknown field (known fields: {})", KNOWN_KEYS.join(", "));
             self.error(&key, "未知字段", &en);
         }
+    }
+}
+
+/// `"name"` or `{ plugin = "name", config = { … } }` (config defaults to `{}`).
+fn plugin_entry(entry: &toml::Value) -> Option<(String, serde_json::Value)> {
+    match entry {
+        toml::Value::String(name) if !name.trim().is_empty() => Some((name.trim().to_string(), serde_json::json!({}))),
+        toml::Value::Table(t) => {
+            let name = t.get("plugin")?.as_str()?.trim().to_string();
+            let config = match t.get("config") {
+                None => serde_json::json!({}),
+                Some(c @ toml::Value::Table(_)) => serde_json::to_value(c).ok()?,
+                Some(_) => return None,
+            };
+            let known = t.keys().all(|k| k == "plugin" || k == "config");
+            (known && !name.is_empty()).then_some((name, config))
+        }
+        _ => None,
     }
 }
 
@@ -198,7 +251,8 @@ status = "active"
 
     #[test]
     fn a_complete_definition_parses() {
-        let t = parse("lankao.toml", GOOD).unwrap();
+        let (t, plugins) = parse("lankao.toml", GOOD).unwrap();
+        assert!(plugins.is_empty());
         assert_eq!(t.kind, TenantKind::County);
         assert_eq!(t.parent.as_deref(), Some("kaifeng"));
         assert_eq!(t.location, Some(GeoPoint { lon: 114.82, lat: 34.82 }));
@@ -221,6 +275,18 @@ status = "active"
         assert_eq!(fields, ["kind", "hotline", "colour"]);
         assert!(errs[0].message.contains("province"));
         assert!(errs[1].message.contains("found integer"));
+    }
+
+    #[test]
+    fn plugins_are_named_by_slot_with_optional_config() {
+        let text = format!("{GOOD}\n[plugins]\nnaming = \"city_naming\"\nsubsidy = {{ plugin = \"lankao_subsidy\", config = {{ cap_yuan = 5000 }} }}\n");
+        let (_, plugins) = parse("lankao.toml", &text).unwrap();
+        assert_eq!(plugins.len(), 2);
+        assert_eq!((plugins[0].slot, plugins[0].plugin.as_str()), (Slot::Naming, "city_naming"));
+        assert_eq!(plugins[1].config, serde_json::json!({"cap_yuan": 5000}));
+        let bad = format!("{GOOD}\n[plugins]\nmatchmaking = \"x\"\nsubsidy = {{ plugin = \"y\", colour = 1 }}\n");
+        let fields: Vec<_> = parse("lankao.toml", &bad).unwrap_err().into_iter().map(|e| e.field.unwrap()).collect();
+        assert_eq!(fields, ["plugins.matchmaking", "plugins.subsidy"]);
     }
 
     #[test]

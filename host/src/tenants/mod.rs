@@ -4,7 +4,6 @@
 //! whole tree by [`tree::check`], and loaded into the database, which then serves them.
 
 pub mod files;
-pub mod naming;
 pub mod tree;
 
 use serde::{Deserialize, Serialize};
@@ -143,19 +142,6 @@ impl std::fmt::Display for DefinitionError {
             None => write!(f, "{}: {}", self.source, self.message),
         }
     }
-}
-
-/// Read, check and store the tenant files of `dir`. Nothing is stored unless the whole tree is
-/// valid. Returns the stored tenants, parents first.
-pub async fn load_dir(store: &crate::store::Store, dir: &std::path::Path) -> anyhow::Result<Vec<Tenant>> {
-    let tenants = check_dir(dir).map_err(|errors| anyhow::anyhow!(render_errors(&errors)))?;
-    store.upsert_tenants(&tenants).await?;
-    Ok(tenants)
-}
-
-/// Read and check the tenant files of `dir` without storing them.
-pub fn check_dir(dir: &std::path::Path) -> Result<Vec<Tenant>, Vec<DefinitionError>> {
-    tree::check(&files::read_dir(dir)?)
 }
 
 /// One error per line, for the terminal.

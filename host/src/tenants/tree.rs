@@ -6,23 +6,29 @@
 //! - there is exactly one city, and it has no parent;
 //! - counties are under the city; stations under a county; specialty markets under the city or
 //!   a county; so there are no cycles and every market reaches the city;
-//! - every name follows the naming standard ([`super::naming`]);
+//! - every name was accepted by the naming rule that governs it (the naming plugin of the
+//!   parent, or the city's own for the city), given to [`check`] as a function;
 //! - region codes are well formed; a county's names a real division; a station's lies inside
 //!   its county's.
 
 use std::collections::{HashMap, HashSet};
 
 use super::files::SourcedTenant;
-use super::naming::{self, NameContext};
 use super::{DefinitionError, Tenant, TenantKind};
 use crate::regions::{self, RegionStatus};
 
+/// The naming rule: `Err` carries the reasons a definition's name was refused.
+pub type NameRule<'a> = &'a dyn Fn(&SourcedTenant) -> Result<(), String>;
+
 /// Check the definitions; on success return the tenants ordered parents before children
 /// (the city first), ready to be stored in that order.
-pub fn check(defs: &[SourcedTenant]) -> Result<Vec<Tenant>, Vec<DefinitionError>> {
+pub fn check(defs: &[SourcedTenant], naming: NameRule<'_>) -> Result<Vec<Tenant>, Vec<DefinitionError>> {
     let mut errors = Vec::new();
     for def in defs {
         check_fields(def, &mut errors);
+        if let Err(reason) = naming(def) {
+            errors.push(DefinitionError { source: def.source.clone(), field: Some("name".into()), message: reason });
+        }
     }
     let by_code = unique_codes(defs, &mut errors);
     unique_names(defs, &mut errors);
@@ -34,7 +40,7 @@ pub fn check(defs: &[SourcedTenant]) -> Result<Vec<Tenant>, Vec<DefinitionError>
     if errors.is_empty() { Ok(parents_first(defs)) } else { Err(errors) }
 }
 
-/// Checks of one definition on its own: code shape, hotline, region code, name.
+/// Checks of one definition on its own: code shape, hotline, region code.
 fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
     let t = &def.tenant;
     let mut err = |field: &str, zh: &str, en: &str| errors.push(DefinitionError::new(&def.source, Some(field), zh, en));
@@ -58,10 +64,6 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
             }
             Some(_) => {}
         }
-    }
-    let region_name = region.filter(|_| matches!(t.kind, TenantKind::City | TenantKind::County)).map(|r| r.name);
-    if let Err(reason) = naming::check(&t.name, NameContext { kind: t.kind, region_name }) {
-        errors.push(DefinitionError { source: def.source.clone(), field: Some("name".into()), message: reason });
     }
 }
 
@@ -205,6 +207,7 @@ mod tests {
     fn def(code: &str, kind: TenantKind, parent: Option<&str>, name: &str, region: &str) -> SourcedTenant {
         SourcedTenant {
             source: format!("{code}.toml"),
+            plugins: Vec::new(),
             tenant: Tenant {
                 code: code.into(),
                 kind,
@@ -231,13 +234,18 @@ mod tests {
         ]
     }
 
+    /// A stand-in naming rule: refuses names containing 坏, so the wiring can be tested.
+    fn naming(def: &SourcedTenant) -> Result<(), String> {
+        if def.tenant.name.contains('坏') { Err("名称不规范 / bad name".into()) } else { Ok(()) }
+    }
+
     fn errors_of(defs: &[SourcedTenant]) -> Vec<String> {
-        check(defs).unwrap_err().iter().map(ToString::to_string).collect()
+        check(defs, &naming).unwrap_err().iter().map(ToString::to_string).collect()
     }
 
     #[test]
     fn a_good_tree_comes_back_parents_first() {
-        let order: Vec<String> = check(&good()).unwrap().into_iter().map(|t| t.code).collect();
+        let order: Vec<String> = check(&good(), &naming).unwrap().into_iter().map(|t| t.code).collect();
         assert_eq!(order, ["kaifeng", "lankao", "build", "lanyang"]);
     }
 
@@ -270,7 +278,13 @@ mod tests {
         assert!(errs.iter().any(|e| e.starts_with("kaifeng2.toml: kind: 只能有一个市级零工市场")), "{errs:?}");
         assert!(errs.iter().any(|e| e.starts_with("lankao.toml: code: 编码重复")), "{errs:?}");
         assert!(errs.iter().any(|e| e.starts_with("ghost.toml: parent: 上级市场 `nowhere` 不存在")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.starts_with("kaifeng2.toml: name:")), "the city's name must match its division: {errs:?}");
+    }
+
+    #[test]
+    fn the_naming_rule_refusal_names_the_file_and_field() {
+        let mut defs = good();
+        defs[3].tenant.name = "坏名字零工市场".into();
+        assert_eq!(errors_of(&defs), ["build.toml: name: 名称不规范 / bad name"]);
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! What changes between a recorded decision and a candidate plugin's decision on the same input.
+//!
+//! Each slot is compared by what matters to the people it affects: a review verdict that flips,
+//! a subsidy amount that moves, an evaluation grade or demonstration status that changes, a
+//! matching ranking whose top candidates change.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use crate::plugins::{PluginError, Slot};
+
+/// The candidate's result on one recorded input.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DryRunItem {
+    pub decision_id: String,
+    /// Whether the candidate decided differently in a way the slot cares about.
+    pub changed: bool,
+    /// The slot's key figures, recorded and candidate.
+    pub before: Value,
+    pub after: Value,
+    /// The candidate's error code, if it failed on this input.
+    pub error: Option<String>,
+}
+
+/// The summary of a dry run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DryRunReport {
+    pub slot: Slot,
+    pub candidate: String,
+    pub compared: usize,
+    pub changed: usize,
+    pub failed: usize,
+    pub items: Vec<DryRunItem>,
+}
+
+impl DryRunReport {
+    pub fn new(slot: Slot, candidate: &str, items: Vec<DryRunItem>) -> DryRunReport {
+        DryRunReport {
+            slot,
+            candidate: candidate.to_string(),
+            compared: items.len(),
+            changed: items.iter().filter(|i| i.changed).count(),
+            failed: items.iter().filter(|i| i.error.is_some()).count(),
+            items,
+        }
+    }
+}
+
+pub fn compare(slot: Slot, decision_id: String, recorded: &Value, candidate: Result<Value, PluginError>) -> DryRunItem {
+    let before = key_figures(slot, recorded);
+    match candidate {
+        Ok(out) => {
+            let after = key_figures(slot, &out);
+            DryRunItem { decision_id, changed: before != after, before, after, error: None }
+        }
+        Err(e) => DryRunItem { decision_id, changed: true, before, after: Value::Null, error: Some(e.code().to_string()) },
+    }
+}
+
+/// The figures of an output that a change in is worth reporting.
+fn key_figures(slot: Slot, out: &Value) -> Value {
+    match slot {
+        Slot::PostingReview => json!({ "decision": out["decision"], "reasons": reason_codes(&out["reasons"]) }),
+        Slot::Subsidy => json!({ "total_cents": out["total_cents"] }),
+        Slot::Evaluation => json!({ "score": round2(&out["score"]), "grade": out["grade"], "demonstration_eligible": out["demonstration_eligible"] }),
+        Slot::Matching => json!({ "top": top_candidates(out, 5) }),
+        Slot::Naming => json!({ "accepted": out["accepted"], "canonical_name": out["canonical_name"] }),
+        Slot::ServiceCatalog => out.clone(),
+    }
+}
+
+fn reason_codes(reasons: &Value) -> Vec<Value> {
+    reasons.as_array().map(|rs| rs.iter().map(|r| r["code"].clone()).collect()).unwrap_or_default()
+}
+
+fn round2(v: &Value) -> Value {
+    v.as_f64().map(|x| json!((x * 100.0).round() / 100.0)).unwrap_or(Value::Null)
+}
+
+/// The indices of the best `n` candidates, best first.
+fn top_candidates(out: &Value, n: usize) -> Vec<u64> {
+    let mut scored: Vec<(u64, f64)> = out["scores"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|x| Some((x["candidate"].as_u64()?, x["score"].as_f64()?))).collect())
+        .unwrap_or_default();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.into_iter().take(n).map(|(i, _)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flipped_verdict_is_a_change_and_equal_figures_are_not() {
+        let accept = json!({"decision": "Accept", "reasons": [{"code": "review.ok", "message": "x"}]});
+        let reject = json!({"decision": "Reject", "reasons": [{"code": "wage.below-minimum", "message": "y"}]});
+        assert!(compare(Slot::PostingReview, "d".into(), &accept, Ok(reject)).changed);
+        assert!(!compare(Slot::PostingReview, "d".into(), &accept, Ok(accept.clone())).changed);
+    }
+
+    #[test]
+    fn matching_compares_the_top_of_the_ranking() {
+        let a = json!({"scores": [{"candidate": 0, "score": 50.0}, {"candidate": 1, "score": 70.0}], "reasons": []});
+        let b = json!({"scores": [{"candidate": 0, "score": 80.0}, {"candidate": 1, "score": 70.0}], "reasons": []});
+        let item = compare(Slot::Matching, "d".into(), &a, Ok(b));
+        assert!(item.changed);
+        assert_eq!(item.before["top"], json!([1, 0]));
+        assert_eq!(item.after["top"], json!([0, 1]));
+    }
+
+    #[test]
+    fn a_failing_candidate_is_reported_with_its_code() {
+        let item = compare(Slot::Subsidy, "d".into(), &json!({"total_cents": 5}), Err(PluginError::FuelExhausted));
+        assert_eq!(item.error.as_deref(), Some("plugin_fuel_exhausted"));
+    }
+}

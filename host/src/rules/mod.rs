@@ -1,0 +1,370 @@
+//! Which plugin serves which tenant's slot, and the receipts of what they decided.
+//!
+//! - A tenant's slot is bound to a plugin and a configuration in append-only versions; a version
+//!   may take effect on a date. A tenant without its own binding inherits its parent's
+//!   (station → county → city), and [`Rules::slots`] says where each rule comes from.
+//! - Every call of a consequential slot ([`Slot::keeps_receipts`]) stores a [`Decision`]: plugin
+//!   hash, configuration, tenant information, input, output, fuel, duration. Plugins are pure,
+//!   so [`Rules::replay`] reproduces any decision exactly, and [`Rules::dry_run`] shows what a
+//!   candidate version would have decided on the same inputs.
+
+mod diff;
+pub mod seed;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use base64::Engine as _;
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::plugins::bindings::types;
+use crate::plugins::{CallContext, Called, LoadedPlugin, Runtime, Slot, SlotWorld};
+use crate::store::Store;
+use crate::store::rules::{Binding, Decision, NewBinding, PluginRecord};
+use crate::tenants::{Tenant, TenantKind};
+
+/// The plugin service: the runtime plus what the database knows about plugins.
+#[derive(Clone)]
+pub struct Rules {
+    store: Store,
+    runtime: Arc<Runtime>,
+}
+
+/// The binding that applies to a tenant's slot, and the tenant it belongs to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Resolved {
+    /// The tenant whose binding applies: the tenant itself or an ancestor.
+    pub from_tenant: String,
+    pub binding: Binding,
+}
+
+/// One slot of a tenant, as the slots listing shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SlotView {
+    pub slot: Slot,
+    /// The rule in force today, if any.
+    pub active: Option<Resolved>,
+    /// Whether the rule in force comes from an ancestor.
+    pub inherited: bool,
+    /// This tenant's own versions, oldest first (including scheduled ones).
+    pub versions: Vec<Binding>,
+}
+
+/// The result of a call made through a tenant's slot.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Invocation {
+    /// The receipt, for consequential slots.
+    pub decision_id: Option<String>,
+    pub tenant: String,
+    pub slot: Slot,
+    pub plugin_hash: String,
+    pub from_tenant: String,
+    pub version: i64,
+    pub output: serde_json::Value,
+    pub fuel_used: u64,
+    pub duration_us: u64,
+}
+
+/// A typed decision for domain code.
+#[derive(Debug, Clone)]
+pub struct Decided<O> {
+    pub decision_id: Option<String>,
+    pub output: O,
+}
+
+/// Whether re-running a recorded decision gave the same result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReplayReport {
+    pub decision_id: String,
+    pub identical: bool,
+    pub output_identical: bool,
+    pub fuel_identical: bool,
+    pub recorded_fuel: u64,
+    pub replayed_fuel: u64,
+    pub replayed_output: serde_json::Value,
+}
+
+pub use diff::{DryRunItem, DryRunReport};
+
+fn bad_request(code: &'static str, field: &str, zh: &str, en: &str) -> ApiError {
+    ApiError::bad_request(code, zh, en).with_field(field)
+}
+
+impl Rules {
+    pub fn new(store: Store, runtime: Arc<Runtime>) -> Rules {
+        Rules { store, runtime }
+    }
+
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
+    }
+
+    /// Verify and store a component. Returns its record and whether it was new.
+    pub async fn register(&self, bytes: Vec<u8>, name: &str, by: &str) -> Result<(PluginRecord, bool), ApiError> {
+        let size = bytes.len();
+        let (loaded, bytes) = self.runtime.blocking(move |rt| rt.load(&bytes).map(|p| (p, bytes))).await??;
+        let record = PluginRecord {
+            hash: loaded.hash.clone(),
+            slot: loaded.slot().as_str().to_string(),
+            name: name.to_string(),
+            size_bytes: size as i64,
+            uploaded_by: by.to_string(),
+            uploaded_at: crate::store::now(),
+        };
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let new = self.store.insert_plugin(&record, &encoded).await?;
+        let stored = if new { record } else { self.store.get_plugin(&loaded.hash).await?.unwrap_or(record) };
+        Ok((stored, new))
+    }
+
+    /// A plugin ready to call: from memory, or loaded from the database (another host may have
+    /// uploaded it).
+    pub async fn plugin(&self, hash: &str) -> Result<Arc<LoadedPlugin>, ApiError> {
+        if let Some(p) = self.runtime.get(hash) {
+            return Ok(p);
+        }
+        let encoded = self.store.plugin_wasm(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(ApiError::internal)?;
+        Ok(self.runtime.blocking(move |rt| rt.load(&bytes)).await??)
+    }
+
+    /// Append a binding version for a tenant's slot.
+    pub async fn bind(&self, tenant: &Tenant, slot: Slot, hash: &str, config: &serde_json::Value, effective_from: Option<NaiveDate>, note: Option<&str>, by: &str) -> Result<Binding, ApiError> {
+        let plugin = self.store.get_plugin(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
+        if plugin.slot != slot.as_str() {
+            let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot, slot.as_str());
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plugin_wrong_slot", "该插件不实现这个槽位", &en).with_field("plugin"));
+        }
+        if !config.is_object() {
+            return Err(bad_request("invalid_config", "config", "插件配置必须是 JSON 对象", "config must be a JSON object"));
+        }
+        let config = config.to_string();
+        let effective = effective_from.map(|d| d.format("%Y-%m-%d").to_string());
+        let binding = NewBinding {
+            tenant_code: &tenant.code,
+            slot: slot.as_str(),
+            plugin_hash: hash,
+            config: &config,
+            effective_from: effective.as_deref(),
+            note,
+            created_by: by,
+        };
+        self.store.insert_binding(&binding).await.map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                ApiError::new(StatusCode::CONFLICT, "concurrent_change", "另一位管理员同时修改了此槽位,请重试", "another administrator changed this slot at the same time; retry")
+            }
+            _ => e.into(),
+        })
+    }
+
+    /// Roll a tenant's own slot back: append a copy of `to_version`, or of the version before
+    /// the one in force today. The copy takes effect at once (and so also supersedes versions
+    /// scheduled for later).
+    pub async fn rollback(&self, tenant: &Tenant, slot: Slot, to_version: Option<i64>, by: &str) -> Result<Binding, ApiError> {
+        let versions: Vec<Binding> = self.own_versions(&tenant.code, slot).await?;
+        let active = in_force(&versions, crate::clock::today()).map(|b| b.version);
+        let target = match to_version {
+            Some(v) => versions.iter().find(|b| b.version == v).ok_or_else(|| {
+                bad_request("version_not_found", "to_version", &format!("没有第{v}版"), &format!("there is no version {v}"))
+            })?,
+            None => active
+                .and_then(|a| versions.iter().filter(|b| b.version < a).max_by_key(|b| b.version))
+                .ok_or_else(|| {
+                    ApiError::new(StatusCode::CONFLICT, "nothing_to_roll_back", "此槽位没有可回滚的更早版本", "this slot has no earlier version to roll back to")
+                })?,
+        };
+        let note = format!("回滚到第{}版 / rollback to version {}", target.version, target.version);
+        let config: serde_json::Value = serde_json::from_str(&target.config).map_err(ApiError::internal)?;
+        self.bind(tenant, slot, &target.plugin_hash.clone(), &config, None, Some(&note), by).await
+    }
+
+    async fn own_versions(&self, tenant_code: &str, slot: Slot) -> Result<Vec<Binding>, ApiError> {
+        let all = self.store.tenant_bindings(tenant_code).await?;
+        Ok(all.into_iter().filter(|b| b.slot == slot.as_str()).collect())
+    }
+
+    /// The binding in force on `day` for a tenant's slot, looking up the tree.
+    pub async fn resolve(&self, tenant: &Tenant, slot: Slot, day: NaiveDate) -> Result<Option<Resolved>, ApiError> {
+        let mut current = Some(tenant.clone());
+        while let Some(t) = current {
+            let versions = self.own_versions(&t.code, slot).await?;
+            if let Some(b) = in_force(&versions, day) {
+                return Ok(Some(Resolved { from_tenant: t.code.clone(), binding: b.clone() }));
+            }
+            current = match &t.parent {
+                Some(p) => self.store.get_tenant(p).await?,
+                None => None,
+            };
+        }
+        Ok(None)
+    }
+
+    /// Every slot of a tenant: what is in force today, where it comes from, and the tenant's own
+    /// versions.
+    pub async fn slots(&self, tenant: &Tenant) -> Result<Vec<SlotView>, ApiError> {
+        let own = self.store.tenant_bindings(&tenant.code).await?;
+        let today = crate::clock::today();
+        let mut views = Vec::new();
+        for slot in Slot::ALL {
+            let active = self.resolve(tenant, slot, today).await?;
+            let inherited = active.as_ref().is_some_and(|a| a.from_tenant != tenant.code);
+            let versions = own.iter().filter(|b| b.slot == slot.as_str()).cloned().collect();
+            views.push(SlotView { slot, active, inherited, versions });
+        }
+        Ok(views)
+    }
+
+    /// Call a tenant's slot with a JSON input (the playground), keeping a receipt for
+    /// consequential slots.
+    pub async fn invoke_json(&self, tenant: &Tenant, slot: Slot, input: serde_json::Value, source: &str) -> Result<Invocation, ApiError> {
+        let (resolved, plugin, ctx) = self.prepare(tenant, slot).await?;
+        let called = {
+            let (plugin, ctx, input) = (plugin.clone(), ctx.clone(), input.clone());
+            self.runtime.blocking(move |rt| rt.call_json(&plugin, &ctx, &input)).await??
+        };
+        let decision_id = self.keep_receipt(slot, tenant, &resolved, &ctx, &input, &called, source).await?;
+        Ok(Invocation {
+            decision_id,
+            tenant: tenant.code.clone(),
+            slot,
+            plugin_hash: plugin.hash.clone(),
+            from_tenant: resolved.from_tenant,
+            version: resolved.binding.version,
+            output: called.output,
+            fuel_used: called.fuel_used,
+            duration_us: called.duration_us,
+        })
+    }
+
+    /// Call a tenant's slot with a typed input (domain code), keeping a receipt for
+    /// consequential slots.
+    pub async fn call<W: SlotWorld>(&self, tenant: &Tenant, input: W::Input, source: &str) -> Result<Decided<W::Output>, ApiError> {
+        let (resolved, plugin, ctx) = self.prepare(tenant, W::SLOT).await?;
+        let called = {
+            let (ctx, input) = (ctx.clone(), input.clone());
+            self.runtime.blocking(move |rt| rt.call::<W>(&plugin, &ctx, &input)).await??
+        };
+        let as_json = Called {
+            output: serde_json::to_value(&called.output).map_err(ApiError::internal)?,
+            fuel_used: called.fuel_used,
+            duration_us: called.duration_us,
+        };
+        let input = serde_json::to_value(&input).map_err(ApiError::internal)?;
+        let decision_id = self.keep_receipt(W::SLOT, tenant, &resolved, &ctx, &input, &as_json, source).await?;
+        Ok(Decided { decision_id, output: called.output })
+    }
+
+    async fn prepare(&self, tenant: &Tenant, slot: Slot) -> Result<(Resolved, Arc<LoadedPlugin>, CallContext), ApiError> {
+        let resolved = self.resolve(tenant, slot, crate::clock::today()).await?.ok_or_else(|| {
+            let en = format!("no rule is bound for slot `{}` in this market or above it", slot.as_str());
+            ApiError::not_found("slot_unbound", "此市场及其上级均未配置该规则", &en).with_field("slot")
+        })?;
+        let plugin = self.plugin(&resolved.binding.plugin_hash).await?;
+        let ctx = CallContext { tenant: tenant_info(tenant), config: resolved.binding.config.clone() };
+        Ok((resolved, plugin, ctx))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn keep_receipt(&self, slot: Slot, tenant: &Tenant, resolved: &Resolved, ctx: &CallContext, input: &serde_json::Value, called: &Called<serde_json::Value>, source: &str) -> Result<Option<String>, ApiError> {
+        if !slot.keeps_receipts() {
+            return Ok(None);
+        }
+        let decision = Decision {
+            id: uuid::Uuid::now_v7().to_string(),
+            tenant_code: tenant.code.clone(),
+            slot: slot.as_str().to_string(),
+            plugin_hash: resolved.binding.plugin_hash.clone(),
+            binding_id: Some(resolved.binding.id.clone()),
+            tenant_info: serde_json::to_string(&ctx.tenant).map_err(ApiError::internal)?,
+            config: ctx.config.clone(),
+            input: input.to_string(),
+            output: called.output.to_string(),
+            fuel_used: called.fuel_used as i64,
+            duration_us: called.duration_us as i64,
+            source: source.to_string(),
+            created_at: crate::store::now(),
+        };
+        self.store.insert_decision(&decision).await?;
+        Ok(Some(decision.id))
+    }
+
+    pub async fn decision(&self, id: &str) -> Result<Decision, ApiError> {
+        self.store.get_decision(id).await?.ok_or_else(|| {
+            ApiError::not_found("decision_not_found", &format!("没有编号为 {id} 的决定记录"), &format!("no decision with id {id}")).with_field("id")
+        })
+    }
+
+    /// Re-run a recorded decision with the same plugin, configuration and input.
+    pub async fn replay(&self, id: &str) -> Result<ReplayReport, ApiError> {
+        let d = self.decision(id).await?;
+        let plugin = self.plugin(&d.plugin_hash).await?;
+        let (ctx, input) = recorded_call(&d)?;
+        let called = self.runtime.blocking(move |rt| rt.call_json(&plugin, &ctx, &input)).await??;
+        let recorded: serde_json::Value = serde_json::from_str(&d.output).map_err(ApiError::internal)?;
+        let output_identical = recorded == called.output;
+        let fuel_identical = d.fuel_used as u64 == called.fuel_used;
+        Ok(ReplayReport {
+            decision_id: d.id,
+            identical: output_identical && fuel_identical,
+            output_identical,
+            fuel_identical,
+            recorded_fuel: d.fuel_used as u64,
+            replayed_fuel: called.fuel_used,
+            replayed_output: called.output,
+        })
+    }
+
+    /// Run a candidate plugin over a tenant's last `limit` recorded inputs of a slot and report
+    /// how its decisions differ from the recorded ones.
+    pub async fn dry_run(&self, tenant: &Tenant, slot: Slot, hash: &str, config: Option<serde_json::Value>, limit: i64) -> Result<DryRunReport, ApiError> {
+        let plugin = self.plugin(hash).await?;
+        if plugin.slot() != slot {
+            let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot().as_str(), slot.as_str());
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plugin_wrong_slot", "该插件不实现这个槽位", &en).with_field("plugin"));
+        }
+        let decisions = self.store.recent_decisions(&tenant.code, slot.as_str(), limit).await?;
+        let mut items = Vec::with_capacity(decisions.len());
+        for d in decisions {
+            let (mut ctx, input) = recorded_call(&d)?;
+            if let Some(c) = &config {
+                ctx.config = c.to_string();
+            }
+            let recorded: serde_json::Value = serde_json::from_str(&d.output).map_err(ApiError::internal)?;
+            let plugin = plugin.clone();
+            let result = self.runtime.blocking(move |rt| rt.call_json(&plugin, &ctx, &input)).await?;
+            items.push(diff::compare(slot, d.id, &recorded, result.map(|c| c.output)));
+        }
+        Ok(DryRunReport::new(slot, hash, items))
+    }
+}
+
+/// The tenant information a plugin may read.
+pub fn tenant_info(t: &Tenant) -> types::TenantInfo {
+    let kind = match t.kind {
+        TenantKind::City => types::TenantKind::City,
+        TenantKind::County => types::TenantKind::County,
+        TenantKind::Specialty => types::TenantKind::Specialty,
+        TenantKind::Station => types::TenantKind::Station,
+    };
+    types::TenantInfo { code: t.code.clone(), kind, name: t.name.clone(), region_code: t.region_code.clone() }
+}
+
+/// The call context and input a decision was made with.
+fn recorded_call(d: &Decision) -> Result<(CallContext, serde_json::Value), ApiError> {
+    let tenant = serde_json::from_str(&d.tenant_info).map_err(ApiError::internal)?;
+    let input = serde_json::from_str(&d.input).map_err(ApiError::internal)?;
+    Ok((CallContext { tenant, config: d.config.clone() }, input))
+}
+
+/// The version in force on `day`: the highest whose effective date is not after it.
+fn in_force(versions: &[Binding], day: NaiveDate) -> Option<&Binding> {
+    let day = day.format("%Y-%m-%d").to_string();
+    versions.iter().filter(|b| b.effective_from.as_deref().is_none_or(|e| e <= day.as_str())).max_by_key(|b| b.version)
+}
+
+fn plugin_not_found(hash: &str) -> ApiError {
+    ApiError::not_found("plugin_not_found", &format!("没有哈希为 {hash} 的插件"), &format!("no plugin with hash {hash}")).with_field("plugin")
+}

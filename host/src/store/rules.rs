@@ -1,0 +1,239 @@
+//! Stored plugins, slot bindings and decision receipts (see `migrations/0002_plugins.sql`).
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::{Store, now};
+
+/// An uploaded component, without its bytes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PluginRecord {
+    pub hash: String,
+    pub slot: String,
+    pub name: String,
+    pub size_bytes: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+/// One version of a tenant's slot binding.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Binding {
+    pub id: String,
+    pub tenant_code: String,
+    pub slot: String,
+    pub version: i64,
+    pub plugin_hash: String,
+    /// The plugin's configuration, JSON text.
+    pub config: String,
+    /// `YYYY-MM-DD`; `None`: in force at once.
+    pub effective_from: Option<String>,
+    pub note: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// What a new binding version says; the store assigns id, version and time.
+#[derive(Debug, Clone)]
+pub struct NewBinding<'a> {
+    pub tenant_code: &'a str,
+    pub slot: &'a str,
+    pub plugin_hash: &'a str,
+    pub config: &'a str,
+    pub effective_from: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub created_by: &'a str,
+}
+
+/// The receipt of one consequential decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Decision {
+    pub id: String,
+    pub tenant_code: String,
+    pub slot: String,
+    pub plugin_hash: String,
+    pub binding_id: Option<String>,
+    /// JSON text: the tenant information the plugin saw.
+    pub tenant_info: String,
+    /// JSON text: the configuration the plugin saw.
+    pub config: String,
+    /// JSON text of the slot input.
+    pub input: String,
+    /// JSON text of the slot output.
+    pub output: String,
+    pub fuel_used: i64,
+    pub duration_us: i64,
+    /// What made the call: `invoke`, `posting`, `matching`, …
+    pub source: String,
+    pub created_at: String,
+}
+
+macro_rules! plugin_columns {
+    () => {
+        "hash, slot, name, size_bytes, uploaded_by, uploaded_at"
+    };
+}
+macro_rules! binding_columns {
+    () => {
+        "id, tenant_code, slot, version, plugin_hash, config, effective_from, note, created_by, created_at"
+    };
+}
+macro_rules! decision_columns {
+    () => {
+        "id, tenant_code, slot, plugin_hash, binding_id, tenant_info, config, input, output, fuel_used, duration_us, source, created_at"
+    };
+}
+
+impl Store {
+    /// Store a component; a component already stored (same hash) is left as it is.
+    /// Returns whether it was new.
+    pub async fn insert_plugin(&self, p: &PluginRecord, wasm_base64: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO plugins (hash, slot, name, size_bytes, wasm_base64, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind(&p.hash)
+        .bind(&p.slot)
+        .bind(&p.name)
+        .bind(p.size_bytes)
+        .bind(wasm_base64)
+        .bind(&p.uploaded_by)
+        .bind(&p.uploaded_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn get_plugin(&self, hash: &str) -> Result<Option<PluginRecord>, sqlx::Error> {
+        let row = sqlx::query(concat!("SELECT ", plugin_columns!(), " FROM plugins WHERE hash = $1")).bind(hash).fetch_optional(&self.pool).await?;
+        row.as_ref().map(plugin_from_row).transpose()
+    }
+
+    /// The base64 bytes of a stored component.
+    pub async fn plugin_wasm(&self, hash: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT wasm_base64 FROM plugins WHERE hash = $1").bind(hash).fetch_optional(&self.pool).await?;
+        row.map(|r| r.try_get(0)).transpose()
+    }
+
+    pub async fn list_plugins(&self) -> Result<Vec<PluginRecord>, sqlx::Error> {
+        let rows = sqlx::query(concat!("SELECT ", plugin_columns!(), " FROM plugins ORDER BY uploaded_at, hash")).fetch_all(&self.pool).await?;
+        rows.iter().map(plugin_from_row).collect()
+    }
+
+    /// Append a binding version (one more than the tenant's slot has). Two admins racing for the
+    /// same version number: one insert fails on the unique key and nothing is half-written.
+    pub async fn insert_binding(&self, b: &NewBinding<'_>) -> Result<Binding, sqlx::Error> {
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO slot_bindings (id, tenant_code, slot, version, plugin_hash, config, effective_from, note, created_by, created_at) \
+             SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9 \
+             FROM slot_bindings WHERE tenant_code = $2 AND slot = $3",
+        )
+        .bind(&id)
+        .bind(b.tenant_code)
+        .bind(b.slot)
+        .bind(b.plugin_hash)
+        .bind(b.config)
+        .bind(b.effective_from)
+        .bind(b.note)
+        .bind(b.created_by)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query(concat!("SELECT ", binding_columns!(), " FROM slot_bindings WHERE id = $1")).bind(&id).fetch_one(&self.pool).await?;
+        binding_from_row(&row)
+    }
+
+    /// Every binding version of one tenant, by slot then version.
+    pub async fn tenant_bindings(&self, tenant_code: &str) -> Result<Vec<Binding>, sqlx::Error> {
+        let rows = sqlx::query(concat!("SELECT ", binding_columns!(), " FROM slot_bindings WHERE tenant_code = $1 ORDER BY slot, version"))
+            .bind(tenant_code)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(binding_from_row).collect()
+    }
+
+    pub async fn insert_decision(&self, d: &Decision) -> Result<(), sqlx::Error> {
+        sqlx::query(concat!("INSERT INTO decisions (", decision_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
+            .bind(&d.id)
+            .bind(&d.tenant_code)
+            .bind(&d.slot)
+            .bind(&d.plugin_hash)
+            .bind(&d.binding_id)
+            .bind(&d.tenant_info)
+            .bind(&d.config)
+            .bind(&d.input)
+            .bind(&d.output)
+            .bind(d.fuel_used)
+            .bind(d.duration_us)
+            .bind(&d.source)
+            .bind(&d.created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get_decision(&self, id: &str) -> Result<Option<Decision>, sqlx::Error> {
+        let row = sqlx::query(concat!("SELECT ", decision_columns!(), " FROM decisions WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(decision_from_row).transpose()
+    }
+
+    /// The latest `limit` decisions of one tenant's slot, newest first.
+    pub async fn recent_decisions(&self, tenant_code: &str, slot: &str, limit: i64) -> Result<Vec<Decision>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ", decision_columns!(), " FROM decisions WHERE tenant_code = $1 AND slot = $2 ORDER BY created_at DESC, id DESC LIMIT $3"
+        ))
+        .bind(tenant_code)
+        .bind(slot)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decision_from_row).collect()
+    }
+}
+
+fn plugin_from_row(r: &AnyRow) -> Result<PluginRecord, sqlx::Error> {
+    Ok(PluginRecord {
+        hash: r.try_get("hash")?,
+        slot: r.try_get("slot")?,
+        name: r.try_get("name")?,
+        size_bytes: r.try_get("size_bytes")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        uploaded_at: r.try_get("uploaded_at")?,
+    })
+}
+
+fn binding_from_row(r: &AnyRow) -> Result<Binding, sqlx::Error> {
+    Ok(Binding {
+        id: r.try_get("id")?,
+        tenant_code: r.try_get("tenant_code")?,
+        slot: r.try_get("slot")?,
+        version: r.try_get("version")?,
+        plugin_hash: r.try_get("plugin_hash")?,
+        config: r.try_get("config")?,
+        effective_from: r.try_get("effective_from")?,
+        note: r.try_get("note")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn decision_from_row(r: &AnyRow) -> Result<Decision, sqlx::Error> {
+    Ok(Decision {
+        id: r.try_get("id")?,
+        tenant_code: r.try_get("tenant_code")?,
+        slot: r.try_get("slot")?,
+        plugin_hash: r.try_get("plugin_hash")?,
+        binding_id: r.try_get("binding_id")?,
+        tenant_info: r.try_get("tenant_info")?,
+        config: r.try_get("config")?,
+        input: r.try_get("input")?,
+        output: r.try_get("output")?,
+        fuel_used: r.try_get("fuel_used")?,
+        duration_us: r.try_get("duration_us")?,
+        source: r.try_get("source")?,
+        created_at: r.try_get("created_at")?,
+    })
+}

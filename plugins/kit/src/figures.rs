@@ -1,0 +1,173 @@
+//! Arithmetic on a market's period figures, shared by the subsidy and evaluation plugins.
+//!
+//! The host passes raw counts that may be zero, inconsistent (more ledger days than open days)
+//! or absurd (a period that ends before it starts). Every helper here is total: it never
+//! panics, never overflows, never yields NaN, and amounts in fen never go negative, so the
+//! plugins can apply their rules without re-checking each input.
+
+use crate::dates::Ymd;
+
+/// Days in the period counting both ends (1 January to 31 January is 31 days); 0 when the
+/// period ends before it starts, so a broken period earns nothing rather than a negative cap.
+pub fn period_days(start: Ymd, end: Ymd) -> i64 {
+    (start.days_until(end) + 1).max(0)
+}
+
+/// `part / whole` clamped to 0..=1, or `when_empty` when `whole` is 0. The caller decides what
+/// "nothing to measure" means: no rights cases counts as all closed in time, no open days as
+/// no ledgers kept.
+pub fn ratio(part: u32, whole: u32, when_empty: f64) -> f64 {
+    if whole == 0 { when_empty } else { (f64::from(part) / f64::from(whole)).clamp(0.0, 1.0) }
+}
+
+/// `count` per 100 of `base` (e.g. trainings per 100 people served); 0 when `base` is 0, since
+/// a rate over nobody says nothing.
+pub fn per_hundred(count: u32, base: u32) -> f64 {
+    if base == 0 { 0.0 } else { f64::from(count) * 100.0 / f64::from(base) }
+}
+
+/// `count × rate` in fen, saturating at `i64::MAX`; negative inputs count as 0.
+pub fn times(count: i64, rate_cents: i64) -> i64 {
+    clamp_cents(i128::from(count.max(0)) * i128::from(rate_cents.max(0)))
+}
+
+/// `percent` % of `amount`, rounded down to the fen; negative amounts count as 0 and the
+/// percentage is clamped to 0..=100 so a share can never exceed the amount.
+pub fn percent_of(amount_cents: i64, percent: i64) -> i64 {
+    clamp_cents(i128::from(amount_cents.max(0)) * i128::from(percent.clamp(0, 100)) / 100)
+}
+
+/// The sum of `amounts` (negatives as 0), saturating.
+pub fn sum(amounts: &[i64]) -> i64 {
+    clamp_cents(amounts.iter().map(|a| i128::from((*a).max(0))).sum())
+}
+
+/// Scale `amounts` down so that they sum to exactly `cap` when their sum exceeds it, keeping
+/// their proportions (largest-remainder rounding, ties to the earlier item). Amounts at or
+/// under the cap are returned unchanged; negatives become 0 either way.
+pub fn cap_proportionally(amounts: &[i64], cap: i64) -> Vec<i64> {
+    let clean: Vec<i128> = amounts.iter().map(|a| i128::from((*a).max(0))).collect();
+    let total: i128 = clean.iter().sum();
+    let cap = i128::from(cap.max(0));
+    if total <= cap {
+        return clean.into_iter().map(clamp_cents).collect();
+    }
+    let mut shares: Vec<i128> = clean.iter().map(|a| a * cap / total).collect();
+    let mut order: Vec<usize> = (0..clean.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(clean[*i] * cap % total));
+    let left = cap - shares.iter().sum::<i128>();
+    for i in order.into_iter().take(usize::try_from(left).unwrap_or(0)) {
+        shares[i] += 1;
+    }
+    shares.into_iter().map(clamp_cents).collect()
+}
+
+/// One subsidy line before the cap: a stable code, how it was computed (shown to officials)
+/// and its amount in fen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub code: &'static str,
+    pub basis: String,
+    pub amount_cents: i64,
+}
+
+/// Apply a period's cap to subsidy lines. Lines keep their amounts when their sum fits;
+/// otherwise each is cut in proportion and its basis says so, so that the lines always add up
+/// to the total paid and an official can see what was cut. Returns whether the cap bit.
+pub fn settle(lines: Vec<Line>, cap_cents: i64) -> (Vec<Line>, bool) {
+    let amounts: Vec<i64> = lines.iter().map(|l| l.amount_cents).collect();
+    let capped = cap_proportionally(&amounts, cap_cents);
+    let bit = sum(&amounts) > cap_cents.max(0);
+    let lines = lines
+        .into_iter()
+        .zip(capped)
+        .map(|(l, c)| {
+            let basis = if c < l.amount_cents { format!("{};按上限比例核减为{}", l.basis, yuan(c)) } else { l.basis };
+            Line { basis, amount_cents: c, ..l }
+        })
+        .collect();
+    (lines, bit)
+}
+
+/// An amount in fen as yuan for explanations: `123456` → `1234.56元`.
+pub fn yuan(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}元", abs / 100, abs % 100)
+}
+
+fn clamp_cents(v: i128) -> i64 {
+    i64::try_from(v.max(0)).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_days_count_both_ends_and_never_go_negative() {
+        assert_eq!(period_days(Ymd::new(2026, 1, 1), Ymd::new(2026, 1, 31)), 31);
+        assert_eq!(period_days(Ymd::new(2026, 1, 1), Ymd::new(2026, 1, 1)), 1);
+        assert_eq!(period_days(Ymd::new(2026, 2, 1), Ymd::new(2026, 1, 1)), 0);
+        assert_eq!(period_days(Ymd::new(2024, 1, 1), Ymd::new(2024, 12, 31)), 366);
+    }
+
+    #[test]
+    fn ratios_clamp_and_use_the_empty_value() {
+        assert_eq!(ratio(3, 4, 0.0), 0.75);
+        assert_eq!(ratio(9, 4, 0.0), 1.0);
+        assert_eq!(ratio(0, 0, 1.0), 1.0);
+        assert_eq!(ratio(5, 0, 0.0), 0.0);
+        assert_eq!(per_hundred(3, 150), 2.0);
+        assert_eq!(per_hundred(3, 0), 0.0);
+    }
+
+    #[test]
+    fn amounts_saturate_and_never_go_negative() {
+        assert_eq!(times(3, 250), 750);
+        assert_eq!(times(-3, 250), 0);
+        assert_eq!(times(i64::MAX, i64::MAX), i64::MAX);
+        assert_eq!(percent_of(1_001, 30), 300);
+        assert_eq!(percent_of(1_000, 250), 1_000);
+        assert_eq!(percent_of(-1_000, 30), 0);
+        assert_eq!(sum(&[i64::MAX, i64::MAX, -5]), i64::MAX);
+    }
+
+    #[test]
+    fn capping_keeps_proportions_and_hits_the_cap_exactly() {
+        let capped = cap_proportionally(&[300, 100, 0], 200);
+        assert_eq!(capped, vec![150, 50, 0]);
+        let odd = cap_proportionally(&[1, 1, 1], 2);
+        assert_eq!(odd.iter().sum::<i64>(), 2);
+        assert_eq!(odd, vec![1, 1, 0], "ties go to the earlier item");
+        let huge = cap_proportionally(&[i64::MAX, i64::MAX], 10);
+        assert_eq!(huge, vec![5, 5]);
+    }
+
+    #[test]
+    fn capping_leaves_amounts_under_the_cap_alone() {
+        assert_eq!(cap_proportionally(&[300, 100], 400), vec![300, 100]);
+        assert_eq!(cap_proportionally(&[300, -100], 1_000), vec![300, 0]);
+        assert_eq!(cap_proportionally(&[300, 100], -5), vec![0, 0]);
+    }
+
+    #[test]
+    fn settling_marks_the_lines_the_cap_cut() {
+        let lines = vec![Line { code: "a", basis: "A".into(), amount_cents: 300 }, Line { code: "b", basis: "B".into(), amount_cents: 0 }];
+        let (under, bit) = settle(lines.clone(), 300);
+        assert!(!bit);
+        assert_eq!(under, lines);
+        let (over, bit) = settle(lines, 100);
+        assert!(bit);
+        assert_eq!(over[0].amount_cents, 100);
+        assert_eq!(over[0].basis, "A;按上限比例核减为1.00元");
+        assert_eq!(over[1].basis, "B");
+    }
+
+    #[test]
+    fn yuan_shows_two_decimals() {
+        assert_eq!(yuan(123_456), "1234.56元");
+        assert_eq!(yuan(5), "0.05元");
+        assert_eq!(yuan(-250), "-2.50元");
+    }
+}
