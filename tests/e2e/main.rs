@@ -1,4 +1,6 @@
 //! End-to-end tests: the real host on a random port, a fresh database per test, HTTP only.
 
 mod basics;
+mod hostile;
+mod plugins;
 mod tenants;

@@ -1,7 +1,8 @@
 //! Uploading and listing plugin components.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,6 +12,27 @@ use super::extract::{Admin, Json, Query};
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::RuntimeStats;
 use crate::store::rules::PluginRecord;
+
+/// The uploaded bytes; a body over the size limit is refused as `plugin_too_large`.
+pub struct WasmBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for WasmBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<WasmBody, ApiError> {
+        Ok(WasmBody(Bytes::from_request(req, state).await?))
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> ApiError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "plugin_too_large", "插件文件过大", "the component is larger than the upload limit")
+        } else {
+            ApiError::bad_request("invalid_body", "无法读取上传内容", &rejection.body_text())
+        }
+    }
+}
 
 #[derive(Deserialize, IntoParams)]
 pub struct UploadParams {
@@ -32,7 +54,7 @@ pub struct Uploaded {
     responses((status = 201, body = Uploaded, description = "stored"), (status = 200, body = Uploaded, description = "already stored"),
         (status = 422, body = ErrorBody, description = "not a component of a known slot world"), (status = 413, body = ErrorBody)),
     security(("admin" = [])))]
-pub async fn upload_plugin(State(state): State<AppState>, admin: Admin, Query(params): Query<UploadParams>, body: Bytes) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
+pub async fn upload_plugin(State(state): State<AppState>, admin: Admin, Query(params): Query<UploadParams>, WasmBody(body): WasmBody) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     let name = params.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| crate::plugins::Runtime::hash_of(&body)[..12].to_string());
     if name.chars().count() > 80 {
         return Err(ApiError::bad_request("invalid_name", "插件名称不能超过80个字", "the name must be at most 80 characters").with_field("name"));
