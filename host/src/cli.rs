@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::app::{self, Application};
 use crate::config::{Config, Seed, default_plugins_dir};
 use crate::plugins::{Runtime, Slot};
-use crate::rules::seed;
+use crate::rules::{Activation, seed};
 use crate::tenants::{self, Tenant};
 
 #[derive(Parser, Debug)]
@@ -247,7 +247,8 @@ async fn slots_command(cmd: SlotsCommand) -> anyhow::Result<()> {
                 Some(raw) => Some(crate::clock::parse_date(&raw).ok_or_else(|| anyhow::anyhow!("--effective-from must be YYYY-MM-DD"))?),
                 None => None,
             };
-            print_json(&rules.bind(&t, parse_slot(&slot)?, &plugin, &config, effective, None, "cli").await.map_err(cli_err)?)
+            let activation = Activation { plugin: &plugin, config: &config, effective_from: effective, note: None };
+            print_json(&rules.bind(&t, parse_slot(&slot)?, activation, "cli").await.map_err(cli_err)?)
         }
         SlotsCommand::Rollback { tenant, slot, to_version, db } => {
             let (store, rules) = app::open(&db.config()).await?;

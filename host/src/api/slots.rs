@@ -11,7 +11,7 @@ use super::extract::{Admin, Json};
 use super::tenants::load_tenant;
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::Slot;
-use crate::rules::{DryRunReport, Invocation, SlotView};
+use crate::rules::{Activation, DryRunReport, Invocation, SlotView};
 use crate::store::rules::Binding;
 
 fn parse_slot(raw: &str) -> Result<Slot, ApiError> {
@@ -62,7 +62,8 @@ pub async fn bind_slot(State(state): State<AppState>, admin: Admin, Path((code, 
         })?),
     };
     let config = req.config.unwrap_or_else(|| serde_json::json!({}));
-    let binding = state.rules.bind(&tenant, slot, &req.plugin, &config, effective, req.note.as_deref(), &admin.actor).await?;
+    let activation = Activation { plugin: &req.plugin, config: &config, effective_from: effective, note: req.note.as_deref() };
+    let binding = state.rules.bind(&tenant, slot, activation, &admin.actor).await?;
     Ok((StatusCode::CREATED, Json(binding)))
 }
 

@@ -204,10 +204,8 @@ impl Runtime {
         }
         let component = Component::new(&self.engine, bytes).map_err(|e| PluginError::InvalidWasm(format!("{e:#}")))?;
         self.compiled.fetch_add(1, Ordering::Relaxed);
-        if let Some(path) = cached {
-            if let Err(e) = write_artifact(&component, &path) {
-                tracing::warn!(error = %e, "cannot cache compiled plugin");
-            }
+        if let Some(Err(e)) = cached.map(|path| write_artifact(&component, &path)) {
+            tracing::warn!(error = %e, "cannot cache compiled plugin");
         }
         Ok(component)
     }

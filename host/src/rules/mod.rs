@@ -68,6 +68,18 @@ pub struct Invocation {
     pub duration_us: u64,
 }
 
+/// What a new binding version activates.
+#[derive(Debug, Clone, Copy)]
+pub struct Activation<'a> {
+    /// sha256 of a stored component implementing the slot.
+    pub plugin: &'a str,
+    /// The plugin's configuration: a JSON object.
+    pub config: &'a serde_json::Value,
+    /// The day it takes effect (China time); `None`: at once.
+    pub effective_from: Option<NaiveDate>,
+    pub note: Option<&'a str>,
+}
+
 /// A typed decision for domain code.
 #[derive(Debug, Clone)]
 pub struct Decided<O> {
@@ -132,7 +144,8 @@ impl Rules {
     }
 
     /// Append a binding version for a tenant's slot.
-    pub async fn bind(&self, tenant: &Tenant, slot: Slot, hash: &str, config: &serde_json::Value, effective_from: Option<NaiveDate>, note: Option<&str>, by: &str) -> Result<Binding, ApiError> {
+    pub async fn bind(&self, tenant: &Tenant, slot: Slot, activation: Activation<'_>, by: &str) -> Result<Binding, ApiError> {
+        let Activation { plugin: hash, config, effective_from, note } = activation;
         let plugin = self.store.get_plugin(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
         if plugin.slot != slot.as_str() {
             let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot, slot.as_str());
@@ -178,7 +191,8 @@ impl Rules {
         };
         let note = format!("回滚到第{}版 / rollback to version {}", target.version, target.version);
         let config: serde_json::Value = serde_json::from_str(&target.config).map_err(ApiError::internal)?;
-        self.bind(tenant, slot, &target.plugin_hash.clone(), &config, None, Some(&note), by).await
+        let activation = Activation { plugin: &target.plugin_hash, config: &config, effective_from: None, note: Some(&note) };
+        self.bind(tenant, slot, activation, by).await
     }
 
     async fn own_versions(&self, tenant_code: &str, slot: Slot) -> Result<Vec<Binding>, ApiError> {

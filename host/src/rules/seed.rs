@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::{Rules, tenant_info};
+use super::{Activation, Rules, tenant_info};
 use crate::plugins::bindings::naming::NameRequest;
 use crate::plugins::slots::NamingWorld;
 use crate::plugins::{CallContext, LoadedPlugin, Runtime};
@@ -84,7 +84,7 @@ pub async fn load_files(rules: &Rules, tenants_dir: &Path, plugins_dir: &Path) -
         let bound = rules.store.tenant_bindings(&def.tenant.code).await?;
         for r in def.plugins.iter().filter(|r| !bound.iter().any(|b| b.slot == r.slot.as_str())) {
             rules
-                .bind(&def.tenant, r.slot, &hashes[&r.plugin], &r.config, None, Some("tenants file"), "system:tenants-file")
+                .bind(&def.tenant, r.slot, Activation { plugin: &hashes[&r.plugin], config: &r.config, effective_from: None, note: Some("tenants file") }, "system:tenants-file")
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: plugins.{}: {e}", def.source, r.slot.as_str()))?;
         }

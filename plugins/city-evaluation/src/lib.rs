@@ -32,6 +32,9 @@
 //!  "demonstration": {"min_ledger_ratio": 0.95, "min_in_time_ratio": 0.95, "require_government_run": true}}
 //! ```
 
+// wit-bindgen's generated glue flattens records into many parameters.
+#![allow(clippy::too_many_arguments)]
+
 wit_bindgen::generate!({ path: "../../wit", world: "evaluation" });
 
 use gigmarket::plugins::evaluation_types::Grade;

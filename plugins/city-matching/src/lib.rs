@@ -4,6 +4,9 @@
 //! explains each score by its three largest contributions. Weights come from the plugin config
 //! (`{"weights": {"skill": 30, …}, "half_distance_km": 5}`); missing keys keep the defaults.
 
+// wit-bindgen's generated glue flattens records into many parameters.
+#![allow(clippy::too_many_arguments)]
+
 wit_bindgen::generate!({ path: "../../wit", world: "matching" });
 
 use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};

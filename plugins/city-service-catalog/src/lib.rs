@@ -24,6 +24,9 @@
 //! Time limits are whole hours from 1 to [`MAX_LIMIT_HOURS`]. Reasons say where each limit and
 //! the opening hours came from (platform default or the market's config).
 
+// wit-bindgen's generated glue flattens records into many parameters.
+#![allow(clippy::too_many_arguments)]
+
 wit_bindgen::generate!({ path: "../../wit", world: "service-catalog" });
 
 use gigmarket::plugins::catalog_types::{CaseRule, ServiceItem};

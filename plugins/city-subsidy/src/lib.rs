@@ -31,6 +31,9 @@
 //! so a rate change never reaches back into a closed period. The defaults above are illustrative:
 //! the plan names the factors but no amounts.
 
+// wit-bindgen's generated glue flattens records into many parameters.
+#![allow(clippy::too_many_arguments)]
+
 wit_bindgen::generate!({ path: "../../wit", world: "subsidy" });
 
 use gigmarket::plugins::period_types::PeriodFigures;

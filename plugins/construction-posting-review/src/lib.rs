@@ -29,6 +29,9 @@
 //! A special-trade entry equal to the occupation code matches it; any other entry matches when
 //! the occupation name or title contains it.
 
+// wit-bindgen's generated glue flattens records into many parameters.
+#![allow(clippy::too_many_arguments)]
+
 wit_bindgen::generate!({ path: "../../wit", world: "posting-review" });
 
 use gigmarket::plugins::host::{self, LogLevel};

@@ -21,6 +21,9 @@
 //!  "half_distance_km": 5}
 //! ```
 
+// wit-bindgen's generated glue flattens records into many parameters.
+#![allow(clippy::too_many_arguments)]
+
 wit_bindgen::generate!({ path: "../../wit", world: "matching" });
 
 use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
