@@ -201,3 +201,62 @@ fn http_get(url: &str) -> String {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     response
 }
+
+fn fixture(name: &str) -> PathBuf {
+    plugins_dir().with_file_name("wasm32-wasip2").join("plugin").join(format!("{name}.wasm"))
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Upload, bind, list, roll back and replay through the CLI, as an operator without the API.
+#[test]
+fn the_plugin_lifecycle_through_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
+
+    let wrong = gigmarket(&["plugins", "upload", fixture("fixture_wrong_world").to_str().unwrap(), "--data-dir", d]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("组件没有实现任何已知的插件槽位"));
+
+    let weishi = fixture("weishi_matching");
+    let uploaded = json_of(&gigmarket(&["plugins", "upload", weishi.to_str().unwrap(), "--data-dir", d]));
+    assert_eq!(uploaded["slot"], "matching");
+    let hash = uploaded["hash"].as_str().unwrap();
+    let bound = json_of(&gigmarket(&["slots", "bind", "gulou", "matching", hash, "--config", r#"{"max_distance_km": 10}"#, "--data-dir", d]));
+    assert_eq!(bound["version"], 1);
+    let bad = gigmarket(&["slots", "bind", "gulou", "subsidy", hash, "--data-dir", d]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("plugin_wrong_slot"), "{}", String::from_utf8_lossy(&bad.stderr));
+
+    let slots = json_of(&gigmarket(&["slots", "list", "gulou", "--data-dir", d]));
+    let matching = slots.as_array().unwrap().iter().find(|s| s["slot"] == "matching").unwrap();
+    assert_eq!(matching["active"]["binding"]["plugin_hash"], hash);
+    let nothing = gigmarket(&["slots", "rollback", "gulou", "matching", "--data-dir", d]);
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("nothing_to_roll_back"));
+
+    let id = record_a_decision(data.path());
+    let replay = json_of(&gigmarket(&["decisions", "replay", &id, "--data-dir", d]));
+    assert_eq!(replay["identical"], true, "{replay}");
+    let missing = gigmarket(&["decisions", "replay", "nope", "--data-dir", d]);
+    assert!(!missing.status.success());
+}
+
+/// Make one posting-review decision for 鼓楼区 through the library, as the API would.
+fn record_a_decision(data_dir: &Path) -> String {
+    let config = gigmarket::config::Config { data_dir: data_dir.to_path_buf(), plugin_cache_dir: Some(plugins_dir().with_file_name("test-plugin-cache")), ..gigmarket::config::Config::local() };
+    tokio::runtime::Runtime::new().unwrap().block_on(async move {
+        let (store, rules) = gigmarket::app::open(&config).await.unwrap();
+        let tenant = store.get_tenant("gulou").await.unwrap().unwrap();
+        let input = serde_json::json!({"today": {"year": 2026, "month": 11, "day": 28}, "posting": {
+            "title": "装卸工", "description": "仓库装卸", "occupation_code": "4-02-05-01", "occupation_name": "装卸搬运工",
+            "headcount": 2, "wage_cents": 2000, "wage_unit": "Hour", "settlement": "Daily", "daily_hours": 8.0,
+            "work_start": {"year": 2026, "month": 12, "day": 1}, "work_end": {"year": 2026, "month": 12, "day": 2},
+            "district": "鼓楼区", "address": "鼓楼区某仓库", "min_age": null, "max_age": null, "requirements": [],
+            "qualifications": [], "charges_worker_fee": false, "employer_verified": true, "employer_recent_postings": 1}});
+        let call = rules.invoke_json(&tenant, gigmarket::plugins::Slot::PostingReview, input, "cli-test").await.unwrap();
+        call.decision_id.unwrap()
+    })
+}
