@@ -341,3 +341,16 @@ async fn the_catalog_keeps_the_mandatory_services(app: TestApp) {
     assert!(arrears["time_limit_hours"].as_u64().unwrap() > 0);
     assert!(!arrears["required_materials"].as_array().unwrap().is_empty(), "一次性告知 lists what to bring");
 }
+
+/// The sample inputs docs/plugins.md points plugin authors at are valid for their slots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guide_s_sample_inputs_fit_their_slots() {
+    let app = gigmarket_e2e::spawn(gigmarket_e2e::Backend::Sqlite).await;
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins/samples"));
+    for slot in ["naming", "service-catalog", "posting-review", "matching", "subsidy", "evaluation"] {
+        let text = std::fs::read_to_string(dir.join(format!("{slot}.json"))).unwrap();
+        let input: Value = serde_json::from_str(&text).unwrap();
+        let out = invoke(&app, "kaifeng", slot, &input).await;
+        assert!(out["output"].is_object(), "{slot}: {out}");
+    }
+}
