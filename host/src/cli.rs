@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, Application};
 use crate::config::{Config, Seed, default_plugins_dir};
+use crate::plugins::runtime::RuntimeSettings;
 use crate::plugins::{Runtime, Slot};
 use crate::rules::{Activation, seed};
 use crate::tenants::{self, Tenant};
@@ -139,6 +140,10 @@ pub struct ServeArgs {
     /// Bearer token of the administrative routes; without one they are closed.
     #[arg(long, env = "GIGMARKET_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Per-slot plugin limits overriding the defaults, as JSON, e.g.
+    /// `{"matching": {"fuel": 1000000000, "deadline_ms": 1000, "memory_bytes": 67108864, "output_bytes": 8388608}}`.
+    #[arg(long, env = "GIGMARKET_PLUGIN_LIMITS")]
+    pub plugin_limits: Option<String>,
 }
 
 /// The administrator token of the demo city (documented in docs/demo.md; demo only).
@@ -179,7 +184,12 @@ impl DbArgs {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
+            let limits = match &args.plugin_limits {
+                Some(json) => RuntimeSettings::parse_limits(json).map_err(anyhow::Error::msg)?,
+                None => Default::default(),
+            };
             let config = Config {
+                plugin_runtime: RuntimeSettings { limits, ..Default::default() },
                 listen: args.listen,
                 tenants_dir: args.tenants.dir,
                 plugins_dir: args.tenants.plugins_dir,

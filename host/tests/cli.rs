@@ -260,3 +260,11 @@ fn record_a_decision(data_dir: &Path) -> String {
         call.decision_id.unwrap()
     })
 }
+
+#[test]
+fn serve_refuses_bad_plugin_limits_before_starting() {
+    let data = tempfile::tempdir().unwrap();
+    let out = gigmarket(&["serve", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap(), "--plugin-limits", r#"{"matching": {"fuel": 0, "deadline_ms": 1, "memory_bytes": 2097152, "output_bytes": 1}}"#]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("plugin limits for `matching`"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -52,6 +52,16 @@ impl Default for RuntimeSettings {
 }
 
 impl RuntimeSettings {
+    /// Parse per-slot limit overrides: `{"matching": {"fuel": 1000000000, "deadline_ms": 1000,
+    /// "memory_bytes": 67108864, "output_bytes": 8388608}}` (every field of a slot's limits).
+    pub fn parse_limits(json: &str) -> Result<HashMap<Slot, SlotLimits>, String> {
+        let limits: HashMap<Slot, SlotLimits> = serde_json::from_str(json).map_err(|e| format!("plugin limits: {e}"))?;
+        match limits.iter().find(|(_, l)| l.fuel == 0 || l.deadline_ms == 0 || l.memory_bytes < (1 << 20) || l.output_bytes == 0) {
+            Some((slot, _)) => Err(format!("plugin limits for `{}`: fuel, deadline and output must be positive and memory at least 1 MiB", slot.as_str())),
+            None => Ok(limits),
+        }
+    }
+
     pub fn limits(&self, slot: Slot) -> SlotLimits {
         self.limits.get(&slot).copied().unwrap_or_else(|| slot.default_limits())
     }
@@ -436,6 +446,14 @@ impl Drop for EpochTicker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slot_limits_are_configurable_and_checked() {
+        let limits = RuntimeSettings::parse_limits(r#"{"matching": {"fuel": 5, "deadline_ms": 100, "memory_bytes": 2097152, "output_bytes": 10}}"#).unwrap();
+        assert_eq!(limits[&Slot::Matching].deadline_ms, 100);
+        assert!(RuntimeSettings::parse_limits(r#"{"matching": {"fuel": 0, "deadline_ms": 100, "memory_bytes": 2097152, "output_bytes": 10}}"#).is_err());
+        assert!(RuntimeSettings::parse_limits(r#"{"matchmaking": {}}"#).unwrap_err().contains("matchmaking"));
+    }
 
     #[test]
     fn headers_are_checked_before_compiling() {

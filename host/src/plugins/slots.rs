@@ -53,7 +53,8 @@ impl Slot {
 }
 
 /// What one call of a slot may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SlotLimits {
     /// Wasm fuel (roughly, instructions).
     pub fuel: u64,
