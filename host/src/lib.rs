@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod identity;
 pub mod plugins;
 pub mod regions;
 pub mod rules;
