@@ -40,6 +40,15 @@ pub enum Command {
     /// Show and replay decision receipts.
     #[command(subcommand)]
     Decisions(DecisionsCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exits 1 and names the first edited or deleted entry.
+    Verify(DbArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -208,6 +217,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plugins(cmd) => plugins_command(cmd).await?,
         Command::Slots(cmd) => slots_command(cmd).await?,
         Command::Decisions(cmd) => return decisions_command(cmd).await,
+        Command::Audit(AuditCommand::Verify(db)) => {
+            let store = app::open_store(&db.config()).await?;
+            let check = store.verify_audit().await?;
+            match (check.broken_at, &check.problem) {
+                (Some(seq), Some(problem)) => {
+                    eprintln!("审计日志第 {seq} 条被篡改 / audit log entry {seq}: {problem} ({} entries)", check.entries);
+                    return Ok(ExitCode::FAILURE);
+                }
+                _ => println!("审计日志完整 / the audit log is intact: {} entries", check.entries),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -268,3 +268,24 @@ fn serve_refuses_bad_plugin_limits_before_starting() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("plugin limits for `matching`"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `audit verify` passes on an honest log and names the entry someone edited in the database.
+#[test]
+fn audit_verify_catches_a_tampered_row() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
+    let ok = gigmarket(&["audit", "verify", "--data-dir", d]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+
+    let url = format!("sqlite://{}/gigmarket.db", d);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").execute(&mut conn).await.unwrap();
+    });
+    let bad = gigmarket(&["audit", "verify", "--data-dir", d]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("entry 3"), "{}", String::from_utf8_lossy(&bad.stderr));
+}

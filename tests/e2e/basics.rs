@@ -62,3 +62,31 @@ async fn readiness_fails_with_a_structured_error_when_postgres_goes_away() {
     assert_error(&body, "unavailable");
     assert_eq!(app.get_json("/healthz").await.0, 200, "liveness does not depend on the database");
 }
+
+db_tests!(admin_actions_are_audited_and_tampering_is_caught);
+
+async fn admin_actions_are_audited_and_tampering_is_caught(app: TestApp) {
+    let (_, plugins) = app.admin_get("/api/v1/plugins").await;
+    let weishi = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "weishi_matching").unwrap()["hash"].clone();
+    let (status, _) = app.admin_send(reqwest::Method::PUT, "/api/v1/tenants/qixian/slots/matching", &serde_json::json!({"plugin": weishi})).await;
+    assert_eq!(status, 201);
+    let (status, _) = app.admin_send(reqwest::Method::PATCH, "/api/v1/tenants/qixian", &serde_json::json!({"hotline": "0371-23229999"})).await;
+    assert_eq!(status, 200);
+
+    let (status, log) = app.admin_get("/api/v1/audit?tenant=qixian").await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["tenant.update", "slot.bind"], "newest first, only 杞县's");
+    assert_eq!(log["entries"][0]["actor"], "admin-token");
+    let (_, all) = app.admin_get("/api/v1/audit?limit=1000").await;
+    assert!(all["entries"].as_array().unwrap().iter().any(|e| e["action"] == "plugin.upload"), "seeding uploads are audited too");
+    let (_, check) = app.admin_get("/api/v1/audit/verify").await;
+    assert_eq!(check["broken_at"], serde_json::Value::Null, "{check}");
+
+    let seq = log["entries"][1]["seq"].as_i64().unwrap();
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&app.database_url).await.unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '{}' WHERE seq = $1").bind(seq).execute(&pool).await.unwrap();
+    pool.close().await;
+    let (_, check) = app.admin_get("/api/v1/audit/verify").await;
+    assert_eq!(check["broken_at"], seq, "{check}");
+}

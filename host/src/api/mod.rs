@@ -3,6 +3,7 @@
 //! Every route is registered through [`utoipa_axum::routes!`], so the OpenAPI document at
 //! `/api/openapi.json` is generated from the same code that serves the routes and cannot miss one.
 
+mod audit;
 mod decisions;
 mod extract;
 mod health;
@@ -44,7 +45,8 @@ pub struct AppState {
     modifiers(&AdminAuth),
     tags((name = "health"), (name = "tenants", description = "The 1+10+N market tree"),
         (name = "plugins", description = "Plugin components"), (name = "slots", description = "Which plugin serves a market's slot"),
-        (name = "decisions", description = "Receipts of plugin decisions"), (name = "meta"))
+        (name = "decisions", description = "Receipts of plugin decisions"),
+        (name = "audit", description = "The hash-chained audit log"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -77,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(slots::dry_run_slot))
         .routes(routes!(decisions::get_decision))
         .routes(routes!(decisions::replay_decision))
+        .routes(routes!(audit::list_audit))
+        .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))
         .with_state(state)
         .split_for_parts();

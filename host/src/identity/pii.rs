@@ -61,7 +61,7 @@ impl PiiKeys {
         let (id, cipher) = &self.keys[0];
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes()).expect("encryption of a short string cannot fail");
+        let sealed = cipher.encrypt(&XNonce::from(nonce), plaintext.as_bytes()).expect("encryption of a short string cannot fail");
         let mut out = nonce.to_vec();
         out.extend(sealed);
         format!("{id}:{}", B64.encode(out))
@@ -73,7 +73,8 @@ impl PiiKeys {
         let (_, cipher) = self.keys.iter().find(|(k, _)| k == id).ok_or_else(|| anyhow::anyhow!("PII key `{id}` is not configured"))?;
         let bytes = B64.decode(b64)?;
         anyhow::ensure!(bytes.len() > 24, "encrypted value too short");
-        let plain = cipher.decrypt(XNonce::from_slice(&bytes[..24]), &bytes[24..]).map_err(|_| anyhow::anyhow!("PII value fails authentication"))?;
+        let nonce: [u8; 24] = bytes[..24].try_into()?;
+        let plain = cipher.decrypt(&XNonce::from(nonce), &bytes[24..]).map_err(|_| anyhow::anyhow!("PII value fails authentication"))?;
         Ok(String::from_utf8(plain)?)
     }
 

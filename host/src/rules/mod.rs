@@ -23,6 +23,7 @@ use crate::error::ApiError;
 use crate::plugins::bindings::types;
 use crate::plugins::{CallContext, Called, LoadedPlugin, Runtime, Slot, SlotWorld};
 use crate::store::Store;
+use crate::store::audit::AuditEvent;
 use crate::store::rules::{Binding, Decision, NewBinding, PluginRecord};
 use crate::tenants::{Tenant, TenantKind};
 
@@ -128,6 +129,10 @@ impl Rules {
         };
         let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
         let new = self.store.insert_plugin(&record, &encoded).await?;
+        if new {
+            let detail = serde_json::json!({"name": name, "slot": record.slot, "size_bytes": size});
+            self.store.audit(AuditEvent { actor: by, tenant_code: None, action: "plugin.upload", target: Some(&record.hash), detail }).await?;
+        }
         let stored = if new { record } else { self.store.get_plugin(&loaded.hash).await?.unwrap_or(record) };
         Ok((stored, new))
     }
@@ -145,6 +150,11 @@ impl Rules {
 
     /// Append a binding version for a tenant's slot.
     pub async fn bind(&self, tenant: &Tenant, slot: Slot, activation: Activation<'_>, by: &str) -> Result<Binding, ApiError> {
+        self.bind_as("slot.bind", tenant, slot, activation, by).await
+    }
+
+    /// [`Rules::bind`], audited as `action`.
+    async fn bind_as(&self, action: &str, tenant: &Tenant, slot: Slot, activation: Activation<'_>, by: &str) -> Result<Binding, ApiError> {
         let Activation { plugin: hash, config, effective_from, note } = activation;
         let plugin = self.store.get_plugin(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
         if plugin.slot != slot.as_str() {
@@ -165,12 +175,15 @@ impl Rules {
             note,
             created_by: by,
         };
-        self.store.insert_binding(&binding).await.map_err(|e| match &e {
+        let stored = self.store.insert_binding(&binding).await.map_err(|e| match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 ApiError::new(StatusCode::CONFLICT, "concurrent_change", "另一位管理员同时修改了此槽位,请重试", "another administrator changed this slot at the same time; retry")
             }
             _ => e.into(),
-        })
+        })?;
+        let detail = serde_json::json!({"slot": slot.as_str(), "version": stored.version, "plugin": hash, "config": config, "effective_from": stored.effective_from});
+        self.store.audit(AuditEvent { actor: by, tenant_code: Some(&tenant.code), action, target: Some(slot.as_str()), detail }).await?;
+        Ok(stored)
     }
 
     /// Roll a tenant's own slot back: append a copy of `to_version`, or of the version before
@@ -192,7 +205,7 @@ impl Rules {
         let note = format!("回滚到第{}版 / rollback to version {}", target.version, target.version);
         let config: serde_json::Value = serde_json::from_str(&target.config).map_err(ApiError::internal)?;
         let activation = Activation { plugin: &target.plugin_hash, config: &config, effective_from: None, note: Some(&note) };
-        self.bind(tenant, slot, activation, by).await
+        self.bind_as("slot.rollback", tenant, slot, activation, by).await
     }
 
     async fn own_versions(&self, tenant_code: &str, slot: Slot) -> Result<Vec<Binding>, ApiError> {

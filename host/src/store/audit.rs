@@ -1,0 +1,223 @@
+//! The audit log: who did what, to which tenant, when — append-only and hash-chained.
+//!
+//! Entry `n` stores `hash = sha256(prev_hash ‖ seq ‖ at ‖ actor ‖ tenant ‖ action ‖ target ‖ detail)`
+//! with `prev_hash` the hash of entry `n-1` (64 zeros for the first). [`Store::verify_audit`]
+//! recomputes the chain: an edited entry no longer matches its hash, a deleted one leaves a gap.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::{Store, now};
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened, before it gets its place in the chain.
+#[derive(Debug, Clone)]
+pub struct AuditEvent<'a> {
+    pub actor: &'a str,
+    pub tenant_code: Option<&'a str>,
+    /// A dotted verb, e.g. `plugin.upload`, `slot.bind`, `tenant.create`.
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub detail: serde_json::Value,
+}
+
+/// One stored entry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub tenant_code: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    /// JSON text.
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    fn computed_hash(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [self.prev_hash.as_str(), &self.seq.to_string(), &self.at, &self.actor, self.tenant_code.as_deref().unwrap_or(""), &self.action, self.target.as_deref().unwrap_or(""), &self.detail] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part.as_bytes());
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// The result of checking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AuditCheck {
+    pub entries: i64,
+    /// The first broken entry and what is wrong with it, if any.
+    pub broken_at: Option<i64>,
+    pub problem: Option<String>,
+}
+
+/// Attempts at appending when another writer took the same sequence number.
+const APPEND_ATTEMPTS: usize = 20;
+
+impl Store {
+    /// Append an event to the chain. Concurrent appenders race for the next sequence number;
+    /// the loser retries on the new head, so the chain never forks.
+    pub async fn audit(&self, event: AuditEvent<'_>) -> Result<AuditEntry, sqlx::Error> {
+        let mut last_err = None;
+        for _ in 0..APPEND_ATTEMPTS {
+            match self.try_append(&event).await {
+                Ok(entry) => return Ok(entry),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() || e.message().contains("locked") || e.message().contains("busy") => {
+                    last_err = Some(sqlx::Error::Database(e));
+                    tokio::task::yield_now().await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last_err.expect("at least one attempt"))
+    }
+
+    async fn try_append(&self, event: &AuditEvent<'_>) -> Result<AuditEntry, sqlx::Error> {
+        let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&self.pool).await?;
+        let (seq, prev_hash) = match head {
+            Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
+            None => (1, GENESIS.to_string()),
+        };
+        let mut entry = AuditEntry {
+            seq,
+            at: now(),
+            actor: event.actor.to_string(),
+            tenant_code: event.tenant_code.map(str::to_string),
+            action: event.action.to_string(),
+            target: event.target.map(str::to_string),
+            detail: event.detail.to_string(),
+            prev_hash,
+            hash: String::new(),
+        };
+        entry.hash = entry.computed_hash();
+        sqlx::query("INSERT INTO audit_log (seq, at, actor, tenant_code, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(entry.seq)
+            .bind(&entry.at)
+            .bind(&entry.actor)
+            .bind(&entry.tenant_code)
+            .bind(&entry.action)
+            .bind(&entry.target)
+            .bind(&entry.detail)
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(entry)
+    }
+
+    /// The latest `limit` entries, newest first; only one tenant's when `tenant` is given.
+    pub async fn audit_entries(&self, tenant: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let rows = match tenant {
+            Some(t) => sqlx::query("SELECT * FROM audit_log WHERE tenant_code = $1 ORDER BY seq DESC LIMIT $2").bind(t).bind(limit).fetch_all(&self.pool).await?,
+            None => sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await?,
+        };
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Recompute the whole chain.
+    pub async fn verify_audit(&self) -> Result<AuditCheck, sqlx::Error> {
+        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY seq").fetch_all(&self.pool).await?;
+        let mut prev = GENESIS.to_string();
+        for (i, row) in rows.iter().enumerate() {
+            let entry = entry_from_row(row)?;
+            let problem = if entry.seq != i as i64 + 1 {
+                Some(format!("entry {} is missing (deleted)", i + 1))
+            } else if entry.prev_hash != prev {
+                Some("the link to the previous entry is broken".to_string())
+            } else if entry.hash != entry.computed_hash() {
+                Some("the entry was changed after it was written".to_string())
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Ok(AuditCheck { entries: rows.len() as i64, broken_at: Some((i + 1) as i64), problem: Some(problem) });
+            }
+            prev = entry.hash;
+        }
+        Ok(AuditCheck { entries: rows.len() as i64, broken_at: None, problem: None })
+    }
+}
+
+fn entry_from_row(r: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        tenant_code: r.try_get("tenant_code")?,
+        action: r.try_get("action")?,
+        target: r.try_get("target")?,
+        detail: r.try_get("detail")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 4).await.unwrap();
+        store.migrate().await.unwrap();
+        (dir, store)
+    }
+
+    fn event(action: &str) -> AuditEvent<'_> {
+        AuditEvent { actor: "admin", tenant_code: Some("lankao"), action, target: Some("x"), detail: serde_json::json!({"n": 1}) }
+    }
+
+    #[tokio::test]
+    async fn the_chain_links_and_verifies() {
+        let (_d, s) = store().await;
+        let a = s.audit(event("one")).await.unwrap();
+        let b = s.audit(event("two")).await.unwrap();
+        assert_eq!((a.seq, b.seq), (1, 2));
+        assert_eq!(b.prev_hash, a.hash);
+        assert_eq!(s.verify_audit().await.unwrap(), AuditCheck { entries: 2, broken_at: None, problem: None });
+    }
+
+    #[tokio::test]
+    async fn an_edited_or_deleted_entry_is_caught() {
+        let (_d, s) = store().await;
+        for action in ["one", "two", "three"] {
+            s.audit(event(action)).await.unwrap();
+        }
+        sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2").execute(s.pool()).await.unwrap();
+        let check = s.verify_audit().await.unwrap();
+        assert_eq!(check.broken_at, Some(2));
+        assert!(check.problem.unwrap().contains("changed"));
+
+        let (_d, s) = store().await;
+        for action in ["one", "two", "three"] {
+            s.audit(event(action)).await.unwrap();
+        }
+        sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(s.pool()).await.unwrap();
+        let check = s.verify_audit().await.unwrap();
+        assert_eq!(check.broken_at, Some(2));
+        assert!(check.problem.unwrap().contains("deleted"));
+    }
+
+    #[tokio::test]
+    async fn concurrent_appends_never_fork_the_chain() {
+        let (_d, s) = store().await;
+        let tasks: Vec<_> = (0..8).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move { s.audit(AuditEvent { actor: "t", tenant_code: None, action: "race", target: None, detail: serde_json::json!(i) }).await.unwrap() })
+        }).collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(s.verify_audit().await.unwrap().entries, 8);
+        assert_eq!(s.verify_audit().await.unwrap().broken_at, None);
+    }
+}
