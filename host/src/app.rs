@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::accounts::Accounts;
 use crate::api::{self, AppState};
 use crate::config::{Config, Seed};
 use crate::plugins::Runtime;
@@ -26,7 +27,9 @@ impl Application {
     /// runtime, seed tenants and plugins on a fresh install, and bind the listener (port 0
     /// picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let keys = config.require_pii_keys()?;
         let (store, rules) = open(&config).await?;
+        let accounts = Accounts::new(store.clone(), keys, config.session_ttl);
         let seed = match config.seed {
             Seed::Never => false,
             Seed::IfEmpty => store.count_tenants().await? == 0,
@@ -38,7 +41,11 @@ impl Application {
         }
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Application { listener, addr, state: AppState { store, rules, config: Arc::new(config) } })
+        Ok(Application { listener, addr, state: AppState { store, rules, accounts, config: Arc::new(config) } })
+    }
+
+    pub fn accounts(&self) -> &Accounts {
+        &self.state.accounts
     }
 
     pub fn rules(&self) -> &Rules {

@@ -8,7 +8,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, Application};
 use crate::config::{Config, Seed, default_plugins_dir};
+use crate::accounts::{AccountKind, Accounts};
+use crate::identity::pii::PiiKeys;
 use crate::plugins::runtime::RuntimeSettings;
+use crate::store::audit::AuditEvent;
 use crate::plugins::{Runtime, Slot};
 use crate::rules::{Activation, seed};
 use crate::tenants::{self, Tenant};
@@ -43,6 +46,51 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Create staff accounts (the first city administrator of a fresh install, then others).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create a staff account.
+    Create {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        password: String,
+        /// city_admin, county_admin, station_staff, agency_staff or auditor.
+        #[arg(long)]
+        role: String,
+        /// The market the account belongs to (default: the city market).
+        #[arg(long)]
+        tenant: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: PiiKeyArgs,
+    },
+}
+
+/// The keys protecting ID and phone numbers (docs/operations.md).
+#[derive(Args, Debug)]
+pub struct PiiKeyArgs {
+    /// Encryption keys `id:base64(32 bytes)`, comma-separated, current first.
+    #[arg(long = "pii-keys", env = "GIGMARKET_PII_KEYS", hide_env_values = true)]
+    pub keys: Option<String>,
+    /// Blind-index key, base64 of 32 bytes.
+    #[arg(long = "pii-index-key", env = "GIGMARKET_PII_INDEX_KEY", hide_env_values = true)]
+    pub index_key: Option<String>,
+}
+
+impl PiiKeyArgs {
+    fn parse(&self) -> anyhow::Result<Option<PiiKeys>> {
+        match (&self.keys, &self.index_key) {
+            (Some(k), Some(i)) => Ok(Some(PiiKeys::parse(k, i)?)),
+            (None, None) => Ok(None),
+            _ => anyhow::bail!("set both GIGMARKET_PII_KEYS and GIGMARKET_PII_INDEX_KEY"),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -149,6 +197,8 @@ pub struct ServeArgs {
     /// Bearer token of the administrative routes; without one they are closed.
     #[arg(long, env = "GIGMARKET_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    #[command(flatten)]
+    pub keys: PiiKeyArgs,
     /// Per-slot plugin limits overriding the defaults, as JSON, e.g.
     /// `{"matching": {"fuel": 1000000000, "deadline_ms": 1000, "memory_bytes": 67108864, "output_bytes": 8388608}}`.
     #[arg(long, env = "GIGMARKET_PLUGIN_LIMITS")]
@@ -198,6 +248,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Default::default(),
             };
             let config = Config {
+                pii_keys: args.keys.parse()?,
                 plugin_runtime: RuntimeSettings { limits, ..Default::default() },
                 listen: args.listen,
                 tenants_dir: args.tenants.dir,
@@ -217,6 +268,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plugins(cmd) => plugins_command(cmd).await?,
         Command::Slots(cmd) => slots_command(cmd).await?,
         Command::Decisions(cmd) => return decisions_command(cmd).await,
+        Command::Admin(AdminCommand::Create { phone, password, role, tenant, db, keys }) => {
+            let kind = AccountKind::parse(&role).filter(|k| !k.self_service()).ok_or_else(|| anyhow::anyhow!("--role must be city_admin, county_admin, station_staff, agency_staff or auditor"))?;
+            let config = Config { pii_keys: keys.parse()?, ..db.config() };
+            let store = app::open_store(&config).await?;
+            let tenant = match tenant {
+                Some(t) => t,
+                None => store.list_tenants().await?.into_iter().find(|t| t.parent.is_none()).map(|t| t.code).ok_or_else(|| anyhow::anyhow!("no tenants yet: run `gigmarket tenants load` first"))?,
+            };
+            anyhow::ensure!(store.get_tenant(&tenant).await?.is_some(), "no tenant `{tenant}`");
+            let accounts = Accounts::new(store.clone(), config.require_pii_keys()?, config.session_ttl);
+            let account = accounts.register(&phone, &password, kind, Some(&tenant)).await.map_err(cli_err)?;
+            let detail = serde_json::json!({"kind": kind.as_str()});
+            store.audit(AuditEvent { actor: "cli", tenant_code: Some(&tenant), action: "account.create", target: Some(&account.id), detail }).await?;
+            print_json(&account)?;
+        }
         Command::Audit(AuditCommand::Verify(db)) => {
             let store = app::open_store(&db.config()).await?;
             let check = store.verify_audit().await?;
@@ -334,6 +400,7 @@ async fn tenants_command(cmd: TenantsCommand) -> anyhow::Result<ExitCode> {
 }
 
 async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    let pii_keys = Some(demo_pii_keys(&args.data_dir)?);
     let config = Config {
         listen: args.listen,
         database_url: None,
@@ -342,6 +409,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         plugins_dir: args.tenants.plugins_dir,
         plugin_cache_dir: args.tenants.plugin_cache_dir,
         admin_token: Some(std::env::var("GIGMARKET_ADMIN_TOKEN").unwrap_or_else(|_| DEMO_ADMIN_TOKEN.into())),
+        pii_keys,
         seed: Seed::Always,
         ..Config::local()
     };
@@ -352,6 +420,20 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     println!("  {}/api/openapi.json", app.url());
     println!("  管理令牌 / admin token (demo only): see docs/demo.md");
     app.run_until_stopped().await
+}
+
+/// The demo's PII keys: made on first start and kept in the demo's data directory, so a restart
+/// can still read what it stored. Demo only: a real install takes its keys from its operator.
+fn demo_pii_keys(data_dir: &std::path::Path) -> anyhow::Result<PiiKeys> {
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join("demo-pii-keys");
+    if !path.exists() {
+        let (keys, index) = PiiKeys::generate();
+        std::fs::write(&path, format!("{keys}\n{index}\n"))?;
+    }
+    let text = std::fs::read_to_string(&path)?;
+    let mut lines = text.lines();
+    PiiKeys::parse(lines.next().unwrap_or(""), lines.next().unwrap_or(""))
 }
 
 /// "20 markets: 1 city, 10 county, 4 specialty, 5 station".

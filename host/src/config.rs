@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::identity::pii::PiiKeys;
 use crate::plugins::runtime::RuntimeSettings;
 
 /// Everything a running host needs to know.
@@ -29,6 +30,10 @@ pub struct Config {
     pub plugin_cache_dir: Option<PathBuf>,
     /// Limits and sizing of the plugin runtime.
     pub plugin_runtime: RuntimeSettings,
+    /// Keys protecting ID and phone numbers at rest. The server refuses to start without them.
+    pub pii_keys: Option<PiiKeys>,
+    /// How long a login lasts.
+    pub session_ttl: std::time::Duration,
     /// Bearer token for administrative routes (`GIGMARKET_ADMIN_TOKEN`). `None`: they refuse.
     pub admin_token: Option<String>,
 }
@@ -48,7 +53,16 @@ impl Config {
             plugin_cache_dir: None,
             plugin_runtime: RuntimeSettings::default(),
             admin_token: None,
+            pii_keys: None,
+            session_ttl: std::time::Duration::from_secs(12 * 3600),
         }
+    }
+
+    /// The PII keys, or the error that stops the server from starting without them.
+    pub fn require_pii_keys(&self) -> anyhow::Result<PiiKeys> {
+        self.pii_keys.clone().ok_or_else(|| {
+            anyhow::anyhow!("no PII keys: set GIGMARKET_PII_KEYS (id:base64 of 32 bytes, current first) and GIGMARKET_PII_INDEX_KEY (base64 of 32 bytes); see docs/operations.md")
+        })
     }
 
     /// The directory compiled plugin artifacts are cached in.

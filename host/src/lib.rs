@@ -5,6 +5,7 @@
 //! the rules that keep it well formed; [`api`] is the HTTP surface. `docs/architecture.md` has the
 //! map and the invariants.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod cli;

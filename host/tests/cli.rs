@@ -289,3 +289,29 @@ fn audit_verify_catches_a_tampered_row() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("entry 3"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
+
+#[test]
+fn serve_refuses_to_start_without_pii_keys() {
+    let data = tempfile::tempdir().unwrap();
+    let out = command().env_remove("GIGMARKET_PII_KEYS").env_remove("GIGMARKET_PII_INDEX_KEY")
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no PII keys"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn the_first_city_admin_is_made_from_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
+    let keys = ["--pii-keys", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "--pii-index-key", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="];
+    let mut args = vec!["admin", "create", "--phone", "13800000001", "--password", "cityadmin2026", "--role", "city_admin", "--data-dir", d];
+    args.extend(keys);
+    let made = json_of(&gigmarket(&args));
+    assert_eq!((made["kind"].as_str(), made["tenant_code"].as_str()), (Some("city_admin"), Some("kaifeng")));
+    let again = gigmarket(&args);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("phone_taken"));
+    let mut worker = vec!["admin", "create", "--phone", "13800000002", "--password", "cityadmin2026", "--role", "worker", "--data-dir", d];
+    worker.extend(keys);
+    assert!(!gigmarket(&worker).status.success(), "workers register themselves");
+}

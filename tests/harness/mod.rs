@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use gigmarket::app::Application;
 use gigmarket::config::{Config, sqlite_url};
+use gigmarket::identity::pii::PiiKeys;
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 use tokio::sync::oneshot;
@@ -28,6 +29,7 @@ pub struct TestApp {
     pub backend: Backend,
     pub database_url: String,
     plugin_cache_dir: Option<PathBuf>,
+    pub pii_keys: Option<PiiKeys>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pg_database: Option<String>,
@@ -62,6 +64,12 @@ pub fn shared_plugin_cache() -> PathBuf {
     target_dir().join("test-plugin-cache")
 }
 
+/// Fresh PII keys for one test host.
+pub fn test_pii_keys() -> PiiKeys {
+    let (keys, index) = PiiKeys::generate();
+    PiiKeys::parse(&keys, &index).expect("generated keys parse")
+}
+
 /// The administrator token every test host is started with.
 pub const ADMIN_TOKEN: &str = "test-admin-token";
 
@@ -93,10 +101,12 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         plugins_dir: plugins_dir(),
         plugin_cache_dir: Some(shared_plugin_cache()),
         admin_token: Some(ADMIN_TOKEN.into()),
+        pii_keys: Some(test_pii_keys()),
         ..Config::local()
     };
     adjust(&mut config);
     let plugin_cache_dir = config.plugin_cache_dir.clone();
+    let pii_keys = config.pii_keys.clone();
     let app = Application::build(config).await.expect("the host starts");
     let url = app.url();
     let (tx, rx) = oneshot::channel();
@@ -109,6 +119,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         backend,
         database_url,
         plugin_cache_dir,
+        pii_keys,
         shutdown: Some(tx),
         server: Some(server),
         pg_database,
@@ -184,6 +195,7 @@ impl TestApp {
             plugins_dir: plugins_dir(),
             plugin_cache_dir: self.plugin_cache_dir.clone(),
             admin_token: Some(ADMIN_TOKEN.into()),
+            pii_keys: self.pii_keys.clone(),
             ..Config::local()
         };
         let app = Application::build(config).await.expect("the host restarts");

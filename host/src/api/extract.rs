@@ -39,6 +39,11 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// The token of `Authorization: Bearer <token>`, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
 /// Proof that the caller presented the administrator token (`Authorization: Bearer …`).
 /// Until accounts and roles exist, this guards every administrative route.
 #[derive(Debug, Clone)]
@@ -54,11 +59,7 @@ impl FromRequestParts<AppState> for Admin {
         let Some(expected) = state.config.admin_token.as_deref().filter(|t| !t.is_empty()) else {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "admin_disabled", "未配置管理令牌,管理接口已关闭", "no administrator token is configured (GIGMARKET_ADMIN_TOKEN); administrative routes are closed"));
         };
-        let presented = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+        let presented = bearer(parts)
             .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "需要管理员身份(Authorization: Bearer 令牌)", "administrator token required (Authorization: Bearer …)"))?;
         if presented.as_bytes().ct_eq(expected.as_bytes()).into() {
             Ok(Admin { actor: "admin-token".into() })

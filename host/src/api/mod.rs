@@ -4,6 +4,7 @@
 //! `/api/openapi.json` is generated from the same code that serves the routes and cannot miss one.
 
 mod audit;
+mod auth;
 mod decisions;
 mod extract;
 mod health;
@@ -27,6 +28,7 @@ use utoipa_axum::routes;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::accounts::Accounts;
 use crate::rules::Rules;
 use crate::store::Store;
 
@@ -35,6 +37,7 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub rules: Rules,
+    pub accounts: Accounts,
     pub config: Arc<Config>,
 }
 
@@ -46,7 +49,8 @@ pub struct AppState {
     tags((name = "health"), (name = "tenants", description = "The 1+10+N market tree"),
         (name = "plugins", description = "Plugin components"), (name = "slots", description = "Which plugin serves a market's slot"),
         (name = "decisions", description = "Receipts of plugin decisions"),
-        (name = "audit", description = "The hash-chained audit log"), (name = "meta"))
+        (name = "audit", description = "The hash-chained audit log"),
+        (name = "auth", description = "Accounts and sessions"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -57,6 +61,7 @@ impl Modify for AdminAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("admin", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("session", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
     }
 }
 
@@ -79,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(slots::dry_run_slot))
         .routes(routes!(decisions::get_decision))
         .routes(routes!(decisions::replay_decision))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))

@@ -9,6 +9,7 @@
 //! on it; no function here returns rows of more than the tenant it was asked for, except the
 //! ones named `*_all_tenants` that city-level views use.
 
+pub mod accounts;
 pub mod audit;
 pub mod rules;
 pub mod tenants;

@@ -1,0 +1,120 @@
+//! Stored accounts and sessions (see `migrations/0004_accounts.sql`).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Store;
+
+/// An account row. `phone_enc` is ciphertext; decrypt it with the PII keys.
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub id: String,
+    pub kind: String,
+    pub phone_enc: String,
+    pub password_hash: String,
+    pub tenant_code: Option<String>,
+    pub status: String,
+    pub failed_logins: i64,
+    pub locked_until: Option<String>,
+    pub created_at: String,
+}
+
+macro_rules! account_columns {
+    () => {
+        "id, kind, phone_enc, password_hash, tenant_code, status, failed_logins, locked_until, created_at"
+    };
+}
+
+impl Store {
+    /// Insert an account; `Ok(false)` when the phone (by its blind index) is already registered.
+    pub async fn insert_account(&self, a: &AccountRow, phone_index: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO accounts (id, kind, phone_enc, phone_index, password_hash, tenant_code, status, failed_logins, locked_until, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (phone_index) DO NOTHING",
+        )
+        .bind(&a.id)
+        .bind(&a.kind)
+        .bind(&a.phone_enc)
+        .bind(phone_index)
+        .bind(&a.password_hash)
+        .bind(&a.tenant_code)
+        .bind(&a.status)
+        .bind(a.failed_logins)
+        .bind(&a.locked_until)
+        .bind(&a.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn account_by_phone_index(&self, phone_index: &str) -> Result<Option<AccountRow>, sqlx::Error> {
+        let row = sqlx::query(concat!("SELECT ", account_columns!(), " FROM accounts WHERE phone_index = $1")).bind(phone_index).fetch_optional(&self.pool).await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, sqlx::Error> {
+        let row = sqlx::query(concat!("SELECT ", account_columns!(), " FROM accounts WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    /// Record a failed login; lock the account until `lock_until` once `max_failures` is reached.
+    pub async fn record_login_failure(&self, id: &str, max_failures: i64, lock_until: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE accounts SET failed_logins = failed_logins + 1, \
+             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(max_failures)
+        .bind(lock_until)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A successful login clears the failure count and any lock.
+    pub async fn record_login_success(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn insert_session(&self, token_hash: &str, account_id: &str, created_at: &str, expires_at: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)")
+            .bind(token_hash)
+            .bind(account_id)
+            .bind(created_at)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The account of a live session: not revoked, not expired at `now`.
+    pub async fn session_account(&self, token_hash: &str, now: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT account_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get(0)).transpose()
+    }
+
+    /// Revoke one session; returns whether it was live.
+    pub async fn revoke_session(&self, token_hash: &str, now: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL").bind(token_hash).bind(now).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+fn account_from_row(r: &AnyRow) -> Result<AccountRow, sqlx::Error> {
+    Ok(AccountRow {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        phone_enc: r.try_get("phone_enc")?,
+        password_hash: r.try_get("password_hash")?,
+        tenant_code: r.try_get("tenant_code")?,
+        status: r.try_get("status")?,
+        failed_logins: r.try_get("failed_logins")?,
+        locked_until: r.try_get("locked_until")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
