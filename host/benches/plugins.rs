@@ -54,7 +54,11 @@ fn measure(n: usize, mut f: impl FnMut()) -> (Duration, Duration) {
 }
 
 fn row(name: &str, (median, p99): (Duration, Duration), ratio: Option<f64>) {
-    let ratio = ratio.map(|r| format!("{r:.2}×")).unwrap_or_else(|| "—".into());
+    let ratio = match ratio {
+        None => "—".into(),
+        Some(r) if r < 0.1 => format!("{r:.4}× (1/{:.0})", 1.0 / r),
+        Some(r) => format!("{r:.2}×"),
+    };
     println!("| {name} | {median:.2?} | {p99:.2?} | {ratio} |");
 }
 

@@ -49,6 +49,20 @@ pub enum Command {
     /// Create staff accounts (the first city administrator of a fresh install, then others).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Personal-information keys: re-encrypt under a new key.
+    #[command(subcommand)]
+    Pii(PiiCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PiiCommand {
+    /// Re-encrypt every PII value not yet under the current (first) key; prints how many.
+    Rotate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: PiiKeyArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -282,6 +296,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let detail = serde_json::json!({"kind": kind.as_str()});
             store.audit(AuditEvent { actor: "cli", tenant_code: Some(&tenant), action: "account.create", target: Some(&account.id), detail }).await?;
             print_json(&account)?;
+        }
+        Command::Pii(PiiCommand::Rotate { db, keys }) => {
+            let config = Config { pii_keys: keys.parse()?, ..db.config() };
+            let keys = config.require_pii_keys()?;
+            let store = app::open_store(&config).await?;
+            let mut rotated = 0;
+            for (table, column, id, old) in store.encrypted_pii().await?.into_iter().filter(|v| !keys.is_current(&v.3)) {
+                let clear = keys.decrypt(&old).map_err(|e| anyhow::anyhow!("{table}.{column} of {id}: {e}"))?;
+                rotated += usize::from(store.reencrypt_pii(table, column, &id, &old, &keys.encrypt(&clear)).await?);
+            }
+            store.audit(AuditEvent { actor: "cli", tenant_code: None, action: "pii.rotate", target: None, detail: serde_json::json!({"rotated": rotated}) }).await?;
+            println!("已用当前密钥重新加密 {rotated} 项 / re-encrypted {rotated} value(s) under the current key");
         }
         Command::Audit(AuditCommand::Verify(db)) => {
             let store = app::open_store(&db.config()).await?;

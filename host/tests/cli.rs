@@ -315,3 +315,31 @@ fn the_first_city_admin_is_made_from_the_cli() {
     worker.extend(keys);
     assert!(!gigmarket(&worker).status.success(), "workers register themselves");
 }
+
+/// Rotation: add a new key in front, run `pii rotate`, drop the old key — accounts still log in.
+#[test]
+fn pii_keys_rotate_without_losing_data() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
+    let (old, new, index) = ("k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=");
+    let made = gigmarket(&["admin", "create", "--phone", "13800000009", "--password", "cityadmin2026", "--role", "auditor", "--data-dir", d, "--pii-keys", old, "--pii-index-key", index]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let both = format!("{new},{old}");
+    let out = gigmarket(&["pii", "rotate", "--data-dir", d, "--pii-keys", &both, "--pii-index-key", index]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 1 value"), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = gigmarket(&["pii", "rotate", "--data-dir", d, "--pii-keys", &both, "--pii-index-key", index]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("re-encrypted 0 value"));
+    // Only the new key now: the phone is still found (blind index) and readable (new key).
+    let dup = gigmarket(&["admin", "create", "--phone", "13800000009", "--password", "cityadmin2026", "--role", "auditor", "--data-dir", d, "--pii-keys", new, "--pii-index-key", index]);
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("phone_taken"), "{}", String::from_utf8_lossy(&dup.stderr));
+    let url = format!("sqlite://{d}/gigmarket.db");
+    let stored: String = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::{Connection, Row};
+        let mut conn = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("SELECT phone_enc FROM accounts").fetch_one(&mut conn).await.unwrap().get(0)
+    });
+    assert!(stored.starts_with("k2:"), "{stored}");
+    let keys = gigmarket::identity::pii::PiiKeys::parse(new, index).unwrap();
+    assert_eq!(keys.decrypt(&stored).unwrap(), "13800000009");
+}

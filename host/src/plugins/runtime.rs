@@ -230,7 +230,7 @@ impl Runtime {
         let duration_us = start.elapsed().as_micros() as u64;
         let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
         let output = result.map_err(|e| classify(&e, store.data()))?;
-        let size = serde_json::to_vec(&output).map_err(|e| PluginError::InvalidOutput(e.to_string()))?.len();
+        let size = json_size(&output).map_err(|e| PluginError::InvalidOutput(e.to_string()))?;
         if size > limits.output_bytes {
             return Err(PluginError::OutputTooLarge { size, limit: limits.output_bytes });
         }
@@ -285,6 +285,23 @@ impl Runtime {
         store.epoch_deadline_trap();
         Ok(store)
     }
+}
+
+/// The size of a value's JSON form, counted without building it.
+fn json_size(value: &impl Serialize) -> serde_json::Result<usize> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value)?;
+    Ok(count.0)
 }
 
 fn build_engine(settings: &RuntimeSettings) -> anyhow::Result<(Engine, bool)> {
@@ -453,6 +470,12 @@ mod tests {
         assert_eq!(limits[&Slot::Matching].deadline_ms, 100);
         assert!(RuntimeSettings::parse_limits(r#"{"matching": {"fuel": 0, "deadline_ms": 100, "memory_bytes": 2097152, "output_bytes": 10}}"#).is_err());
         assert!(RuntimeSettings::parse_limits(r#"{"matchmaking": {}}"#).unwrap_err().contains("matchmaking"));
+    }
+
+    #[test]
+    fn json_sizes_are_counted_exactly() {
+        let v = serde_json::json!({"a": [1, 2, 3], "b": "大"});
+        assert_eq!(json_size(&v).unwrap(), serde_json::to_vec(&v).unwrap().len());
     }
 
     #[test]

@@ -105,6 +105,23 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every encrypted PII value, as (table, column, row id, ciphertext), for key rotation.
+    pub async fn encrypted_pii(&self) -> Result<Vec<(&'static str, &'static str, String, String)>, sqlx::Error> {
+        let rows = sqlx::query("SELECT id, phone_enc FROM accounts ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(("accounts", "phone_enc", r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
+    /// Replace one encrypted value (only if it is still `old`, so a concurrent change wins).
+    pub async fn reencrypt_pii(&self, table: &str, column: &str, id: &str, old: &str, new: &str) -> Result<bool, sqlx::Error> {
+        let sql = match (table, column) {
+            ("accounts", "phone_enc") => "UPDATE accounts SET phone_enc = $3 WHERE id = $1 AND phone_enc = $2",
+            _ => return Err(sqlx::Error::Protocol(format!("no PII column {table}.{column}"))),
+        };
+        Ok(sqlx::query(sql).bind(id).bind(old).bind(new).execute(&self.pool).await?.rows_affected() == 1)
+    }
+}
+
 fn account_from_row(r: &AnyRow) -> Result<AccountRow, sqlx::Error> {
     Ok(AccountRow {
         id: r.try_get("id")?,
