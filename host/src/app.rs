@@ -9,6 +9,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::accounts::Accounts;
+use crate::authz::Authz;
 use crate::api::{self, AppState};
 use crate::config::{Config, Seed};
 use crate::plugins::Runtime;
@@ -39,9 +40,10 @@ impl Application {
             let loaded = seed::load_files(&rules, &config.tenants_dir, &config.plugins_dir).await?;
             tracing::info!(count = loaded.len(), dir = %config.tenants_dir.display(), "seeded tenants and their plugins from files");
         }
+        let authz = Authz::load(store.clone()).await?;
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Application { listener, addr, state: AppState { store, rules, accounts, config: Arc::new(config) } })
+        Ok(Application { listener, addr, state: AppState { store, rules, accounts, authz, config: Arc::new(config) } })
     }
 
     pub fn accounts(&self) -> &Accounts {
@@ -67,7 +69,8 @@ impl Application {
 
     /// Serve until Ctrl-C or SIGTERM, then finish the requests in flight and close the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.run_until(shutdown_signal()).await
+        let stop = shutdown_signal();
+        self.run_until(stop).await
     }
 
     /// Serve until `shutdown` completes, then finish the requests in flight.
@@ -100,24 +103,24 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that completes on Ctrl-C or SIGTERM. The handlers are registered when this is
+/// called, not when it is first polled, so a signal sent right after start-up is not lost.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).ok();
+        let mut interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            tokio::select! {
+                _ = async { if let Some(s) = terminate.as_mut() { s.recv().await } else { std::future::pending().await } } => {},
+                _ = async { if let Some(s) = interrupt.as_mut() { s.recv().await } else { std::future::pending().await } } => {},
             }
-            Err(_) => std::future::pending::<()>().await,
+            tracing::info!("shutdown signal received, finishing requests in flight");
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
-    tracing::info!("shutdown signal received, finishing requests in flight");
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

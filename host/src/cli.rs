@@ -440,12 +440,13 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         ..Config::local()
     };
     let app = Application::build(config).await?;
+    let stop = app::shutdown_signal();
     let tree = app.store().list_tenants().await?;
     println!("开封市零工市场演示城市已启动 / the demo city is running: {}", summary(&tree));
     println!("  {}/api/v1/tenants", app.url());
     println!("  {}/api/openapi.json", app.url());
     println!("  管理令牌 / admin token (demo only): see docs/demo.md");
-    app.run_until_stopped().await
+    app.run_until(stop).await
 }
 
 /// The demo's PII keys: made on first start and kept in the demo's data directory, so a restart

@@ -3,5 +3,6 @@
 mod auth;
 mod basics;
 mod hostile;
+mod isolation;
 mod plugins;
 mod tenants;

@@ -307,9 +307,11 @@ async fn bad_uploads_are_refused_with_clear_errors(app: TestApp) {
     let (status, body) = app.upload(random, "noise").await;
     assert_eq!(status, 422);
     assert_error(&body, "plugin_invalid_wasm");
-    let (status, body) = app.upload(vec![0u8; 9 << 20], "huge").await;
-    assert_eq!(status, 413);
-    assert_error(&body, "plugin_too_large");
+    // The server refuses an oversized body without reading it and closes that connection, so
+    // send it on a client of its own rather than poison the shared connection pool.
+    let resp = reqwest::Client::new().post(app.at("/api/v1/plugins?name=huge")).bearer_auth(gigmarket_e2e::ADMIN_TOKEN).body(vec![0u8; 9 << 20]).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    assert_error(&resp.json().await.unwrap(), "plugin_too_large");
     let (status, body) = app.upload(component("city_matching"), "again").await;
     assert_eq!((status, body["new"].as_bool(), body["name"].as_str()), (200, Some(false), Some("city_matching")));
     let (status, body) = app.upload(component("fixture_hostile"), "hostile").await;
@@ -327,7 +329,7 @@ async fn bad_inputs_and_missing_tokens_are_refused(app: TestApp) {
     assert_eq!(resp.status().as_u16(), 401);
     let resp = app.client.get(app.at("/api/v1/plugins")).bearer_auth("guess").send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
-    assert_error(&resp.json().await.unwrap(), "unauthorized");
+    assert_error(&resp.json().await.unwrap(), "invalid_session");
 }
 
 async fn the_catalog_keeps_the_mandatory_services(app: TestApp) {

@@ -3,12 +3,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
 use super::extract::Json;
 use crate::accounts::{Account, AccountKind, Session};
+use crate::authz::{Actor, path_of};
+use crate::store::audit::AuditEvent;
 use crate::error::{ApiError, ErrorBody};
 use crate::store::accounts::AccountRow;
 
@@ -77,4 +79,103 @@ impl axum::extract::FromRequestParts<AppState> for User {
         let account = state.accounts.authenticate(token).await?;
         Ok(User { account, token: token.to_string() })
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffRequest {
+    pub phone: String,
+    pub password: String,
+    /// `city_admin`, `county_admin`, `station_staff`, `agency_staff` or `auditor`.
+    pub role: AccountKind,
+    /// The market the account works for.
+    pub tenant: String,
+}
+
+/// Create a staff account in a market of the caller's scope. Only city administrators create
+/// city administrators, county administrators and auditors.
+#[utoipa::path(post, path = "/api/v1/staff", tag = "auth", request_body = StaffRequest,
+    responses((status = 201, body = Account), (status = 403, body = ErrorBody)), security(("session" = [])))]
+pub async fn create_staff(State(state): State<AppState>, actor: Actor, Json(req): Json<StaffRequest>) -> Result<(StatusCode, Json<Account>), ApiError> {
+    let forbidden = |zh: &str, en: &str| ApiError::new(StatusCode::FORBIDDEN, "forbidden", zh, en);
+    if req.role.self_service() {
+        return Err(ApiError::bad_request("not_staff", "零工和用工主体请自行注册", "workers and employers register themselves").with_field("role"));
+    }
+    let senior = matches!(req.role, AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor);
+    if senior && actor.kind != AccountKind::CityAdmin {
+        return Err(forbidden("只有市级管理员可以创建管理员和审计账号", "only city administrators create administrators and auditors").with_field("role"));
+    }
+    let path = path_of(&req.tenant, &state.store.list_tenants().await?).ok_or_else(|| {
+        ApiError::not_found("tenant_not_found", &format!("没有编码为 `{}` 的市场", req.tenant), "no such market").with_field("tenant")
+    })?;
+    if !state.authz.allowed(&actor, &path, "accounts", "write").await {
+        return Err(forbidden("无权为该市场创建账号", "not allowed to create accounts for this market").with_field("tenant"));
+    }
+    let account = state.accounts.register(&req.phone, &req.password, req.role, Some(&req.tenant)).await?;
+    state.authz.grant(&account.id, req.role, &path).await?;
+    let detail = serde_json::json!({"role": req.role.as_str()});
+    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&req.tenant), action: "account.create", target: Some(&account.id), detail }).await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// One casbin permission: a role may do `action` (regex) on `object` (pattern).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub role: String,
+    pub object: String,
+    pub action: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PolicyList {
+    pub policies: Vec<Policy>,
+}
+
+/// The role permissions in force.
+#[utoipa::path(get, path = "/api/v1/authz/policies", tag = "auth", responses((status = 200, body = PolicyList)), security(("session" = [])))]
+pub async fn list_policies(State(state): State<AppState>, _actor: Actor) -> Result<Json<PolicyList>, ApiError> {
+    let policies = state.authz.policies().await?.into_iter().map(|(role, object, action)| Policy { role, object, action }).collect();
+    Ok(Json(PolicyList { policies }))
+}
+
+fn check_policy(p: &Policy) -> Result<(), ApiError> {
+    let staff = AccountKind::parse(&p.role).is_some_and(|k| !k.self_service());
+    let object_ok = !p.object.is_empty() && p.object.chars().all(|c| c.is_ascii_lowercase() || c == '*' || c == '-');
+    let action_ok = !p.action.is_empty() && p.action.split('|').all(|a| matches!(a, "read" | "write"));
+    if !staff {
+        return Err(ApiError::bad_request("invalid_policy", "角色必须是工作人员角色", "role must be a staff role").with_field("role"));
+    }
+    if !object_ok {
+        return Err(ApiError::bad_request("invalid_policy", "对象名只能是小写字母、- 或 *", "object must be lower-case letters, '-' or '*'").with_field("object"));
+    }
+    if !action_ok {
+        return Err(ApiError::bad_request("invalid_policy", "动作只能是 read、write 或 read|write", "action must be read, write or read|write").with_field("action"));
+    }
+    Ok(())
+}
+
+/// Grant a role a permission (city administrators).
+#[utoipa::path(post, path = "/api/v1/authz/policies", tag = "auth", request_body = Policy,
+    responses((status = 201, body = Policy), (status = 200, body = Policy, description = "already granted")), security(("session" = [])))]
+pub async fn add_policy(State(state): State<AppState>, actor: Actor, Json(p): Json<Policy>) -> Result<(StatusCode, Json<Policy>), ApiError> {
+    check_policy(&p)?;
+    let new = state.authz.add_policy(&p.role, &p.object, &p.action).await?;
+    if new {
+        let detail = serde_json::json!({"role": p.role, "object": p.object, "action": p.action});
+        state.store.audit(AuditEvent { actor: &actor.id, tenant_code: None, action: "authz.grant", target: Some(&p.role), detail }).await?;
+    }
+    Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(p)))
+}
+
+/// Take a permission from a role (city administrators).
+#[utoipa::path(delete, path = "/api/v1/authz/policies", tag = "auth", request_body = Policy,
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("session" = [])))]
+pub async fn remove_policy(State(state): State<AppState>, actor: Actor, Json(p): Json<Policy>) -> Result<StatusCode, ApiError> {
+    if !state.authz.remove_policy(&p.role, &p.object, &p.action).await? {
+        return Err(ApiError::not_found("policy_not_found", "没有这条权限", "no such permission"));
+    }
+    let detail = serde_json::json!({"role": p.role, "object": p.object, "action": p.action});
+    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: None, action: "authz.revoke", target: Some(&p.role), detail }).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

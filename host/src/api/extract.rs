@@ -1,13 +1,9 @@
-//! Extractors whose rejections are structured [`ApiError`]s instead of axum's plain text, and
-//! the administrator check.
+//! Extractors whose rejections are structured [`ApiError`]s instead of axum's plain text.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
-use subtle::ConstantTimeEq;
 
-use super::AppState;
 use crate::error::ApiError;
 
 /// `axum::extract::Query`, rejecting malformed query strings with a structured error.
@@ -42,31 +38,6 @@ impl From<JsonRejection> for ApiError {
 /// The token of `Authorization: Bearer <token>`, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
     parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
-}
-
-/// Proof that the caller presented the administrator token (`Authorization: Bearer …`).
-/// Until accounts and roles exist, this guards every administrative route.
-#[derive(Debug, Clone)]
-pub struct Admin {
-    /// Who acted, for records.
-    pub actor: String,
-}
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, ApiError> {
-        let Some(expected) = state.config.admin_token.as_deref().filter(|t| !t.is_empty()) else {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "admin_disabled", "未配置管理令牌,管理接口已关闭", "no administrator token is configured (GIGMARKET_ADMIN_TOKEN); administrative routes are closed"));
-        };
-        let presented = bearer(parts)
-            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "需要管理员身份(Authorization: Bearer 令牌)", "administrator token required (Authorization: Bearer …)"))?;
-        if presented.as_bytes().ct_eq(expected.as_bytes()).into() {
-            Ok(Admin { actor: "admin-token".into() })
-        } else {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "管理令牌无效", "invalid administrator token"))
-        }
-    }
 }
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {

@@ -7,6 +7,8 @@ mod audit;
 mod auth;
 mod decisions;
 mod extract;
+
+pub use extract::bearer;
 mod health;
 mod openapi;
 mod plugins;
@@ -29,6 +31,7 @@ use utoipa_axum::routes;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::accounts::Accounts;
+use crate::authz::Authz;
 use crate::rules::Rules;
 use crate::store::Store;
 
@@ -38,6 +41,7 @@ pub struct AppState {
     pub store: Store,
     pub rules: Rules,
     pub accounts: Accounts,
+    pub authz: Authz,
     pub config: Arc<Config>,
 }
 
@@ -69,6 +73,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Build the whole application router.
 pub fn router(state: AppState) -> Router {
+    let authorize = axum::middleware::from_fn_with_state(state.clone(), crate::authz::middleware::authorize);
     let upload_limit = state.config.plugin_runtime.max_component_bytes + 1024;
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
@@ -88,12 +93,15 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::create_staff))
+        .routes(routes!(auth::list_policies, auth::add_policy, auth::remove_policy))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))
         .with_state(state)
         .split_for_parts();
     router
+        .route_layer(authorize)
         .layer(axum::Extension(Arc::new(doc)))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

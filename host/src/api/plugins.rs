@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::extract::{Admin, Json, Query};
+use super::extract::{Json, Query};
+use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::RuntimeStats;
 use crate::store::rules::PluginRecord;
@@ -54,12 +55,12 @@ pub struct Uploaded {
     responses((status = 201, body = Uploaded, description = "stored"), (status = 200, body = Uploaded, description = "already stored"),
         (status = 422, body = ErrorBody, description = "not a component of a known slot world"), (status = 413, body = ErrorBody)),
     security(("admin" = [])))]
-pub async fn upload_plugin(State(state): State<AppState>, admin: Admin, Query(params): Query<UploadParams>, WasmBody(body): WasmBody) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
+pub async fn upload_plugin(State(state): State<AppState>, actor: Actor, Query(params): Query<UploadParams>, WasmBody(body): WasmBody) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     let name = params.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| crate::plugins::Runtime::hash_of(&body)[..12].to_string());
     if name.chars().count() > 80 {
         return Err(ApiError::bad_request("invalid_name", "插件名称不能超过80个字", "the name must be at most 80 characters").with_field("name"));
     }
-    let (plugin, new) = state.rules.register(body.to_vec(), &name, &admin.actor).await?;
+    let (plugin, new) = state.rules.register(body.to_vec(), &name, &actor.id).await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(Uploaded { plugin, new })))
 }
@@ -71,12 +72,12 @@ pub struct PluginList {
 
 /// Every stored component.
 #[utoipa::path(get, path = "/api/v1/plugins", tag = "plugins", responses((status = 200, body = PluginList)), security(("admin" = [])))]
-pub async fn list_plugins(State(state): State<AppState>, _admin: Admin) -> Result<Json<PluginList>, ApiError> {
+pub async fn list_plugins(State(state): State<AppState>, _actor: Actor) -> Result<Json<PluginList>, ApiError> {
     Ok(Json(PluginList { plugins: state.store.list_plugins().await? }))
 }
 
 /// Counters of this host's plugin runtime (compiles, cache hits, loaded components).
 #[utoipa::path(get, path = "/api/v1/plugins/runtime", tag = "plugins", responses((status = 200, body = RuntimeStats)), security(("admin" = [])))]
-pub async fn runtime_stats(State(state): State<AppState>, _admin: Admin) -> Json<RuntimeStats> {
+pub async fn runtime_stats(State(state): State<AppState>, _actor: Actor) -> Json<RuntimeStats> {
     Json(state.rules.runtime().stats())
 }

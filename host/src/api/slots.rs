@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::extract::{Admin, Json};
+use super::extract::Json;
+use crate::authz::Actor;
 use super::tenants::load_tenant;
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::Slot;
@@ -52,7 +53,7 @@ pub struct BindRequest {
 #[utoipa::path(put, path = "/api/v1/tenants/{code}/slots/{slot}", tag = "slots",
     params(("code" = String, Path), ("slot" = String, Path)), request_body = BindRequest,
     responses((status = 201, body = Binding), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn bind_slot(State(state): State<AppState>, admin: Admin, Path((code, slot)): Path<(String, String)>, Json(req): Json<BindRequest>) -> Result<(StatusCode, Json<Binding>), ApiError> {
+pub async fn bind_slot(State(state): State<AppState>, actor: Actor, Path((code, slot)): Path<(String, String)>, Json(req): Json<BindRequest>) -> Result<(StatusCode, Json<Binding>), ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let effective = match req.effective_from.as_deref() {
@@ -63,7 +64,7 @@ pub async fn bind_slot(State(state): State<AppState>, admin: Admin, Path((code, 
     };
     let config = req.config.unwrap_or_else(|| serde_json::json!({}));
     let activation = Activation { plugin: &req.plugin, config: &config, effective_from: effective, note: req.note.as_deref() };
-    let binding = state.rules.bind(&tenant, slot, activation, &admin.actor).await?;
+    let binding = state.rules.bind(&tenant, slot, activation, &actor.id).await?;
     Ok((StatusCode::CREATED, Json(binding)))
 }
 
@@ -78,7 +79,7 @@ pub struct RollbackRequest {
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/slots/{slot}/rollback", tag = "slots",
     params(("code" = String, Path), ("slot" = String, Path)), request_body(content = Option<RollbackRequest>),
     responses((status = 201, body = Binding), (status = 409, body = ErrorBody, description = "nothing to roll back")), security(("admin" = [])))]
-pub async fn rollback_slot(State(state): State<AppState>, admin: Admin, Path((code, slot)): Path<(String, String)>, body: Bytes) -> Result<(StatusCode, Json<Binding>), ApiError> {
+pub async fn rollback_slot(State(state): State<AppState>, actor: Actor, Path((code, slot)): Path<(String, String)>, body: Bytes) -> Result<(StatusCode, Json<Binding>), ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let req: RollbackRequest = if body.iter().all(u8::is_ascii_whitespace) {
@@ -86,7 +87,7 @@ pub async fn rollback_slot(State(state): State<AppState>, admin: Admin, Path((co
     } else {
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_body", "请求内容格式错误", &e.to_string()))?
     };
-    let binding = state.rules.rollback(&tenant, slot, req.to_version, &admin.actor).await?;
+    let binding = state.rules.rollback(&tenant, slot, req.to_version, &actor.id).await?;
     Ok((StatusCode::CREATED, Json(binding)))
 }
 
@@ -96,7 +97,7 @@ pub async fn rollback_slot(State(state): State<AppState>, admin: Admin, Path((co
     params(("code" = String, Path), ("slot" = String, Path)), request_body = serde_json::Value,
     responses((status = 200, body = Invocation), (status = 400, body = ErrorBody, description = "input does not fit the slot"),
         (status = 502, body = ErrorBody, description = "the plugin failed: plugin_trap, plugin_timeout, plugin_memory, …")), security(("admin" = [])))]
-pub async fn invoke_slot(State(state): State<AppState>, _admin: Admin, Path((code, slot)): Path<(String, String)>, Json(input): Json<serde_json::Value>) -> Result<Json<Invocation>, ApiError> {
+pub async fn invoke_slot(State(state): State<AppState>, _actor: Actor, Path((code, slot)): Path<(String, String)>, Json(input): Json<serde_json::Value>) -> Result<Json<Invocation>, ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     Ok(Json(state.rules.invoke_json(&tenant, slot, input, "invoke").await?))
@@ -118,7 +119,7 @@ pub struct DryRunRequest {
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/slots/{slot}/dry-run", tag = "slots",
     params(("code" = String, Path), ("slot" = String, Path)), request_body = DryRunRequest,
     responses((status = 200, body = DryRunReport), (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn dry_run_slot(State(state): State<AppState>, _admin: Admin, Path((code, slot)): Path<(String, String)>, Json(req): Json<DryRunRequest>) -> Result<Json<DryRunReport>, ApiError> {
+pub async fn dry_run_slot(State(state): State<AppState>, _actor: Actor, Path((code, slot)): Path<(String, String)>, Json(req): Json<DryRunRequest>) -> Result<Json<DryRunReport>, ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let limit = req.limit.unwrap_or(50);

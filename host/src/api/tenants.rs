@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::extract::{Admin, Json, Query};
+use super::extract::{Json, Query};
+use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::slots::NamingWorld;
 use crate::rules::seed::name_request;
@@ -84,7 +85,12 @@ pub async fn load_tenant(state: &AppState, code: &str) -> Result<Tenant, ApiErro
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = Tenant,
     responses((status = 201, body = TenantView), (status = 409, body = ErrorBody, description = "code taken"),
         (status = 422, body = ErrorBody, description = "refused by the tree rules or the naming plugin")), security(("admin" = [])))]
-pub async fn create_tenant(State(state): State<AppState>, admin: Admin, Json(tenant): Json<Tenant>) -> Result<(StatusCode, Json<TenantView>), ApiError> {
+pub async fn create_tenant(State(state): State<AppState>, actor: Actor, Json(tenant): Json<Tenant>) -> Result<(StatusCode, Json<TenantView>), ApiError> {
+    let tenants = state.store.list_tenants().await?;
+    let parent_path = tenant.parent.as_deref().and_then(|p| crate::authz::path_of(p, &tenants)).unwrap_or_default();
+    if !state.authz.allowed(&actor, &parent_path, "tenants", "write").await {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "无权在该上级市场下新建市场", "not allowed to create markets under this parent").with_field("parent"));
+    }
     if state.store.get_tenant(&tenant.code).await?.is_some() {
         let en = format!("a market with code `{}` already exists", tenant.code);
         return Err(ApiError::new(StatusCode::CONFLICT, "tenant_exists", "该编码已被使用", &en).with_field("code"));
@@ -92,7 +98,7 @@ pub async fn create_tenant(State(state): State<AppState>, admin: Admin, Json(ten
     check_change(&state, &tenant, true).await?;
     state.store.upsert_tenants(std::slice::from_ref(&tenant)).await?;
     let detail = serde_json::to_value(&tenant).map_err(ApiError::internal)?;
-    state.store.audit(AuditEvent { actor: &admin.actor, tenant_code: Some(&tenant.code), action: "tenant.create", target: Some(&tenant.code), detail }).await?;
+    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&tenant.code), action: "tenant.create", target: Some(&tenant.code), detail }).await?;
     Ok((StatusCode::CREATED, Json(TenantView { tenant, children: Vec::new() })))
 }
 
@@ -113,7 +119,7 @@ pub struct TenantPatch {
 /// Change a market's details; a new name is checked by the naming plugin that governs its parent.
 #[utoipa::path(patch, path = "/api/v1/tenants/{code}", tag = "tenants", params(("code" = String, Path)), request_body = TenantPatch,
     responses((status = 200, body = TenantView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn patch_tenant(State(state): State<AppState>, admin: Admin, Path(code): Path<String>, Json(patch): Json<TenantPatch>) -> Result<Json<TenantView>, ApiError> {
+pub async fn patch_tenant(State(state): State<AppState>, actor: Actor, Path(code): Path<String>, Json(patch): Json<TenantPatch>) -> Result<Json<TenantView>, ApiError> {
     let before = load_tenant(&state, &code).await?;
     let before_json = serde_json::to_value(&before).map_err(ApiError::internal)?;
     let renamed = patch.name.as_ref().is_some_and(|n| *n != before.name);
@@ -131,7 +137,7 @@ pub async fn patch_tenant(State(state): State<AppState>, admin: Admin, Path(code
     check_change(&state, &after, renamed).await?;
     state.store.upsert_tenants(std::slice::from_ref(&after)).await?;
     let detail = serde_json::json!({"before": before_json, "after": after});
-    state.store.audit(AuditEvent { actor: &admin.actor, tenant_code: Some(&code), action: "tenant.update", target: Some(&code), detail }).await?;
+    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "tenant.update", target: Some(&code), detail }).await?;
     let children = state.store.child_tenant_codes(&code).await?;
     Ok(Json(TenantView { tenant: after, children }))
 }

@@ -135,3 +135,27 @@ fn account_from_row(r: &AnyRow) -> Result<AccountRow, sqlx::Error> {
         created_at: r.try_get("created_at")?,
     })
 }
+
+impl Store {
+    /// (account id, role, tenant code) of every active staff account.
+    pub async fn staff_grants(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        let rows = sqlx::query("SELECT id, kind, tenant_code FROM accounts WHERE tenant_code IS NOT NULL AND status = 'active'").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    pub async fn authz_policies(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        let rows = sqlx::query("SELECT role, object, action FROM authz_policies ORDER BY role, object, action").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    /// Returns whether the permission was new.
+    pub async fn insert_authz_policy(&self, role: &str, object: &str, action: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").bind(role).bind(object).bind(action).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn delete_authz_policy(&self, role: &str, object: &str, action: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3").bind(role).bind(object).bind(action).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,47 @@
+//! What every route requires: the one table the authorisation middleware reads.
+//!
+//! A route missing from this table is refused (fail closed), and a test checks that every route
+//! in the OpenAPI document has an entry.
+
+pub use axum::http::Method as HttpMethod;
+use axum::http::Method;
+
+/// What a route requires of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: health, the public market tree, registration and login.
+    Public,
+    /// Any logged-in account (its own records; handlers check ownership).
+    LoggedIn,
+    /// A staff role allowed `action` on `object` in the route's tenant (`{code}`), or in the
+    /// actor's own tenant for routes without one.
+    Staff { object: &'static str, action: &'static str },
+}
+
+const fn staff(object: &'static str, action: &'static str) -> Access {
+    Access::Staff { object, action }
+}
+
+/// The access rule of a route, by method and path template.
+pub fn access(method: &Method, template: &str) -> Option<Access> {
+    let m = method.as_str();
+    Some(match (m, template) {
+        ("GET", "/healthz" | "/readyz" | "/api/openapi.json") => Access::Public,
+        ("GET", "/api/v1/tenants" | "/api/v1/tenants/{code}" | "/api/v1/tenants/{code}/slots") => Access::Public,
+        ("POST", "/api/v1/auth/register" | "/api/v1/auth/login") => Access::Public,
+        ("POST", "/api/v1/auth/logout") | ("GET", "/api/v1/auth/me") => Access::LoggedIn,
+        ("POST", "/api/v1/tenants") | ("PATCH", "/api/v1/tenants/{code}") => staff("tenants", "write"),
+        ("POST", "/api/v1/plugins") => staff("plugins", "write"),
+        ("GET", "/api/v1/plugins" | "/api/v1/plugins/runtime") => staff("plugins", "read"),
+        ("PUT", "/api/v1/tenants/{code}/slots/{slot}") => staff("slots", "write"),
+        ("POST", "/api/v1/tenants/{code}/slots/{slot}/rollback" | "/api/v1/tenants/{code}/slots/{slot}/invoke" | "/api/v1/tenants/{code}/slots/{slot}/dry-run") => {
+            staff("slots", "write")
+        }
+        ("GET", "/api/v1/decisions/{id}") | ("POST", "/api/v1/decisions/{id}/replay") => staff("decisions", "read"),
+        ("GET", "/api/v1/audit" | "/api/v1/audit/verify") => staff("audit", "read"),
+        ("POST", "/api/v1/staff") => staff("accounts", "write"),
+        ("GET", "/api/v1/authz/policies") => staff("authz", "read"),
+        ("POST" | "DELETE", "/api/v1/authz/policies") => staff("authz", "write"),
+        _ => return None,
+    })
+}

@@ -1,0 +1,139 @@
+//! Tenant isolation, proven by trying to break it: a 杞县 county administrator gets 403 (or 404
+//! for objects it may not know of) on 兰考县's and the city's data, and can act on its own.
+
+use gigmarket_e2e::{TestApp, assert_error, db_tests};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+db_tests!(a_county_admin_stays_in_its_county, station_staff_read_but_do_not_write, workers_are_not_staff);
+
+/// Create a staff account through the API (as the bootstrap administrator) and log it in.
+async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
+    let (status, body) = app.admin_post("/api/v1/staff", &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant})).await;
+    assert_eq!(status, 201, "{body}");
+    login(app, phone).await
+}
+
+async fn login(app: &TestApp, phone: &str) -> String {
+    let resp = app.client.post(app.at("/api/v1/auth/login")).json(&json!({"phone": phone, "password": "staff2026pw"})).send().await.unwrap();
+    let body: Value = resp.json().await.unwrap();
+    body["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
+}
+
+async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = app.client.request(method, app.at(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+fn subsidy() -> Value {
+    json!({"today": {"year": 2026, "month": 11, "day": 28}, "figures": {"kind": "County",
+        "period_start": {"year": 2026, "month": 10, "day": 1}, "period_end": {"year": 2026, "month": 10, "day": 31},
+        "people_served": 100, "matches": 30, "trainings": 1, "rights_cases": 0, "rights_cases_closed_in_time": 0,
+        "ledger_days": 31, "open_days": 31, "satisfaction": 4.0, "operating_cost_cents": 0, "is_government_run": true}})
+}
+
+fn station(code: &str, parent: &str, name: &str, region: &str) -> Value {
+    json!({"code": code, "kind": "station", "parent": parent, "name": name, "region_code": region, "address": "某地",
+        "location": null, "opening_hours": "每日 08:00-17:00", "hotline": "0371-23220000", "complaint_channel": "12333",
+        "status": "preparing", "operator": null})
+}
+
+async fn a_county_admin_stays_in_its_county(app: TestApp) {
+    let qi = staff(&app, "13900000001", "county_admin", "qixian").await;
+    let (_, plugins) = app.admin_get("/api/v1/plugins").await;
+    let weishi = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "weishi_matching").unwrap()["hash"].clone();
+    let (_, lankao_decision) = app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
+    let lankao_decision = lankao_decision["decision_id"].as_str().unwrap().to_string();
+
+    let denied: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::PUT, "/api/v1/tenants/lankao/slots/matching".into(), Some(json!({"plugin": weishi}))),
+        (Method::PUT, "/api/v1/tenants/kaifeng/slots/matching".into(), Some(json!({"plugin": weishi}))),
+        (Method::PUT, "/api/v1/tenants/lankao-lanyang/slots/matching".into(), Some(json!({"plugin": weishi}))),
+        (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke".into(), Some(subsidy())),
+        (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/rollback".into(), None),
+        (Method::POST, "/api/v1/tenants/kaifeng/slots/subsidy/dry-run".into(), Some(json!({"plugin": weishi}))),
+        (Method::PATCH, "/api/v1/tenants/lankao".into(), Some(json!({"hotline": "0371-23220001"}))),
+        (Method::PATCH, "/api/v1/tenants/kaifeng".into(), Some(json!({"hotline": "0371-23220001"}))),
+        (Method::POST, "/api/v1/tenants".into(), Some(station("lankao-gucheng", "lankao", "堌阳镇零工驿站", "410225"))),
+        (Method::POST, "/api/v1/plugins".into(), None),
+        (Method::GET, "/api/v1/audit?tenant=lankao".into(), None),
+        (Method::GET, "/api/v1/audit".into(), None),
+        (Method::POST, "/api/v1/staff".into(), Some(json!({"phone": "13900000009", "password": "staff2026pw", "role": "station_staff", "tenant": "lankao-lanyang"}))),
+        (Method::POST, "/api/v1/staff".into(), Some(json!({"phone": "13900000008", "password": "staff2026pw", "role": "county_admin", "tenant": "qixian"}))),
+        (Method::POST, "/api/v1/authz/policies".into(), Some(json!({"role": "county_admin", "object": "*", "action": "read|write"}))),
+    ];
+    for (method, path, body) in denied {
+        let (status, resp) = call(&app, &qi, method.clone(), &path, body).await;
+        assert_eq!(status, 403, "{method} {path}: {resp}");
+        assert_error(&resp, "forbidden");
+    }
+    for path in [format!("/api/v1/decisions/{lankao_decision}")] {
+        let (status, resp) = call(&app, &qi, Method::GET, &path, None).await;
+        assert_eq!(status, 404, "another county's decision does not exist for 杞县: {resp}");
+        let (status, _) = call(&app, &qi, Method::POST, &format!("{path}/replay"), None).await;
+        assert_eq!(status, 404);
+    }
+
+    // Its own county, and the stations below it, it runs.
+    let (status, body) = call(&app, &qi, Method::PUT, "/api/v1/tenants/qixian/slots/matching", Some(json!({"plugin": weishi}))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = call(&app, &qi, Method::POST, "/api/v1/tenants", Some(station("qixian-jincheng", "qixian", "金城街道零工驿站", "410221"))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = call(&app, &qi, Method::PUT, "/api/v1/tenants/qixian-jincheng/slots/matching", Some(json!({"plugin": weishi}))).await;
+    assert_eq!(status, 201, "the county admin acts on its new station: {body}");
+    let (status, body) = call(&app, &qi, Method::POST, "/api/v1/staff", Some(json!({"phone": "13900000007", "password": "staff2026pw", "role": "station_staff", "tenant": "qixian-jincheng"}))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, log) = call(&app, &qi, Method::GET, "/api/v1/audit?tenant=qixian", None).await;
+    assert_eq!(status, 200);
+    assert!(log["entries"].as_array().unwrap().iter().all(|e| e["tenant_code"] == "qixian"), "{log}");
+}
+
+async fn station_staff_read_but_do_not_write(app: TestApp) {
+    let st = staff(&app, "13900000002", "station_staff", "lankao-lanyang").await;
+    let (_, plugins) = app.admin_get("/api/v1/plugins").await;
+    let hash = plugins["plugins"][0]["hash"].clone();
+    let (status, _) = call(&app, &st, Method::PUT, "/api/v1/tenants/lankao-lanyang/slots/matching", Some(json!({"plugin": hash}))).await;
+    assert_eq!(status, 403);
+    let (status, _) = call(&app, &st, Method::POST, "/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", Some(subsidy())).await;
+    assert_eq!(status, 403);
+    let (_, decision) = app.admin_post("/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", &subsidy()).await;
+    let id = decision["decision_id"].as_str().unwrap();
+    let (status, body) = call(&app, &st, Method::GET, &format!("/api/v1/decisions/{id}"), None).await;
+    assert_eq!(status, 200, "its own station's decision: {body}");
+    let (_, other) = app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
+    let (status, _) = call(&app, &st, Method::GET, &format!("/api/v1/decisions/{}", other["decision_id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 404, "not its county's");
+}
+
+async fn workers_are_not_staff(app: TestApp) {
+    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000003", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let worker = login(&app, "13900000003").await;
+    for (method, path) in [(Method::GET, "/api/v1/plugins"), (Method::GET, "/api/v1/audit"), (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke")] {
+        let (status, body) = call(&app, &worker, method.clone(), path, Some(subsidy())).await;
+        assert_eq!(status, 403, "{method} {path}: {body}");
+    }
+}
+
+/// Every documented route has an access rule (the middleware refuses routes without one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_has_an_access_rule() {
+    let app = gigmarket_e2e::spawn(gigmarket_e2e::Backend::Sqlite).await;
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let m = axum_method(&m);
+            assert!(gigmarket::authz::routes::access(&m, path).is_some(), "{method} {path} has no access rule");
+        }
+    }
+}
+
+fn axum_method(m: &reqwest::Method) -> gigmarket::authz::routes::HttpMethod {
+    gigmarket::authz::routes::HttpMethod::from_bytes(m.as_str().as_bytes()).unwrap()
+}
