@@ -49,6 +49,12 @@ impl ApiError {
         ApiError { status, code, message, field: None }
     }
 
+    /// Replace the message with one that is already bilingual (e.g. a validator's).
+    pub fn with_message_of(mut self, message: &str) -> Self {
+        self.message = message.to_string();
+        self
+    }
+
     /// Name the input field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());

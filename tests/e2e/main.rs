@@ -5,4 +5,5 @@ mod basics;
 mod hostile;
 mod isolation;
 mod plugins;
+mod profiles;
 mod tenants;

@@ -5,6 +5,8 @@
 //! their sha256. Repeated failures lock the account for a while, so passwords cannot be guessed
 //! by brute force. Phone numbers are PII: encrypted at rest, found by blind index.
 
+pub mod profiles;
+
 use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

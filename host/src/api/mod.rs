@@ -12,6 +12,7 @@ pub use extract::bearer;
 mod health;
 mod openapi;
 mod plugins;
+mod profiles;
 mod slots;
 mod tenants;
 
@@ -54,7 +55,8 @@ pub struct AppState {
         (name = "plugins", description = "Plugin components"), (name = "slots", description = "Which plugin serves a market's slot"),
         (name = "decisions", description = "Receipts of plugin decisions"),
         (name = "audit", description = "The hash-chained audit log"),
-        (name = "auth", description = "Accounts and sessions"), (name = "meta"))
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "profiles", description = "Real-name profiles and their verification"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -94,6 +96,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::create_staff))
+        .routes(routes!(profiles::put_profile, profiles::get_profile))
+        .routes(routes!(profiles::pending))
+        .routes(routes!(profiles::verify))
+        .routes(routes!(profiles::person))
         .routes(routes!(auth::list_policies, auth::add_policy, auth::remove_policy))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))

@@ -42,6 +42,10 @@ pub fn access(method: &Method, template: &str) -> Option<Access> {
         ("POST", "/api/v1/staff") => staff("accounts", "write"),
         ("GET", "/api/v1/authz/policies") => staff("authz", "read"),
         ("POST" | "DELETE", "/api/v1/authz/policies") => staff("authz", "write"),
+        ("PUT" | "GET", "/api/v1/me/profile") => Access::LoggedIn,
+        ("GET", "/api/v1/tenants/{code}/verifications") => staff("verifications", "read"),
+        ("POST", "/api/v1/tenants/{code}/verifications/{account}") => staff("verifications", "write"),
+        ("GET", "/api/v1/tenants/{code}/people/{account}") => staff("people", "read"),
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod profiles;
 pub mod rules;
 pub mod tenants;
 
