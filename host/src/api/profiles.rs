@@ -15,7 +15,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::identity::idcard;
 use crate::identity::pii::mask_id_number;
 use crate::store::audit::AuditEvent;
-use crate::store::profiles::ProfileRow;
+use crate::store::profiles::{ProfileRow, VerificationDecision};
 
 /// A profile as shown: the ID number masked except to its owner and to staff who ask for it
 /// (an audited read).
@@ -142,7 +142,8 @@ pub async fn verify(State(state): State<AppState>, actor: Actor, Path((code, acc
     }
     let verdict = if req.approve { "verified" } else { "rejected" };
     let at = crate::store::now();
-    if !state.store.set_verification(&account, &code, &row.updated_at, verdict, reason, &actor.id, &at).await? {
+    let decision = VerificationDecision { verdict, reason, by: &actor.id, at: &at };
+    if !state.store.set_verification(&account, &code, &row.updated_at, &decision).await? {
         return Err(ApiError::new(StatusCode::CONFLICT, "profile_changed", "资料已被修改,请重新审核", "the profile changed meanwhile; review it again"));
     }
     let detail = serde_json::json!({"verdict": verdict, "reason": reason});

@@ -22,6 +22,16 @@ pub struct ProfileRow {
     pub updated_at: String,
 }
 
+/// A staff decision on a profile.
+#[derive(Debug, Clone, Copy)]
+pub struct VerificationDecision<'a> {
+    /// `verified` or `rejected`.
+    pub verdict: &'a str,
+    pub reason: Option<&'a str>,
+    pub by: &'a str,
+    pub at: &'a str,
+}
+
 macro_rules! profile_columns {
     () => {
         "account_id, kind, home_tenant, name, id_enc, uscc, details, verification, verification_reason, verified_by, verified_at, updated_at"
@@ -73,7 +83,7 @@ impl Store {
 
     /// Record a verification decision for a profile of `tenant` that is still as `updated_at`
     /// says (so a profile changed meanwhile is not verified unseen). Returns whether it applied.
-    pub async fn set_verification(&self, account_id: &str, tenant: &str, updated_at: &str, verdict: &str, reason: Option<&str>, by: &str, at: &str) -> Result<bool, sqlx::Error> {
+    pub async fn set_verification(&self, account_id: &str, tenant: &str, updated_at: &str, d: &VerificationDecision<'_>) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE profiles SET verification = $4, verification_reason = $5, verified_by = $6, verified_at = $7 \
              WHERE account_id = $1 AND home_tenant = $2 AND updated_at = $3",
@@ -81,10 +91,10 @@ impl Store {
         .bind(account_id)
         .bind(tenant)
         .bind(updated_at)
-        .bind(verdict)
-        .bind(reason)
-        .bind(by)
-        .bind(at)
+        .bind(d.verdict)
+        .bind(d.reason)
+        .bind(d.by)
+        .bind(d.at)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
