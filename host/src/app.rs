@@ -50,6 +50,10 @@ impl Application {
         &self.state.accounts
     }
 
+    pub fn authz(&self) -> &Authz {
+        &self.state.authz
+    }
+
     pub fn rules(&self) -> &Rules {
         &self.state.rules
     }

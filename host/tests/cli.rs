@@ -343,3 +343,35 @@ fn pii_keys_rotate_without_losing_data() {
     let keys = gigmarket::identity::pii::PiiKeys::parse(new, index).unwrap();
     assert_eq!(keys.decrypt(&stored).unwrap(), "13800000009");
 }
+
+/// The demo's documented accounts log in, each with its role.
+#[test]
+fn the_demo_seeds_an_account_for_every_role() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = command()
+        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap(), "--tenants-dir", tenants_dir().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.by_ref().map(|l| l.unwrap()).find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string)).unwrap();
+    for (phone, kind) in [("13800000001", "city_admin"), ("13800000003", "station_staff"), ("13800000006", "worker")] {
+        let body = format!(r#"{{"phone":"{phone}","password":"kaifeng2026"}}"#);
+        let response = http_post(&format!("{url}/api/v1/auth/login"), &body);
+        assert!(response.contains(&format!(r#""kind":"{kind}""#)), "{response}");
+    }
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+fn http_post(url: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+}
