@@ -5,7 +5,7 @@ use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-db_tests!(a_county_admin_stays_in_its_county, station_staff_read_but_do_not_write, workers_are_not_staff);
+db_tests!(a_county_admin_stays_in_its_county, station_staff_read_but_do_not_write, workers_are_not_staff, an_agency_binds_plugins_only_for_its_market, people_and_verifications_stay_in_their_market);
 
 /// Create a staff account through the API (as the bootstrap administrator) and log it in.
 async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
@@ -136,4 +136,55 @@ async fn every_route_has_an_access_rule() {
 
 fn axum_method(m: &reqwest::Method) -> gigmarket::authz::routes::HttpMethod {
     gigmarket::authz::routes::HttpMethod::from_bytes(m.as_str().as_bytes()).unwrap()
+}
+
+async fn an_agency_binds_plugins_only_for_its_market(app: TestApp) {
+    let agency = staff(&app, "13900000004", "agency_staff", "kaifeng-construction").await;
+    let (status, uploaded) = call(&app, &agency, Method::POST, "/api/v1/plugins?name=x", None).await;
+    assert_eq!(status, 422, "agencies may upload (this body is no component): {uploaded}");
+    let (_, plugins) = app.admin_get("/api/v1/plugins").await;
+    let review = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "construction_posting_review").unwrap()["hash"].clone();
+    let (status, body) = call(&app, &agency, Method::PUT, "/api/v1/tenants/kaifeng-construction/slots/posting-review", Some(json!({"plugin": review}))).await;
+    assert_eq!(status, 201, "{body}");
+    for market in ["kaifeng-housekeeping", "xiangfu-logistics", "kaifeng", "lankao"] {
+        let (status, body) = call(&app, &agency, Method::PUT, &format!("/api/v1/tenants/{market}/slots/posting-review"), Some(json!({"plugin": review}))).await;
+        assert_eq!(status, 403, "{market}: {body}");
+    }
+}
+
+async fn people_and_verifications_stay_in_their_market(app: TestApp) {
+    let qi = staff(&app, "13900000005", "county_admin", "qixian").await;
+    let lan = staff(&app, "13900000006", "county_admin", "lankao").await;
+    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000010", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let worker = login(&app, "13900000010").await;
+    let body17 = "41022519900307123";
+    let id = format!("{body17}{}", gigmarket::identity::idcard::check_char(body17));
+    let profile = json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["4-02-05-01"], "wage_expectation_cents": 20000});
+    let (status, body) = call(&app, &worker, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
+    assert_eq!(status, 200, "{body}");
+    let account = body["account_id"].as_str().unwrap().to_string();
+
+    for (method, path) in [
+        (Method::GET, "/api/v1/tenants/lankao/verifications".to_string()),
+        (Method::POST, format!("/api/v1/tenants/lankao/verifications/{account}")),
+        (Method::GET, format!("/api/v1/tenants/lankao/people/{account}")),
+    ] {
+        let (status, body) = call(&app, &qi, method.clone(), &path, Some(json!({"approve": true}))).await;
+        assert_eq!(status, 403, "杞县 on 兰考县's people: {method} {path}: {body}");
+    }
+    let (status, _) = call(&app, &qi, Method::GET, &format!("/api/v1/tenants/qixian/people/{account}"), None).await;
+    assert_eq!(status, 404, "a 兰考县 registration is not found through 杞县");
+    let (status, body) = call(&app, &qi, Method::GET, "/api/v1/tenants/qixian/verifications", None).await;
+    assert_eq!((status, body["profiles"].as_array().map(Vec::len)), (200, Some(0)), "{body}");
+    let (status, _) = call(&app, &lan, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    assert_eq!(status, 200);
+
+    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000011", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let other = login(&app, "13900000011").await;
+    let (status, _) = call(&app, &other, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    assert_eq!(status, 403, "a worker cannot read another worker");
+    let (status, mine) = call(&app, &other, Method::GET, "/api/v1/me/profile", None).await;
+    assert_eq!(status, 404, "and /me is only ever one's own: {mine}");
 }
