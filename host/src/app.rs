@@ -43,7 +43,7 @@ impl Application {
         let authz = Authz::load(store.clone()).await?;
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Application { listener, addr, state: AppState { store, rules, accounts, authz, config: Arc::new(config) } })
+        Ok(Application { listener, addr, state: AppState { store, rules, accounts, authz, login_throttle: Default::default(), config: Arc::new(config) } })
     }
 
     pub fn accounts(&self) -> &Accounts {
@@ -82,6 +82,7 @@ impl Application {
         let store = self.state.store.clone();
         let app = api::router(self.state);
         tracing::info!(addr = %self.addr, "serving");
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("server error")?;
         store.close().await;
         tracing::info!("stopped");

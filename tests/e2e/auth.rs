@@ -119,3 +119,16 @@ async fn an_expired_session_is_refused() {
     assert_eq!(status, 401);
     assert_error(&body, "invalid_session");
 }
+
+/// One address guessing across many phone numbers is slowed down, not only each account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_guessing_many_accounts_is_throttled() {
+    let app = gigmarket_e2e::spawn(Backend::Sqlite).await;
+    for i in 0..gigmarket::accounts::throttle::MAX_FAILURES_PER_WINDOW {
+        let (status, _) = post(&app, "/api/v1/auth/login", &json!({"phone": format!("137{i:08}"), "password": "guess-2026"})).await;
+        assert_eq!(status, 401);
+    }
+    let (status, body) = post(&app, "/api/v1/auth/login", &json!({"phone": "13799999999", "password": "guess-2026"})).await;
+    assert_eq!(status, 429, "{body}");
+    assert_error(&body, "too_many_attempts");
+}

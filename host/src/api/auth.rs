@@ -1,6 +1,9 @@
 //! Registering, logging in and out.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
@@ -46,8 +49,16 @@ pub struct LoginRequest {
 /// Log in; the token goes in `Authorization: Bearer` on later requests.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "locked after repeated failures")))]
-pub async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> Result<Json<Session>, ApiError> {
-    Ok(Json(state.accounts.login(&req.phone, &req.password).await?))
+pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Json(req): Json<LoginRequest>) -> Result<Json<Session>, ApiError> {
+    let now = Instant::now();
+    if !state.login_throttle.allows(peer.ip(), now) {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "登录失败次数过多,请稍后再试", "too many failed logins from this address; try again later"));
+    }
+    let result = state.accounts.login(&req.phone, &req.password).await;
+    if result.as_ref().is_err_and(|e| e.status == StatusCode::UNAUTHORIZED) {
+        state.login_throttle.failed(peer.ip(), now);
+    }
+    Ok(Json(result?))
 }
 
 /// End the session of the presented token.
