@@ -213,6 +213,9 @@ pub struct ServeArgs {
     pub admin_token: Option<String>,
     #[command(flatten)]
     pub keys: PiiKeyArgs,
+    /// URL of an external real-name verification service (docs/identity.md).
+    #[arg(long, env = "GIGMARKET_VERIFICATION_URL")]
+    pub verification_url: Option<String>,
     /// Per-slot plugin limits overriding the defaults, as JSON, e.g.
     /// `{"matching": {"fuel": 1000000000, "deadline_ms": 1000, "memory_bytes": 67108864, "output_bytes": 8388608}}`.
     #[arg(long, env = "GIGMARKET_PLUGIN_LIMITS")]
@@ -263,6 +266,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let config = Config {
                 pii_keys: args.keys.parse()?,
+                verification_url: args.verification_url,
                 plugin_runtime: RuntimeSettings { limits, ..Default::default() },
                 listen: args.listen,
                 tenants_dir: args.tenants.dir,

@@ -34,6 +34,9 @@ pub struct Config {
     pub pii_keys: Option<PiiKeys>,
     /// How long a login lasts.
     pub session_ttl: std::time::Duration,
+    /// An external real-name verification service (e.g. the provincial identity check), called
+    /// when a profile is submitted; `None`: staff verify every profile.
+    pub verification_url: Option<String>,
     /// Bearer token for administrative routes (`GIGMARKET_ADMIN_TOKEN`). `None`: they refuse.
     pub admin_token: Option<String>,
 }
@@ -54,6 +57,7 @@ impl Config {
             plugin_runtime: RuntimeSettings::default(),
             admin_token: None,
             pii_keys: None,
+            verification_url: None,
             session_ttl: std::time::Duration::from_secs(12 * 3600),
         }
     }

@@ -147,3 +147,48 @@ async fn employers_and_agencies_state_their_credentials(app: TestApp) {
     assert_eq!(status, 404);
     assert_error(&err, "profile_not_found");
 }
+
+/// A stand-in for the provincial identity service, on a real local HTTP server: names 张三 match,
+/// anything else does not.
+async fn mock_provider() -> String {
+    async fn check(axum::Json(q): axum::Json<Value>) -> axum::Json<Value> {
+        if q["name"] == "张三" && q["id_number"].as_str().is_some_and(|n| n.len() == 18) {
+            axum::Json(json!({"result": "match"}))
+        } else {
+            axum::Json(json!({"result": "mismatch", "reason": "姓名与身份证号码不一致 / name and ID number do not match"}))
+        }
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/verify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/verify", axum::routing::post(check))).await.unwrap() });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_provider_verifies_and_rejects() {
+    let url = mock_provider().await;
+    let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| c.verification_url = Some(url)).await;
+    let me = session(&app, "13844445555", "worker").await;
+    let (status, p) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
+    assert_eq!((status, p["verification"].as_str()), (200, Some("verified")), "{p}");
+    let other = session(&app, "13844446666", "worker").await;
+    let mut body = worker(&id_number("41022519850612002"));
+    body["name"] = json!("李四");
+    let (_, p) = call(&app, &other, Method::PUT, "/api/v1/me/profile", Some(body)).await;
+    assert_eq!(p["verification"], "rejected");
+    assert!(p["verification_reason"].as_str().unwrap().contains("不一致"));
+    let (_, log) = app.admin_get("/api/v1/audit?tenant=lankao").await;
+    let by_provider = log["entries"].as_array().unwrap().iter().filter(|e| e["actor"] == "provider" && e["action"] == "profile.verify").count();
+    assert_eq!(by_provider, 2, "both decisions are audited: {log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_provider_leaves_the_profile_to_staff() {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/verify", closed.local_addr().unwrap());
+    drop(closed);
+    let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| c.verification_url = Some(url)).await;
+    let me = session(&app, "13844447777", "worker").await;
+    let (status, p) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
+    assert_eq!((status, p["verification"].as_str()), (200, Some("unverified")), "{p}");
+}

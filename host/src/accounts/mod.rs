@@ -6,6 +6,7 @@
 //! by brute force. Phone numbers are PII: encrypted at rest, found by blind index.
 
 pub mod profiles;
+pub mod provider;
 pub mod throttle;
 
 use std::time::Duration;

@@ -10,6 +10,7 @@ use super::auth::User;
 use super::extract::Json;
 use super::tenants::load_tenant;
 use crate::accounts::profiles::{self, ProfileInput, ProfileKind};
+use crate::accounts::provider;
 use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::identity::idcard;
@@ -93,6 +94,22 @@ pub async fn put_profile(State(state): State<AppState>, user: User, Json(input):
     let index = checked.id.as_ref().map(|id| keys.blind_index("id", &id.normalized));
     if !state.store.upsert_profile(&row, index.as_deref()).await? {
         return Err(ApiError::new(StatusCode::CONFLICT, "id_number_taken", "该身份证号码已登记在另一个账号下", "this ID number is registered to another account").with_field("id_number"));
+    }
+    if let Some(url) = state.config.verification_url.as_deref() {
+        let query = provider::Query { kind: &row.kind, name: &row.name, id_number: checked.id.as_ref().map(|i| i.normalized.as_str()), uscc: row.uscc.as_deref() };
+        let (verdict, reason) = match provider::ask(url, &query).await {
+            provider::Outcome::Verified => ("verified", None),
+            provider::Outcome::Rejected(reason) => ("rejected", Some(reason)),
+            provider::Outcome::Undecided => return Ok(Json(view(&state, &row, true)?)),
+        };
+        let at = crate::store::now();
+        let decision = VerificationDecision { verdict, reason: reason.as_deref(), by: "provider", at: &at };
+        if state.store.set_verification(&row.account_id, &row.home_tenant, &row.updated_at, &decision).await? {
+            let detail = serde_json::json!({"verdict": verdict, "reason": reason});
+            state.store.audit(AuditEvent { actor: "provider", tenant_code: Some(&row.home_tenant), action: "profile.verify", target: Some(&row.account_id), detail }).await?;
+        }
+        let stored = state.store.profile(&row.account_id).await?.ok_or_else(profile_not_found)?;
+        return Ok(Json(view(&state, &stored, true)?));
     }
     Ok(Json(view(&state, &row, true)?))
 }
