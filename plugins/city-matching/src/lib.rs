@@ -11,7 +11,7 @@ wit_bindgen::generate!({ path: "../../wit", world: "matching" });
 
 use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
 use gigmarket::plugins::types::Reason;
-use gigmarket_plugin_kit::scoring::{self, Features, Weights};
+use gigmarket_plugin_kit::scoring::{self, Weights};
 use serde::Deserialize;
 
 /// The city's weights: skill first, then distance and wage, then the rest.
@@ -72,21 +72,7 @@ pub fn reasons(w: &Weights) -> Vec<Reason> {
     w.explanations().into_iter().map(|(code, message)| Reason { code: code.into(), message }).collect()
 }
 
-/// The kit's plain view of one candidate for this job.
-pub fn features(request: &MatchRequest, c: &Candidate) -> Features {
-    Features {
-        skill_match: c.skill_match,
-        skill_level: c.skill_level,
-        required_level: request.job.required_level,
-        distance_km: c.distance_km,
-        wage_offer_cents: request.job.wage_cents_per_day,
-        wage_expectation_cents: c.wage_expectation_cents_per_day,
-        rating: c.rating,
-        rating_count: c.rating_count,
-        completed_jobs: c.completed_jobs,
-        no_shows: c.no_shows,
-    }
-}
+gigmarket_plugin_kit::matching_features!();
 
 struct Plugin;
 

@@ -125,21 +125,7 @@ fn reason(code: &str, message: String) -> Reason {
     Reason { code: code.into(), message }
 }
 
-/// The kit's plain view of one candidate for this job.
-pub fn features(request: &MatchRequest, c: &Candidate) -> Features {
-    Features {
-        skill_match: c.skill_match,
-        skill_level: c.skill_level,
-        required_level: request.job.required_level,
-        distance_km: c.distance_km,
-        wage_offer_cents: request.job.wage_cents_per_day,
-        wage_expectation_cents: c.wage_expectation_cents_per_day,
-        rating: c.rating,
-        rating_count: c.rating_count,
-        completed_jobs: c.completed_jobs,
-        no_shows: c.no_shows,
-    }
-}
+gigmarket_plugin_kit::matching_features!();
 
 struct Plugin;
 
