@@ -37,7 +37,6 @@ wit_bindgen::generate!({ path: "../../wit", world: "posting-review" });
 use gigmarket::plugins::host::{self, LogLevel};
 use gigmarket::plugins::review_types::{Decision, Posting, WageUnit};
 use gigmarket::plugins::types::{Date, Reason};
-use gigmarket_plugin_kit::dates::Ymd;
 use gigmarket_plugin_kit::review::{self, Context, Finding, ReviewConfig, Severity};
 
 /// Special trades by occupation code (职业分类大典 2022).
@@ -142,52 +141,7 @@ pub fn review_posting(request: &ReviewRequest, config: &ReviewConfig, trades: &T
     to_verdict(findings)
 }
 
-/// The kit's plain date.
-pub fn ymd(d: Date) -> Ymd {
-    Ymd::new(d.year, d.month, d.day)
-}
-
-/// The kit's plain view of the posting.
-pub fn to_kit(p: &Posting) -> review::Posting {
-    review::Posting {
-        title: p.title.clone(),
-        description: p.description.clone(),
-        occupation_code: p.occupation_code.clone(),
-        occupation_name: p.occupation_name.clone(),
-        headcount: p.headcount,
-        wage_cents: p.wage_cents,
-        wage_unit: match p.wage_unit {
-            WageUnit::Hour => review::WageUnit::Hour,
-            WageUnit::Day => review::WageUnit::Day,
-            WageUnit::Piece => review::WageUnit::Piece,
-            WageUnit::Month => review::WageUnit::Month,
-        },
-        daily_hours: p.daily_hours,
-        work_start: ymd(p.work_start),
-        work_end: ymd(p.work_end),
-        district: p.district.clone(),
-        address: p.address.clone(),
-        min_age: p.min_age,
-        max_age: p.max_age,
-        requirements: p.requirements.clone(),
-        qualifications: p.qualifications.clone(),
-        charges_worker_fee: p.charges_worker_fee,
-        employer_verified: p.employer_verified,
-        employer_recent_postings: p.employer_recent_postings,
-    }
-}
-
-/// The decision and reasons for a set of findings (worst first; `review.ok` when accepted).
-pub fn to_verdict(findings: Vec<Finding>) -> ReviewVerdict {
-    let (worst, findings) = review::verdict(findings);
-    let decision = match worst {
-        Severity::Info => Decision::Accept,
-        Severity::Hold => Decision::Hold,
-        Severity::Reject => Decision::Reject,
-    };
-    let reasons = findings.into_iter().map(|f| Reason { code: f.code.into(), message: f.message }).collect();
-    ReviewVerdict { decision, reasons }
-}
+gigmarket_plugin_kit::posting_review_glue!();
 
 struct Plugin;
 

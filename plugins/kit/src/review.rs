@@ -644,6 +644,61 @@ fn suspicious_wage(p: &Posting, config: &ReviewConfig) -> Option<Finding> {
     })
 }
 
+/// Define `ymd`, `to_kit` and `to_verdict` in a posting-review plugin: the one conversion between
+/// the plugin's generated WIT types (`Date`, `Posting`, `WageUnit`, `Decision`, `Reason`,
+/// `ReviewVerdict` must name them at the call site) and this module's plain types.
+#[macro_export]
+macro_rules! posting_review_glue {
+    () => {
+        /// The kit's plain date.
+        pub fn ymd(d: Date) -> $crate::dates::Ymd {
+            $crate::dates::Ymd::new(d.year, d.month, d.day)
+        }
+
+        /// The kit's plain view of the posting.
+        pub fn to_kit(p: &Posting) -> $crate::review::Posting {
+            $crate::review::Posting {
+                title: p.title.clone(),
+                description: p.description.clone(),
+                occupation_code: p.occupation_code.clone(),
+                occupation_name: p.occupation_name.clone(),
+                headcount: p.headcount,
+                wage_cents: p.wage_cents,
+                wage_unit: match p.wage_unit {
+                    WageUnit::Hour => $crate::review::WageUnit::Hour,
+                    WageUnit::Day => $crate::review::WageUnit::Day,
+                    WageUnit::Piece => $crate::review::WageUnit::Piece,
+                    WageUnit::Month => $crate::review::WageUnit::Month,
+                },
+                daily_hours: p.daily_hours,
+                work_start: ymd(p.work_start),
+                work_end: ymd(p.work_end),
+                district: p.district.clone(),
+                address: p.address.clone(),
+                min_age: p.min_age,
+                max_age: p.max_age,
+                requirements: p.requirements.clone(),
+                qualifications: p.qualifications.clone(),
+                charges_worker_fee: p.charges_worker_fee,
+                employer_verified: p.employer_verified,
+                employer_recent_postings: p.employer_recent_postings,
+            }
+        }
+
+        /// The decision and reasons for a set of findings (worst first; `review.ok` when accepted).
+        pub fn to_verdict(findings: Vec<$crate::review::Finding>) -> ReviewVerdict {
+            let (worst, findings) = $crate::review::verdict(findings);
+            let decision = match worst {
+                $crate::review::Severity::Info => Decision::Accept,
+                $crate::review::Severity::Hold => Decision::Hold,
+                $crate::review::Severity::Reject => Decision::Reject,
+            };
+            let reasons = findings.into_iter().map(|f| Reason { code: f.code.into(), message: f.message }).collect();
+            ReviewVerdict { decision, reasons }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

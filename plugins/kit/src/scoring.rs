@@ -142,6 +142,30 @@ pub fn score(x: &Features, w: &Weights, top: usize) -> (f64, Vec<(u32, f32)>) {
     (f64::from(sum), parts)
 }
 
+/// Define `pub fn features(request: &MatchRequest, c: &Candidate) -> Features` in a matching
+/// plugin: the one conversion from the plugin's generated WIT types (which `MatchRequest` and
+/// `Candidate` must name at the call site) to the kit's [`Features`].
+#[macro_export]
+macro_rules! matching_features {
+    () => {
+        /// The kit's plain view of one candidate for this job.
+        pub fn features(request: &MatchRequest, c: &Candidate) -> $crate::scoring::Features {
+            $crate::scoring::Features {
+                skill_match: c.skill_match,
+                skill_level: c.skill_level,
+                required_level: request.job.required_level,
+                distance_km: c.distance_km,
+                wage_offer_cents: request.job.wage_cents_per_day,
+                wage_expectation_cents: c.wage_expectation_cents_per_day,
+                rating: c.rating,
+                rating_count: c.rating_count,
+                completed_jobs: c.completed_jobs,
+                no_shows: c.no_shows,
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,28 +238,4 @@ mod tests {
         let w = Weights { skill: 3.0, level: 1.0, distance: 2.0, wage: 2.0, rating: 1.0, history: 1.0, half_distance_km: 5.0 };
         assert_eq!(w.explanations()[0], ("match.skill", "工种匹配(权重30%)".to_string()));
     }
-}
-
-/// Define `pub fn features(request: &MatchRequest, c: &Candidate) -> Features` in a matching
-/// plugin: the one conversion from the plugin's generated WIT types (which `MatchRequest` and
-/// `Candidate` must name at the call site) to the kit's [`Features`].
-#[macro_export]
-macro_rules! matching_features {
-    () => {
-        /// The kit's plain view of one candidate for this job.
-        pub fn features(request: &MatchRequest, c: &Candidate) -> $crate::scoring::Features {
-            $crate::scoring::Features {
-                skill_match: c.skill_match,
-                skill_level: c.skill_level,
-                required_level: request.job.required_level,
-                distance_km: c.distance_km,
-                wage_offer_cents: request.job.wage_cents_per_day,
-                wage_expectation_cents: c.wage_expectation_cents_per_day,
-                rating: c.rating,
-                rating_count: c.rating_count,
-                completed_jobs: c.completed_jobs,
-                no_shows: c.no_shows,
-            }
-        }
-    };
 }
