@@ -20,16 +20,6 @@ async fn login(app: &TestApp, phone: &str) -> String {
     body["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
 }
 
-async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.client.request(method, app.at(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 fn subsidy() -> Value {
     json!({"today": {"year": 2026, "month": 11, "day": 28}, "figures": {"kind": "County",
         "period_start": {"year": 2026, "month": 10, "day": 1}, "period_end": {"year": 2026, "month": 10, "day": 31},
@@ -68,27 +58,27 @@ async fn a_county_admin_stays_in_its_county(app: TestApp) {
         (Method::POST, "/api/v1/authz/policies".into(), Some(json!({"role": "county_admin", "object": "*", "action": "read|write"}))),
     ];
     for (method, path, body) in denied {
-        let (status, resp) = call(&app, &qi, method.clone(), &path, body).await;
+        let (status, resp) = app.call_as(&qi, method.clone(), &path, body).await;
         assert_eq!(status, 403, "{method} {path}: {resp}");
         assert_error(&resp, "forbidden");
     }
     for path in [format!("/api/v1/decisions/{lankao_decision}")] {
-        let (status, resp) = call(&app, &qi, Method::GET, &path, None).await;
+        let (status, resp) = app.call_as(&qi, Method::GET, &path, None).await;
         assert_eq!(status, 404, "another county's decision does not exist for 杞县: {resp}");
-        let (status, _) = call(&app, &qi, Method::POST, &format!("{path}/replay"), None).await;
+        let (status, _) = app.call_as(&qi, Method::POST, &format!("{path}/replay"), None).await;
         assert_eq!(status, 404);
     }
 
     // Its own county, and the stations below it, it runs.
-    let (status, body) = call(&app, &qi, Method::PUT, "/api/v1/tenants/qixian/slots/matching", Some(json!({"plugin": weishi}))).await;
+    let (status, body) = app.call_as(&qi, Method::PUT, "/api/v1/tenants/qixian/slots/matching", Some(json!({"plugin": weishi}))).await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = call(&app, &qi, Method::POST, "/api/v1/tenants", Some(station("qixian-jincheng", "qixian", "金城街道零工驿站", "410221"))).await;
+    let (status, body) = app.call_as(&qi, Method::POST, "/api/v1/tenants", Some(station("qixian-jincheng", "qixian", "金城街道零工驿站", "410221"))).await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = call(&app, &qi, Method::PUT, "/api/v1/tenants/qixian-jincheng/slots/matching", Some(json!({"plugin": weishi}))).await;
+    let (status, body) = app.call_as(&qi, Method::PUT, "/api/v1/tenants/qixian-jincheng/slots/matching", Some(json!({"plugin": weishi}))).await;
     assert_eq!(status, 201, "the county admin acts on its new station: {body}");
-    let (status, body) = call(&app, &qi, Method::POST, "/api/v1/staff", Some(json!({"phone": "13900000007", "password": "staff2026pw", "role": "station_staff", "tenant": "qixian-jincheng"}))).await;
+    let (status, body) = app.call_as(&qi, Method::POST, "/api/v1/staff", Some(json!({"phone": "13900000007", "password": "staff2026pw", "role": "station_staff", "tenant": "qixian-jincheng"}))).await;
     assert_eq!(status, 201, "{body}");
-    let (status, log) = call(&app, &qi, Method::GET, "/api/v1/audit?tenant=qixian", None).await;
+    let (status, log) = app.call_as(&qi, Method::GET, "/api/v1/audit?tenant=qixian", None).await;
     assert_eq!(status, 200);
     assert!(log["entries"].as_array().unwrap().iter().all(|e| e["tenant_code"] == "qixian"), "{log}");
 }
@@ -97,16 +87,16 @@ async fn station_staff_read_but_do_not_write(app: TestApp) {
     let st = staff(&app, "13900000002", "station_staff", "lankao-lanyang").await;
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
     let hash = plugins["plugins"][0]["hash"].clone();
-    let (status, _) = call(&app, &st, Method::PUT, "/api/v1/tenants/lankao-lanyang/slots/matching", Some(json!({"plugin": hash}))).await;
+    let (status, _) = app.call_as(&st, Method::PUT, "/api/v1/tenants/lankao-lanyang/slots/matching", Some(json!({"plugin": hash}))).await;
     assert_eq!(status, 403);
-    let (status, _) = call(&app, &st, Method::POST, "/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", Some(subsidy())).await;
+    let (status, _) = app.call_as(&st, Method::POST, "/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", Some(subsidy())).await;
     assert_eq!(status, 403);
     let (_, decision) = app.admin_post("/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", &subsidy()).await;
     let id = decision["decision_id"].as_str().unwrap();
-    let (status, body) = call(&app, &st, Method::GET, &format!("/api/v1/decisions/{id}"), None).await;
+    let (status, body) = app.call_as(&st, Method::GET, &format!("/api/v1/decisions/{id}"), None).await;
     assert_eq!(status, 200, "its own station's decision: {body}");
     let (_, other) = app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
-    let (status, _) = call(&app, &st, Method::GET, &format!("/api/v1/decisions/{}", other["decision_id"].as_str().unwrap()), None).await;
+    let (status, _) = app.call_as(&st, Method::GET, &format!("/api/v1/decisions/{}", other["decision_id"].as_str().unwrap()), None).await;
     assert_eq!(status, 404, "not its county's");
 }
 
@@ -115,7 +105,7 @@ async fn workers_are_not_staff(app: TestApp) {
     assert_eq!(resp.status().as_u16(), 201);
     let worker = login(&app, "13900000003").await;
     for (method, path) in [(Method::GET, "/api/v1/plugins"), (Method::GET, "/api/v1/audit"), (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke")] {
-        let (status, body) = call(&app, &worker, method.clone(), path, Some(subsidy())).await;
+        let (status, body) = app.call_as(&worker, method.clone(), path, Some(subsidy())).await;
         assert_eq!(status, 403, "{method} {path}: {body}");
     }
 }
@@ -140,14 +130,14 @@ fn axum_method(m: &reqwest::Method) -> gigmarket::authz::routes::HttpMethod {
 
 async fn an_agency_binds_plugins_only_for_its_market(app: TestApp) {
     let agency = staff(&app, "13900000004", "agency_staff", "kaifeng-construction").await;
-    let (status, uploaded) = call(&app, &agency, Method::POST, "/api/v1/plugins?name=x", None).await;
+    let (status, uploaded) = app.call_as(&agency, Method::POST, "/api/v1/plugins?name=x", None).await;
     assert_eq!(status, 422, "agencies may upload (this body is no component): {uploaded}");
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
     let review = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "construction_posting_review").unwrap()["hash"].clone();
-    let (status, body) = call(&app, &agency, Method::PUT, "/api/v1/tenants/kaifeng-construction/slots/posting-review", Some(json!({"plugin": review}))).await;
+    let (status, body) = app.call_as(&agency, Method::PUT, "/api/v1/tenants/kaifeng-construction/slots/posting-review", Some(json!({"plugin": review}))).await;
     assert_eq!(status, 201, "{body}");
     for market in ["kaifeng-housekeeping", "xiangfu-logistics", "kaifeng", "lankao"] {
-        let (status, body) = call(&app, &agency, Method::PUT, &format!("/api/v1/tenants/{market}/slots/posting-review"), Some(json!({"plugin": review}))).await;
+        let (status, body) = app.call_as(&agency, Method::PUT, &format!("/api/v1/tenants/{market}/slots/posting-review"), Some(json!({"plugin": review}))).await;
         assert_eq!(status, 403, "{market}: {body}");
     }
 }
@@ -161,7 +151,7 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
     let body17 = "41022519900307123";
     let id = format!("{body17}{}", gigmarket::identity::idcard::check_char(body17));
     let profile = json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["4-02-05-01"], "wage_expectation_cents": 20000});
-    let (status, body) = call(&app, &worker, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
+    let (status, body) = app.call_as(&worker, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
     assert_eq!(status, 200, "{body}");
     let account = body["account_id"].as_str().unwrap().to_string();
 
@@ -170,21 +160,21 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
         (Method::POST, format!("/api/v1/tenants/lankao/verifications/{account}")),
         (Method::GET, format!("/api/v1/tenants/lankao/people/{account}")),
     ] {
-        let (status, body) = call(&app, &qi, method.clone(), &path, Some(json!({"approve": true}))).await;
+        let (status, body) = app.call_as(&qi, method.clone(), &path, Some(json!({"approve": true}))).await;
         assert_eq!(status, 403, "杞县 on 兰考县's people: {method} {path}: {body}");
     }
-    let (status, _) = call(&app, &qi, Method::GET, &format!("/api/v1/tenants/qixian/people/{account}"), None).await;
+    let (status, _) = app.call_as(&qi, Method::GET, &format!("/api/v1/tenants/qixian/people/{account}"), None).await;
     assert_eq!(status, 404, "a 兰考县 registration is not found through 杞县");
-    let (status, body) = call(&app, &qi, Method::GET, "/api/v1/tenants/qixian/verifications", None).await;
+    let (status, body) = app.call_as(&qi, Method::GET, "/api/v1/tenants/qixian/verifications", None).await;
     assert_eq!((status, body["profiles"].as_array().map(Vec::len)), (200, Some(0)), "{body}");
-    let (status, _) = call(&app, &lan, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    let (status, _) = app.call_as(&lan, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
     assert_eq!(status, 200);
 
     let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000011", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     let other = login(&app, "13900000011").await;
-    let (status, _) = call(&app, &other, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    let (status, _) = app.call_as(&other, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
     assert_eq!(status, 403, "a worker cannot read another worker");
-    let (status, mine) = call(&app, &other, Method::GET, "/api/v1/me/profile", None).await;
+    let (status, mine) = app.call_as(&other, Method::GET, "/api/v1/me/profile", None).await;
     assert_eq!(status, 404, "and /me is only ever one's own: {mine}");
 }

@@ -19,16 +19,6 @@ async fn session(app: &TestApp, phone: &str, kind: &str) -> String {
     resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
 }
 
-async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.client.request(method, app.at(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
 fn worker(id: &str) -> Value {
     json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["4-02-05-01"],
         "skill_level": 2, "wage_expectation_cents": 20000, "wage_unit": "day"})
@@ -44,7 +34,7 @@ async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
 async fn a_worker_registers_and_is_verified_by_the_home_market(app: TestApp) {
     let id = id_number("41022519900307123");
     let me = session(&app, "13811112222", "worker").await;
-    let (status, profile) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(worker(&id))).await;
+    let (status, profile) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id))).await;
     assert_eq!(status, 200, "{profile}");
     assert_eq!((profile["id_number"].as_str(), profile["sex"].as_str(), profile["birth_date"].as_str()), (Some(id.as_str()), Some("男"), Some("1990-03-07")));
     assert_eq!(profile["verification"], "unverified");
@@ -53,29 +43,29 @@ async fn a_worker_registers_and_is_verified_by_the_home_market(app: TestApp) {
     let station = staff(&app, "13911112222", "station_staff", "lankao-lanyang").await;
     let county = staff(&app, "13911113333", "county_admin", "lankao").await;
     let other_county = staff(&app, "13911114444", "county_admin", "qixian").await;
-    let (status, pending) = call(&app, &county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await;
+    let (status, pending) = app.call_as(&county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await;
     assert_eq!(status, 200);
     let listed = &pending["profiles"][0];
     assert_eq!(listed["id_number"], format!("410225********{}", &id[14..]), "staff lists show masked numbers");
     let account = listed["account_id"].as_str().unwrap().to_string();
     let verify_path = format!("/api/v1/tenants/lankao/verifications/{account}");
-    assert_eq!(call(&app, &other_county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await.0, 403);
-    assert_eq!(call(&app, &other_county, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0, 403);
-    assert_eq!(call(&app, &station, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0, 403, "a station's staff verify their station's registrations, not the county's");
-    let (status, body) = call(&app, &county, Method::POST, &verify_path, Some(json!({"approve": false}))).await;
+    assert_eq!(app.call_as(&other_county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await.0, 403);
+    assert_eq!(app.call_as(&other_county, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0, 403);
+    assert_eq!(app.call_as(&station, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0, 403, "a station's staff verify their station's registrations, not the county's");
+    let (status, body) = app.call_as(&county, Method::POST, &verify_path, Some(json!({"approve": false}))).await;
     assert_eq!(status, 400);
     assert_error(&body, "reason_required");
-    let (status, verified) = call(&app, &county, Method::POST, &verify_path, Some(json!({"approve": true}))).await;
+    let (status, verified) = app.call_as(&county, Method::POST, &verify_path, Some(json!({"approve": true}))).await;
     assert_eq!((status, verified["verification"].as_str()), (200, Some("verified")), "{verified}");
 
-    let (status, clear) = call(&app, &county, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    let (status, clear) = app.call_as(&county, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
     assert_eq!((status, clear["id_number"].as_str()), (200, Some(id.as_str())));
     let (_, log) = app.admin_get("/api/v1/audit?tenant=lankao").await;
     let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(&actions[..2], ["pii.read", "profile.verify"], "{actions:?}");
 
     // Changing the profile makes it unverified again.
-    let (_, changed) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["6-29-01-01"], "skill_level": 3, "wage_expectation_cents": 25000}))).await;
+    let (_, changed) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["6-29-01-01"], "skill_level": 3, "wage_expectation_cents": 25000}))).await;
     assert_eq!(changed["verification"], "unverified");
 
     let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&app.database_url).await.unwrap();
@@ -109,41 +99,41 @@ async fn bad_real_name_data_is_refused_field_by_field(app: TestApp) {
         for (k, v) in change.as_object().unwrap() {
             body[k] = v.clone();
         }
-        let (status, err) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(body)).await;
+        let (status, err) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(body)).await;
         assert!(status == 400 || status == 404, "{change}: {status} {err}");
         assert_eq!(err["error"]["field"], field, "{change}: {err}");
         assert!(err["error"]["message"].as_str().unwrap().contains(words), "{change}: {err}");
     }
-    let (status, _) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
+    let (status, _) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
     assert_eq!(status, 200);
     let other = session(&app, "13822224444", "worker").await;
-    let (status, err) = call(&app, &other, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
+    let (status, err) = app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
     assert_eq!(status, 409, "one ID number, one account: {err}");
     assert_error(&err, "id_number_taken");
     let scan = json!({"kind": "worker", "home_tenant": "lankao", "occupations": ["4-02-05-01"], "wage_expectation_cents": 20000,
         "scan": {"source": "id_card_reader", "name": "李四", "id_number": id_number("41022519850612002"), "sex": "男", "birth": "19850612"}});
-    let (status, err) = call(&app, &other, Method::PUT, "/api/v1/me/profile", Some(scan)).await;
+    let (status, err) = app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(scan)).await;
     assert_eq!((status, err["error"]["field"].as_str()), (400, Some("scan.sex")), "the printed sex must match the number: {err}");
 }
 
 async fn employers_and_agencies_state_their_credentials(app: TestApp) {
     let boss = session(&app, "13833334444", "employer").await;
     let enterprise = json!({"kind": "enterprise", "home_tenant": "gulou", "name": "开封示例建筑劳务有限公司", "uscc": "91350100M000100Y43", "contact_name": "王经理"});
-    let (status, p) = call(&app, &boss, Method::PUT, "/api/v1/me/profile", Some(enterprise.clone())).await;
+    let (status, p) = app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(enterprise.clone())).await;
     assert_eq!((status, p["uscc"].as_str(), p["verification"].as_str()), (200, Some("91350100M000100Y43"), Some("unverified")), "{p}");
     let mut bad = enterprise.clone();
     bad["uscc"] = json!("91350100M000100Y44");
-    let (status, err) = call(&app, &boss, Method::PUT, "/api/v1/me/profile", Some(bad)).await;
+    let (status, err) = app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(bad)).await;
     assert_eq!((status, err["error"]["field"].as_str()), (400, Some("uscc")));
     let mut agency = enterprise;
     agency["kind"] = json!("agency");
-    let (status, err) = call(&app, &boss, Method::PUT, "/api/v1/me/profile", Some(agency.clone())).await;
+    let (status, err) = app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(agency.clone())).await;
     assert_eq!((status, err["error"]["field"].as_str()), (400, Some("license_no")), "{err}");
     agency["license_no"] = json!("豫人服证字〔2024〕第0001号");
     agency["legal_rep"] = json!("赵六");
-    assert_eq!(call(&app, &boss, Method::PUT, "/api/v1/me/profile", Some(agency)).await.0, 200);
+    assert_eq!(app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(agency)).await.0, 200);
     let worker_token = session(&app, "13833335555", "worker").await;
-    let (status, err) = call(&app, &worker_token, Method::GET, "/api/v1/me/profile", None).await;
+    let (status, err) = app.call_as(&worker_token, Method::GET, "/api/v1/me/profile", None).await;
     assert_eq!(status, 404);
     assert_error(&err, "profile_not_found");
 }
@@ -169,12 +159,12 @@ async fn a_configured_provider_verifies_and_rejects() {
     let url = mock_provider().await;
     let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| c.verification_url = Some(url)).await;
     let me = session(&app, "13844445555", "worker").await;
-    let (status, p) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
+    let (status, p) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
     assert_eq!((status, p["verification"].as_str()), (200, Some("verified")), "{p}");
     let other = session(&app, "13844446666", "worker").await;
     let mut body = worker(&id_number("41022519850612002"));
     body["name"] = json!("李四");
-    let (_, p) = call(&app, &other, Method::PUT, "/api/v1/me/profile", Some(body)).await;
+    let (_, p) = app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(body)).await;
     assert_eq!(p["verification"], "rejected");
     assert!(p["verification_reason"].as_str().unwrap().contains("不一致"));
     let (_, log) = app.admin_get("/api/v1/audit?tenant=lankao").await;
@@ -189,6 +179,6 @@ async fn an_unreachable_provider_leaves_the_profile_to_staff() {
     drop(closed);
     let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| c.verification_url = Some(url)).await;
     let me = session(&app, "13844447777", "worker").await;
-    let (status, p) = call(&app, &me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
+    let (status, p) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
     assert_eq!((status, p["verification"].as_str()), (200, Some("unverified")), "{p}");
 }

@@ -177,6 +177,17 @@ impl TestApp {
         (status, resp.json().await.expect("a JSON body"))
     }
 
+    /// Send a request with an account's session token (and a JSON body, if any).
+    pub async fn call_as(&self, token: &str, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, self.at(path)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Upload component bytes as the administrator.
     pub async fn upload(&self, bytes: Vec<u8>, name: &str) -> (u16, serde_json::Value) {
         let resp = self.client.post(self.at(&format!("/api/v1/plugins?name={name}"))).bearer_auth(ADMIN_TOKEN).body(bytes).send().await.expect("request");
