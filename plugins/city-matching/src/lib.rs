@@ -11,7 +11,7 @@ wit_bindgen::generate!({ path: "../../wit", world: "matching" });
 
 use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
 use gigmarket::plugins::types::Reason;
-use gigmarket_plugin_kit::scoring::{self, Weights};
+use gigmarket_plugin_kit::scoring::Weights;
 use serde::Deserialize;
 
 /// The city's weights: skill first, then distance and wage, then the rest.
@@ -54,25 +54,11 @@ pub fn weights(config: &str) -> Weights {
 
 /// Score every candidate with `w`.
 pub fn score_all(request: &MatchRequest, w: &Weights) -> MatchResult {
-    let scores = request
-        .candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let (score, parts) = scoring::score(&features(request, c), w, 3);
-            let contributions = parts.into_iter().map(|(reason, points)| Contribution { reason, points }).collect();
-            Scored { candidate: i as u32, score, contributions }
-        })
-        .collect();
-    MatchResult { scores, reasons: reasons(w) }
+    let scores = request.candidates.iter().enumerate().map(|(i, c)| scored(i, &features(request, c), w)).collect();
+    MatchResult { scores, reasons: legend(w) }
 }
 
-/// The reason legend: one entry per factor, with its weight.
-pub fn reasons(w: &Weights) -> Vec<Reason> {
-    w.explanations().into_iter().map(|(code, message)| Reason { code: code.into(), message }).collect()
-}
-
-gigmarket_plugin_kit::matching_features!();
+gigmarket_plugin_kit::matching_glue!();
 
 struct Plugin;
 

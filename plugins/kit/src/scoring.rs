@@ -142,11 +142,12 @@ pub fn score(x: &Features, w: &Weights, top: usize) -> (f64, Vec<(u32, f32)>) {
     (f64::from(sum), parts)
 }
 
-/// Define `pub fn features(request: &MatchRequest, c: &Candidate) -> Features` in a matching
-/// plugin: the one conversion from the plugin's generated WIT types (which `MatchRequest` and
-/// `Candidate` must name at the call site) to the kit's [`Features`].
+/// Define the glue every matching plugin needs between its generated WIT types (which
+/// `MatchRequest`, `Candidate`, `Scored`, `Contribution` and `Reason` must name at the call
+/// site) and this module: `features` (a candidate as [`Features`]), `scored` (a score with its
+/// three largest contributions, never non-finite) and `legend` (the reason list, one per factor).
 #[macro_export]
-macro_rules! matching_features {
+macro_rules! matching_glue {
     () => {
         /// The kit's plain view of one candidate for this job.
         pub fn features(request: &MatchRequest, c: &Candidate) -> $crate::scoring::Features {
@@ -162,6 +163,19 @@ macro_rules! matching_features {
                 completed_jobs: c.completed_jobs,
                 no_shows: c.no_shows,
             }
+        }
+
+        /// One candidate's score, always finite, with its three largest contributions.
+        pub fn scored(index: usize, x: &$crate::scoring::Features, w: &$crate::scoring::Weights) -> Scored {
+            let finite = |v: f32| if v.is_finite() { v } else { 0.0 };
+            let (score, parts) = $crate::scoring::score(x, w, 3);
+            let contributions = parts.into_iter().map(|(reason, points)| Contribution { reason, points: finite(points) }).collect();
+            Scored { candidate: index as u32, score: if score.is_finite() { score } else { 0.0 }, contributions }
+        }
+
+        /// The factor legend: one entry per factor, with its weight, in the kit's factor order.
+        pub fn legend(w: &$crate::scoring::Weights) -> Vec<Reason> {
+            w.explanations().into_iter().map(|(code, message)| Reason { code: code.into(), message }).collect()
         }
     };
 }

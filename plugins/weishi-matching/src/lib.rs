@@ -28,7 +28,7 @@ wit_bindgen::generate!({ path: "../../wit", world: "matching" });
 
 use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
 use gigmarket::plugins::types::Reason;
-use gigmarket_plugin_kit::scoring::{self, Features, Weights};
+use gigmarket_plugin_kit::scoring::Weights;
 use serde_json::Value;
 
 /// 尉氏县's weights: distance first, then skill and wage.
@@ -105,27 +105,11 @@ pub fn score_all(request: &MatchRequest, s: &Settings) -> MatchResult {
     MatchResult { scores, reasons }
 }
 
-/// One candidate's score, always finite, with its three largest contributions.
-fn scored(index: usize, x: &Features, w: &Weights) -> Scored {
-    let (score, parts) = scoring::score(x, w, 3);
-    let contributions = parts.into_iter().map(|(reason, points)| Contribution { reason, points: finite(points) }).collect();
-    Scored { candidate: index as u32, score: if score.is_finite() { score } else { 0.0 }, contributions }
-}
-
-fn finite(x: f32) -> f32 {
-    if x.is_finite() { x } else { 0.0 }
-}
-
-/// The factor legend: one entry per factor, with its weight, in the kit's factor order.
-pub fn legend(w: &Weights) -> Vec<Reason> {
-    w.explanations().into_iter().map(|(code, message)| reason(code, message)).collect()
-}
-
 fn reason(code: &str, message: String) -> Reason {
     Reason { code: code.into(), message }
 }
 
-gigmarket_plugin_kit::matching_features!();
+gigmarket_plugin_kit::matching_glue!();
 
 struct Plugin;
 
