@@ -71,6 +71,11 @@ pub struct ProfileInput {
     /// Workers: expected wage in fen per `wage_unit`.
     pub wage_expectation_cents: Option<i64>,
     pub wage_unit: Option<String>,
+    /// Workers: where they usually start from (for distances); the home market's place if absent.
+    pub location: Option<crate::tenants::GeoPoint>,
+    /// Workers: certificates held (e.g. 健康证, 特种作业操作证).
+    #[serde(default)]
+    pub certificates: Vec<String>,
     /// Enterprises and agencies: 统一社会信用代码.
     pub uscc: Option<String>,
     /// Employers: the contact person.
@@ -182,6 +187,16 @@ fn worker_details(input: &ProfileInput, id: &idcard::IdNumber, today: NaiveDate,
     if !matches!(unit, "hour" | "day" | "piece" | "month") {
         return Err(field_err("wage_unit", "薪资单位应为 hour、day、piece 或 month", "wage_unit is hour, day, piece or month"));
     }
+    if let Some(place) = &input.location {
+        if !crate::jobs::in_kaifeng(place) {
+            return Err(field_err("location", "常驻地点坐标不在开封市范围内", "location is not in Kaifeng"));
+        }
+        details.insert("location".into(), serde_json::json!({"lon": place.lon, "lat": place.lat}));
+    }
+    if input.certificates.len() > 10 || input.certificates.iter().any(|c| c.trim().is_empty() || c.chars().count() > 50) {
+        return Err(field_err("certificates", "最多10个证书,每个1至50个字", "at most 10 certificates of 1 to 50 characters"));
+    }
+    details.insert("certificates".into(), serde_json::json!(input.certificates));
     details.insert("occupations".into(), serde_json::json!(input.occupations));
     details.insert("skill_level".into(), level.into());
     details.insert("skill_level_name".into(), SKILL_LEVELS[usize::from(level)].into());
@@ -219,6 +234,8 @@ mod tests {
             skill_level: Some(1),
             wage_expectation_cents: Some(20_000),
             wage_unit: Some("day".into()),
+            location: None,
+            certificates: vec![],
             uscc: None,
             contact_name: None,
             license_no: None,

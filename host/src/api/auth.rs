@@ -92,6 +92,19 @@ impl axum::extract::FromRequestParts<AppState> for User {
     }
 }
 
+/// On public routes: the caller when a valid token is presented, else nobody (a bad token is
+/// refused rather than silently ignored).
+impl axum::extract::OptionalFromRequestParts<AppState> for User {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<User>, ApiError> {
+        match super::extract::bearer(parts) {
+            None => Ok(None),
+            Some(_) => <User as axum::extract::FromRequestParts<AppState>>::from_request_parts(parts, state).await.map(Some),
+        }
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffRequest {

@@ -6,10 +6,13 @@
 mod audit;
 mod auth;
 mod decisions;
+mod engagements;
 mod extract;
 
 pub use extract::bearer;
 mod health;
+mod jobs;
+mod matching;
 mod openapi;
 mod plugins;
 mod profiles;
@@ -57,7 +60,8 @@ pub struct AppState {
         (name = "decisions", description = "Receipts of plugin decisions"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "auth", description = "Accounts and sessions"),
-        (name = "profiles", description = "Real-name profiles and their verification"), (name = "meta"))
+        (name = "profiles", description = "Real-name profiles and their verification"),
+        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -102,6 +106,30 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(profiles::verify))
         .routes(routes!(profiles::person))
         .routes(routes!(auth::list_policies, auth::add_policy, auth::remove_policy))
+        .routes(routes!(jobs::post_job, jobs::city_feed))
+        .routes(routes!(jobs::get_job))
+        .routes(routes!(jobs::my_jobs))
+        .routes(routes!(jobs::close_job))
+        .routes(routes!(jobs::tenant_feed))
+        .routes(routes!(jobs::held_jobs))
+        .routes(routes!(jobs::review_held))
+        .routes(routes!(jobs::occupations))
+        .routes(routes!(jobs::job_qr_png))
+        .routes(routes!(jobs::job_qr_svg))
+        .routes(routes!(jobs::tenant_qr_png))
+        .routes(routes!(jobs::tenant_qr_svg))
+        .routes(routes!(jobs::check_in, jobs::list_check_ins))
+        .routes(routes!(engagements::apply))
+        .routes(routes!(engagements::offer))
+        .routes(routes!(engagements::job_engagements))
+        .routes(routes!(engagements::my_engagements))
+        .routes(routes!(engagements::get_engagement))
+        .routes(routes!(engagements::act))
+        .routes(routes!(matching::workers_for_job))
+        .routes(routes!(matching::jobs_for_worker))
+        .routes(routes!(matching::draft_assignment))
+        .routes(routes!(matching::get_assignment))
+        .routes(routes!(matching::publish_assignment))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))

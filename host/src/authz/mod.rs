@@ -41,6 +41,15 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("station_staff", "tenants", "read"),
     ("station_staff", "slots", "read"),
     ("station_staff", "decisions", "read"),
+    ("county_admin", "jobs", "read|write"),
+    ("county_admin", "assignments", "read|write"),
+    ("county_admin", "matching", "read"),
+    ("station_staff", "jobs", "read|write"),
+    ("station_staff", "assignments", "read|write"),
+    ("station_staff", "matching", "read"),
+    ("agency_staff", "jobs", "read|write"),
+    ("agency_staff", "assignments", "read|write"),
+    ("agency_staff", "matching", "read"),
     ("auditor", "*", "read"),
 ];
 

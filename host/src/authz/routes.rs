@@ -46,6 +46,16 @@ pub fn access(method: &Method, template: &str) -> Option<Access> {
         ("GET", "/api/v1/tenants/{code}/verifications") => staff("verifications", "read"),
         ("POST", "/api/v1/tenants/{code}/verifications/{account}") => staff("verifications", "write"),
         ("GET", "/api/v1/tenants/{code}/people/{account}") => staff("people", "read"),
+        ("GET", "/api/v1/jobs" | "/api/v1/jobs/{id}" | "/api/v1/occupations" | "/api/v1/tenants/{code}/jobs") => Access::Public,
+        ("GET", "/api/v1/jobs/{id}/qr.png" | "/api/v1/jobs/{id}/qr.svg" | "/api/v1/tenants/{code}/qr.png" | "/api/v1/tenants/{code}/qr.svg") => Access::Public,
+        ("POST", "/api/v1/jobs" | "/api/v1/jobs/{id}/close" | "/api/v1/tenants/{code}/check-ins") | ("GET", "/api/v1/me/jobs") => Access::LoggedIn,
+        ("GET", "/api/v1/tenants/{code}/jobs/held" | "/api/v1/tenants/{code}/check-ins") => staff("jobs", "read"),
+        ("POST", "/api/v1/tenants/{code}/jobs/{id}/review") => staff("jobs", "write"),
+        ("POST", "/api/v1/jobs/{id}/applications" | "/api/v1/jobs/{id}/offers" | "/api/v1/engagements/{id}/{action}") => Access::LoggedIn,
+        ("GET", "/api/v1/jobs/{id}/engagements" | "/api/v1/me/engagements" | "/api/v1/engagements/{id}") => Access::LoggedIn,
+        ("GET", "/api/v1/jobs/{id}/recommendations" | "/api/v1/me/recommendations") => Access::LoggedIn,
+        ("POST", "/api/v1/tenants/{code}/assignments" | "/api/v1/tenants/{code}/assignments/{id}/publish") => staff("assignments", "write"),
+        ("GET", "/api/v1/tenants/{code}/assignments/{id}") => staff("assignments", "read"),
         _ => return None,
     })
 }

@@ -284,6 +284,18 @@ impl Rules {
         Ok(Decided { decision_id, output: called.output })
     }
 
+    /// Call a tenant's slot on many inputs in one hop to the blocking pool, without receipts:
+    /// for rankings computed to choose what to show (the shown part is then recorded with
+    /// [`Rules::call`]).
+    pub async fn call_many<W: SlotWorld>(&self, tenant: &Tenant, inputs: Vec<W::Input>) -> Result<Vec<W::Output>, ApiError> {
+        let (_, plugin, ctx) = self.prepare(tenant, W::SLOT).await?;
+        let outputs = self
+            .runtime
+            .blocking(move |rt| inputs.iter().map(|input| rt.call::<W>(&plugin, &ctx, input).map(|c| c.output)).collect::<Result<Vec<_>, _>>())
+            .await??;
+        Ok(outputs)
+    }
+
     async fn prepare(&self, tenant: &Tenant, slot: Slot) -> Result<(Resolved, Arc<LoadedPlugin>, CallContext), ApiError> {
         let resolved = self.resolve(tenant, slot, crate::clock::today()).await?.ok_or_else(|| {
             let en = format!("no rule is bound for slot `{}` in this market or above it", slot.as_str());

@@ -11,6 +11,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod engagements;
+pub mod jobs;
+pub mod matching;
 pub mod profiles;
 pub mod rules;
 pub mod tenants;

@@ -1,0 +1,230 @@
+//! Engagements: one worker on one job, from application or offer to payment and ratings
+//! (plan §10: 结果确认, 快速签约, and the wage settlement that follows).
+//!
+//! The life of an engagement is one table of transitions ([`rule`]): who may act, from which
+//! status, to which status. Everything else (who is a party, whether the worker is verified,
+//! what the agreement says) is checked by the API before the store applies the change, and the
+//! store applies it only if the status is still the one that was checked.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+/// Which side of an engagement acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Worker,
+    Employer,
+}
+
+/// What a party does to an engagement (`POST /api/v1/engagements/{id}/{action}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Employer: offer the job to an applicant.
+    Offer,
+    /// Employer: refuse an application (the place is freed).
+    TurnDown,
+    /// Worker: withdraw an application or an offer not yet accepted.
+    Withdraw,
+    /// Worker: refuse an offer.
+    Decline,
+    /// Worker: accept an offer (结果确认); the agreement is drawn up.
+    Accept,
+    /// Either: sign the agreement (快速签约); signed when both have.
+    Sign,
+    /// Worker: start work.
+    CheckIn,
+    /// Worker: finish work.
+    CheckOut,
+    /// Employer: record the wage paid (amount, method, time).
+    Pay,
+    /// Worker: confirm the wage was received.
+    Confirm,
+    /// Worker: dispute the payment.
+    Dispute,
+    /// Either: rate the other after the work.
+    Rate,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::Offer,
+        Action::TurnDown,
+        Action::Withdraw,
+        Action::Decline,
+        Action::Accept,
+        Action::Sign,
+        Action::CheckIn,
+        Action::CheckOut,
+        Action::Pay,
+        Action::Confirm,
+        Action::Dispute,
+        Action::Rate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Offer => "offer",
+            Action::TurnDown => "turn-down",
+            Action::Withdraw => "withdraw",
+            Action::Decline => "decline",
+            Action::Accept => "accept",
+            Action::Sign => "sign",
+            Action::CheckIn => "check-in",
+            Action::CheckOut => "check-out",
+            Action::Pay => "pay",
+            Action::Confirm => "confirm",
+            Action::Dispute => "dispute",
+            Action::Rate => "rate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Chinese name, for messages.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Action::Offer => "录用",
+            Action::TurnDown => "婉拒报名",
+            Action::Withdraw => "撤回报名",
+            Action::Decline => "拒绝录用",
+            Action::Accept => "确认录用",
+            Action::Sign => "签约",
+            Action::CheckIn => "上工签到",
+            Action::CheckOut => "完工签退",
+            Action::Pay => "登记工资发放",
+            Action::Confirm => "确认收到工资",
+            Action::Dispute => "对工资提出异议",
+            Action::Rate => "评价",
+        }
+    }
+}
+
+/// Who may take `action`, from which statuses, and the status it leads to (`None`: the status
+/// does not change, e.g. a rating or the first of two signatures).
+pub fn rule(action: Action) -> (Party, &'static [&'static str], Option<&'static str>) {
+    match action {
+        Action::Offer => (Party::Employer, &["applied"], Some("offered")),
+        Action::TurnDown => (Party::Employer, &["applied"], Some("turned_down")),
+        Action::Withdraw => (Party::Worker, &["applied", "offered"], Some("withdrawn")),
+        Action::Decline => (Party::Worker, &["offered"], Some("declined")),
+        Action::Accept => (Party::Worker, &["offered"], Some("accepted")),
+        Action::Sign => (Party::Worker, &["accepted"], None),
+        Action::CheckIn => (Party::Worker, &["signed"], Some("checked_in")),
+        Action::CheckOut => (Party::Worker, &["checked_in"], Some("checked_out")),
+        Action::Pay => (Party::Employer, &["checked_out"], Some("paid")),
+        Action::Confirm => (Party::Worker, &["paid"], Some("confirmed")),
+        Action::Dispute => (Party::Worker, &["paid"], Some("disputed")),
+        Action::Rate => (Party::Worker, &["checked_out", "paid", "confirmed", "disputed"], None),
+    }
+}
+
+/// Signing and rating are for both parties; the rule's party is then only the default.
+pub fn either_party(action: Action) -> bool {
+    matches!(action, Action::Sign | Action::Rate)
+}
+
+/// Chinese name of a status, for messages.
+pub fn status_zh(status: &str) -> &'static str {
+    match status {
+        "applied" => "已报名",
+        "offered" => "已录用待确认",
+        "accepted" => "已确认待签约",
+        "signed" => "已签约",
+        "checked_in" => "已上工",
+        "checked_out" => "已完工",
+        "paid" => "已发放工资",
+        "confirmed" => "已确认收款",
+        "disputed" => "工资有异议",
+        "withdrawn" => "已撤回",
+        "declined" => "已拒绝录用",
+        "turned_down" => "报名未通过",
+        _ => "未知状态",
+    }
+}
+
+/// How a wage was paid.
+pub const PAYMENT_METHODS: [&str; 5] = ["cash", "bank_transfer", "wechat", "alipay", "other"];
+
+/// The agreement both parties sign (快速签约): what was agreed, frozen when the worker accepts.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Agreement {
+    pub engagement_id: String,
+    pub job_id: String,
+    pub market: String,
+    pub title: String,
+    pub occupation_code: String,
+    pub employer_name: String,
+    pub worker_name: String,
+    pub work_start: String,
+    pub work_end: String,
+    pub daily_hours: f64,
+    pub address: String,
+    pub wage_cents: i64,
+    pub wage_unit: String,
+    pub settlement: String,
+    pub accepted_at: String,
+    /// The terms in words.
+    pub terms: String,
+}
+
+/// The agreement as stored (canonical JSON: serde_json writes struct fields in declaration
+/// order) and its sha256, which both parties sign and anyone can recompute later.
+pub fn seal(agreement: &Agreement) -> (String, String) {
+    let text = serde_json::to_string(agreement).expect("an agreement always serialises");
+    let hash = hex::encode(Sha256::digest(text.as_bytes()));
+    (text, hash)
+}
+
+/// Whether stored agreement text still has the hash that was signed.
+pub fn verify(text: &str, hash: &str) -> bool {
+    hex::encode(Sha256::digest(text.as_bytes())) == hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agreement() -> Agreement {
+        Agreement {
+            engagement_id: "e1".into(),
+            job_id: "j1".into(),
+            market: "兰考县零工市场".into(),
+            title: "仓库装卸".into(),
+            occupation_code: "4-02-05-01".into(),
+            employer_name: "兰考某物流有限公司".into(),
+            worker_name: "张三".into(),
+            work_start: "2026-12-01".into(),
+            work_end: "2026-12-01".into(),
+            daily_hours: 8.0,
+            address: "兰考县兰阳街道".into(),
+            wage_cents: 20000,
+            wage_unit: "day".into(),
+            settlement: "daily".into(),
+            accepted_at: "2026-11-29T08:00:00.000000Z".into(),
+            terms: "按日结算".into(),
+        }
+    }
+
+    #[test]
+    fn a_sealed_agreement_verifies_and_any_edit_breaks_it() {
+        let (text, hash) = seal(&agreement());
+        assert!(verify(&text, &hash));
+        assert_eq!(seal(&agreement()).1, hash, "sealing is deterministic");
+        let edited = text.replace("20000", "2000");
+        assert!(!verify(&edited, &hash));
+    }
+
+    #[test]
+    fn every_action_has_a_rule_and_a_name() {
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+            let (_, from, _) = rule(a);
+            assert!(!from.is_empty());
+        }
+        assert_eq!(rule(Action::Pay).1, ["checked_out"], "no payment before check-out");
+    }
+}

@@ -1,0 +1,461 @@
+//! Job posts with the standard information of plan §6, their review, and the city feed.
+//!
+//! - A post is checked here for well-formedness (every field named in errors), then reviewed by
+//!   the tenant's `posting-review` plugin: accepted posts open at once, rejected ones keep the
+//!   plugin's reasons for the employer, held ones wait in the tenant's staff queue.
+//! - Only verified employers post (双实名, plan §9).
+//! - Posts expire when hiring closes: the feed never shows them, and a sweep marks them expired.
+//! - [`feed`] aggregates every market's open posts into the city feed and each market's feed.
+
+pub mod feed;
+pub mod occupations;
+pub mod qr;
+pub mod terms;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::identity::is_mobile;
+use crate::identity::pii::{PiiKeys, mask_phone};
+use crate::plugins::bindings::posting_review::gigmarket::plugins::review_types as review;
+use crate::plugins::bindings::types;
+use crate::store::jobs::JobRow;
+use crate::tenants::GeoPoint;
+
+/// Average working days in a month (劳社部发〔2008〕3号): how a monthly wage becomes a daily one.
+const WORKING_DAYS_PER_MONTH: f64 = 21.75;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WageUnit {
+    Hour,
+    Day,
+    Piece,
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Settlement {
+    /// 日结
+    Daily,
+    /// 周结
+    Weekly,
+    /// 月结
+    Monthly,
+    /// 完工结
+    OnCompletion,
+}
+
+impl WageUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Piece => "piece",
+            Self::Month => "month",
+        }
+    }
+}
+
+impl Settlement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::OnCompletion => "on_completion",
+        }
+    }
+}
+
+/// A post as the employer submits it (`POST /api/v1/jobs`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobInput {
+    /// The market to publish in (its code).
+    pub tenant: String,
+    pub title: String,
+    pub description: String,
+    /// 职业分类大典 code from `GET /api/v1/occupations`.
+    pub occupation_code: String,
+    pub headcount: u32,
+    /// County-level division code of the work place (e.g. `410225` for 兰考县).
+    pub district: String,
+    pub address: String,
+    pub location: GeoPoint,
+    /// `YYYY-MM-DD`
+    pub work_start: String,
+    /// `YYYY-MM-DD`
+    pub work_end: String,
+    pub daily_hours: f64,
+    /// Fen (1/100 yuan) per `wage_unit`.
+    pub wage_cents: i64,
+    pub wage_unit: WageUnit,
+    pub settlement: Settlement,
+    /// When hiring closes, RFC 3339 (e.g. `2026-12-01T18:00:00+08:00`).
+    pub closes_at: String,
+    pub contact_name: String,
+    /// Mobile (`1[3-9]` + 9 digits) or landline (`0371-23220001`).
+    pub contact_phone: String,
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// Certificates workers must hold (e.g. 健康证, 特种作业操作证).
+    #[serde(default)]
+    pub qualifications: Vec<String>,
+    pub min_age: Option<u8>,
+    pub max_age: Option<u8>,
+    /// Skill level asked for: 0 none, 1 五级/初级工 … 5 一级/高级技师.
+    pub skill_level: Option<u8>,
+    /// Whether workers are asked for any fee or deposit (the review rejects such posts).
+    #[serde(default)]
+    pub charges_worker_fee: bool,
+}
+
+/// The free-form part of a post, stored as JSON.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct JobDetails {
+    pub requirements: Vec<String>,
+    pub qualifications: Vec<String>,
+    pub min_age: Option<u8>,
+    pub max_age: Option<u8>,
+    pub skill_level: Option<u8>,
+    pub charges_worker_fee: bool,
+}
+
+/// A post that passed the host's checks.
+#[derive(Debug, Clone)]
+pub struct CheckedJob {
+    pub input: JobInput,
+    pub work_start: NaiveDate,
+    pub work_end: NaiveDate,
+    pub closes_at: DateTime<Utc>,
+    pub occupation_name: &'static str,
+}
+
+fn field_err(field: &str, zh: &str, en: &str) -> ApiError {
+    ApiError::bad_request("invalid_field", zh, en).with_field(field)
+}
+
+fn text(value: &str, field: &str, range: std::ops::RangeInclusive<usize>, zh: &str) -> Result<(), ApiError> {
+    let n = value.trim().chars().count();
+    if range.contains(&n) && !value.chars().any(|c| c.is_control() && c != '\n') {
+        return Ok(());
+    }
+    let (lo, hi) = (range.start(), range.end());
+    Err(field_err(field, &format!("{zh}应为{lo}至{hi}个字"), &format!("{field} must be {lo} to {hi} characters")))
+}
+
+fn date(value: &str, field: &str) -> Result<NaiveDate, ApiError> {
+    crate::clock::parse_date(value).ok_or_else(|| field_err(field, "日期格式应为 YYYY-MM-DD", &format!("{field} must be a date like 2026-12-01")))
+}
+
+/// Whether a point lies in or near Kaifeng (a generous box: posts elsewhere are a typo).
+pub fn in_kaifeng(p: &GeoPoint) -> bool {
+    (113.5..=115.5).contains(&p.lon) && (34.0..=35.5).contains(&p.lat)
+}
+
+/// A landline such as `0371-23220001` or `037123220001`.
+fn is_landline(phone: &str) -> bool {
+    let digits: String = phone.chars().filter(|c| *c != '-').collect();
+    phone.starts_with('0') && (10..=12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Check a post at `now`.
+pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError> {
+    text(&input.title, "title", 2..=60, "标题")?;
+    text(&input.description, "description", 0..=2000, "描述")?;
+    let occupation = occupations::find(&input.occupation_code)
+        .ok_or_else(|| field_err("occupation_code", "未知的职业代码,请从职业列表中选择", "unknown occupation code; pick one from GET /api/v1/occupations"))?;
+    if !(1..=1000).contains(&input.headcount) {
+        return Err(field_err("headcount", "招聘人数应为1至1000人", "headcount must be 1 to 1000"));
+    }
+    check_place(&input)?;
+    let work_start = date(&input.work_start, "work_start")?;
+    let work_end = date(&input.work_end, "work_end")?;
+    if work_end < work_start {
+        return Err(field_err("work_end", "结束日期不能早于开始日期", "work_end is before work_start"));
+    }
+    if !(input.daily_hours > 0.0 && input.daily_hours <= 24.0) {
+        return Err(field_err("daily_hours", "每日工作时长应在0至24小时之间", "daily_hours must be more than 0 and at most 24"));
+    }
+    if !(1..=100_000_000).contains(&input.wage_cents) {
+        return Err(field_err("wage_cents", "薪资应为正数(单位:分)", "wage_cents is a positive amount in fen"));
+    }
+    let closes_at = DateTime::parse_from_rfc3339(&input.closes_at)
+        .map_err(|_| field_err("closes_at", "截止时间格式应为 RFC 3339,如 2026-12-01T18:00:00+08:00", "closes_at must be RFC 3339, e.g. 2026-12-01T18:00:00+08:00"))?
+        .with_timezone(&Utc);
+    if closes_at <= now {
+        return Err(field_err("closes_at", "报名截止时间已过", "closes_at is in the past"));
+    }
+    text(&input.contact_name, "contact_name", 2..=30, "联系人")?;
+    if !is_mobile(&input.contact_phone) && !is_landline(&input.contact_phone) {
+        return Err(field_err("contact_phone", "联系电话应为手机号或带区号的座机号", "contact_phone must be a mobile number or a landline with area code"));
+    }
+    check_lists(&input)?;
+    Ok(CheckedJob { input, work_start, work_end, closes_at, occupation_name: occupation.name })
+}
+
+fn check_place(input: &JobInput) -> Result<(), ApiError> {
+    let district = crate::regions::find(&input.district).filter(|r| r.code != crate::regions::CITY_CODE && r.status != crate::regions::RegionStatus::Retired);
+    if district.is_none() {
+        return Err(field_err("district", "区县代码应为开封市现行的县级行政区划代码,如 410225(兰考县)", "district must be a current county-level code of Kaifeng, e.g. 410225"));
+    }
+    text(&input.address, "address", 4..=200, "工作地址")?;
+    if !in_kaifeng(&input.location) {
+        return Err(field_err("location", "工作地点坐标不在开封市范围内", "location is not in Kaifeng"));
+    }
+    Ok(())
+}
+
+fn check_lists(input: &JobInput) -> Result<(), ApiError> {
+    for (field, list) in [("requirements", &input.requirements), ("qualifications", &input.qualifications)] {
+        if list.len() > 20 || list.iter().any(|s| s.trim().is_empty() || s.chars().count() > 100) {
+            return Err(field_err(field, "最多20条,每条1至100个字", &format!("{field}: at most 20 items of 1 to 100 characters")));
+        }
+    }
+    if input.skill_level.is_some_and(|l| l > 5) {
+        return Err(field_err("skill_level", "技能等级应为0(无)到5(一级/高级技师)", "skill_level is 0 (none) to 5 (一级/高级技师)"));
+    }
+    if let (Some(lo), Some(hi)) = (input.min_age, input.max_age) {
+        if lo > hi {
+            return Err(field_err("max_age", "最高年龄不能低于最低年龄", "max_age is below min_age"));
+        }
+    }
+    Ok(())
+}
+
+/// The wage in fen per day, for filters and matching; `None` for piece rates.
+pub fn wage_per_day(cents: i64, unit: WageUnit, daily_hours: f64) -> Option<i64> {
+    match unit {
+        WageUnit::Hour => Some((cents as f64 * daily_hours).round() as i64),
+        WageUnit::Day => Some(cents),
+        WageUnit::Month => Some((cents as f64 / WORKING_DAYS_PER_MONTH).round() as i64),
+        WageUnit::Piece => None,
+    }
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: &GeoPoint, b: &GeoPoint) -> f64 {
+    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
+    let (dlat, dlon) = (la2 - la1, (b.lon - a.lon).to_radians());
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().asin()
+}
+
+fn ymd(d: NaiveDate) -> types::Date {
+    use chrono::Datelike;
+    types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
+}
+
+/// What the posting-review plugin sees.
+pub fn review_request(job: &CheckedJob, today: NaiveDate, employer_verified: bool, recent_postings: u32) -> review::ReviewRequest {
+    let i = &job.input;
+    let district = crate::regions::find(&i.district).map_or(i.district.clone(), |r| r.name.to_string());
+    review::ReviewRequest {
+        today: ymd(today),
+        posting: review::Posting {
+            title: i.title.trim().to_string(),
+            description: i.description.trim().to_string(),
+            occupation_code: i.occupation_code.clone(),
+            occupation_name: job.occupation_name.to_string(),
+            headcount: i.headcount,
+            wage_cents: i.wage_cents,
+            wage_unit: match i.wage_unit {
+                WageUnit::Hour => review::WageUnit::Hour,
+                WageUnit::Day => review::WageUnit::Day,
+                WageUnit::Piece => review::WageUnit::Piece,
+                WageUnit::Month => review::WageUnit::Month,
+            },
+            settlement: match i.settlement {
+                Settlement::Daily => review::Settlement::Daily,
+                Settlement::Weekly => review::Settlement::Weekly,
+                Settlement::Monthly => review::Settlement::Monthly,
+                Settlement::OnCompletion => review::Settlement::OnCompletion,
+            },
+            daily_hours: i.daily_hours,
+            work_start: ymd(job.work_start),
+            work_end: ymd(job.work_end),
+            district,
+            address: i.address.trim().to_string(),
+            min_age: i.min_age,
+            max_age: i.max_age,
+            requirements: i.requirements.clone(),
+            qualifications: i.qualifications.clone(),
+            charges_worker_fee: i.charges_worker_fee,
+            employer_verified,
+            employer_recent_postings: recent_postings,
+        },
+    }
+}
+
+/// The stored status a review decision leads to.
+pub fn status_after(decision: review::Decision) -> &'static str {
+    match decision {
+        review::Decision::Accept => "open",
+        review::Decision::Reject => "rejected",
+        review::Decision::Hold => "held",
+    }
+}
+
+/// One reason, as stored and shown.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReasonView {
+    pub code: String,
+    pub message: String,
+}
+
+/// A post as shown. The contact phone is masked except to the post's employer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JobView {
+    pub id: String,
+    pub tenant: String,
+    pub title: String,
+    pub description: String,
+    pub occupation_code: String,
+    pub occupation_name: String,
+    pub headcount: i64,
+    /// Places still open.
+    pub open_places: i64,
+    pub district: String,
+    pub district_name: String,
+    pub address: String,
+    pub location: GeoPoint,
+    pub work_start: String,
+    pub work_end: String,
+    pub daily_hours: f64,
+    pub wage_cents: i64,
+    pub wage_unit: String,
+    pub wage_cents_per_day: Option<i64>,
+    pub settlement: String,
+    pub closes_at: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub details: JobDetails,
+    /// `held`, `open`, `rejected`, `closed` or `expired`.
+    pub status: String,
+    /// The review's reasons (the plugin's, or the staff's).
+    pub review_reasons: Vec<ReasonView>,
+    /// The receipt of the plugin review (`GET /api/v1/decisions/{id}` for staff).
+    pub review_decision: Option<String>,
+    pub created_at: String,
+    /// Kilometres from the point searched around, when the feed was searched by distance.
+    pub distance_km: Option<f64>,
+}
+
+impl JobView {
+    pub fn new(row: &JobRow, keys: &PiiKeys, unmasked: bool) -> Result<JobView, ApiError> {
+        let phone = keys.decrypt(&row.contact_phone_enc).map_err(ApiError::internal)?;
+        let phone = if unmasked || !is_mobile(&phone) { phone } else { mask_phone(&phone) };
+        Ok(JobView {
+            id: row.id.clone(),
+            tenant: row.tenant_code.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            occupation_code: row.occupation_code.clone(),
+            occupation_name: occupations::find(&row.occupation_code).map_or_else(String::new, |o| o.name.to_string()),
+            headcount: row.headcount,
+            open_places: row.headcount - row.taken,
+            district: row.district.clone(),
+            district_name: crate::regions::find(&row.district).map_or_else(String::new, |r| r.name.to_string()),
+            address: row.address.clone(),
+            location: GeoPoint { lon: row.lon, lat: row.lat },
+            work_start: row.work_start.clone(),
+            work_end: row.work_end.clone(),
+            daily_hours: row.daily_hours,
+            wage_cents: row.wage_cents,
+            wage_unit: row.wage_unit.clone(),
+            wage_cents_per_day: row.wage_cents_per_day,
+            settlement: row.settlement.clone(),
+            closes_at: row.closes_at.clone(),
+            contact_name: row.contact_name.clone(),
+            contact_phone: phone,
+            details: serde_json::from_str(&row.details).map_err(ApiError::internal)?,
+            status: row.status.clone(),
+            review_reasons: serde_json::from_str(&row.review_reasons).map_err(ApiError::internal)?,
+            review_decision: row.review_decision.clone(),
+            created_at: row.created_at.clone(),
+            distance_km: None,
+        })
+    }
+}
+
+/// The row to store for a checked post.
+pub fn new_row(job: &CheckedJob, id: String, employer: &str, keys: &PiiKeys, status: &str, decision: Option<String>, reasons: &[ReasonView]) -> JobRow {
+    let i = &job.input;
+    let details = JobDetails {
+        requirements: i.requirements.clone(),
+        qualifications: i.qualifications.clone(),
+        min_age: i.min_age,
+        max_age: i.max_age,
+        skill_level: i.skill_level,
+        charges_worker_fee: i.charges_worker_fee,
+    };
+    let now = crate::store::now();
+    JobRow {
+        id,
+        tenant_code: i.tenant.clone(),
+        employer_id: employer.to_string(),
+        title: i.title.trim().to_string(),
+        description: i.description.trim().to_string(),
+        occupation_code: i.occupation_code.clone(),
+        headcount: i64::from(i.headcount),
+        taken: 0,
+        district: i.district.clone(),
+        address: i.address.trim().to_string(),
+        lon: i.location.lon,
+        lat: i.location.lat,
+        work_start: job.work_start.to_string(),
+        work_end: job.work_end.to_string(),
+        daily_hours: i.daily_hours,
+        wage_cents: i.wage_cents,
+        wage_unit: i.wage_unit.as_str().to_string(),
+        wage_cents_per_day: wage_per_day(i.wage_cents, i.wage_unit, i.daily_hours),
+        settlement: i.settlement.as_str().to_string(),
+        closes_at: job.closes_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        contact_name: i.contact_name.trim().to_string(),
+        contact_phone_enc: keys.encrypt(i.contact_phone.trim()),
+        details: serde_json::to_string(&details).unwrap_or_else(|_| "{}".into()),
+        status: status.to_string(),
+        review_decision: decision,
+        review_reasons: serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into()),
+        reviewed_by: None,
+        created_at: now.clone(),
+        updated_at: now,
+    }
+}
+
+/// The words a post is found by: its title, occupation, description and address.
+pub fn search_text(job: &CheckedJob) -> String {
+    let i = &job.input;
+    format!("{} {} {} {}", i.title, job.occupation_name, i.description, i.address)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wages_normalise_to_a_day() {
+        assert_eq!(wage_per_day(2500, WageUnit::Hour, 8.0), Some(20_000));
+        assert_eq!(wage_per_day(435_000, WageUnit::Month, 8.0), Some(20_000));
+        assert_eq!(wage_per_day(300, WageUnit::Piece, 8.0), None);
+    }
+
+    #[test]
+    fn distances_are_in_kilometres() {
+        let city = GeoPoint { lon: 114.35, lat: 34.79 };
+        let lankao = GeoPoint { lon: 114.82, lat: 34.82 };
+        let d = distance_km(&city, &lankao);
+        assert!((42.0..44.0).contains(&d), "{d}");
+        assert_eq!(distance_km(&city, &city), 0.0);
+    }
+
+    #[test]
+    fn landlines_and_mobiles_are_contact_numbers() {
+        assert!(is_landline("0371-23220001"));
+        assert!(!is_landline("12345"));
+    }
+}

@@ -1,0 +1,161 @@
+//! Matching workers and jobs through each market's `matching` plugin, both ways, and batch
+//! assignment (快速配岗) for a morning market.
+//!
+//! The host turns workers and jobs into the compact numeric features of `wit/matching.wit`
+//! (no strings or PII cross the boundary), lets the plugin score a whole pool in one call, and
+//! keeps the best. What is shown is then scored again through [`Rules::call`] so that a
+//! receipt records exactly the ranking shown, with the plugin, configuration and inputs to
+//! replay it. [`assign`] solves the batch problem exactly (Hungarian algorithm).
+
+pub mod assign;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::profiles::SKILL_LEVELS;
+use crate::error::ApiError;
+use crate::jobs::occupations::{self, OCCUPATIONS};
+use crate::jobs::{JobDetails, distance_km};
+use crate::plugins::bindings::matching::gigmarket::plugins::matching_types as mt;
+use crate::plugins::slots::MatchingWorld;
+use crate::rules::Rules;
+use crate::store::jobs::JobRow;
+use crate::store::matching::WorkerFeatures;
+use crate::store::profiles::ProfileRow;
+use crate::tenants::{GeoPoint, Tenant};
+
+/// How many candidates go to the plugin in one call.
+pub const CHUNK: usize = 5_000;
+
+/// A worker's features from their profile (and their home market's place when they gave none).
+pub fn worker_features(profile: &ProfileRow, home: &Tenant) -> Option<WorkerFeatures> {
+    if profile.kind != "worker" {
+        return None;
+    }
+    let d: serde_json::Value = serde_json::from_str(&profile.details).ok()?;
+    let occupations: Vec<String> = d["occupations"].as_array()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    let place = d["location"].as_object().and_then(|l| Some(GeoPoint { lon: l.get("lon")?.as_f64()?, lat: l.get("lat")?.as_f64()? })).or(home.location.clone())?;
+    let wage = d["wage_expectation_cents"].as_i64().unwrap_or(0);
+    let unit = match d["wage_unit"].as_str() {
+        Some("hour") => crate::jobs::WageUnit::Hour,
+        Some("month") => crate::jobs::WageUnit::Month,
+        _ => crate::jobs::WageUnit::Day,
+    };
+    let certificates = d["certificates"].as_array().map(|c| c.iter().filter_map(|v| v.as_str()).any(|c| c.contains("健康证"))).unwrap_or(false);
+    Some(WorkerFeatures {
+        account_id: profile.account_id.clone(),
+        home_tenant: profile.home_tenant.clone(),
+        verified: profile.verification == "verified",
+        occupations,
+        skill_level: d["skill_level"].as_i64().unwrap_or(0).clamp(0, SKILL_LEVELS.len() as i64 - 1),
+        lon: place.lon,
+        lat: place.lat,
+        wage_cents_per_day: crate::jobs::wage_per_day(wage, unit, 8.0).unwrap_or(wage),
+        health_certificate: certificates,
+        rating_sum: 0,
+        rating_count: 0,
+        completed: 0,
+        no_shows: 0,
+    })
+}
+
+/// What the plugin needs to know of a job.
+pub fn job_features(job: &JobRow) -> mt::JobFeatures {
+    let details: JobDetails = serde_json::from_str(&job.details).unwrap_or_default();
+    let needs_health = occupations::find(&job.occupation_code).is_some_and(|o| o.health_certificate) || details.qualifications.iter().any(|q| q.contains("健康证"));
+    mt::JobFeatures {
+        required_level: details.skill_level.unwrap_or(0),
+        wage_cents_per_day: job.wage_cents_per_day.unwrap_or(job.wage_cents),
+        requires_health_certificate: needs_health,
+    }
+}
+
+/// One worker as a candidate for one job.
+pub fn candidate(job: &JobRow, w: &WorkerFeatures) -> mt::Candidate {
+    let skill_match = w.occupations.iter().map(|o| occupations::similarity(&job.occupation_code, o)).fold(0.0f32, f32::max);
+    let distance = distance_km(&GeoPoint { lon: job.lon, lat: job.lat }, &GeoPoint { lon: w.lon, lat: w.lat });
+    mt::Candidate {
+        skill_match,
+        skill_level: w.skill_level.clamp(0, 5) as u8,
+        distance_km: distance as f32,
+        wage_expectation_cents_per_day: w.wage_cents_per_day,
+        rating: if w.rating_count == 0 { 0.0 } else { w.rating_sum as f32 / w.rating_count as f32 },
+        rating_count: w.rating_count.clamp(0, u32::MAX as i64) as u32,
+        completed_jobs: w.completed.clamp(0, u32::MAX as i64) as u32,
+        no_shows: w.no_shows.clamp(0, u32::MAX as i64) as u32,
+        has_health_certificate: w.health_certificate,
+    }
+}
+
+/// One reason behind a score and what it was worth.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScoreReason {
+    pub code: String,
+    pub message: String,
+    pub points: f32,
+}
+
+/// A scored pair, with the plugin's reasons.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Scored {
+    /// Index into the pool that was scored.
+    #[serde(skip)]
+    pub index: usize,
+    pub score: f64,
+    pub reasons: Vec<ScoreReason>,
+}
+
+fn explain(result: &mt::MatchResult, s: &mt::Scored) -> Vec<ScoreReason> {
+    s.contributions
+        .iter()
+        .filter_map(|c| result.reasons.get(c.reason as usize).map(|r| ScoreReason { code: r.code.clone(), message: r.message.clone(), points: c.points }))
+        .collect()
+}
+
+fn today() -> crate::plugins::bindings::types::Date {
+    use chrono::Datelike;
+    let d = crate::clock::today();
+    crate::plugins::bindings::types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
+}
+
+/// Score every worker of `pool` for `job` with the tenant's plugin (in chunks, no receipts).
+/// Workers the plugin leaves out (must not be offered the job) are absent.
+pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[WorkerFeatures]) -> Result<Vec<Scored>, ApiError> {
+    let features = job_features(job);
+    let inputs: Vec<mt::MatchRequest> = pool
+        .chunks(CHUNK)
+        .map(|chunk| mt::MatchRequest { today: today(), job: features, candidates: chunk.iter().map(|w| candidate(job, w)).collect() })
+        .collect();
+    let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
+    let mut scored = Vec::new();
+    for (chunk, result) in outputs.iter().enumerate() {
+        scored.extend(result.scores.iter().map(|s| Scored { index: chunk * CHUNK + s.candidate as usize, score: s.score, reasons: explain(result, s) }));
+    }
+    Ok(scored)
+}
+
+/// The best `k`, highest score first (ties: lower index, i.e. the pool's order).
+pub fn top(mut scored: Vec<Scored>, k: usize) -> Vec<Scored> {
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
+    scored.truncate(k);
+    scored
+}
+
+/// Score the shown candidates once more through the receipt-keeping path, so that the receipt
+/// holds exactly the ranking shown. Returns the receipt id and the scores in `shown` order.
+pub async fn record(rules: &Rules, tenant: &Tenant, job: &JobRow, shown: &[&WorkerFeatures], source: &str) -> Result<(Option<String>, Vec<Option<Scored>>), ApiError> {
+    let request = mt::MatchRequest { today: today(), job: job_features(job), candidates: shown.iter().map(|w| candidate(job, w)).collect() };
+    let decided = rules.call::<MatchingWorld>(tenant, request, source).await?;
+    let mut out: Vec<Option<Scored>> = vec![None; shown.len()];
+    for s in &decided.output.scores {
+        if let Some(slot) = out.get_mut(s.candidate as usize) {
+            *slot = Some(Scored { index: s.candidate as usize, score: s.score, reasons: explain(&decided.output, s) });
+        }
+    }
+    Ok((decided.decision_id, out))
+}
+
+/// The occupations a code list names, for display.
+pub fn occupation_names(codes: &[String]) -> Vec<String> {
+    codes.iter().map(|c| OCCUPATIONS.iter().find(|o| o.code == c).map_or_else(|| c.clone(), |o| o.name.to_string())).collect()
+}

@@ -1,0 +1,313 @@
+//! Stored engagements, their status history, and ratings (see `migrations/0008_engagements.sql`).
+//!
+//! Every change is one transaction that starts with its write, so that on SQLite the
+//! transaction takes the write lock at once (a read first would risk a busy upgrade), and that
+//! on PostgreSQL the conditional UPDATE re-checks its condition under the row lock. A change
+//! whose condition no longer holds writes nothing.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::Store;
+
+#[derive(Debug, Clone)]
+pub struct EngagementRow {
+    pub id: String,
+    pub job_id: String,
+    pub tenant_code: String,
+    pub worker_id: String,
+    pub employer_id: String,
+    pub status: String,
+    pub origin: String,
+    pub agreement: Option<String>,
+    pub agreement_hash: Option<String>,
+    pub worker_signed_at: Option<String>,
+    pub employer_signed_at: Option<String>,
+    pub checked_in_at: Option<String>,
+    pub checked_out_at: Option<String>,
+    pub paid_cents: Option<i64>,
+    pub paid_method: Option<String>,
+    pub paid_at: Option<String>,
+    pub dispute_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: String,
+}
+
+/// Why a place could not be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakeRefused {
+    /// No such post, or it is not open for hiring (closed, expired, held, rejected).
+    NotOpen,
+    /// Every place is taken.
+    Full,
+    /// The worker already has a live engagement on this post.
+    AlreadyEngaged,
+}
+
+/// A change of status with the columns it sets.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub id: &'a str,
+    /// The status the caller saw; the change applies only if it is still the status.
+    pub from: &'a str,
+    pub to: &'a str,
+    pub actor: &'a str,
+    pub note: Option<&'a str>,
+    /// Extra `column = value` pairs to set (text values).
+    pub set: &'a [(&'static str, Option<&'a str>)],
+    pub paid_cents: Option<i64>,
+}
+
+/// The end statuses that give the place back.
+pub const RELEASING: [&str; 3] = ["withdrawn", "declined", "turned_down"];
+
+macro_rules! engagement_columns {
+    () => {
+        "id, job_id, tenant_code, worker_id, employer_id, status, origin, agreement, agreement_hash, worker_signed_at, employer_signed_at, \
+         checked_in_at, checked_out_at, paid_cents, paid_method, paid_at, dispute_reason, created_at, updated_at"
+    };
+}
+
+impl Store {
+    /// Take a place of an open post for a worker and create the engagement (`applied` or
+    /// `offered`), in one transaction. Never over-fills: the place is taken by a conditional
+    /// UPDATE before anything else is written.
+    pub async fn take_place(&self, e: &EngagementRow, actor: &str, now: &str) -> Result<Result<(), TakeRefused>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let taken = sqlx::query("UPDATE jobs SET taken = taken + 1, updated_at = $3 WHERE id = $1 AND status = 'open' AND closes_at > $2 AND taken < headcount")
+            .bind(&e.job_id)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if taken.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(Err(self.why_not_open(&e.job_id, now).await?));
+        }
+        let inserted = insert_engagement(&mut tx, e).await;
+        match inserted {
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                tx.rollback().await?;
+                return Ok(Err(TakeRefused::AlreadyEngaged));
+            }
+            other => other?,
+        }
+        insert_event(&mut tx, &e.id, None, &e.status, actor, None, now).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    async fn why_not_open(&self, job: &str, now: &str) -> Result<TakeRefused, sqlx::Error> {
+        let row = sqlx::query("SELECT status, closes_at, taken, headcount FROM jobs WHERE id = $1").bind(job).fetch_optional(&self.pool).await?;
+        let Some(row) = row else { return Ok(TakeRefused::NotOpen) };
+        let (status, closes, taken, headcount): (String, String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+        Ok(if status != "open" || closes.as_str() <= now { TakeRefused::NotOpen } else if taken >= headcount { TakeRefused::Full } else { TakeRefused::AlreadyEngaged })
+    }
+
+    /// Apply a change if the engagement is still in one of `from`; give the place back when it
+    /// ends in a releasing status. `Ok(false)`: the status had changed, nothing was written.
+    pub async fn change(&self, c: &Change<'_>) -> Result<bool, sqlx::Error> {
+        let now = super::now();
+        let mut tx = self.pool.begin().await?;
+        let mut sql = String::from("UPDATE engagements SET status = $1, updated_at = $2, paid_cents = COALESCE($3, paid_cents)");
+        for (i, (column, _)) in c.set.iter().enumerate() {
+            sql.push_str(&format!(", {column} = ${}", i + 4));
+        }
+        let id_at = c.set.len() + 4;
+        sql.push_str(&format!(" WHERE id = ${id_at} AND status = ${}", id_at + 1));
+        // The SQL text is built only from the static column names and placeholder numbers above.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.to).bind(&now).bind(c.paid_cents);
+        for (_, value) in c.set {
+            q = q.bind(value.map(str::to_string));
+        }
+        q = q.bind(c.id).bind(c.from);
+        if q.execute(&mut *tx).await?.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if RELEASING.contains(&c.to) {
+            sqlx::query("UPDATE jobs SET taken = taken - 1, updated_at = $2 WHERE id = (SELECT job_id FROM engagements WHERE id = $1)").bind(c.id).bind(&now).execute(&mut *tx).await?;
+        }
+        if c.to == "confirmed" {
+            sqlx::query("UPDATE worker_features SET completed = completed + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(c.id).execute(&mut *tx).await?;
+        }
+        insert_event(&mut tx, c.id, Some(c.from), c.to, c.actor, c.note, &now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Record one party's signature of the agreement with `hash`; the engagement becomes
+    /// `signed` with the second signature. `Ok(None)`: not signable (wrong status, hash, or
+    /// already signed by this party); `Ok(Some(signed))` otherwise.
+    pub async fn sign(&self, id: &str, worker: bool, hash: &str, actor: &str) -> Result<Option<bool>, sqlx::Error> {
+        let now = super::now();
+        let mut tx = self.pool.begin().await?;
+        let sql = if worker {
+            "UPDATE engagements SET worker_signed_at = $1, updated_at = $1, status = CASE WHEN employer_signed_at IS NULL THEN status ELSE 'signed' END \
+             WHERE id = $2 AND status = 'accepted' AND agreement_hash = $3 AND worker_signed_at IS NULL"
+        } else {
+            "UPDATE engagements SET employer_signed_at = $1, updated_at = $1, status = CASE WHEN worker_signed_at IS NULL THEN status ELSE 'signed' END \
+             WHERE id = $2 AND status = 'accepted' AND agreement_hash = $3 AND employer_signed_at IS NULL"
+        };
+        if sqlx::query(sql).bind(&now).bind(id).bind(hash).execute(&mut *tx).await?.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let status: String = sqlx::query("SELECT status FROM engagements WHERE id = $1").bind(id).fetch_one(&mut *tx).await?.try_get(0)?;
+        let signed = status == "signed";
+        let note = if worker { "worker signed" } else { "employer signed" };
+        let to = if signed { "signed" } else { "accepted" };
+        insert_event(&mut tx, id, Some("accepted"), to, actor, Some(note), &now).await?;
+        tx.commit().await?;
+        Ok(Some(signed))
+    }
+
+    pub async fn engagement(&self, id: &str) -> Result<Option<EngagementRow>, sqlx::Error> {
+        let row = sqlx::query(concat!("SELECT ", engagement_columns!(), " FROM engagements WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(engagement_from_row).transpose()
+    }
+
+    /// A worker's or an employer's engagements, newest first.
+    pub async fn engagements_of(&self, account: &str) -> Result<Vec<EngagementRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!("SELECT ", engagement_columns!(), " FROM engagements WHERE worker_id = $1 OR employer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"))
+            .bind(account)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(engagement_from_row).collect()
+    }
+
+    /// The engagements of one post, oldest first.
+    pub async fn job_engagements(&self, job: &str) -> Result<Vec<EngagementRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!("SELECT ", engagement_columns!(), " FROM engagements WHERE job_id = $1 ORDER BY created_at, id")).bind(job).fetch_all(&self.pool).await?;
+        rows.iter().map(engagement_from_row).collect()
+    }
+
+    /// Workers with a live engagement whose work covers `day` (they are not free for another job).
+    pub async fn busy_workers(&self, day: &str) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT e.worker_id FROM engagements e JOIN jobs j ON j.id = e.job_id \
+             WHERE e.status IN ('offered', 'accepted', 'signed', 'checked_in') AND j.work_start <= $1 AND j.work_end >= $1",
+        )
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| r.try_get(0)).collect()
+    }
+
+    pub async fn engagement_events(&self, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+        let rows = sqlx::query("SELECT from_status, to_status, actor, note, at FROM engagement_events WHERE engagement_id = $1 ORDER BY at, id").bind(id).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(EventRow { from_status: r.try_get(0)?, to_status: r.try_get(1)?, actor: r.try_get(2)?, note: r.try_get(3)?, at: r.try_get(4)? }))
+            .collect()
+    }
+
+    /// Store the agreement snapshot and move `offered` → `accepted`, in one step.
+    pub async fn accept(&self, id: &str, agreement: &str, hash: &str, actor: &str) -> Result<bool, sqlx::Error> {
+        let set = [("agreement", Some(agreement)), ("agreement_hash", Some(hash))];
+        self.change(&Change { id, from: "offered", to: "accepted", actor, note: None, set: &set, paid_cents: None }).await
+    }
+
+    /// A rating by one party of the other; `Ok(false)` if this party already rated.
+    pub async fn rate(&self, engagement: &str, rater: &str, ratee: &str, score: i64, comment: Option<&str>, ratee_is_worker: bool) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query("INSERT INTO ratings (engagement_id, rater_id, ratee_id, score, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(engagement)
+            .bind(rater)
+            .bind(ratee)
+            .bind(score)
+            .bind(comment)
+            .bind(super::now())
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            other => other?,
+        };
+        if ratee_is_worker {
+            sqlx::query("UPDATE worker_features SET rating_sum = rating_sum + $2, rating_count = rating_count + 1 WHERE account_id = $1").bind(ratee).bind(score).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Average rating and count an account received.
+    pub async fn rating_of(&self, account: &str) -> Result<(f64, i64), sqlx::Error> {
+        let row = sqlx::query("SELECT COALESCE(SUM(score), 0), COUNT(*) FROM ratings WHERE ratee_id = $1").bind(account).fetch_one(&self.pool).await?;
+        let (sum, count): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        Ok((if count == 0 { 0.0 } else { sum as f64 / count as f64 }, count))
+    }
+
+    /// The ratings given on an engagement: (rater, score, comment).
+    pub async fn engagement_ratings(&self, engagement: &str) -> Result<Vec<(String, i64, Option<String>)>, sqlx::Error> {
+        let rows = sqlx::query("SELECT rater_id, score, comment FROM ratings WHERE engagement_id = $1 ORDER BY created_at").bind(engagement).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+}
+
+async fn insert_engagement(tx: &mut Transaction<'_, Any>, e: &EngagementRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO engagements (id, job_id, tenant_code, worker_id, employer_id, status, origin, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(&e.id)
+    .bind(&e.job_id)
+    .bind(&e.tenant_code)
+    .bind(&e.worker_id)
+    .bind(&e.employer_id)
+    .bind(&e.status)
+    .bind(&e.origin)
+    .bind(&e.created_at)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+async fn insert_event(tx: &mut Transaction<'_, Any>, engagement: &str, from: Option<&str>, to: &str, actor: &str, note: Option<&str>, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO engagement_events (id, engagement_id, from_status, to_status, actor, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(engagement)
+        .bind(from)
+        .bind(to)
+        .bind(actor)
+        .bind(note)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+fn engagement_from_row(r: &AnyRow) -> Result<EngagementRow, sqlx::Error> {
+    Ok(EngagementRow {
+        id: r.try_get("id")?,
+        job_id: r.try_get("job_id")?,
+        tenant_code: r.try_get("tenant_code")?,
+        worker_id: r.try_get("worker_id")?,
+        employer_id: r.try_get("employer_id")?,
+        status: r.try_get("status")?,
+        origin: r.try_get("origin")?,
+        agreement: r.try_get("agreement")?,
+        agreement_hash: r.try_get("agreement_hash")?,
+        worker_signed_at: r.try_get("worker_signed_at")?,
+        employer_signed_at: r.try_get("employer_signed_at")?,
+        checked_in_at: r.try_get("checked_in_at")?,
+        checked_out_at: r.try_get("checked_out_at")?,
+        paid_cents: r.try_get("paid_cents")?,
+        paid_method: r.try_get("paid_method")?,
+        paid_at: r.try_get("paid_at")?,
+        dispute_reason: r.try_get("dispute_reason")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}

@@ -1,0 +1,282 @@
+//! Stored job posts, their keyword terms, and market check-ins (see `migrations/0007_jobs.sql`).
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, QueryBuilder, Row};
+
+use super::Store;
+
+/// A job row; `contact_phone_enc` is ciphertext.
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    pub id: String,
+    pub tenant_code: String,
+    pub employer_id: String,
+    pub title: String,
+    pub description: String,
+    pub occupation_code: String,
+    pub headcount: i64,
+    pub taken: i64,
+    pub district: String,
+    pub address: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub work_start: String,
+    pub work_end: String,
+    pub daily_hours: f64,
+    pub wage_cents: i64,
+    pub wage_unit: String,
+    pub wage_cents_per_day: Option<i64>,
+    pub settlement: String,
+    pub closes_at: String,
+    pub contact_name: String,
+    pub contact_phone_enc: String,
+    pub details: String,
+    pub status: String,
+    pub review_decision: Option<String>,
+    pub review_reasons: String,
+    pub reviewed_by: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+macro_rules! job_columns {
+    () => {
+        "id, tenant_code, employer_id, title, description, occupation_code, headcount, taken, district, address, lon, lat, \
+         work_start, work_end, daily_hours, wage_cents, wage_unit, wage_cents_per_day, settlement, closes_at, contact_name, \
+         contact_phone_enc, details, status, review_decision, review_reasons, reviewed_by, created_at, updated_at"
+    };
+}
+
+/// What the feed asks for. Every filter is optional; `tenants` limits to those markets.
+#[derive(Debug, Clone, Default)]
+pub struct FeedQuery {
+    pub now: String,
+    pub tenants: Option<Vec<String>>,
+    pub district: Option<String>,
+    pub occupation: Option<String>,
+    pub wage_min: Option<i64>,
+    pub wage_max: Option<i64>,
+    pub settlement: Option<String>,
+    /// (min lon, max lon, min lat, max lat): the box around a radius search.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+    pub terms: Vec<String>,
+    /// Newest-first keyset cursor: rows strictly older than (created_at, id).
+    pub before: Option<(String, String)>,
+    pub limit: i64,
+}
+
+impl Store {
+    /// Insert a post and its search terms together.
+    pub async fn insert_job(&self, j: &JobRow, terms: &[String]) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(concat!(
+            "INSERT INTO jobs (",
+            job_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
+        ))
+        .bind(&j.id)
+        .bind(&j.tenant_code)
+        .bind(&j.employer_id)
+        .bind(&j.title)
+        .bind(&j.description)
+        .bind(&j.occupation_code)
+        .bind(j.headcount)
+        .bind(j.taken)
+        .bind(&j.district)
+        .bind(&j.address)
+        .bind(j.lon)
+        .bind(j.lat)
+        .bind(&j.work_start)
+        .bind(&j.work_end)
+        .bind(j.daily_hours)
+        .bind(j.wage_cents)
+        .bind(&j.wage_unit)
+        .bind(j.wage_cents_per_day)
+        .bind(&j.settlement)
+        .bind(&j.closes_at)
+        .bind(&j.contact_name)
+        .bind(&j.contact_phone_enc)
+        .bind(&j.details)
+        .bind(&j.status)
+        .bind(&j.review_decision)
+        .bind(&j.review_reasons)
+        .bind(&j.reviewed_by)
+        .bind(&j.created_at)
+        .bind(&j.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        for term in terms {
+            sqlx::query("INSERT INTO job_terms (term, job_id) VALUES ($1, $2)").bind(term).bind(&j.id).execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    }
+
+    pub async fn job(&self, id: &str) -> Result<Option<JobRow>, sqlx::Error> {
+        let row = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    /// Posts of one market waiting for staff review, oldest first.
+    pub async fn held_jobs(&self, tenant: &str) -> Result<Vec<JobRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE tenant_code = $1 AND status = 'held' ORDER BY created_at, id"))
+            .bind(tenant)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// An employer's own posts, newest first.
+    pub async fn employer_jobs(&self, employer: &str) -> Result<Vec<JobRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE employer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"))
+            .bind(employer)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// Open posts of one market (not its children) whose hiring is still open, for batch assignment.
+    pub async fn open_jobs_of(&self, tenant: &str, now: &str) -> Result<Vec<JobRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE tenant_code = $1 AND status = 'open' AND closes_at > $2 AND taken < headcount ORDER BY created_at, id"
+        ))
+        .bind(tenant)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// How many posts an employer made since `since`.
+    pub async fn count_employer_jobs_since(&self, employer: &str, since: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) FROM jobs WHERE employer_id = $1 AND created_at >= $2").bind(employer).bind(since).fetch_one(&self.pool).await?.try_get(0)
+    }
+
+    /// Staff decide a held post of `tenant`: `open` or `rejected`. Only a post still held changes.
+    pub async fn decide_held_job(&self, id: &str, tenant: &str, status: &str, reasons: &str, by: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE jobs SET status = $3, review_reasons = $4, reviewed_by = $5, updated_at = $6 WHERE id = $1 AND tenant_code = $2 AND status = 'held'")
+            .bind(id)
+            .bind(tenant)
+            .bind(status)
+            .bind(reasons)
+            .bind(by)
+            .bind(super::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The employer closes its own open or held post.
+    pub async fn close_job(&self, id: &str, employer: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE jobs SET status = 'closed', updated_at = $3 WHERE id = $1 AND employer_id = $2 AND status IN ('open', 'held')")
+            .bind(id)
+            .bind(employer)
+            .bind(super::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Mark every open or held post whose hiring closed before `now` as expired.
+    pub async fn expire_jobs(&self, now: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("UPDATE jobs SET status = 'expired', updated_at = $1 WHERE status IN ('open', 'held') AND closes_at <= $1").bind(now).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Open posts matching `q`, newest first (or, with a box, every post in it: the caller sorts
+    /// by distance).
+    pub async fn feed(&self, q: &FeedQuery) -> Result<Vec<JobRow>, sqlx::Error> {
+        let mut b: QueryBuilder<Any> = QueryBuilder::new(concat!("SELECT ", job_columns!(), " FROM jobs WHERE status = 'open' AND taken < headcount AND closes_at > "));
+        b.push_bind(q.now.clone());
+        if let Some(tenants) = &q.tenants {
+            b.push(" AND tenant_code IN (");
+            let mut list = b.separated(", ");
+            for t in tenants {
+                list.push_bind(t.clone());
+            }
+            b.push(")");
+        }
+        push_eq(&mut b, "district", &q.district);
+        push_eq(&mut b, "occupation_code", &q.occupation);
+        push_eq(&mut b, "settlement", &q.settlement);
+        if let Some(min) = q.wage_min {
+            b.push(" AND wage_cents_per_day >= ").push_bind(min);
+        }
+        if let Some(max) = q.wage_max {
+            b.push(" AND wage_cents_per_day <= ").push_bind(max);
+        }
+        if let Some((lon0, lon1, lat0, lat1)) = q.bbox {
+            b.push(" AND lon >= ").push_bind(lon0).push(" AND lon <= ").push_bind(lon1);
+            b.push(" AND lat >= ").push_bind(lat0).push(" AND lat <= ").push_bind(lat1);
+        }
+        for term in &q.terms {
+            b.push(" AND id IN (SELECT job_id FROM job_terms WHERE term = ").push_bind(term.clone()).push(")");
+        }
+        if let Some((created, id)) = &q.before {
+            b.push(" AND (created_at < ").push_bind(created.clone());
+            b.push(" OR (created_at = ").push_bind(created.clone()).push(" AND id < ").push_bind(id.clone()).push("))");
+        }
+        b.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(q.limit);
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// Record a market check-in for `day`; `Ok(false)` if already checked in that day.
+    pub async fn check_in(&self, tenant: &str, account: &str, day: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("INSERT INTO check_ins (tenant_code, account_id, day, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            .bind(tenant)
+            .bind(account)
+            .bind(day)
+            .bind(super::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Accounts checked in at a market on a day.
+    pub async fn checked_in(&self, tenant: &str, day: &str) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query("SELECT account_id FROM check_ins WHERE tenant_code = $1 AND day = $2 ORDER BY at").bind(tenant).bind(day).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| r.try_get(0)).collect()
+    }
+}
+
+fn push_eq(b: &mut QueryBuilder<Any>, column: &'static str, value: &Option<String>) {
+    if let Some(v) = value {
+        b.push(" AND ").push(column).push(" = ").push_bind(v.clone());
+    }
+}
+
+pub(crate) fn job_from_row(r: &AnyRow) -> Result<JobRow, sqlx::Error> {
+    Ok(JobRow {
+        id: r.try_get("id")?,
+        tenant_code: r.try_get("tenant_code")?,
+        employer_id: r.try_get("employer_id")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        occupation_code: r.try_get("occupation_code")?,
+        headcount: r.try_get("headcount")?,
+        taken: r.try_get("taken")?,
+        district: r.try_get("district")?,
+        address: r.try_get("address")?,
+        lon: r.try_get("lon")?,
+        lat: r.try_get("lat")?,
+        work_start: r.try_get("work_start")?,
+        work_end: r.try_get("work_end")?,
+        daily_hours: r.try_get("daily_hours")?,
+        wage_cents: r.try_get("wage_cents")?,
+        wage_unit: r.try_get("wage_unit")?,
+        wage_cents_per_day: r.try_get("wage_cents_per_day")?,
+        settlement: r.try_get("settlement")?,
+        closes_at: r.try_get("closes_at")?,
+        contact_name: r.try_get("contact_name")?,
+        contact_phone_enc: r.try_get("contact_phone_enc")?,
+        details: r.try_get("details")?,
+        status: r.try_get("status")?,
+        review_decision: r.try_get("review_decision")?,
+        review_reasons: r.try_get("review_reasons")?,
+        reviewed_by: r.try_get("reviewed_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
