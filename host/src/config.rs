@@ -39,6 +39,8 @@ pub struct Config {
     pub verification_url: Option<String>,
     /// Bearer token for administrative routes (`GIGMARKET_ADMIN_TOKEN`). `None`: they refuse.
     pub admin_token: Option<String>,
+    /// How often the housekeeping sweep runs (posts whose hiring closed become `expired`).
+    pub sweep_interval: std::time::Duration,
 }
 
 impl Config {
@@ -59,6 +61,7 @@ impl Config {
             pii_keys: None,
             verification_url: None,
             session_ttl: std::time::Duration::from_secs(12 * 3600),
+            sweep_interval: std::time::Duration::from_secs(60),
         }
     }
 

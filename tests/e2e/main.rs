@@ -3,7 +3,9 @@
 mod auth;
 mod basics;
 mod hostile;
+mod hiring;
 mod isolation;
+mod jobs;
 mod plugins;
 mod profiles;
 mod tenants;

@@ -6,6 +6,8 @@
 //! `postgres://postgres@127.0.0.1:5432`, and dropped afterwards). [`db_tests!`] runs one test body
 //! on both backends, so the whole suite passes on both or fails.
 
+pub mod people;
+
 use std::path::PathBuf;
 
 use gigmarket::app::Application;
@@ -85,6 +87,9 @@ pub async fn spawn(backend: Backend) -> TestApp {
 
 /// Start a host on `backend`, letting the test adjust the configuration first.
 pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    if std::env::var_os("RUST_LOG").is_some() {
+        gigmarket::telemetry::init(); // the server's log, for debugging a test: RUST_LOG=info
+    }
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (sqlite_url(&data_dir.path().join("test.db")), None),
@@ -196,7 +201,12 @@ impl TestApp {
     }
 
     /// Stop the server gracefully and start a new one on the same database and data directory.
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// Restart on the same database, letting the test adjust the configuration first.
+    pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         self.stop_server().await;
         let config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -209,6 +219,8 @@ impl TestApp {
             pii_keys: self.pii_keys.clone(),
             ..Config::local()
         };
+        let mut config = config;
+        adjust(&mut config);
         let app = Application::build(config).await.expect("the host restarts");
         self.url = app.url();
         let (tx, rx) = oneshot::channel();

@@ -1,9 +1,9 @@
 //! Stored job posts, their keyword terms, and market check-ins (see `migrations/0007_jobs.sql`).
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, QueryBuilder, Row};
+use sqlx::Row;
 
-use super::Store;
+use super::{DynQuery, Store};
 
 /// A job row; `contact_phone_enc` is ciphertext.
 #[derive(Debug, Clone)]
@@ -187,38 +187,39 @@ impl Store {
     /// Open posts matching `q`, newest first (or, with a box, every post in it: the caller sorts
     /// by distance).
     pub async fn feed(&self, q: &FeedQuery) -> Result<Vec<JobRow>, sqlx::Error> {
-        let mut b: QueryBuilder<Any> = QueryBuilder::new(concat!("SELECT ", job_columns!(), " FROM jobs WHERE status = 'open' AND taken < headcount AND closes_at > "));
-        b.push_bind(q.now.clone());
+        let mut b = DynQuery::new(concat!("SELECT ", job_columns!(), " FROM jobs WHERE status = 'open' AND taken < headcount AND closes_at > "));
+        b.text(q.now.clone());
         if let Some(tenants) = &q.tenants {
-            b.push(" AND tenant_code IN (");
-            let mut list = b.separated(", ");
-            for t in tenants {
-                list.push_bind(t.clone());
-            }
-            b.push(")");
+            b.push(" AND tenant_code IN ").text_list(tenants);
         }
-        push_eq(&mut b, "district", &q.district);
-        push_eq(&mut b, "occupation_code", &q.occupation);
-        push_eq(&mut b, "settlement", &q.settlement);
+        if let Some(v) = &q.district {
+            b.push(" AND district = ").text(v.clone());
+        }
+        if let Some(v) = &q.occupation {
+            b.push(" AND occupation_code = ").text(v.clone());
+        }
+        if let Some(v) = &q.settlement {
+            b.push(" AND settlement = ").text(v.clone());
+        }
         if let Some(min) = q.wage_min {
-            b.push(" AND wage_cents_per_day >= ").push_bind(min);
+            b.push(" AND wage_cents_per_day >= ").int(min);
         }
         if let Some(max) = q.wage_max {
-            b.push(" AND wage_cents_per_day <= ").push_bind(max);
+            b.push(" AND wage_cents_per_day <= ").int(max);
         }
         if let Some((lon0, lon1, lat0, lat1)) = q.bbox {
-            b.push(" AND lon >= ").push_bind(lon0).push(" AND lon <= ").push_bind(lon1);
-            b.push(" AND lat >= ").push_bind(lat0).push(" AND lat <= ").push_bind(lat1);
+            b.push(" AND lon >= ").real(lon0).push(" AND lon <= ").real(lon1);
+            b.push(" AND lat >= ").real(lat0).push(" AND lat <= ").real(lat1);
         }
         for term in &q.terms {
-            b.push(" AND id IN (SELECT job_id FROM job_terms WHERE term = ").push_bind(term.clone()).push(")");
+            b.push(" AND id IN (SELECT job_id FROM job_terms WHERE term = ").text(term.clone()).push(")");
         }
         if let Some((created, id)) = &q.before {
-            b.push(" AND (created_at < ").push_bind(created.clone());
-            b.push(" OR (created_at = ").push_bind(created.clone()).push(" AND id < ").push_bind(id.clone()).push("))");
+            b.push(" AND (created_at < ").text(created.clone());
+            b.push(" OR (created_at = ").text(created.clone()).push(" AND id < ").text(id.clone()).push("))");
         }
-        b.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(q.limit);
-        let rows = b.build().fetch_all(&self.pool).await?;
+        b.push(" ORDER BY created_at DESC, id DESC LIMIT ").int(q.limit);
+        let rows = b.fetch_all(&self.pool).await?;
         rows.iter().map(job_from_row).collect()
     }
 
@@ -238,12 +239,6 @@ impl Store {
     pub async fn checked_in(&self, tenant: &str, day: &str) -> Result<Vec<String>, sqlx::Error> {
         let rows = sqlx::query("SELECT account_id FROM check_ins WHERE tenant_code = $1 AND day = $2 ORDER BY at").bind(tenant).bind(day).fetch_all(&self.pool).await?;
         rows.iter().map(|r| r.try_get(0)).collect()
-    }
-}
-
-fn push_eq(b: &mut QueryBuilder<Any>, column: &'static str, value: &Option<String>) {
-    if let Some(v) = value {
-        b.push(" AND ").push(column).push(" = ").push_bind(v.clone());
     }
 }
 

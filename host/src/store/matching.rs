@@ -2,9 +2,9 @@
 //! `migrations/0008_engagements.sql` and `0009_assignments.sql`).
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, QueryBuilder, Row};
+use sqlx::Row;
 
-use super::Store;
+use super::{DynQuery, Store};
 
 /// One worker's matching features.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,13 +97,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let mut b: QueryBuilder<Any> = QueryBuilder::new(concat!("SELECT ", feature_columns!(), " FROM worker_features WHERE verified = 1 AND account_id IN ("));
-        let mut list = b.separated(", ");
-        for id in ids {
-            list.push_bind(id.clone());
-        }
-        b.push(") ORDER BY account_id");
-        let rows = b.build().fetch_all(&self.pool).await?;
+        let mut b = DynQuery::new(concat!("SELECT ", feature_columns!(), " FROM worker_features WHERE verified = 1 AND account_id IN "));
+        b.text_list(ids).push(" ORDER BY account_id");
+        let rows = b.fetch_all(&self.pool).await?;
         rows.iter().map(features_from_row).collect()
     }
 

@@ -164,3 +164,75 @@ mod tests {
         assert!(err.contains("mysql://u:***@h/db") && !err.contains("pw"), "{err}");
     }
 }
+
+/// A query assembled at run time (optional filters, `IN` lists) with `$n` placeholders that
+/// both backends accept. (sqlx's `QueryBuilder<Any>` writes `?`, which PostgreSQL refuses.)
+/// The SQL text is only ever made of static fragments and placeholder numbers; every value is
+/// bound.
+#[derive(Debug, Default)]
+pub(crate) struct DynQuery {
+    sql: String,
+    args: Vec<DynArg>,
+}
+
+#[derive(Debug, Clone)]
+enum DynArg {
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
+
+impl DynQuery {
+    pub(crate) fn new(sql: &'static str) -> DynQuery {
+        DynQuery { sql: sql.to_string(), args: Vec::new() }
+    }
+
+    /// Append a static SQL fragment.
+    pub(crate) fn push(&mut self, sql: &'static str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    fn placeholder(&mut self, arg: DynArg) -> &mut Self {
+        self.args.push(arg);
+        self.sql.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    pub(crate) fn text(&mut self, v: impl Into<String>) -> &mut Self {
+        self.placeholder(DynArg::Text(v.into()))
+    }
+
+    pub(crate) fn int(&mut self, v: i64) -> &mut Self {
+        self.placeholder(DynArg::Int(v))
+    }
+
+    pub(crate) fn real(&mut self, v: f64) -> &mut Self {
+        self.placeholder(DynArg::Real(v))
+    }
+
+    /// `($a, $b, …)` of text values.
+    pub(crate) fn text_list(&mut self, values: &[String]) -> &mut Self {
+        self.sql.push('(');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.text(v.clone());
+        }
+        self.sql.push(')');
+        self
+    }
+
+    pub(crate) async fn fetch_all(self, pool: &AnyPool) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql));
+        for a in self.args {
+            q = match a {
+                DynArg::Text(s) => q.bind(s),
+                DynArg::Int(i) => q.bind(i),
+                DynArg::Real(r) => q.bind(r),
+            };
+        }
+        q.fetch_all(pool).await
+    }
+}

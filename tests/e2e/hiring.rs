@@ -1,0 +1,248 @@
+//! From application to ratings over HTTP: every step by the right party at the right moment,
+//! wrong transitions refused with nothing written, the agreement's hash, the race for the last
+//! place, and who may see whose applicants.
+
+use gigmarket_e2e::people::{Person, employer, employer_name, job, open_job, worker, worker_name};
+use gigmarket_e2e::{TestApp, assert_error, db_tests};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+db_tests!(hiring_runs_from_application_to_ratings, wrong_moves_are_refused_and_change_nothing, the_last_place_goes_to_exactly_one_worker, employers_see_only_their_own_applicants);
+
+async fn act(app: &TestApp, who: &Person, engagement: &str, action: &str, body: Option<Value>) -> (u16, Value) {
+    app.call_as(&who.token, Method::POST, &format!("/api/v1/engagements/{engagement}/{action}"), body).await
+}
+
+async fn ok(app: &TestApp, who: &Person, engagement: &str, action: &str, body: Option<Value>) -> Value {
+    let (status, e) = act(app, who, engagement, action, body).await;
+    assert_eq!(status, 200, "{action}: {e}");
+    e
+}
+
+async fn apply(app: &TestApp, who: &Person, job: &str) -> (u16, Value) {
+    app.call_as(&who.token, Method::POST, &format!("/api/v1/jobs/{job}/applications"), None).await
+}
+
+async fn open_places(app: &TestApp, job: &str) -> i64 {
+    app.get_json(&format!("/api/v1/jobs/{job}")).await.1["open_places"].as_i64().unwrap()
+}
+
+/// An engagement signed by both, ready for work.
+async fn signed(app: &TestApp, boss: &Person, w: &Person, job: &str) -> String {
+    let (status, e) = apply(app, w, job).await;
+    assert_eq!(status, 201, "{e}");
+    let id = e["id"].as_str().unwrap().to_string();
+    ok(app, boss, &id, "offer", None).await;
+    let accepted = ok(app, w, &id, "accept", None).await;
+    let hash = accepted["agreement_hash"].clone();
+    ok(app, w, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
+    ok(app, boss, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
+    id
+}
+
+async fn hiring_runs_from_application_to_ratings(app: TestApp) {
+    let boss = employer(&app, 11, true).await;
+    let job_id = open_job(&app, &boss, job("lankao", "仓库装卸工")).await;
+    let w = worker(&app, 11, &["4-02-05-01"], (114.82, 34.82), true).await;
+
+    let (status, e) = apply(&app, &w, &job_id).await;
+    assert_eq!((status, e["status"].as_str(), e["origin"].as_str()), (201, Some("applied"), Some("application")), "{e}");
+    assert!(e["contact_phone"].is_null(), "no number before the worker accepts");
+    let id = e["id"].as_str().unwrap().to_string();
+    assert_eq!(open_places(&app, &job_id).await, 2, "an application holds a place");
+
+    let (_, applicants) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None).await;
+    assert_eq!(applicants["engagements"][0]["worker"]["name"], worker_name(11).as_str(), "{applicants}");
+
+    ok(&app, &boss, &id, "offer", None).await;
+    let accepted = ok(&app, &w, &id, "accept", None).await;
+    assert_eq!(accepted["status"], "accepted");
+    assert_eq!(accepted["contact_phone"], "13712345678", "the engaged worker may call the employer");
+    let agreement = &accepted["agreement"];
+    assert_eq!((agreement["worker_name"].as_str(), agreement["wage_cents"].as_i64(), agreement["settlement"].as_str()), (Some(worker_name(11).as_str()), Some(20000), Some("daily")));
+    assert_eq!(agreement["employer_name"], employer_name(11).as_str());
+    assert_eq!(accepted["agreement_intact"], true);
+    let hash = accepted["agreement_hash"].as_str().unwrap().to_string();
+    assert_eq!(hash.len(), 64);
+
+    let (status, body) = act(&app, &w, &id, "sign", Some(json!({"agreement_hash": "0".repeat(64)}))).await;
+    assert_eq!(status, 409);
+    assert_error(&body, "agreement_mismatch");
+    let half = ok(&app, &w, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
+    assert_eq!((half["status"].as_str(), half["worker_signed_at"].is_string(), half["employer_signed_at"].is_null()), (Some("accepted"), true, true));
+    let (status, body) = act(&app, &w, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
+    assert_eq!(status, 409);
+    assert_error(&body, "already_signed");
+    let both = ok(&app, &boss, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
+    assert_eq!(both["status"], "signed");
+
+    let checked_in = ok(&app, &w, &id, "check-in", None).await;
+    assert!(checked_in["checked_in_at"].is_string());
+    ok(&app, &w, &id, "check-out", None).await;
+    let paid = ok(&app, &boss, &id, "pay", Some(json!({"amount_cents": 20000, "method": "wechat"}))).await;
+    assert_eq!((paid["status"].as_str(), paid["paid_cents"].as_i64(), paid["paid_method"].as_str()), (Some("paid"), Some(20000), Some("wechat")));
+    let confirmed = ok(&app, &w, &id, "confirm", None).await;
+    assert_eq!(confirmed["status"], "confirmed");
+
+    ok(&app, &w, &id, "rate", Some(json!({"score": 5, "comment": "工资当天结清"}))).await;
+    let rated = ok(&app, &boss, &id, "rate", Some(json!({"score": 4}))).await;
+    assert_eq!(rated["ratings"].as_array().unwrap().len(), 2);
+    let (status, body) = act(&app, &boss, &id, "rate", Some(json!({"score": 1}))).await;
+    assert_eq!(status, 409);
+    assert_error(&body, "already_rated");
+
+    let statuses: Vec<&str> = rated["history"].as_array().unwrap().iter().map(|h| h["to_status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["applied", "offered", "accepted", "accepted", "signed", "checked_in", "checked_out", "paid", "confirmed"]);
+    assert_eq!(rated["agreement_intact"], true);
+
+    let (_, mine) = app.call_as(&w.token, Method::GET, "/api/v1/me/engagements", None).await;
+    assert_eq!(mine["engagements"][0]["id"], id.as_str());
+}
+
+async fn wrong_moves_are_refused_and_change_nothing(app: TestApp) {
+    let boss = employer(&app, 12, true).await;
+    let job_id = open_job(&app, &boss, job("lankao", "仓库装卸工")).await;
+    let w = worker(&app, 12, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let stranger = worker(&app, 13, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let unverified = worker(&app, 14, &["4-02-05-01"], (114.82, 34.82), false).await;
+
+    let (status, body) = apply(&app, &w, &job_id).await;
+    let id = body["id"].as_str().unwrap().to_string();
+    assert_eq!(status, 201);
+    let (status, body) = apply(&app, &w, &job_id).await;
+    assert_eq!(status, 409);
+    assert_error(&body, "already_engaged");
+    assert_eq!(open_places(&app, &job_id).await, 2, "the refused second application took nothing");
+
+    let (status, body) = act(&app, &w, &id, "offer", None).await;
+    assert_eq!(status, 403, "a worker cannot offer to themself");
+    assert_error(&body, "wrong_party");
+    let (status, body) = act(&app, &w, &id, "accept", None).await;
+    assert_eq!(status, 409, "nothing to accept before an offer");
+    assert!(assert_error(&body, "invalid_transition").contains("已报名"));
+    let (status, body) = act(&app, &w, &id, "dance", None).await;
+    assert_eq!(status, 404);
+    assert_error(&body, "action_not_found");
+
+    // An unverified worker may apply, but not confirm an engagement (双实名).
+    let (_, e) = apply(&app, &unverified, &job_id).await;
+    let uid = e["id"].as_str().unwrap().to_string();
+    ok(&app, &boss, &uid, "offer", None).await;
+    let (status, body) = act(&app, &unverified, &uid, "accept", None).await;
+    assert_eq!(status, 403);
+    assert_error(&body, "worker_unverified");
+    let (_, still) = app.call_as(&unverified.token, Method::GET, &format!("/api/v1/engagements/{uid}"), None).await;
+    assert_eq!((still["status"].as_str(), still["agreement"].is_null()), (Some("offered"), true), "nothing was written");
+    ok(&app, &unverified, &uid, "decline", None).await;
+
+    let id = {
+        let id2 = signed(&app, &boss, &stranger, &job_id).await;
+        let (status, body) = act(&app, &boss, &id2, "pay", Some(json!({"amount_cents": 20000, "method": "cash"}))).await;
+        assert_eq!(status, 409, "no payment before check-out");
+        assert_error(&body, "invalid_transition");
+        ok(&app, &stranger, &id2, "check-in", None).await;
+        ok(&app, &stranger, &id2, "check-out", None).await;
+        for (bad, field) in [(json!({"amount_cents": 0, "method": "cash"}), "amount_cents"), (json!({"amount_cents": 100, "method": "gold"}), "method"), (json!({"amount_cents": 100, "method": "cash", "paid_at": "2999-01-01T00:00:00Z"}), "paid_at")] {
+            let (status, body) = act(&app, &boss, &id2, "pay", Some(bad)).await;
+            assert_eq!((status, body["error"]["field"].as_str()), (400, Some(field)), "{body}");
+        }
+        let (status, body) = act(&app, &stranger, &id2, "pay", Some(json!({"amount_cents": 100, "method": "cash"}))).await;
+        assert_eq!(status, 403, "the worker does not record their own pay: {body}");
+        ok(&app, &boss, &id2, "pay", Some(json!({"amount_cents": 15000, "method": "cash"}))).await;
+        let (status, body) = act(&app, &stranger, &id2, "dispute", None).await;
+        assert_eq!(status, 400);
+        assert_error(&body, "reason_required");
+        let disputed = ok(&app, &stranger, &id2, "dispute", Some(json!({"reason": "少发了50元"}))).await;
+        assert_eq!((disputed["status"].as_str(), disputed["dispute_reason"].as_str()), (Some("disputed"), Some("少发了50元")));
+        let (status, body) = act(&app, &stranger, &id2, "confirm", None).await;
+        assert_eq!(status, 409, "a disputed payment is not confirmed afterwards: {body}");
+        id2
+    };
+    // Rating a stranger: the first worker is no party to the second one's engagement.
+    let (status, body) = act(&app, &w, &id, "rate", Some(json!({"score": 1}))).await;
+    assert_eq!(status, 404);
+    assert_error(&body, "engagement_not_found");
+    let (status, body) = act(&app, &stranger, &id, "rate", Some(json!({"score": 9}))).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("score")));
+
+    let (status, body) = app.call_as(&w.token, Method::POST, "/api/v1/jobs/nope/applications", None).await;
+    assert_eq!(status, 404);
+    assert_error(&body, "job_not_found");
+}
+
+async fn the_last_place_goes_to_exactly_one_worker(app: TestApp) {
+    let boss = employer(&app, 15, true).await;
+    let mut body = job("lankao", "最后一个名额");
+    body["headcount"] = json!(1);
+    let job_id = open_job(&app, &boss, body).await;
+    let mut workers = Vec::new();
+    for n in 20..28 {
+        workers.push(worker(&app, n, &["4-02-05-01"], (114.82, 34.82), true).await);
+    }
+    let races = workers.iter().map(|w| {
+        let (app, job_id) = (&app, &job_id);
+        async move { apply(app, w, job_id).await }
+    });
+    let results = futures_join_all(races).await;
+    let won = results.iter().filter(|(s, _)| *s == 201).count();
+    let full = results.iter().filter(|(s, b)| *s == 409 && b["error"]["code"] == "job_full").count();
+    assert_eq!((won, full), (1, 7), "{results:?}");
+    assert_eq!(open_places(&app, &job_id).await, 0);
+    let (_, applicants) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None).await;
+    assert_eq!(applicants["engagements"].as_array().unwrap().len(), 1, "never over-filled");
+    let (_, feed) = app.get_json("/api/v1/jobs").await;
+    assert!(feed["jobs"].as_array().unwrap().is_empty(), "a full post leaves the feed");
+
+    let winner = results.iter().position(|(s, _)| *s == 201).unwrap();
+    let eid = results[winner].1["id"].as_str().unwrap().to_string();
+    ok(&app, &workers[winner], &eid, "withdraw", None).await;
+    assert_eq!(open_places(&app, &job_id).await, 1, "withdrawing gives the place back");
+    let loser = (winner + 1) % workers.len();
+    let (status, _) = apply(&app, &workers[loser], &job_id).await;
+    assert_eq!(status, 201);
+}
+
+/// Run futures concurrently on this task (no extra crates); results in the futures' order.
+async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
+    let mut out: Vec<Option<T>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        for (slot, result) in pending.iter_mut().zip(out.iter_mut()) {
+            if let Some(f) = slot {
+                if let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
+                    *result = Some(v);
+                    *slot = None;
+                }
+            }
+        }
+        if pending.iter().all(Option::is_none) { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    out.into_iter().map(|r| r.expect("every future finished")).collect()
+}
+
+async fn employers_see_only_their_own_applicants(app: TestApp) {
+    let boss = employer(&app, 16, true).await;
+    let rival = employer(&app, 17, true).await;
+    let job_id = open_job(&app, &boss, job("lankao", "仓库装卸工")).await;
+    let w = worker(&app, 30, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let (_, e) = apply(&app, &w, &job_id).await;
+    let id = e["id"].as_str().unwrap();
+    let (status, body) = app.call_as(&rival.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None).await;
+    assert_eq!(status, 404);
+    assert!(!body.to_string().contains(&w.id), "no applicant leaks: {body}");
+    let (status, _) = app.call_as(&rival.token, Method::GET, &format!("/api/v1/engagements/{id}"), None).await;
+    assert_eq!(status, 404);
+    let (status, _) = act(&app, &rival, id, "offer", None).await;
+    assert_eq!(status, 404);
+    let (status, _) = app.call_as(&rival.token, Method::GET, &format!("/api/v1/jobs/{job_id}/recommendations"), None).await;
+    assert_eq!(status, 404);
+    let other = worker(&app, 31, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let (status, _) = app.call_as(&other.token, Method::GET, &format!("/api/v1/engagements/{id}"), None).await;
+    assert_eq!(status, 404, "a worker can't read another worker's engagement");
+    let (status, _) = app.call_as(&rival.token, Method::POST, &format!("/api/v1/jobs/{job_id}/offers"), Some(json!({"worker_id": other.id}))).await;
+    assert_eq!(status, 404);
+}
