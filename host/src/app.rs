@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::accounts::Accounts;
 use crate::authz::Authz;
 use crate::api::{self, AppState};
+use crate::complaints;
 use crate::config::{Config, Seed};
 use crate::plugins::Runtime;
 use crate::rules::{Rules, seed};
@@ -77,13 +78,19 @@ impl Application {
         self.run_until(stop).await
     }
 
-    /// Serve until `shutdown` completes, then finish the requests in flight.
+    /// Serve until `shutdown` completes, then finish the requests in flight. Overdue complaints
+    /// are escalated in the background meanwhile; that stops with the server.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.state.store.clone();
+        let (stop_sweeper, stop) = tokio::sync::oneshot::channel();
+        let sweeper = complaints::spawn_sweeper(store.clone(), self.state.rules.clone(), complaints::SWEEP_EVERY, stop);
         let app = api::router(self.state);
         tracing::info!(addr = %self.addr, "serving");
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("server error")?;
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let _ = stop_sweeper.send(());
+        let _ = sweeper.await;
+        served.context("server error")?;
         store.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -11,6 +11,7 @@ pub mod app;
 pub mod authz;
 pub mod cli;
 pub mod clock;
+pub mod complaints;
 pub mod config;
 pub mod error;
 pub mod identity;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod complaints;
 mod decisions;
 mod extract;
 
@@ -57,7 +58,8 @@ pub struct AppState {
         (name = "decisions", description = "Receipts of plugin decisions"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "auth", description = "Accounts and sessions"),
-        (name = "profiles", description = "Real-name profiles and their verification"), (name = "meta"))
+        (name = "profiles", description = "Real-name profiles and their verification"),
+        (name = "complaints", description = "Rights protection cases (劳动维权) with time limits and escalation"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -101,6 +103,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(profiles::pending))
         .routes(routes!(profiles::verify))
         .routes(routes!(profiles::person))
+        .routes(routes!(complaints::file_complaint))
+        .routes(routes!(complaints::my_complaints))
+        .routes(routes!(complaints::my_complaint))
+        .routes(routes!(complaints::tenant_complaints))
+        .routes(routes!(complaints::tenant_complaint))
+        .routes(routes!(complaints::add_event))
         .routes(routes!(auth::list_policies, auth::add_policy, auth::remove_policy))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))

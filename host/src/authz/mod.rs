@@ -41,6 +41,9 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("station_staff", "tenants", "read"),
     ("station_staff", "slots", "read"),
     ("station_staff", "decisions", "read"),
+    ("county_admin", "complaints", "read|write"),
+    ("station_staff", "complaints", "read|write"),
+    ("agency_staff", "complaints", "read|write"),
     ("auditor", "*", "read"),
 ];
 

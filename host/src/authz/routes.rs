@@ -46,6 +46,9 @@ pub fn access(method: &Method, template: &str) -> Option<Access> {
         ("GET", "/api/v1/tenants/{code}/verifications") => staff("verifications", "read"),
         ("POST", "/api/v1/tenants/{code}/verifications/{account}") => staff("verifications", "write"),
         ("GET", "/api/v1/tenants/{code}/people/{account}") => staff("people", "read"),
+        ("POST", "/api/v1/complaints") | ("GET", "/api/v1/me/complaints" | "/api/v1/complaints/{id}") => Access::LoggedIn,
+        ("GET", "/api/v1/tenants/{code}/complaints" | "/api/v1/tenants/{code}/complaints/{id}") => staff("complaints", "read"),
+        ("POST", "/api/v1/tenants/{code}/complaints/{id}/events") => staff("complaints", "write"),
         _ => return None,
     })
 }
