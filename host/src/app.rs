@@ -77,34 +77,23 @@ impl Application {
         self.run_until(stop).await
     }
 
-    /// Serve until `shutdown` completes, then finish the requests in flight.
+    /// Serve until `shutdown` completes, then finish the requests in flight. Housekeeping
+    /// (expiring posts, escalating overdue complaints) runs in the background meanwhile and
+    /// stops with the server.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.state.store.clone();
-        let sweeper = tokio::spawn(sweep(store.clone(), self.state.config.sweep_interval));
+        let (stop_sweeper, stop) = tokio::sync::oneshot::channel();
+        let sweeper = crate::housekeeping::spawn(store.clone(), self.state.rules.clone(), self.state.config.sweep_interval, stop);
         let app = api::router(self.state);
         tracing::info!(addr = %self.addr, "serving");
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("server error");
-        sweeper.abort();
-        served?;
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let _ = stop_sweeper.send(());
+        let _ = sweeper.await;
+        served.context("server error")?;
         store.close().await;
         tracing::info!("stopped");
         Ok(())
-    }
-}
-
-/// Housekeeping while serving: posts whose hiring closed become `expired`. (The feed never
-/// shows them even before a sweep; the sweep makes the stored status say so too.)
-async fn sweep(store: Store, every: std::time::Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match store.expire_jobs(&crate::store::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(expired = n, "job posts expired"),
-            Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying at the next tick"),
-        }
     }
 }
 

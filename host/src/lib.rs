@@ -11,9 +11,12 @@ pub mod app;
 pub mod authz;
 pub mod cli;
 pub mod clock;
+pub mod complaints;
 pub mod config;
 pub mod engagements;
+
 pub mod error;
+pub mod housekeeping;
 pub mod identity;
 pub mod jobs;
 pub mod matching;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod basics;
+mod complaints;
 mod hostile;
 mod hiring;
 mod isolation;

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use gigmarket::app::Application;
 use gigmarket::config::{Config, sqlite_url};
 use gigmarket::identity::pii::PiiKeys;
+use gigmarket::rules::Rules;
+use gigmarket::store::Store;
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 use tokio::sync::oneshot;
@@ -32,6 +34,10 @@ pub struct TestApp {
     pub database_url: String,
     plugin_cache_dir: Option<PathBuf>,
     pub pii_keys: Option<PiiKeys>,
+    /// The running host's database and plugin service, for calling domain code directly (e.g.
+    /// the complaint escalation sweep with a `now` in the future).
+    pub store: Store,
+    pub rules: Rules,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pg_database: Option<String>,
@@ -114,6 +120,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     let pii_keys = config.pii_keys.clone();
     let app = Application::build(config).await.expect("the host starts");
     let url = app.url();
+    let (store, rules) = (app.store().clone(), app.rules().clone());
     let (tx, rx) = oneshot::channel();
     let server = tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -125,6 +132,8 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         database_url,
         plugin_cache_dir,
         pii_keys,
+        store,
+        rules,
         shutdown: Some(tx),
         server: Some(server),
         pg_database,
@@ -223,6 +232,7 @@ impl TestApp {
         adjust(&mut config);
         let app = Application::build(config).await.expect("the host restarts");
         self.url = app.url();
+        (self.store, self.rules) = (app.store().clone(), app.rules().clone());
         let (tx, rx) = oneshot::channel();
         self.server = Some(tokio::spawn(app.run_until(async {
             let _ = rx.await;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod complaints;
 mod decisions;
 mod engagements;
 mod extract;
@@ -61,7 +62,7 @@ pub struct AppState {
         (name = "audit", description = "The hash-chained audit log"),
         (name = "auth", description = "Accounts and sessions"),
         (name = "profiles", description = "Real-name profiles and their verification"),
-        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "meta"))
+        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "complaints", description = "Rights protection cases (劳动维权) with time limits and escalation"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -105,6 +106,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(profiles::pending))
         .routes(routes!(profiles::verify))
         .routes(routes!(profiles::person))
+        .routes(routes!(complaints::file_complaint))
+        .routes(routes!(complaints::my_complaints))
+        .routes(routes!(complaints::my_complaint))
+        .routes(routes!(complaints::tenant_complaints))
+        .routes(routes!(complaints::tenant_complaint))
+        .routes(routes!(complaints::add_event))
         .routes(routes!(auth::list_policies, auth::add_policy, auth::remove_policy))
         .routes(routes!(jobs::post_job, jobs::city_feed))
         .routes(routes!(jobs::get_job))

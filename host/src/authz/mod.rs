@@ -50,6 +50,9 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("agency_staff", "jobs", "read|write"),
     ("agency_staff", "assignments", "read|write"),
     ("agency_staff", "matching", "read"),
+    ("county_admin", "complaints", "read|write"),
+    ("station_staff", "complaints", "read|write"),
+    ("agency_staff", "complaints", "read|write"),
     ("auditor", "*", "read"),
 ];
 

@@ -56,6 +56,9 @@ pub fn access(method: &Method, template: &str) -> Option<Access> {
         ("GET", "/api/v1/jobs/{id}/recommendations" | "/api/v1/me/recommendations") => Access::LoggedIn,
         ("POST", "/api/v1/tenants/{code}/assignments" | "/api/v1/tenants/{code}/assignments/{id}/publish") => staff("assignments", "write"),
         ("GET", "/api/v1/tenants/{code}/assignments/{id}") => staff("assignments", "read"),
+        ("POST", "/api/v1/complaints") | ("GET", "/api/v1/me/complaints" | "/api/v1/complaints/{id}") => Access::LoggedIn,
+        ("GET", "/api/v1/tenants/{code}/complaints" | "/api/v1/tenants/{code}/complaints/{id}") => staff("complaints", "read"),
+        ("POST", "/api/v1/tenants/{code}/complaints/{id}/events") => staff("complaints", "write"),
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod engagements;
 pub mod jobs;
 pub mod matching;
@@ -108,7 +109,12 @@ const SQLITE_PRAGMAS: &[&str] = &[
 /// The current time as stored: RFC 3339 in UTC with microseconds, fixed width so text order is
 /// time order on both backends.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    stamp(chrono::Utc::now())
+}
+
+/// A moment as stored (see [`now`]), for times other than the present (due dates).
+pub fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 /// A URL with any password replaced, for messages and logs.
