@@ -7,6 +7,7 @@ mod hostile;
 mod hiring;
 mod isolation;
 mod jobs;
+mod matching;
 mod plugins;
 mod profiles;
 mod tenants;
