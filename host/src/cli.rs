@@ -444,7 +444,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         ..Config::local()
     };
     let app = Application::build(config).await?;
-    seed_demo_accounts(&app).await?;
+    crate::demo::seed(&app).await?;
     let stop = app::shutdown_signal();
     let tree = app.store().list_tenants().await?;
     println!("开封市零工市场演示城市已启动 / the demo city is running: {}", summary(&tree));
@@ -452,35 +452,6 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     println!("  {}/api/openapi.json", app.url());
     println!("  管理令牌 / admin token (demo only): see docs/demo.md");
     app.run_until(stop).await
-}
-
-/// Demo accounts for every role (docs/demo.md); all share the password [`DEMO_PASSWORD`].
-pub const DEMO_ACCOUNTS: &[(&str, AccountKind, Option<&str>)] = &[
-    ("13800000001", AccountKind::CityAdmin, Some("kaifeng")),
-    ("13800000002", AccountKind::CountyAdmin, Some("lankao")),
-    ("13800000003", AccountKind::StationStaff, Some("lankao-lanyang")),
-    ("13800000004", AccountKind::AgencyStaff, Some("kaifeng-construction")),
-    ("13800000005", AccountKind::Auditor, Some("kaifeng")),
-    ("13800000006", AccountKind::Worker, None),
-    ("13800000007", AccountKind::Employer, None),
-];
-pub const DEMO_PASSWORD: &str = "kaifeng2026";
-
-/// Create the demo accounts that do not exist yet, and grant the staff their roles.
-async fn seed_demo_accounts(app: &Application) -> anyhow::Result<()> {
-    let tenants = app.store().list_tenants().await?;
-    for (phone, kind, tenant) in DEMO_ACCOUNTS {
-        match app.accounts().register(phone, DEMO_PASSWORD, *kind, *tenant).await {
-            Ok(account) => {
-                if let Some(path) = tenant.and_then(|t| crate::authz::path_of(t, &tenants)) {
-                    app.authz().grant(&account.id, *kind, &path).await?;
-                }
-            }
-            Err(e) if e.code == "phone_taken" => {}
-            Err(e) => return Err(cli_err(e)),
-        }
-    }
-    Ok(())
 }
 
 /// The demo's PII keys: made on first start and kept in the demo's data directory, so a restart

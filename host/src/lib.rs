@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod complaints;
 pub mod config;
+pub mod demo;
 pub mod engagements;
 
 pub mod error;

@@ -11,3 +11,4 @@ mod matching;
 mod plugins;
 mod profiles;
 mod tenants;
+mod walkthrough;

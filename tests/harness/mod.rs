@@ -93,6 +93,16 @@ pub async fn spawn(backend: Backend) -> TestApp {
 
 /// Start a host on `backend`, letting the test adjust the configuration first.
 pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    start(backend, adjust, false).await
+}
+
+/// Start the demo city on `backend`: Kaifeng's tenants plus what `gigmarket demo` seeds
+/// (demo accounts, verified profiles, open posts in every county).
+pub async fn spawn_demo(backend: Backend) -> TestApp {
+    start(backend, |_| {}, true).await
+}
+
+async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
     if std::env::var_os("RUST_LOG").is_some() {
         gigmarket::telemetry::init(); // the server's log, for debugging a test: RUST_LOG=info
     }
@@ -119,6 +129,9 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     let plugin_cache_dir = config.plugin_cache_dir.clone();
     let pii_keys = config.pii_keys.clone();
     let app = Application::build(config).await.expect("the host starts");
+    if demo {
+        gigmarket::demo::seed(&app).await.expect("the demo seeds");
+    }
     let url = app.url();
     let (store, rules) = (app.store().clone(), app.rules().clone());
     let (tx, rx) = oneshot::channel();

@@ -165,6 +165,11 @@ impl Accounts {
     }
 
     /// Check a password and open a session.
+    /// The account registered with `phone`, found through the blind index.
+    pub async fn by_phone(&self, phone: &str) -> Result<Option<AccountRow>, ApiError> {
+        Ok(self.store.account_by_phone_index(&self.keys.blind_index("phone", phone)).await?)
+    }
+
     pub async fn login(&self, phone: &str, password: &str) -> Result<Session, ApiError> {
         check_phone(phone)?;
         let Some(row) = self.store.account_by_phone_index(&self.keys.blind_index("phone", phone)).await? else {

@@ -15,11 +15,9 @@ use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs::feed::{self, FeedPage, FeedParams};
 use crate::jobs::occupations::{OCCUPATIONS, Occupation};
-use crate::jobs::{self, JobInput, JobView, ReasonView, qr, terms};
-use crate::plugins::slots::PostingReviewWorld;
+use crate::jobs::{self, JobInput, JobView, ReasonView, qr};
 use crate::store::audit::AuditEvent;
 use crate::store::jobs::JobRow;
-use crate::tenants::TenantStatus;
 
 fn job_not_found() -> ApiError {
     ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post")
@@ -30,40 +28,14 @@ pub async fn load_job(state: &AppState, id: &str) -> Result<JobRow, ApiError> {
     state.store.job(id).await?.ok_or_else(job_not_found)
 }
 
-/// Only a verified employer publishes (双实名, plan §9).
-async fn require_verified_employer(state: &AppState, user: &User) -> Result<(), ApiError> {
-    if user.account.kind != "employer" {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "employers_only", "仅用工单位或个人雇主可以发布招聘信息", "only employers publish jobs"));
-    }
-    let verified = state.store.profile(&user.account.id).await?.is_some_and(|p| p.verification == "verified");
-    if !verified {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "employer_unverified", "用工方实名信息尚未通过审核,不能发布招聘信息", "the employer's real-name profile is not verified yet"));
-    }
-    Ok(())
-}
-
 /// Publish a post. The market's posting-review plugin decides: `open` (published), `rejected`
 /// (with its reasons) or `held` (waiting for the market's staff).
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", request_body = JobInput,
     responses((status = 201, body = JobView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "not a verified employer")),
     security(("session" = [])))]
 pub async fn post_job(State(state): State<AppState>, user: User, Json(input): Json<JobInput>) -> Result<(StatusCode, Json<JobView>), ApiError> {
-    require_verified_employer(&state, &user).await?;
-    let tenant = load_tenant(&state, &input.tenant).await.map_err(|e| e.with_field("tenant"))?;
-    if tenant.status != TenantStatus::Active {
-        return Err(ApiError::bad_request("market_not_active", "该市场当前不接受发布", "this market is not active").with_field("tenant"));
-    }
-    let checked = jobs::check(input, chrono::Utc::now())?;
-    let since = (chrono::Utc::now() - chrono::Duration::days(30)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-    let recent = state.store.count_employer_jobs_since(&user.account.id, &since).await?;
-    let request = jobs::review_request(&checked, crate::clock::today(), true, recent.clamp(0, i64::from(u32::MAX)) as u32);
-    let decided = state.rules.call::<PostingReviewWorld>(&tenant, request, "job-post").await?;
-    let reasons: Vec<ReasonView> = decided.output.reasons.iter().map(|r| ReasonView { code: r.code.clone(), message: r.message.clone() }).collect();
-    let status = jobs::status_after(decided.output.decision);
-    let keys = state.accounts.keys();
-    let row = jobs::new_row(&checked, uuid::Uuid::now_v7().to_string(), &user.account.id, keys, status, decided.decision_id, &reasons);
-    state.store.insert_job(&row, &terms::index_terms(&jobs::search_text(&checked))).await?;
-    Ok((StatusCode::CREATED, Json(JobView::new(&row, keys, true)?)))
+    let row = jobs::publish(&state.store, &state.rules, state.accounts.keys(), &user.account, input).await?;
+    Ok((StatusCode::CREATED, Json(JobView::new(&row, state.accounts.keys(), true)?)))
 }
 
 /// One post. Open posts are public; others only to their employer.

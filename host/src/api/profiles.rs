@@ -101,7 +101,7 @@ pub async fn put_profile(State(state): State<AppState>, user: User, Json(input):
             provider::Outcome::Verified => ("verified", None),
             provider::Outcome::Rejected(reason) => ("rejected", Some(reason)),
             provider::Outcome::Undecided => {
-                refresh_features(&state, &row.account_id).await?;
+                crate::matching::refresh_worker(&state.store, &row.account_id).await?;
                 return Ok(Json(view(&state, &row, true)?));
             }
         };
@@ -111,22 +111,12 @@ pub async fn put_profile(State(state): State<AppState>, user: User, Json(input):
             let detail = serde_json::json!({"verdict": verdict, "reason": reason});
             state.store.audit(AuditEvent { actor: "provider", tenant_code: Some(&row.home_tenant), action: "profile.verify", target: Some(&row.account_id), detail }).await?;
         }
-        refresh_features(&state, &row.account_id).await?;
+        crate::matching::refresh_worker(&state.store, &row.account_id).await?;
         let stored = state.store.profile(&row.account_id).await?.ok_or_else(profile_not_found)?;
         return Ok(Json(view(&state, &stored, true)?));
     }
-    refresh_features(&state, &row.account_id).await?;
+    crate::matching::refresh_worker(&state.store, &row.account_id).await?;
     Ok(Json(view(&state, &row, true)?))
-}
-
-/// Keep the worker's matching features in step with the stored profile.
-async fn refresh_features(state: &AppState, account: &str) -> Result<(), ApiError> {
-    let Some(profile) = state.store.profile(account).await? else { return Ok(()) };
-    let home = load_tenant(state, &profile.home_tenant).await?;
-    if let Some(features) = crate::matching::worker_features(&profile, &home) {
-        state.store.upsert_worker_features(&features).await?;
-    }
-    Ok(())
 }
 
 /// One's own profile, ID number in clear.
@@ -180,7 +170,7 @@ pub async fn verify(State(state): State<AppState>, actor: Actor, Path((code, acc
     }
     let detail = serde_json::json!({"verdict": verdict, "reason": reason});
     state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "profile.verify", target: Some(&account), detail }).await?;
-    refresh_features(&state, &account).await?;
+    crate::matching::refresh_worker(&state.store, &account).await?;
     let row = state.store.profile(&account).await?.ok_or_else(profile_not_found)?;
     Ok(Json(view(&state, &row, false)?))
 }

@@ -12,6 +12,7 @@ pub mod occupations;
 pub mod qr;
 pub mod terms;
 
+use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,8 +22,12 @@ use crate::identity::is_mobile;
 use crate::identity::pii::{PiiKeys, mask_phone};
 use crate::plugins::bindings::posting_review::gigmarket::plugins::review_types as review;
 use crate::plugins::bindings::types;
+use crate::plugins::slots::PostingReviewWorld;
+use crate::rules::Rules;
+use crate::store::Store;
+use crate::store::accounts::AccountRow;
 use crate::store::jobs::JobRow;
-use crate::tenants::GeoPoint;
+use crate::tenants::{GeoPoint, TenantStatus};
 
 /// Average working days in a month (劳社部发〔2008〕3号): how a monthly wage becomes a daily one.
 const WORKING_DAYS_PER_MONTH: f64 = 21.75;
@@ -425,6 +430,40 @@ pub fn new_row(job: &CheckedJob, id: String, employer: &str, keys: &PiiKeys, sta
         created_at: now.clone(),
         updated_at: now,
     }
+}
+
+/// Only a verified employer publishes (双实名, plan §9).
+async fn require_verified_employer(store: &Store, account: &AccountRow) -> Result<(), ApiError> {
+    if account.kind != "employer" {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "employers_only", "仅用工单位或个人雇主可以发布招聘信息", "only employers publish jobs"));
+    }
+    let verified = store.profile(&account.id).await?.is_some_and(|p| p.verification == "verified");
+    if !verified {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "employer_unverified", "用工方实名信息尚未通过审核,不能发布招聘信息", "the employer's real-name profile is not verified yet"));
+    }
+    Ok(())
+}
+
+/// Check, review and store a post by `employer`: the one way a post enters the platform (the
+/// API and the demo both come here).
+pub async fn publish(store: &Store, rules: &Rules, keys: &PiiKeys, employer: &AccountRow, input: JobInput) -> Result<JobRow, ApiError> {
+    require_verified_employer(store, employer).await?;
+    let tenant = store.get_tenant(&input.tenant).await?.ok_or_else(|| {
+        ApiError::not_found("tenant_not_found", &format!("没有编码为 `{}` 的市场", input.tenant), "no such market").with_field("tenant")
+    })?;
+    if tenant.status != TenantStatus::Active {
+        return Err(ApiError::bad_request("market_not_active", "该市场当前不接受发布", "this market is not active").with_field("tenant"));
+    }
+    let now = Utc::now();
+    let checked = check(input, now)?;
+    let since = (now - chrono::Duration::days(30)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let recent = store.count_employer_jobs_since(&employer.id, &since).await?;
+    let request = review_request(&checked, crate::clock::today(), true, recent.clamp(0, i64::from(u32::MAX)) as u32);
+    let decided = rules.call::<PostingReviewWorld>(&tenant, request, "job-post").await?;
+    let reasons: Vec<ReasonView> = decided.output.reasons.iter().map(|r| ReasonView { code: r.code.clone(), message: r.message.clone() }).collect();
+    let row = new_row(&checked, uuid::Uuid::now_v7().to_string(), &employer.id, keys, status_after(decided.output.decision), decided.decision_id, &reasons);
+    store.insert_job(&row, &terms::index_terms(&search_text(&checked))).await?;
+    Ok(row)
 }
 
 /// The words a post is found by: its title, occupation, description and address.

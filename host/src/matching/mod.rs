@@ -19,6 +19,7 @@ use crate::jobs::{JobDetails, distance_km};
 use crate::plugins::bindings::matching::gigmarket::plugins::matching_types as mt;
 use crate::plugins::slots::MatchingWorld;
 use crate::rules::Rules;
+use crate::store::Store;
 use crate::store::jobs::JobRow;
 use crate::store::matching::WorkerFeatures;
 use crate::store::profiles::ProfileRow;
@@ -57,6 +58,17 @@ pub fn worker_features(profile: &ProfileRow, home: &Tenant) -> Option<WorkerFeat
         completed: 0,
         no_shows: 0,
     })
+}
+
+/// Keep a worker's matching features in step with their stored profile (after any change of
+/// the profile or of its verification).
+pub async fn refresh_worker(store: &Store, account: &str) -> Result<(), ApiError> {
+    let Some(profile) = store.profile(account).await? else { return Ok(()) };
+    let Some(home) = store.get_tenant(&profile.home_tenant).await? else { return Ok(()) };
+    if let Some(features) = worker_features(&profile, &home) {
+        store.upsert_worker_features(&features).await?;
+    }
+    Ok(())
 }
 
 /// What the plugin needs to know of a job.

@@ -1,0 +1,176 @@
+//! The demo city's people and posts (docs/demo.md): accounts for every role, verified profiles
+//! for the demo worker and employer, a few more workers, and open posts in every county —
+//! all through the same checks, plugins and stores as real use. Seeding is idempotent: a
+//! restart adds only what is missing (e.g. new posts once the old ones expired).
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+
+use crate::accounts::AccountKind;
+use crate::accounts::profiles::{self, ProfileInput};
+use crate::app::Application;
+use crate::error::ApiError;
+use crate::jobs::{self, JobInput};
+use crate::store::profiles::{ProfileRow, VerificationDecision};
+use crate::tenants::{Tenant, TenantKind};
+
+/// Demo accounts for every role; all share the password [`DEMO_PASSWORD`].
+pub const DEMO_ACCOUNTS: &[(&str, AccountKind, Option<&str>)] = &[
+    ("13800000001", AccountKind::CityAdmin, Some("kaifeng")),
+    ("13800000002", AccountKind::CountyAdmin, Some("lankao")),
+    ("13800000003", AccountKind::StationStaff, Some("lankao-lanyang")),
+    ("13800000004", AccountKind::AgencyStaff, Some("kaifeng-construction")),
+    ("13800000005", AccountKind::Auditor, Some("kaifeng")),
+    ("13800000006", AccountKind::Worker, None),
+    ("13800000007", AccountKind::Employer, None),
+];
+pub const DEMO_PASSWORD: &str = "kaifeng2026";
+pub const DEMO_WORKER: &str = "13800000006";
+pub const DEMO_EMPLOYER: &str = "13800000007";
+
+/// More workers, so recommendations and batch assignment have someone to rank:
+/// (phone, name, ID number's first 17 characters, occupation, home market).
+const MORE_WORKERS: &[(&str, &str, &str, &str, &str)] = &[
+    ("13900000101", "王建国", "41022519850412301", "6-29-01-01", "lankao"),
+    ("13900000102", "李秀兰", "41022119880623402", "4-10-01-06", "qixian"),
+    ("13900000103", "赵卫东", "41022219790105503", "4-02-05-01", "tongxu"),
+    ("13900000104", "刘桂芳", "41022319920817604", "4-10-05-02", "weishi"),
+    ("13900000105", "陈志强", "41021219900309705", "4-02-07-08", "xiangfu"),
+    ("13900000106", "杨红梅", "41020419870722806", "4-03-02-05", "gulou"),
+];
+
+/// Seed everything the demo needs that is not there yet.
+pub async fn seed(app: &Application) -> anyhow::Result<()> {
+    seed_accounts(app).await?;
+    let worker = worker_input("张三", "41022519900307123", "4-02-05-01", "lankao");
+    verified_profile(app, DEMO_WORKER, worker.clone()).await?;
+    let employer = ProfileInput {
+        kind: profiles::ProfileKind::Enterprise,
+        name: Some("兰考县示例物流有限公司".into()),
+        id_number: None,
+        occupations: vec![],
+        skill_level: None,
+        wage_expectation_cents: None,
+        wage_unit: None,
+        certificates: vec![],
+        uscc: Some("91350100M000100Y43".into()),
+        contact_name: Some("李经理".into()),
+        ..worker
+    };
+    verified_profile(app, DEMO_EMPLOYER, employer).await?;
+    for (phone, name, id17, occupation, home) in MORE_WORKERS {
+        match app.accounts().register(phone, DEMO_PASSWORD, AccountKind::Worker, None).await {
+            Ok(_) => verified_profile(app, phone, worker_input(name, id17, occupation, home)).await?,
+            Err(e) if e.code == "phone_taken" => {}
+            Err(e) => return Err(anyhow::anyhow!("{e}")),
+        }
+    }
+    seed_jobs(app).await
+}
+
+/// Create the demo accounts that do not exist yet, and grant the staff their roles.
+async fn seed_accounts(app: &Application) -> anyhow::Result<()> {
+    let tenants = app.store().list_tenants().await?;
+    for (phone, kind, tenant) in DEMO_ACCOUNTS {
+        match app.accounts().register(phone, DEMO_PASSWORD, *kind, *tenant).await {
+            Ok(account) => {
+                if let Some(path) = tenant.and_then(|t| crate::authz::path_of(t, &tenants)) {
+                    app.authz().grant(&account.id, *kind, &path).await?;
+                }
+            }
+            Err(e) if e.code == "phone_taken" => {}
+            Err(e) => return Err(anyhow::anyhow!("{e}")),
+        }
+    }
+    Ok(())
+}
+
+fn worker_input(name: &str, id17: &str, occupation: &str, home: &str) -> ProfileInput {
+    ProfileInput {
+        kind: profiles::ProfileKind::Worker,
+        home_tenant: home.into(),
+        name: Some(name.into()),
+        id_number: Some(format!("{id17}{}", crate::identity::idcard::check_char(id17))),
+        scan: None,
+        occupations: vec![occupation.into()],
+        skill_level: Some(2),
+        wage_expectation_cents: Some(18_000),
+        wage_unit: Some("day".into()),
+        location: None,
+        certificates: vec!["健康证".into()],
+        uscc: None,
+        contact_name: None,
+        license_no: None,
+        legal_rep: None,
+    }
+}
+
+/// Store `input` as the profile of the account with `phone`, verified by the demo, unless the
+/// account already has a profile.
+async fn verified_profile(app: &Application, phone: &str, input: ProfileInput) -> anyhow::Result<()> {
+    let account = app.accounts().by_phone(phone).await?.ok_or_else(|| anyhow::anyhow!("demo account {phone} missing"))?;
+    let store = app.store();
+    if store.profile(&account.id).await?.is_some() {
+        return Ok(());
+    }
+    let checked = profiles::check(&input, crate::clock::today()).map_err(|e| anyhow::anyhow!("demo profile {phone}: {e}"))?;
+    let keys = app.accounts().keys();
+    let row = ProfileRow {
+        account_id: account.id.clone(),
+        kind: checked.kind.as_str().into(),
+        home_tenant: checked.home_tenant,
+        name: checked.name,
+        id_enc: checked.id.as_ref().map(|id| keys.encrypt(&id.normalized)),
+        uscc: checked.uscc,
+        details: checked.details.to_string(),
+        verification: "unverified".into(),
+        verification_reason: None,
+        verified_by: None,
+        verified_at: None,
+        updated_at: crate::store::now(),
+    };
+    let index = checked.id.as_ref().map(|id| keys.blind_index("id", &id.normalized));
+    store.upsert_profile(&row, index.as_deref()).await?;
+    let at = crate::store::now();
+    let decision = VerificationDecision { verdict: "verified", reason: None, by: "demo", at: &at };
+    store.set_verification(&account.id, &row.home_tenant, &row.updated_at, &decision).await?;
+    crate::matching::refresh_worker(store, &account.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+/// Two kinds of day work every county has (wages illustrative, see shared notes: no reliable
+/// Kaifeng figures): (title, occupation, description, wage in fen per day).
+const TEMPLATES: &[(&str, &str, &str, i64)] = &[
+    ("仓库装卸工", "4-02-05-01", "物流仓库临时装卸搬运,日结,包午饭(示例数据,工资仅为示意)", 20_000),
+    ("小区保洁员", "4-10-05-02", "小区公共区域日常保洁,工具由用工方提供(示例数据,工资仅为示意)", 15_000),
+];
+
+/// Open posts in every county-level market: two per county, unless the demo employer already
+/// has open posts there.
+async fn seed_jobs(app: &Application) -> anyhow::Result<()> {
+    let employer = app.accounts().by_phone(DEMO_EMPLOYER).await?.ok_or_else(|| anyhow::anyhow!("demo employer missing"))?;
+    let open: Vec<String> = app.store().employer_jobs(&employer.id).await?.into_iter().filter(|j| j.status == "open").map(|j| j.tenant_code).collect();
+    let counties: Vec<Tenant> = app.store().list_tenants().await?.into_iter().filter(|t| t.kind == TenantKind::County).collect();
+    for county in counties.iter().filter(|c| !open.contains(&c.code)) {
+        for (i, template) in TEMPLATES.iter().enumerate() {
+            let input = job_input(county, template, i)?;
+            jobs::publish(app.store(), app.rules(), app.accounts().keys(), &employer, input).await.map_err(|e: ApiError| anyhow::anyhow!("demo post in {}: {e}", county.code))?;
+        }
+    }
+    Ok(())
+}
+
+fn job_input(county: &Tenant, (title, occupation, description, wage): &(&str, &str, &str, i64), i: usize) -> anyhow::Result<JobInput> {
+    let place = county.location.clone().ok_or_else(|| anyhow::anyhow!("{} has no location", county.code))?;
+    let today = crate::clock::today();
+    let short = county.name.trim_end_matches("零工市场");
+    let value = json!({
+        "tenant": county.code, "title": format!("{short}{title}"), "description": description, "occupation_code": occupation,
+        "headcount": 3, "district": county.region_code, "address": format!("{}附近", county.address),
+        "location": {"lon": place.lon + 0.01 * i as f64, "lat": place.lat + 0.005 * i as f64},
+        "work_start": (today + Duration::days(1)).to_string(), "work_end": (today + Duration::days(3)).to_string(),
+        "daily_hours": 8.0, "wage_cents": wage, "wage_unit": "day", "settlement": "daily",
+        "closes_at": (Utc::now() + Duration::days(7)).to_rfc3339(), "contact_name": "李经理", "contact_phone": "13800000007",
+    });
+    Ok(serde_json::from_value(value)?)
+}
