@@ -57,6 +57,23 @@ async fn a_county_admin_stays_in_its_county(app: TestApp) {
         (Method::POST, "/api/v1/staff".into(), Some(json!({"phone": "13900000008", "password": "staff2026pw", "role": "county_admin", "tenant": "qixian"}))),
         (Method::POST, "/api/v1/authz/policies".into(), Some(json!({"role": "county_admin", "object": "*", "action": "read|write"}))),
     ];
+    // Every staff route of instant hiring and rights protection, on 兰考县 and on the city.
+    let mut denied = denied;
+    for code in ["lankao", "kaifeng", "lankao-lanyang"] {
+        let t = format!("/api/v1/tenants/{code}");
+        denied.extend([
+            (Method::GET, format!("{t}/jobs/held"), None),
+            (Method::POST, format!("{t}/jobs/some-job/review"), Some(json!({"approve": true}))),
+            (Method::GET, format!("{t}/check-ins"), None),
+            (Method::POST, format!("{t}/assignments"), None),
+            (Method::GET, format!("{t}/assignments/some-run"), None),
+            (Method::POST, format!("{t}/assignments/some-run/publish"), None),
+            (Method::GET, format!("{t}/complaints"), None),
+            (Method::GET, format!("{t}/complaints/some-case"), None),
+            (Method::POST, format!("{t}/complaints/some-case/events"), Some(json!({"status": "accepted", "note": "越权"}))),
+            (Method::GET, format!("{t}/verifications"), None),
+        ]);
+    }
     for (method, path, body) in denied {
         let (status, resp) = app.call_as(&qi, method.clone(), &path, body).await;
         assert_eq!(status, 403, "{method} {path}: {resp}");
