@@ -161,7 +161,7 @@ async fn seed_jobs(app: &Application) -> anyhow::Result<()> {
 }
 
 fn job_input(county: &Tenant, (title, occupation, description, wage): &(&str, &str, &str, i64), i: usize) -> anyhow::Result<JobInput> {
-    let place = county.location.clone().ok_or_else(|| anyhow::anyhow!("{} has no location", county.code))?;
+    let place = county.location.ok_or_else(|| anyhow::anyhow!("{} has no location", county.code))?;
     let today = crate::clock::today();
     let short = county.name.trim_end_matches("零工市场");
     let value = json!({

@@ -188,7 +188,7 @@ async fn the_feeds_filter_search_and_page(app: TestApp) {
         let mut cursor: Option<String> = None;
         loop {
             let c = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
-            let page = feed(&app, &format!("{query}&limit=4{c}").trim_start_matches('&').to_string()).await;
+            let page = feed(&app, format!("{query}&limit=4{c}").trim_start_matches('&')).await;
             seen.extend(titles(&page));
             match page["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_string()),

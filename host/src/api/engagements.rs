@@ -319,7 +319,7 @@ async fn apply_change(state: &AppState, change: &Change<'_>) -> Result<(), ApiEr
 /// 结果确认 by the worker: only a verified worker (双实名), and the agreement is drawn up.
 async fn accept(state: &AppState, e: &EngagementRow, me: &str) -> Result<(), ApiError> {
     let worker = state.store.profile(&e.worker_id).await?;
-    if !worker.as_ref().is_some_and(|p| p.verification == "verified") {
+    if worker.as_ref().is_none_or(|p| p.verification != "verified") {
         return Err(forbidden("worker_unverified", "零工实名信息尚未通过审核,不能确认用工", "the worker's real-name profile is not verified yet"));
     }
     let job = load_job(state, &e.job_id).await?;

@@ -84,10 +84,8 @@ fn around(p: &FeedParams) -> Result<Option<Around>, ApiError> {
 }
 
 fn check_filters(p: &FeedParams) -> Result<(), ApiError> {
-    if let Some(s) = &p.settlement {
-        if !matches!(s.as_str(), "daily" | "weekly" | "monthly" | "on_completion") {
-            return Err(bad("settlement", "结算方式应为 daily、weekly、monthly 或 on_completion", "settlement is daily, weekly, monthly or on_completion"));
-        }
+    if p.settlement.as_deref().is_some_and(|s| !matches!(s, "daily" | "weekly" | "monthly" | "on_completion")) {
+        return Err(bad("settlement", "结算方式应为 daily、weekly、monthly 或 on_completion", "settlement is daily, weekly, monthly or on_completion"));
     }
     if p.wage_min.is_some_and(|w| w < 0) || p.wage_max.is_some_and(|w| w < 0) {
         return Err(bad("wage_min", "薪资范围不能为负", "wage bounds cannot be negative"));

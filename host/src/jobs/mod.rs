@@ -224,10 +224,10 @@ fn check_lists(input: &JobInput) -> Result<(), ApiError> {
     if input.skill_level.is_some_and(|l| l > 5) {
         return Err(field_err("skill_level", "技能等级应为0(无)到5(一级/高级技师)", "skill_level is 0 (none) to 5 (一级/高级技师)"));
     }
-    if let (Some(lo), Some(hi)) = (input.min_age, input.max_age) {
-        if lo > hi {
-            return Err(field_err("max_age", "最高年龄不能低于最低年龄", "max_age is below min_age"));
-        }
+    if let (Some(lo), Some(hi)) = (input.min_age, input.max_age)
+        && lo > hi
+    {
+        return Err(field_err("max_age", "最高年龄不能低于最低年龄", "max_age is below min_age"));
     }
     Ok(())
 }

@@ -35,7 +35,7 @@ pub fn worker_features(profile: &ProfileRow, home: &Tenant) -> Option<WorkerFeat
     }
     let d: serde_json::Value = serde_json::from_str(&profile.details).ok()?;
     let occupations: Vec<String> = d["occupations"].as_array()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-    let place = d["location"].as_object().and_then(|l| Some(GeoPoint { lon: l.get("lon")?.as_f64()?, lat: l.get("lat")?.as_f64()? })).or(home.location.clone())?;
+    let place = d["location"].as_object().and_then(|l| Some(GeoPoint { lon: l.get("lon")?.as_f64()?, lat: l.get("lat")?.as_f64()? })).or(home.location)?;
     let wage = d["wage_expectation_cents"].as_i64().unwrap_or(0);
     let unit = match d["wage_unit"].as_str() {
         Some("hour") => crate::jobs::WageUnit::Hour,
