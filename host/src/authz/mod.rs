@@ -220,4 +220,25 @@ mod tests {
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
         assert_eq!(a.policies().await.unwrap().len(), DEFAULT_POLICIES.len());
     }
+
+    #[tokio::test]
+    async fn an_older_install_gets_the_hiring_permissions_by_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
+        store.migrate().await.unwrap();
+        assert!(store.authz_policies().await.unwrap().is_empty(), "a fresh install is left to the seeding");
+        // An install seeded before the migration existed: only the older permissions.
+        for (role, object, action) in DEFAULT_POLICIES.iter().filter(|(_, o, _)| !["jobs", "assignments", "matching", "complaints"].contains(o)) {
+            store.insert_authz_policy(role, object, action).await.unwrap();
+        }
+        let migration = include_str!("../../../migrations/0011_hiring_permissions.sql");
+        sqlx::query(migration).execute(store.pool()).await.unwrap();
+        let mut have = store.authz_policies().await.unwrap();
+        let mut want: Vec<(String, String, String)> = DEFAULT_POLICIES.iter().map(|(r, o, a)| (r.to_string(), o.to_string(), a.to_string())).collect();
+        have.sort();
+        want.sort();
+        assert_eq!(have, want);
+        sqlx::query(migration).execute(store.pool()).await.unwrap();
+        assert_eq!(store.authz_policies().await.unwrap().len(), want.len(), "idempotent");
+    }
 }
