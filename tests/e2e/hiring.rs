@@ -97,6 +97,12 @@ async fn hiring_runs_from_application_to_ratings(app: TestApp) {
 
     let (_, mine) = app.call_as(&w.token, Method::GET, "/api/v1/me/engagements", None).await;
     assert_eq!(mine["engagements"][0]["id"], id.as_str());
+
+    // The rating and the finished job feed the next ranking.
+    let next = open_job(&app, &boss, job("lankao", "二期仓库装卸")).await;
+    let (_, ranked) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None).await;
+    let me = ranked["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == w.id.as_str()).expect("the worker is recommended again");
+    assert_eq!((me["rating"].as_f64(), me["rating_count"].as_i64(), me["completed_jobs"].as_i64()), (Some(4.0), Some(1), Some(1)), "{me}");
 }
 
 async fn wrong_moves_are_refused_and_change_nothing(app: TestApp) {
