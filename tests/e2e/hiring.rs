@@ -83,6 +83,9 @@ async fn hiring_runs_from_application_to_ratings(app: TestApp) {
     assert_eq!((paid["status"].as_str(), paid["paid_cents"].as_i64(), paid["paid_method"].as_str()), (Some("paid"), Some(20000), Some("wechat")));
     let confirmed = ok(&app, &w, &id, "confirm", None).await;
     assert_eq!(confirmed["status"], "confirmed");
+    let (status, body) = act(&app, &w, &id, "confirm", None).await;
+    assert_eq!(status, 409, "confirming twice");
+    assert_error(&body, "invalid_transition");
 
     ok(&app, &w, &id, "rate", Some(json!({"score": 5, "comment": "工资当天结清"}))).await;
     let rated = ok(&app, &boss, &id, "rate", Some(json!({"score": 4}))).await;
