@@ -142,12 +142,8 @@ pub async fn jobs_for_worker(State(state): State<AppState>, user: User, Query(pa
     }
     for (code, jobs) in by_tenant {
         let tenant = load_tenant(&state, code).await?;
-        for job in jobs {
-            let s = matching::score_pool(&state.rules, &tenant, job, std::slice::from_ref(&me)).await?;
-            if let Some(s) = s.into_iter().next() {
-                scored.push((s.score, s.reasons, job));
-            }
-        }
+        let scores = matching::score_jobs(&state.rules, &tenant, &jobs, &me).await?;
+        scored.extend(jobs.into_iter().zip(scores).filter_map(|(job, s)| s.map(|s| (s.score, s.reasons, job))));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
     let jobs = scored
@@ -233,14 +229,14 @@ pub async fn draft_assignment(State(state): State<AppState>, actor: Actor, Path(
     let present: Vec<String> = state.store.checked_in(&code, &day).await?.into_iter().filter(|w| !busy.contains(w)).collect();
     let workers = state.store.workers_features(&present).await?;
     let mut edges = Vec::new();
-    let mut explained: Vec<(usize, usize, Vec<ScoreReason>, Option<String>)> = Vec::new();
+    let mut explained: std::collections::HashMap<(usize, usize), (Vec<ScoreReason>, Option<String>)> = Default::default();
     for (j, job) in jobs.iter().enumerate() {
         let pool: Vec<&WorkerFeatures> = workers.iter().collect();
         let (decision, scores) = matching::record(&state.rules, &tenant, job, &pool, "batch-assignment").await?;
         for (w, s) in scores.into_iter().enumerate() {
             if let Some(s) = s {
                 edges.push(assign::Edge { job: j, worker: w, score: s.score });
-                explained.push((j, w, s.reasons, decision.clone()));
+                explained.insert((j, w), (s.reasons, decision.clone()));
             }
         }
     }
@@ -249,7 +245,8 @@ pub async fn draft_assignment(State(state): State<AppState>, actor: Actor, Path(
     let items: Vec<ItemRow> = chosen
         .iter()
         .map(|a| {
-            let (_, _, reasons, decision) = explained.iter().find(|(j, w, _, _)| *j == a.job && *w == a.worker).cloned().unwrap_or((0, 0, vec![], None));
+            // Each pair is chosen at most once, so its explanation can be moved out.
+            let (reasons, decision) = explained.remove(&(a.job, a.worker)).unwrap_or_default();
             ItemRow {
                 job_id: jobs[a.job].id.clone(),
                 worker_id: workers[a.worker].account_id.clone(),

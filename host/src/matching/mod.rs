@@ -146,6 +146,14 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
     Ok(scored)
 }
 
+/// Score one worker for each of `jobs` (all of one market) with the market's plugin, in one
+/// hop to the plugin runtime. `None` where the plugin leaves the worker out.
+pub async fn score_jobs(rules: &Rules, tenant: &Tenant, jobs: &[&JobRow], worker: &WorkerFeatures) -> Result<Vec<Option<Scored>>, ApiError> {
+    let inputs: Vec<mt::MatchRequest> = jobs.iter().map(|job| mt::MatchRequest { today: today(), job: job_features(job), candidates: vec![candidate(job, worker)] }).collect();
+    let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
+    Ok(outputs.iter().map(|r| r.scores.first().map(|s| Scored { index: 0, score: s.score, reasons: explain(r, s) })).collect())
+}
+
 /// The best `k`, highest score first (ties: lower index, i.e. the pool's order).
 pub fn top(mut scored: Vec<Scored>, k: usize) -> Vec<Scored> {
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
