@@ -11,7 +11,7 @@ use crate::accounts::profiles::{self, ProfileInput};
 use crate::app::Application;
 use crate::error::ApiError;
 use crate::jobs::{self, JobInput};
-use crate::store::profiles::{ProfileRow, VerificationDecision};
+use crate::store::profiles::VerificationDecision;
 use crate::tenants::{Tenant, TenantKind};
 
 /// Demo accounts for every role; all share the password [`DEMO_PASSWORD`].
@@ -114,22 +114,7 @@ async fn verified_profile(app: &Application, phone: &str, input: ProfileInput) -
         return Ok(());
     }
     let checked = profiles::check(&input, crate::clock::today()).map_err(|e| anyhow::anyhow!("demo profile {phone}: {e}"))?;
-    let keys = app.accounts().keys();
-    let row = ProfileRow {
-        account_id: account.id.clone(),
-        kind: checked.kind.as_str().into(),
-        home_tenant: checked.home_tenant,
-        name: checked.name,
-        id_enc: checked.id.as_ref().map(|id| keys.encrypt(&id.normalized)),
-        uscc: checked.uscc,
-        details: checked.details.to_string(),
-        verification: "unverified".into(),
-        verification_reason: None,
-        verified_by: None,
-        verified_at: None,
-        updated_at: crate::store::now(),
-    };
-    let index = checked.id.as_ref().map(|id| keys.blind_index("id", &id.normalized));
+    let (row, index) = checked.to_row(&account.id, app.accounts().keys());
     store.upsert_profile(&row, index.as_deref()).await?;
     let at = crate::store::now();
     let decision = VerificationDecision { verdict: "verified", reason: None, by: "demo", at: &at };

@@ -99,6 +99,28 @@ pub struct CheckedProfile {
     pub details: serde_json::Value,
 }
 
+impl CheckedProfile {
+    /// The row to store for `account_id` (unverified, ID number encrypted) and the ID number's
+    /// blind index.
+    pub fn to_row(&self, account_id: &str, keys: &crate::identity::pii::PiiKeys) -> (crate::store::profiles::ProfileRow, Option<String>) {
+        let row = crate::store::profiles::ProfileRow {
+            account_id: account_id.to_string(),
+            kind: self.kind.as_str().to_string(),
+            home_tenant: self.home_tenant.clone(),
+            name: self.name.clone(),
+            id_enc: self.id.as_ref().map(|id| keys.encrypt(&id.normalized)),
+            uscc: self.uscc.clone(),
+            details: self.details.to_string(),
+            verification: "unverified".into(),
+            verification_reason: None,
+            verified_by: None,
+            verified_at: None,
+            updated_at: crate::store::now(),
+        };
+        (row, self.id.as_ref().map(|id| keys.blind_index("id", &id.normalized)))
+    }
+}
+
 fn field_err(field: &str, zh: &str, en: &str) -> ApiError {
     ApiError::bad_request("invalid_field", zh, en).with_field(field)
 }

@@ -76,22 +76,7 @@ pub async fn put_profile(State(state): State<AppState>, user: User, Json(input):
     }
     load_tenant(&state, &input.home_tenant).await.map_err(|e| e.with_field("home_tenant"))?;
     let checked = profiles::check(&input, crate::clock::today())?;
-    let keys = state.accounts.keys();
-    let row = ProfileRow {
-        account_id: user.account.id.clone(),
-        kind: checked.kind.as_str().to_string(),
-        home_tenant: checked.home_tenant,
-        name: checked.name,
-        id_enc: checked.id.as_ref().map(|id| keys.encrypt(&id.normalized)),
-        uscc: checked.uscc,
-        details: checked.details.to_string(),
-        verification: "unverified".into(),
-        verification_reason: None,
-        verified_by: None,
-        verified_at: None,
-        updated_at: crate::store::now(),
-    };
-    let index = checked.id.as_ref().map(|id| keys.blind_index("id", &id.normalized));
+    let (row, index) = checked.to_row(&user.account.id, state.accounts.keys());
     if !state.store.upsert_profile(&row, index.as_deref()).await? {
         return Err(ApiError::new(StatusCode::CONFLICT, "id_number_taken", "该身份证号码已登记在另一个账号下", "this ID number is registered to another account").with_field("id_number"));
     }
