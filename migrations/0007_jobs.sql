@@ -45,13 +45,17 @@ CREATE INDEX jobs_tenant ON jobs (tenant_code, status, created_at);
 CREATE INDEX jobs_employer ON jobs (employer_id, created_at);
 CREATE INDEX jobs_place ON jobs (status, lat, lon);
 
--- The keyword index: each post's words as the Chinese tokenizer cut them.
+-- The keyword index: each post's words as the Chinese tokenizer cut them, with the post's
+-- creation time, so a keyword search walks (term, posted_at) newest first in the index and
+-- stops after a page, however rare the word.
 CREATE TABLE job_terms (
-    term   TEXT NOT NULL,
-    job_id TEXT NOT NULL REFERENCES jobs (id),
+    term      TEXT NOT NULL,
+    job_id    TEXT NOT NULL REFERENCES jobs (id),
+    posted_at TEXT NOT NULL,
     PRIMARY KEY (term, job_id)
 );
 
+CREATE INDEX job_terms_feed ON job_terms (term, posted_at, job_id);
 CREATE INDEX job_terms_job ON job_terms (job_id);
 
 -- Market check-ins (扫码登记): who came to a market on a day (China date).

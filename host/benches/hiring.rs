@@ -20,7 +20,7 @@ use gigmarket::config::Config;
 use gigmarket::identity::pii::PiiKeys;
 use gigmarket::jobs::feed::{self, FeedPage, FeedParams};
 use gigmarket::jobs::occupations::OCCUPATIONS;
-use gigmarket::jobs::{JobDetails, JobView, WageUnit, distance_km, terms};
+use gigmarket::jobs::{JobDetails, WageUnit, distance_km, terms};
 use gigmarket::matching::{self, assign};
 use gigmarket::plugins::bindings::matching::MatchRequest;
 use gigmarket::plugins::bindings::types::Date;
@@ -524,14 +524,9 @@ impl Drop for PgDatabase {
 // ---------------------------------------------------------------------------------------------
 // 1. The feed.
 
-/// `run_feed` of host/src/api/jobs.rs, minus the HTTP extractor and the JSON body.
+/// The city feed as the API serves it (`jobs::feed::run`), minus HTTP and the JSON body.
 async fn run_feed(store: &Store, keys: &PiiKeys, params: &FeedParams) -> FeedPage {
-    let (query, around) = feed::query(params, None, gigmarket::store::now()).expect("valid feed query");
-    if params.q.is_some() && query.terms.is_empty() {
-        return FeedPage { jobs: vec![], next_cursor: None };
-    }
-    let rows = store.feed(&query).await.expect("feed query");
-    feed::page(rows, params, around, |r| JobView::new(r, keys, false)).expect("feed page")
+    feed::run(store, keys, params, None).await.expect("feed page")
 }
 
 /// How many posts match `params`, counted in memory, to check the pages and label the rows.

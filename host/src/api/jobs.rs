@@ -94,13 +94,7 @@ pub async fn tenant_feed(State(state): State<AppState>, Path(code): Path<String>
 }
 
 async fn run_feed(state: &AppState, params: &FeedParams, tenants: Option<Vec<String>>) -> Result<Json<FeedPage>, ApiError> {
-    let (query, around) = feed::query(params, tenants, crate::store::now())?;
-    if params.q.is_some() && query.terms.is_empty() {
-        return Ok(Json(FeedPage { jobs: vec![], next_cursor: None }));
-    }
-    let rows = state.store.feed(&query).await?;
-    let keys = state.accounts.keys();
-    Ok(Json(feed::page(rows, params, around, |r| JobView::new(r, keys, false))?))
+    Ok(Json(feed::run(&state.store, state.accounts.keys(), params, tenants).await?))
 }
 
 /// Posts of this market held for staff review, oldest first.

@@ -229,35 +229,35 @@ pub async fn draft_assignment(State(state): State<AppState>, actor: Actor, Path(
     let present: Vec<String> = state.store.checked_in(&code, &day).await?.into_iter().filter(|w| !busy.contains(w)).collect();
     let workers = state.store.workers_features(&present).await?;
     let mut edges = Vec::new();
-    let mut explained: std::collections::HashMap<(usize, usize), (Vec<ScoreReason>, Option<String>)> = Default::default();
     for (j, job) in jobs.iter().enumerate() {
-        let pool: Vec<&WorkerFeatures> = workers.iter().collect();
-        let (decision, scores) = matching::record(&state.rules, &tenant, job, &pool, "batch-assignment").await?;
-        for (w, s) in scores.into_iter().enumerate() {
-            if let Some(s) = s {
-                edges.push(assign::Edge { job: j, worker: w, score: s.score });
-                explained.insert((j, w), (s.reasons, decision.clone()));
-            }
-        }
+        let scored = matching::score_pool(&state.rules, &tenant, job, &workers).await?;
+        edges.extend(scored.into_iter().map(|r| assign::Edge { job: j, worker: r.index, score: r.score }));
     }
     let headcounts: Vec<u32> = jobs.iter().map(|j| (j.headcount - j.taken).clamp(0, i64::from(u32::MAX)) as u32).collect();
     let chosen = assign::assign(&headcounts, workers.len(), &edges);
-    let items: Vec<ItemRow> = chosen
-        .iter()
-        .map(|a| {
-            // Each pair is chosen at most once, so its explanation can be moved out.
-            let (reasons, decision) = explained.remove(&(a.job, a.worker)).unwrap_or_default();
-            ItemRow {
-                job_id: jobs[a.job].id.clone(),
+    // Receipts (and reasons) for what staff will review: each job's chosen workers, scored once
+    // more through the receipt-keeping call.
+    let mut items = Vec::with_capacity(chosen.len());
+    for (j, job) in jobs.iter().enumerate() {
+        let mine: Vec<&assign::Assignment> = chosen.iter().filter(|a| a.job == j).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let shown: Vec<&WorkerFeatures> = mine.iter().map(|a| &workers[a.worker]).collect();
+        let (decision, scores) = matching::record(&state.rules, &tenant, job, &shown, "batch-assignment").await?;
+        for (a, s) in mine.into_iter().zip(scores) {
+            let reasons: Vec<ScoreReason> = s.map(|s| s.reasons).unwrap_or_default();
+            items.push(ItemRow {
+                job_id: job.id.clone(),
                 worker_id: workers[a.worker].account_id.clone(),
                 score: a.score,
-                reasons: serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into()),
-                decision_id: decision,
+                reasons: serde_json::to_string(&reasons).map_err(ApiError::internal)?,
+                decision_id: decision.clone(),
                 engagement_id: None,
                 skipped: None,
-            }
-        })
-        .collect();
+            });
+        }
+    }
     let run = RunRow {
         id: uuid::Uuid::now_v7().to_string(),
         tenant_code: code.clone(),

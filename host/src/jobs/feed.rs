@@ -13,6 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{JobView, distance_km, in_kaifeng, terms};
 use crate::error::ApiError;
+use crate::identity::pii::PiiKeys;
+use crate::store::Store;
 use crate::store::jobs::{FeedQuery, JobRow};
 use crate::tenants::{GeoPoint, Tenant};
 
@@ -153,36 +155,65 @@ pub fn query(params: &FeedParams, tenants: Option<Vec<String>>, now: String) -> 
     Ok((q, around.map(|a| (a.point, a.radius_km))))
 }
 
-/// Turn the rows into a page: newest-first rows are already ordered; radius rows are measured,
-/// filtered, ordered by distance and cut at the cursor here.
-pub fn page(rows: Vec<JobRow>, params: &FeedParams, around: Option<(GeoPoint, f64)>, view: impl Fn(&JobRow) -> Result<JobView, ApiError>) -> Result<FeedPage, ApiError> {
-    let limit = params.limit.unwrap_or(20) as usize;
-    let Some((point, radius)) = around else {
-        let more = rows.len() > limit;
-        let jobs: Vec<JobView> = rows.iter().take(limit).map(&view).collect::<Result<_, _>>()?;
-        let next_cursor = if more { jobs.last().map(|j| encode(&[&j.created_at, &j.id])) } else { None };
-        return Ok(FeedPage { jobs, next_cursor });
+/// One page of the feed for `params` (`tenants`: the markets whose posts count, `None` for
+/// the whole city), as the API serves it.
+pub async fn run(store: &Store, keys: &PiiKeys, params: &FeedParams, tenants: Option<Vec<String>>) -> Result<FeedPage, ApiError> {
+    let (query, around) = query(params, tenants, crate::store::now())?;
+    if params.q.is_some() && query.terms.is_empty() {
+        return Ok(FeedPage { jobs: vec![], next_cursor: None });
+    }
+    let Some(around) = around else {
+        let rows = store.feed(&query).await?;
+        return page_newest(rows, params, |r| JobView::new(r, keys, false));
     };
-    let mut measured: Vec<(i64, &JobRow)> = rows
-        .iter()
-        .map(|r| ((distance_km(&point, &GeoPoint { lon: r.lon, lat: r.lat }) * 1000.0).round() as i64, r))
+    let (page, next_cursor) = page_nearest(store.feed_points(&query).await?, params, around)?;
+    let ids: Vec<String> = page.iter().map(|(id, _)| id.clone()).collect();
+    let rows = store.jobs_by_ids(&ids).await?;
+    let mut jobs = Vec::with_capacity(page.len());
+    for (id, metres) in page {
+        // A post that closed between the two reads is left out of this page.
+        if let Some(row) = rows.iter().find(|r| r.id == id) {
+            let mut view = JobView::new(row, keys, false)?;
+            view.distance_km = Some(metres as f64 / 1000.0);
+            jobs.push(view);
+        }
+    }
+    Ok(FeedPage { jobs, next_cursor })
+}
+
+/// Ids with their distances in metres, nearest first, and the next page's cursor.
+type NearestPage = (Vec<(String, i64)>, Option<String>);
+
+/// A newest-first page: the rows are already in order (one more than the page, to tell
+/// whether another page follows).
+fn page_newest(rows: Vec<JobRow>, params: &FeedParams, view: impl Fn(&JobRow) -> Result<JobView, ApiError>) -> Result<FeedPage, ApiError> {
+    let limit = params.limit.unwrap_or(20) as usize;
+    let more = rows.len() > limit;
+    let jobs: Vec<JobView> = rows.iter().take(limit).map(view).collect::<Result<_, _>>()?;
+    let next_cursor = if more { jobs.last().map(|j| encode(&[&j.created_at, &j.id])) } else { None };
+    Ok(FeedPage { jobs, next_cursor })
+}
+
+/// A nearest-first page of a radius search: the posts in the box are measured, kept within the
+/// radius, ordered by `(metres, id)` and cut at the cursor. Returns the page's ids with their
+/// distances in metres, and the next cursor.
+fn page_nearest(points: Vec<(String, f64, f64)>, params: &FeedParams, (centre, radius): (GeoPoint, f64)) -> Result<NearestPage, ApiError> {
+    let limit = params.limit.unwrap_or(20) as usize;
+    let mut measured: Vec<(i64, String)> = points
+        .into_iter()
+        .map(|(id, lon, lat)| ((distance_km(&centre, &GeoPoint { lon, lat }) * 1000.0).round() as i64, id))
         .filter(|(m, _)| (*m as f64) <= radius * 1000.0)
         .collect();
-    measured.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    measured.sort();
     if let Some(c) = &params.cursor {
         let parts = decode(c, 2)?;
         let metres: i64 = parts[0].parse().map_err(|_| bad("cursor", "翻页游标无效", "invalid cursor"))?;
-        measured.retain(|(m, r)| (*m, r.id.as_str()) > (metres, parts[1].as_str()));
+        measured.retain(|(m, id)| (*m, id.as_str()) > (metres, parts[1].as_str()));
     }
     let more = measured.len() > limit;
-    let mut jobs = Vec::with_capacity(limit.min(measured.len()));
-    for (m, r) in measured.iter().take(limit) {
-        let mut v = view(r)?;
-        v.distance_km = Some(*m as f64 / 1000.0);
-        jobs.push(v);
-    }
-    let next_cursor = if more { measured.get(limit - 1).map(|(m, r)| encode(&[&m.to_string(), &r.id])) } else { None };
-    Ok(FeedPage { jobs, next_cursor })
+    measured.truncate(limit);
+    let next_cursor = if more { measured.last().map(|(m, id)| encode(&[&m.to_string(), id])) } else { None };
+    Ok((measured.into_iter().map(|(m, id)| (id, m)).collect(), next_cursor))
 }
 
 #[cfg(test)]

@@ -107,12 +107,9 @@ pub struct ScoreReason {
     pub points: f32,
 }
 
-/// A scored pair, with the plugin's reasons.
+/// A score with the plugin's reasons.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Scored {
-    /// Index into the pool that was scored.
-    #[serde(skip)]
-    pub index: usize,
     pub score: f64,
     pub reasons: Vec<ScoreReason>,
 }
@@ -130,9 +127,17 @@ fn today() -> crate::plugins::bindings::types::Date {
     crate::plugins::bindings::types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
 }
 
+/// A pool member's score, without its reasons (they are built only for what is shown).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// Index into the pool that was scored.
+    pub index: usize,
+    pub score: f64,
+}
+
 /// Score every worker of `pool` for `job` with the tenant's plugin (in chunks, no receipts).
 /// Workers the plugin leaves out (must not be offered the job) are absent.
-pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[WorkerFeatures]) -> Result<Vec<Scored>, ApiError> {
+pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[WorkerFeatures]) -> Result<Vec<Ranked>, ApiError> {
     let features = job_features(job);
     let inputs: Vec<mt::MatchRequest> = pool
         .chunks(CHUNK)
@@ -141,7 +146,7 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
     let mut scored = Vec::new();
     for (chunk, result) in outputs.iter().enumerate() {
-        scored.extend(result.scores.iter().map(|s| Scored { index: chunk * CHUNK + s.candidate as usize, score: s.score, reasons: explain(result, s) }));
+        scored.extend(result.scores.iter().map(|s| Ranked { index: chunk * CHUNK + s.candidate as usize, score: s.score }));
     }
     Ok(scored)
 }
@@ -151,11 +156,11 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
 pub async fn score_jobs(rules: &Rules, tenant: &Tenant, jobs: &[&JobRow], worker: &WorkerFeatures) -> Result<Vec<Option<Scored>>, ApiError> {
     let inputs: Vec<mt::MatchRequest> = jobs.iter().map(|job| mt::MatchRequest { today: today(), job: job_features(job), candidates: vec![candidate(job, worker)] }).collect();
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
-    Ok(outputs.iter().map(|r| r.scores.first().map(|s| Scored { index: 0, score: s.score, reasons: explain(r, s) })).collect())
+    Ok(outputs.iter().map(|r| r.scores.first().map(|s| Scored { score: s.score, reasons: explain(r, s) })).collect())
 }
 
 /// The best `k`, highest score first (ties: lower index, i.e. the pool's order).
-pub fn top(mut scored: Vec<Scored>, k: usize) -> Vec<Scored> {
+pub fn top(mut scored: Vec<Ranked>, k: usize) -> Vec<Ranked> {
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
     scored.truncate(k);
     scored
@@ -169,7 +174,7 @@ pub async fn record(rules: &Rules, tenant: &Tenant, job: &JobRow, shown: &[&Work
     let mut out: Vec<Option<Scored>> = vec![None; shown.len()];
     for s in &decided.output.scores {
         if let Some(slot) = out.get_mut(s.candidate as usize) {
-            *slot = Some(Scored { index: s.candidate as usize, score: s.score, reasons: explain(&decided.output, s) });
+            *slot = Some(Scored { score: s.score, reasons: explain(&decided.output, s) });
         }
     }
     Ok((decided.decision_id, out))

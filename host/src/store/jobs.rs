@@ -106,7 +106,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         for term in terms {
-            sqlx::query("INSERT INTO job_terms (term, job_id) VALUES ($1, $2)").bind(term).bind(&j.id).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO job_terms (term, job_id, posted_at) VALUES ($1, $2, $3)").bind(term).bind(&j.id).bind(&j.created_at).execute(&mut *tx).await?;
         }
         tx.commit().await
     }
@@ -187,38 +187,24 @@ impl Store {
     /// Open posts matching `q`, newest first (or, with a box, every post in it: the caller sorts
     /// by distance).
     pub async fn feed(&self, q: &FeedQuery) -> Result<Vec<JobRow>, sqlx::Error> {
-        let mut b = DynQuery::new(concat!("SELECT ", job_columns!(), " FROM jobs WHERE status = 'open' AND taken < headcount AND closes_at > "));
-        b.text(q.now.clone());
-        if let Some(tenants) = &q.tenants {
-            b.push(" AND tenant_code IN ").text_list(tenants);
+        let rows = feed_query(q, concat!(job_columns!(), " ")).fetch_all(&self.pool).await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// Like [`Store::feed`], but only each post's id and place: what a radius search needs to
+    /// order thousands of candidates by distance before reading the page's rows.
+    pub async fn feed_points(&self, q: &FeedQuery) -> Result<Vec<(String, f64, f64)>, sqlx::Error> {
+        let rows = feed_query(q, "jobs.id, lon, lat ").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    /// The posts with these ids (in no particular order).
+    pub async fn jobs_by_ids(&self, ids: &[String]) -> Result<Vec<JobRow>, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(vec![]);
         }
-        if let Some(v) = &q.district {
-            b.push(" AND district = ").text(v.clone());
-        }
-        if let Some(v) = &q.occupation {
-            b.push(" AND occupation_code = ").text(v.clone());
-        }
-        if let Some(v) = &q.settlement {
-            b.push(" AND settlement = ").text(v.clone());
-        }
-        if let Some(min) = q.wage_min {
-            b.push(" AND wage_cents_per_day >= ").int(min);
-        }
-        if let Some(max) = q.wage_max {
-            b.push(" AND wage_cents_per_day <= ").int(max);
-        }
-        if let Some((lon0, lon1, lat0, lat1)) = q.bbox {
-            b.push(" AND lon >= ").real(lon0).push(" AND lon <= ").real(lon1);
-            b.push(" AND lat >= ").real(lat0).push(" AND lat <= ").real(lat1);
-        }
-        for term in &q.terms {
-            b.push(" AND id IN (SELECT job_id FROM job_terms WHERE term = ").text(term.clone()).push(")");
-        }
-        if let Some((created, id)) = &q.before {
-            b.push(" AND (created_at < ").text(created.clone());
-            b.push(" OR (created_at = ").text(created.clone()).push(" AND id < ").text(id.clone()).push("))");
-        }
-        b.push(" ORDER BY created_at DESC, id DESC LIMIT ").int(q.limit);
+        let mut b = DynQuery::new(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id IN "));
+        b.text_list(ids);
         let rows = b.fetch_all(&self.pool).await?;
         rows.iter().map(job_from_row).collect()
     }
@@ -239,6 +225,59 @@ impl Store {
     pub async fn checked_in(&self, tenant: &str, day: &str) -> Result<Vec<String>, sqlx::Error> {
         let rows = sqlx::query("SELECT account_id FROM check_ins WHERE tenant_code = $1 AND day = $2 ORDER BY at").bind(tenant).bind(day).fetch_all(&self.pool).await?;
         rows.iter().map(|r| r.try_get(0)).collect()
+    }
+}
+
+/// The feed's query, selecting `columns`. With keywords, the first word's index entries drive
+/// the walk newest first; the other words and the filters are checked per post.
+fn feed_query(q: &FeedQuery, columns: &'static str) -> DynQuery {
+    let mut b = DynQuery::new("SELECT ");
+    b.push(columns);
+    let (created, id) = match q.terms.first() {
+        Some(first) => {
+            b.push("FROM job_terms t JOIN jobs ON jobs.id = t.job_id WHERE t.term = ").text(first.clone());
+            ("t.posted_at", "t.job_id")
+        }
+        None => {
+            b.push("FROM jobs WHERE 1 = 1");
+            ("jobs.created_at", "jobs.id")
+        }
+    };
+    b.push(" AND status = 'open' AND taken < headcount AND closes_at > ").text(q.now.clone());
+    push_filters(&mut b, q);
+    for term in q.terms.iter().skip(1) {
+        b.push(" AND jobs.id IN (SELECT job_id FROM job_terms WHERE term = ").text(term.clone()).push(")");
+    }
+    if let Some((at, last)) = &q.before {
+        b.push(" AND (").push(created).push(" < ").text(at.clone());
+        b.push(" OR (").push(created).push(" = ").text(at.clone()).push(" AND ").push(id).push(" < ").text(last.clone()).push("))");
+    }
+    b.push(" ORDER BY ").push(created).push(" DESC, ").push(id).push(" DESC LIMIT ").int(q.limit);
+    b
+}
+
+fn push_filters(b: &mut DynQuery, q: &FeedQuery) {
+    if let Some(tenants) = &q.tenants {
+        b.push(" AND tenant_code IN ").text_list(tenants);
+    }
+    if let Some(v) = &q.district {
+        b.push(" AND district = ").text(v.clone());
+    }
+    if let Some(v) = &q.occupation {
+        b.push(" AND occupation_code = ").text(v.clone());
+    }
+    if let Some(v) = &q.settlement {
+        b.push(" AND settlement = ").text(v.clone());
+    }
+    if let Some(min) = q.wage_min {
+        b.push(" AND wage_cents_per_day >= ").int(min);
+    }
+    if let Some(max) = q.wage_max {
+        b.push(" AND wage_cents_per_day <= ").int(max);
+    }
+    if let Some((lon0, lon1, lat0, lat1)) = q.bbox {
+        b.push(" AND lon >= ").real(lon0).push(" AND lon <= ").real(lon1);
+        b.push(" AND lat >= ").real(lat0).push(" AND lat <= ").real(lat1);
     }
 }
 
