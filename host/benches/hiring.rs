@@ -575,11 +575,11 @@ fn feed_cases(rt: &Runtime, store: &Store, keys: &PiiKeys, jobs: &[Post]) {
     }
     // The radius search without a keyword, split: the database query alone.
     let (query, _) = feed::query(&near(None), None, gigmarket::store::now()).unwrap();
-    let in_box = rt.block_on(store.feed(&query)).unwrap().len();
+    let in_box = rt.block_on(store.feed_points(&query)).unwrap().len();
     let times = measure(100, || {
-        black_box(rt.block_on(store.feed(&query)).unwrap());
+        black_box(rt.block_on(store.feed_points(&query)).unwrap());
     });
-    row(&format!("… of which `Store::feed` alone ({} rows in the box)", n(in_box)), times, baseline.map(|b| ratio(times, b)));
+    row(&format!("… of which `Store::feed_points` alone ({} posts in the box)", n(in_box)), times, baseline.map(|b| ratio(times, b)));
     // Page 50 of the unfiltered feed: follow the cursor 49 times, then time the 50th page.
     let mut params = FeedParams::default();
     let mut seen = 0;
