@@ -1,16 +1,17 @@
 -- Engagements: one worker on one job, from application (or offer) to payment.
 --
 -- status: applied → offered → accepted → signed → checked_in → checked_out → paid → confirmed,
--- with disputed after paid, and the ends withdrawn (worker), declined (worker refuses an offer)
--- and turned_down (employer refuses an application). A live engagement (not one of those three
--- ends) holds a place of its job; at most one live engagement per worker and job.
+-- with disputed after paid, and the ends withdrawn (worker), declined (worker refuses an offer),
+-- turned_down (employer refuses an application) and no_show (the signed worker did not come).
+-- A live engagement (not one of those four ends) holds a place of its job; at most one live
+-- engagement per worker and job.
 CREATE TABLE engagements (
     id                 TEXT PRIMARY KEY,
     job_id             TEXT NOT NULL REFERENCES jobs (id),
     tenant_code        TEXT NOT NULL REFERENCES tenants (code),
     worker_id          TEXT NOT NULL REFERENCES accounts (id),
     employer_id        TEXT NOT NULL REFERENCES accounts (id),
-    status             TEXT NOT NULL CHECK (status IN ('applied', 'offered', 'accepted', 'signed', 'checked_in', 'checked_out', 'paid', 'confirmed', 'disputed', 'withdrawn', 'declined', 'turned_down')),
+    status             TEXT NOT NULL CHECK (status IN ('applied', 'offered', 'accepted', 'signed', 'checked_in', 'checked_out', 'paid', 'confirmed', 'disputed', 'withdrawn', 'declined', 'turned_down', 'no_show')),
     origin             TEXT NOT NULL CHECK (origin IN ('application', 'offer', 'batch')),
     agreement          TEXT,
     agreement_hash     TEXT,
@@ -26,7 +27,7 @@ CREATE TABLE engagements (
     updated_at         TEXT NOT NULL
 );
 
-CREATE UNIQUE INDEX engagements_live ON engagements (job_id, worker_id) WHERE status NOT IN ('withdrawn', 'declined', 'turned_down');
+CREATE UNIQUE INDEX engagements_live ON engagements (job_id, worker_id) WHERE status NOT IN ('withdrawn', 'declined', 'turned_down', 'no_show');
 CREATE INDEX engagements_worker ON engagements (worker_id, created_at);
 CREATE INDEX engagements_job ON engagements (job_id, created_at);
 

@@ -7,7 +7,13 @@ use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-db_tests!(hiring_runs_from_application_to_ratings, wrong_moves_are_refused_and_change_nothing, the_last_place_goes_to_exactly_one_worker, employers_see_only_their_own_applicants);
+db_tests!(
+    hiring_runs_from_application_to_ratings,
+    wrong_moves_are_refused_and_change_nothing,
+    the_last_place_goes_to_exactly_one_worker,
+    employers_see_only_their_own_applicants,
+    a_no_show_frees_the_place_and_counts_in_matching
+);
 
 async fn act(app: &TestApp, who: &Person, engagement: &str, action: &str, body: Option<Value>) -> (u16, Value) {
     app.call_as(&who.token, Method::POST, &format!("/api/v1/engagements/{engagement}/{action}"), body).await
@@ -254,4 +260,27 @@ async fn employers_see_only_their_own_applicants(app: TestApp) {
     assert_eq!(status, 404, "a worker can't read another worker's engagement");
     let (status, _) = app.call_as(&rival.token, Method::POST, &format!("/api/v1/jobs/{job_id}/offers"), Some(json!({"worker_id": other.id}))).await;
     assert_eq!(status, 404);
+}
+
+async fn a_no_show_frees_the_place_and_counts_in_matching(app: TestApp) {
+    let boss = employer(&app, 18, true).await;
+    let mut body = job("lankao", "次日装卸");
+    body["headcount"] = json!(1);
+    let job_id = open_job(&app, &boss, body).await;
+    let w = worker(&app, 32, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let id = signed(&app, &boss, &w, &job_id).await;
+    assert_eq!(open_places(&app, &job_id).await, 0);
+    let (status, body) = act(&app, &w, &id, "no-show", None).await;
+    assert_eq!(status, 403, "only the employer records a no-show");
+    assert_error(&body, "wrong_party");
+    let gone = ok(&app, &boss, &id, "no-show", None).await;
+    assert_eq!((gone["status"].as_str(), gone["status_name"].as_str()), (Some("no_show"), Some("未到岗")));
+    assert_eq!(open_places(&app, &job_id).await, 1, "the place is free for someone else");
+    let (status, body) = act(&app, &w, &id, "check-in", None).await;
+    assert_eq!(status, 409, "a no-show cannot check in afterwards");
+    assert_error(&body, "invalid_transition");
+    let next = open_job(&app, &boss, job("lankao", "后日装卸")).await;
+    let (_, ranked) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None).await;
+    let me = ranked["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == w.id.as_str()).expect("still recommended");
+    assert_eq!(me["no_shows"], 1, "{me}");
 }

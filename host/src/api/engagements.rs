@@ -91,7 +91,7 @@ async fn view(state: &AppState, e: &EngagementRow) -> Result<EngagementView, Api
     let job = load_job(state, &e.job_id).await?;
     let agreement = e.agreement.as_deref().map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
     let intact = e.agreement.as_deref().zip(e.agreement_hash.as_deref()).map(|(t, h)| engagements::verify(t, h));
-    let engaged = !matches!(e.status.as_str(), "applied" | "offered" | "withdrawn" | "declined" | "turned_down");
+    let engaged = !matches!(e.status.as_str(), "applied" | "offered" | "withdrawn" | "declined" | "turned_down" | "no_show");
     let contact_phone = if engaged { Some(state.accounts.keys().decrypt(&job.contact_phone_enc).map_err(ApiError::internal)?) } else { None };
     let history = state.store.engagement_events(&e.id).await?.into_iter().map(|h| EventView { from_status: h.from_status, to_status: h.to_status, actor: h.actor, note: h.note, at: h.at }).collect();
     let ratings = state.store.engagement_ratings(&e.id).await?.into_iter().map(|(rater, score, comment)| RatingView { rater, score, comment }).collect();
@@ -259,7 +259,7 @@ pub struct ActionRequest {
 }
 
 /// Take an action on an engagement: `offer`, `turn-down`, `withdraw`, `decline`, `accept`,
-/// `sign`, `check-in`, `check-out`, `pay`, `confirm`, `dispute` or `rate`. A wrong party gets
+/// `sign`, `no-show`, `check-in`, `check-out`, `pay`, `confirm`, `dispute` or `rate`. A wrong party gets
 /// 403, a wrong moment 409 with the current status, and nothing is written.
 #[utoipa::path(post, path = "/api/v1/engagements/{id}/{action}", tag = "engagements", params(("id" = String, Path), ("action" = String, Path)),
     request_body = ActionRequest,

@@ -45,6 +45,8 @@ pub struct WorkerMatch {
     pub rating: Option<f64>,
     pub rating_count: i64,
     pub completed_jobs: i64,
+    /// Signed engagements the worker did not come to.
+    pub no_shows: i64,
     pub score: f64,
     pub reasons: Vec<ScoreReason>,
 }
@@ -101,6 +103,7 @@ pub async fn workers_for_job(State(state): State<AppState>, user: User, Path(id)
             rating: (w.rating_count > 0).then(|| w.rating_sum as f64 / w.rating_count as f64),
             rating_count: w.rating_count,
             completed_jobs: w.completed,
+            no_shows: w.no_shows,
             score: scored.score,
             reasons: scored.reasons,
         });

@@ -33,6 +33,8 @@ pub enum Action {
     Accept,
     /// Either: sign the agreement (快速签约); signed when both have.
     Sign,
+    /// Employer: the signed worker did not come (the place is freed; matching counts it).
+    NoShow,
     /// Worker: start work.
     CheckIn,
     /// Worker: finish work.
@@ -48,13 +50,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Offer,
         Action::TurnDown,
         Action::Withdraw,
         Action::Decline,
         Action::Accept,
         Action::Sign,
+        Action::NoShow,
         Action::CheckIn,
         Action::CheckOut,
         Action::Pay,
@@ -71,6 +74,7 @@ impl Action {
             Action::Decline => "decline",
             Action::Accept => "accept",
             Action::Sign => "sign",
+            Action::NoShow => "no-show",
             Action::CheckIn => "check-in",
             Action::CheckOut => "check-out",
             Action::Pay => "pay",
@@ -93,6 +97,7 @@ impl Action {
             Action::Decline => "拒绝录用",
             Action::Accept => "确认录用",
             Action::Sign => "签约",
+            Action::NoShow => "登记未到岗",
             Action::CheckIn => "上工签到",
             Action::CheckOut => "完工签退",
             Action::Pay => "登记工资发放",
@@ -113,6 +118,7 @@ pub fn rule(action: Action) -> (Party, &'static [&'static str], Option<&'static 
         Action::Decline => (Party::Worker, &["offered"], Some("declined")),
         Action::Accept => (Party::Worker, &["offered"], Some("accepted")),
         Action::Sign => (Party::Worker, &["accepted"], None),
+        Action::NoShow => (Party::Employer, &["signed"], Some("no_show")),
         Action::CheckIn => (Party::Worker, &["signed"], Some("checked_in")),
         Action::CheckOut => (Party::Worker, &["checked_in"], Some("checked_out")),
         Action::Pay => (Party::Employer, &["checked_out"], Some("paid")),
@@ -142,6 +148,7 @@ pub fn status_zh(status: &str) -> &'static str {
         "withdrawn" => "已撤回",
         "declined" => "已拒绝录用",
         "turned_down" => "报名未通过",
+        "no_show" => "未到岗",
         _ => "未知状态",
     }
 }

@@ -68,7 +68,7 @@ pub struct Change<'a> {
 }
 
 /// The end statuses that give the place back.
-pub const RELEASING: [&str; 3] = ["withdrawn", "declined", "turned_down"];
+pub const RELEASING: [&str; 4] = ["withdrawn", "declined", "turned_down", "no_show"];
 
 macro_rules! engagement_columns {
     () => {
@@ -139,6 +139,9 @@ impl Store {
         }
         if c.to == "confirmed" {
             sqlx::query("UPDATE worker_features SET completed = completed + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(c.id).execute(&mut *tx).await?;
+        }
+        if c.to == "no_show" {
+            sqlx::query("UPDATE worker_features SET no_shows = no_shows + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(c.id).execute(&mut *tx).await?;
         }
         insert_event(&mut tx, c.id, Some(c.from), c.to, c.actor, c.note, &now).await?;
         tx.commit().await?;
