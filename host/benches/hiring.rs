@@ -10,12 +10,15 @@
 //! Everything goes through the host library's own code paths (store, rules, plugins, feed,
 //! matching); only the HTTP layer and JSON serialisation are left out.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use common::{header, measure, ratio, row, target_dir};
 use gigmarket::config::Config;
 use gigmarket::identity::pii::PiiKeys;
 use gigmarket::jobs::feed::{self, FeedPage, FeedParams};
@@ -93,36 +96,7 @@ fn main() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Measuring and printing (the same helpers as benches/plugins.rs).
-
-/// Run `f` `n` times after a warm-up; return (median, p99).
-fn measure(n: usize, mut f: impl FnMut()) -> (Duration, Duration) {
-    for _ in 0..n.div_ceil(10) {
-        f();
-    }
-    let mut times: Vec<Duration> = (0..n)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[n / 2], times[(n * 99 / 100).min(n - 1)])
-}
-
-fn row(name: &str, (median, p99): (Duration, Duration), ratio: Option<f64>) {
-    let ratio = match ratio {
-        None => "—".into(),
-        Some(r) if r < 0.1 => format!("{r:.4}× (1/{:.0})", 1.0 / r),
-        Some(r) => format!("{r:.2}×"),
-    };
-    println!("| {name} | {median:.2?} | {p99:.2?} | {ratio} |");
-}
-
-fn ratio(a: (Duration, Duration), b: (Duration, Duration)) -> f64 {
-    a.0.as_secs_f64() / b.0.as_secs_f64()
-}
+// Printing.
 
 /// 100000 → "100,000".
 fn n(x: usize) -> String {
@@ -135,10 +109,6 @@ fn n(x: usize) -> String {
         out.push(c);
     }
     out
-}
-
-fn header() {
-    println!("| benchmark | median | p99 | ratio |\n|---|---|---|---|");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,10 +334,6 @@ fn account(id: String, kind: &str, phone: &str, keys: &PiiKeys) -> AccountRow {
 
 // ---------------------------------------------------------------------------------------------
 // The databases.
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
-}
 
 /// A store and rules built like `gigmarket::app::open`, with Kaifeng's tenants and plugins seeded.
 struct Db {

@@ -5,9 +5,12 @@
 //! 2. matching 10,000 candidates in one call, Wasm vs the same scoring compiled natively;
 //! 3. loading a component from the artifact cache vs compiling it.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+
+use common::{header, measure, ratio, row};
 
 use gigmarket::plugins::bindings::matching::MatchRequest;
 use gigmarket::plugins::bindings::matching::gigmarket::plugins::matching_types::{Candidate, JobFeatures};
@@ -21,49 +24,19 @@ fn main() {
     let dir = plugin_dir();
     let naming = std::fs::read(dir.join("city_naming.wasm")).expect("build the plugins first: ./dev bench");
     let matching = std::fs::read(dir.join("city_matching.wasm")).expect("city_matching.wasm");
-    println!("| benchmark | median | p99 | ratio |\n|---|---|---|---|");
+    header();
     small_call(&naming);
     matching_10k(&matching);
     load_vs_compile(&matching);
 }
 
 fn plugin_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
-    target.join("plugins")
+    common::target_dir().join("plugins")
 }
 
 fn ctx() -> CallContext {
     let tenant = TenantInfo { code: "kaifeng".into(), kind: TenantKind::City, name: "开封市零工市场".into(), region_code: "410200".into() };
     CallContext { tenant, config: "{}".into() }
-}
-
-/// Run `f` `n` times after a warm-up; return (median, p99).
-fn measure(n: usize, mut f: impl FnMut()) -> (Duration, Duration) {
-    for _ in 0..n.div_ceil(10) {
-        f();
-    }
-    let mut times: Vec<Duration> = (0..n)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[n / 2], times[(n * 99 / 100).min(n - 1)])
-}
-
-fn row(name: &str, (median, p99): (Duration, Duration), ratio: Option<f64>) {
-    let ratio = match ratio {
-        None => "—".into(),
-        Some(r) if r < 0.1 => format!("{r:.4}× (1/{:.0})", 1.0 / r),
-        Some(r) => format!("{r:.2}×"),
-    };
-    println!("| {name} | {median:.2?} | {p99:.2?} | {ratio} |");
-}
-
-fn ratio(a: (Duration, Duration), b: (Duration, Duration)) -> f64 {
-    a.0.as_secs_f64() / b.0.as_secs_f64()
 }
 
 fn small_call(bytes: &[u8]) {

@@ -31,9 +31,8 @@ async fn recommendations_rank_workers_and_jobs_with_reasons(app: TestApp) {
     assert_eq!(order[0], near_loader.id, "same occupation, nearby: first ({ranked})");
     let pos = |p: &Person| order.iter().position(|id| *id == p.id);
     assert!(pos(&far_loader) > Some(0), "farther away ranks lower");
-    if let (Some(c), Some(k)) = (pos(&courier), pos(&cleaner)) {
-        assert!(c < k, "a related occupation (same group) beats an unrelated one");
-    }
+    let courier_at = pos(&courier).expect("a related occupation (same group) is recommended");
+    assert!(pos(&cleaner).is_none_or(|k| courier_at < k), "a related occupation beats an unrelated one ({ranked})");
     let first = &ranked["workers"][0];
     assert!(first["score"].as_f64().unwrap() > 0.0);
     assert!(!first["reasons"].as_array().unwrap().is_empty(), "every score has its reasons: {first}");

@@ -125,10 +125,6 @@ fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
 impl Accounts {
     pub fn new(store: Store, keys: PiiKeys, session_ttl: Duration) -> Accounts {
         Accounts { store, keys, session_ttl }
@@ -178,14 +174,14 @@ impl Accounts {
             return Err(invalid_credentials());
         };
         let now = chrono::Utc::now();
-        if row.locked_until.as_deref().is_some_and(|until| until > timestamp(now).as_str()) {
+        if row.locked_until.as_deref().is_some_and(|until| until > crate::store::stamp(now).as_str()) {
             return Err(err(StatusCode::TOO_MANY_REQUESTS, "account_locked", "密码错误次数过多,账号已暂时锁定,请15分钟后再试", "too many failed logins: the account is locked for 15 minutes"));
         }
         if row.status != "active" {
             return Err(err(StatusCode::FORBIDDEN, "account_disabled", "账号已停用", "the account is disabled"));
         }
         if !verify_password(password.to_string(), row.password_hash.clone()).await? {
-            let until = timestamp(now + chrono::Duration::from_std(LOCK_FOR).expect("fits"));
+            let until = crate::store::stamp(now + chrono::Duration::from_std(LOCK_FOR).expect("fits"));
             self.store.record_login_failure(&row.id, MAX_FAILURES, &until).await?;
             return Err(invalid_credentials());
         }
@@ -193,8 +189,8 @@ impl Accounts {
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        let expires_at = timestamp(now + chrono::Duration::from_std(self.session_ttl).expect("fits"));
-        self.store.insert_session(&hash_token(&token), &row.id, &timestamp(now), &expires_at).await?;
+        let expires_at = crate::store::stamp(now + chrono::Duration::from_std(self.session_ttl).expect("fits"));
+        self.store.insert_session(&hash_token(&token), &row.id, &crate::store::stamp(now), &expires_at).await?;
         Ok(Session { token, expires_at, account: self.view(&row, true)? })
     }
 

@@ -370,7 +370,7 @@ async fn pay(state: &AppState, e: &EngagementRow, me: &str, req: &ActionRequest)
             if at > chrono::Utc::now() + chrono::Duration::minutes(5) {
                 return Err(ApiError::bad_request("invalid_field", "发放时间不能晚于现在", "paid_at is in the future").with_field("paid_at"));
             }
-            at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+            crate::store::stamp(at)
         }
     };
     let set = [("paid_method", Some(method)), ("paid_at", Some(paid_at.as_str()))];

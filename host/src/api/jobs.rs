@@ -23,7 +23,7 @@ fn job_not_found() -> ApiError {
     ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post")
 }
 
-/// The post, if it exists; `None` when it does not.
+/// The post with this id, or `job_not_found`.
 pub async fn load_job(state: &AppState, id: &str) -> Result<JobRow, ApiError> {
     state.store.job(id).await?.ok_or_else(job_not_found)
 }

@@ -62,26 +62,22 @@ pub struct WorkerRecommendations {
 }
 
 /// The job's employer, or staff allowed to read matching in the job's market.
-async fn may_see_candidates(state: &AppState, user: &User, job: &JobRow) -> Result<bool, ApiError> {
-    if user.account.id == job.employer_id {
+async fn may_see_candidates(state: &AppState, actor: &Actor, job: &JobRow) -> Result<bool, ApiError> {
+    if actor.id == job.employer_id {
         return Ok(true);
     }
-    let Some(home) = user.account.tenant_code.as_deref() else { return Ok(false) };
-    let tenants = state.store.list_tenants().await?;
-    let (Some(home), Some(domain)) = (path_of(home, &tenants), path_of(&job.tenant_code, &tenants)) else { return Ok(false) };
-    let Some(kind) = crate::accounts::AccountKind::parse(&user.account.kind) else { return Ok(false) };
-    let actor = Actor { id: user.account.id.clone(), kind, home: Some(home) };
-    Ok(state.authz.allowed(&actor, &domain, "matching", "read").await)
+    let Some(domain) = path_of(&job.tenant_code, &state.store.list_tenants().await?) else { return Ok(false) };
+    Ok(actor.home.is_some() && state.authz.allowed(actor, &domain, "matching", "read").await)
 }
 
 /// Recommended workers for a job, best first, with each score's reasons (its employer, or the
 /// market's staff).
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/recommendations", tag = "matching", params(("id" = String, Path), TopParams),
     responses((status = 200, body = WorkerRecommendations), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn workers_for_job(State(state): State<AppState>, user: User, Path(id): Path<String>, Query(params): Query<TopParams>) -> Result<Json<WorkerRecommendations>, ApiError> {
+pub async fn workers_for_job(State(state): State<AppState>, actor: Actor, Path(id): Path<String>, Query(params): Query<TopParams>) -> Result<Json<WorkerRecommendations>, ApiError> {
     let k = limit(&params)?;
     let job = load_job(&state, &id).await?;
-    if !may_see_candidates(&state, &user, &job).await? {
+    if !may_see_candidates(&state, &actor, &job).await? {
         return Err(ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post"));
     }
     let tenant = load_tenant(&state, &job.tenant_code).await?;

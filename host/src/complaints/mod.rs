@@ -14,7 +14,7 @@
 mod escalation;
 
 use axum::http::StatusCode;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -23,7 +23,6 @@ pub use escalation::escalate_overdue;
 use crate::accounts::AccountKind;
 use crate::error::ApiError;
 use crate::plugins::bindings::service_catalog::gigmarket::plugins::catalog_types::{CaseRule, CatalogRequest};
-use crate::plugins::bindings::types;
 use crate::plugins::slots::ServiceCatalogWorld;
 use crate::rules::{Rules, tenant_info};
 use crate::store::audit::AuditEvent;
@@ -258,20 +257,10 @@ pub fn pick_rule(rules: Vec<CaseRule>, kind: Kind) -> Option<CaseRule> {
     exact.or(other)
 }
 
-/// The date in China at `at` (the plugin's "today").
-fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
-}
-
-fn wit_date(d: NaiveDate) -> types::Date {
-    use chrono::Datelike;
-    types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
-}
-
 /// The case rule the market's service-catalog plugin gives for `kind` at `at`. A market whose
 /// catalog has no rule (not even `other`), or no catalog at all, cannot take the case.
 pub async fn case_rule(rules: &Rules, tenant: &Tenant, kind: Kind, at: DateTime<Utc>) -> Result<CaseRule, ApiError> {
-    let request = CatalogRequest { today: wit_date(china_date(at)), kind: tenant_info(tenant).kind };
+    let request = CatalogRequest { today: crate::clock::china_date(at).into(), kind: tenant_info(tenant).kind };
     let no_rule = || {
         let zh = format!("{}的服务目录没有“{}”投诉的办理时限,暂不能受理", tenant.name, kind.name_zh());
         let en = format!("the service catalog of `{}` gives no time limit for `{}` cases", tenant.code, kind.as_str());
@@ -461,6 +450,5 @@ mod tests {
     #[test]
     fn due_times_read_in_china_time() {
         assert_eq!(local_time("2026-03-07T06:05:00.000000Z"), "2026年3月7日 14:05");
-        assert_eq!(china_date("2026-03-07T17:00:00Z".parse().unwrap()), NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
     }
 }

@@ -21,7 +21,6 @@ use crate::error::ApiError;
 use crate::identity::is_mobile;
 use crate::identity::pii::{PiiKeys, mask_phone};
 use crate::plugins::bindings::posting_review::gigmarket::plugins::review_types as review;
-use crate::plugins::bindings::types;
 use crate::plugins::slots::PostingReviewWorld;
 use crate::rules::Rules;
 use crate::store::Store;
@@ -250,17 +249,12 @@ pub fn distance_km(a: &GeoPoint, b: &GeoPoint) -> f64 {
     2.0 * 6371.0088 * h.sqrt().asin()
 }
 
-fn ymd(d: NaiveDate) -> types::Date {
-    use chrono::Datelike;
-    types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
-}
-
 /// What the posting-review plugin sees.
 pub fn review_request(job: &CheckedJob, today: NaiveDate, employer_verified: bool, recent_postings: u32) -> review::ReviewRequest {
     let i = &job.input;
     let district = crate::regions::find(&i.district).map_or(i.district.clone(), |r| r.name.to_string());
     review::ReviewRequest {
-        today: ymd(today),
+        today: today.into(),
         posting: review::Posting {
             title: i.title.trim().to_string(),
             description: i.description.trim().to_string(),
@@ -281,8 +275,8 @@ pub fn review_request(job: &CheckedJob, today: NaiveDate, employer_verified: boo
                 Settlement::OnCompletion => review::Settlement::OnCompletion,
             },
             daily_hours: i.daily_hours,
-            work_start: ymd(job.work_start),
-            work_end: ymd(job.work_end),
+            work_start: job.work_start.into(),
+            work_end: job.work_end.into(),
             district,
             address: i.address.trim().to_string(),
             min_age: i.min_age,
@@ -419,7 +413,7 @@ pub fn new_row(job: &CheckedJob, id: String, employer: &str, keys: &PiiKeys, sta
         wage_unit: i.wage_unit.as_str().to_string(),
         wage_cents_per_day: wage_per_day(i.wage_cents, i.wage_unit, i.daily_hours),
         settlement: i.settlement.as_str().to_string(),
-        closes_at: job.closes_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        closes_at: crate::store::stamp(job.closes_at),
         contact_name: i.contact_name.trim().to_string(),
         contact_phone_enc: keys.encrypt(i.contact_phone.trim()),
         details: serde_json::to_string(&details).unwrap_or_else(|_| "{}".into()),
@@ -456,7 +450,7 @@ pub async fn publish(store: &Store, rules: &Rules, keys: &PiiKeys, employer: &Ac
     }
     let now = Utc::now();
     let checked = check(input, now)?;
-    let since = (now - chrono::Duration::days(30)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let since = crate::store::stamp(now - chrono::Duration::days(30));
     let recent = store.count_employer_jobs_since(&employer.id, &since).await?;
     let request = review_request(&checked, crate::clock::today(), true, recent.clamp(0, i64::from(u32::MAX)) as u32);
     let decided = rules.call::<PostingReviewWorld>(&tenant, request, "job-post").await?;

@@ -48,14 +48,11 @@
 //! size; a batch whose matrix size overflows `usize` cannot be allocated and yields no assignment.
 //!
 //! Time grows with `slots² · columns` in the worst case and depends on how much jobs compete for
-//! the same workers. Measured single-threaded (release build, busy 2-core machine) for 1,000 jobs
-//! (2,021 places) × 10,000 workers: 0.2–0.3 s with 200 candidates per job and 0.7–1.3 s with all
-//! 10 M pairs scored, when scores are independent; 3.5–4.5 s and 17–21 s when every job prefers
-//! the same good workers (score = 0.8 · worker quality + 0.2 · noise). Peak memory is 170 MB and
-//! 520 MB (the latter includes the caller's 240 MB of edges). The dense contested case takes 56 s
-//! without the exact pruning above, which cuts its columns from 10,000 to about 3,300. Batches
-//! much larger than that should be split by the caller (e.g. per district), which is then no
-//! longer globally optimal.
+//! the same workers: independent scores solve fast, a batch where every job prefers the same few
+//! workers is the slow case, and the exact pruning above is what keeps it bounded. docs/benchmarks.md
+//! has the measured figure for 1,000 jobs × 10,000 workers scored by the city's plugin
+//! (`./dev bench`). Batches much larger than that should be split by the caller (e.g. per
+//! district), which is then no longer globally optimal.
 
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;

@@ -121,12 +121,6 @@ fn explain(result: &mt::MatchResult, s: &mt::Scored) -> Vec<ScoreReason> {
         .collect()
 }
 
-fn today() -> crate::plugins::bindings::types::Date {
-    use chrono::Datelike;
-    let d = crate::clock::today();
-    crate::plugins::bindings::types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
-}
-
 /// A pool member's score, without its reasons (they are built only for what is shown).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked {
@@ -141,7 +135,7 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
     let features = job_features(job);
     let inputs: Vec<mt::MatchRequest> = pool
         .chunks(CHUNK)
-        .map(|chunk| mt::MatchRequest { today: today(), job: features, candidates: chunk.iter().map(|w| candidate(job, w)).collect() })
+        .map(|chunk| mt::MatchRequest { today: crate::clock::today().into(), job: features, candidates: chunk.iter().map(|w| candidate(job, w)).collect() })
         .collect();
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
     let mut scored = Vec::new();
@@ -154,7 +148,7 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
 /// Score one worker for each of `jobs` (all of one market) with the market's plugin, in one
 /// hop to the plugin runtime. `None` where the plugin leaves the worker out.
 pub async fn score_jobs(rules: &Rules, tenant: &Tenant, jobs: &[&JobRow], worker: &WorkerFeatures) -> Result<Vec<Option<Scored>>, ApiError> {
-    let inputs: Vec<mt::MatchRequest> = jobs.iter().map(|job| mt::MatchRequest { today: today(), job: job_features(job), candidates: vec![candidate(job, worker)] }).collect();
+    let inputs: Vec<mt::MatchRequest> = jobs.iter().map(|job| mt::MatchRequest { today: crate::clock::today().into(), job: job_features(job), candidates: vec![candidate(job, worker)] }).collect();
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
     Ok(outputs.iter().map(|r| r.scores.first().map(|s| Scored { score: s.score, reasons: explain(r, s) })).collect())
 }
@@ -169,7 +163,7 @@ pub fn top(mut scored: Vec<Ranked>, k: usize) -> Vec<Ranked> {
 /// Score the shown candidates once more through the receipt-keeping path, so that the receipt
 /// holds exactly the ranking shown. Returns the receipt id and the scores in `shown` order.
 pub async fn record(rules: &Rules, tenant: &Tenant, job: &JobRow, shown: &[&WorkerFeatures], source: &str) -> Result<(Option<String>, Vec<Option<Scored>>), ApiError> {
-    let request = mt::MatchRequest { today: today(), job: job_features(job), candidates: shown.iter().map(|w| candidate(job, w)).collect() };
+    let request = mt::MatchRequest { today: crate::clock::today().into(), job: job_features(job), candidates: shown.iter().map(|w| candidate(job, w)).collect() };
     let decided = rules.call::<MatchingWorld>(tenant, request, source).await?;
     let mut out: Vec<Option<Scored>> = vec![None; shown.len()];
     for s in &decided.output.scores {

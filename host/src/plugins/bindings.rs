@@ -76,3 +76,11 @@ pub mod evaluation {
 
 pub use naming::gigmarket::plugins::host;
 pub use naming::gigmarket::plugins::types;
+
+/// A calendar date as plugins receive it.
+impl From<chrono::NaiveDate> for types::Date {
+    fn from(d: chrono::NaiveDate) -> types::Date {
+        use chrono::Datelike;
+        types::Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
+    }
+}

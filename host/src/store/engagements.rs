@@ -245,13 +245,6 @@ impl Store {
         Ok(true)
     }
 
-    /// Average rating and count an account received.
-    pub async fn rating_of(&self, account: &str) -> Result<(f64, i64), sqlx::Error> {
-        let row = sqlx::query("SELECT COALESCE(SUM(score), 0), COUNT(*) FROM ratings WHERE ratee_id = $1").bind(account).fetch_one(&self.pool).await?;
-        let (sum, count): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        Ok((if count == 0 { 0.0 } else { sum as f64 / count as f64 }, count))
-    }
-
     /// The ratings given on an engagement: (rater, score, comment).
     pub async fn engagement_ratings(&self, engagement: &str) -> Result<Vec<(String, i64, Option<String>)>, sqlx::Error> {
         let rows = sqlx::query("SELECT rater_id, score, comment FROM ratings WHERE engagement_id = $1 ORDER BY created_at").bind(engagement).fetch_all(&self.pool).await?;
