@@ -3,22 +3,28 @@
 //!
 //! 1. a small call (the naming plugin on one name), pooling vs on-demand instantiation;
 //! 2. matching 10,000 candidates in one call, Wasm vs the same scoring compiled natively;
-//! 3. loading a component from the artifact cache vs compiling it.
+//! 3. loading a component from the artifact cache vs compiling it;
+//! 4. a healthy market's subsidy call while another market floods its looping plugin, with one
+//!    shared call limit (the old behaviour) vs a fair share per market.
 
 mod common;
 
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use common::{header, measure, ratio, row};
 
 use gigmarket::plugins::bindings::matching::MatchRequest;
 use gigmarket::plugins::bindings::matching::gigmarket::plugins::matching_types::{Candidate, JobFeatures};
 use gigmarket::plugins::bindings::naming::NameRequest;
+use gigmarket::plugins::bindings::subsidy::SubsidyRequest;
+use gigmarket::plugins::bindings::subsidy::gigmarket::plugins::period_types::PeriodFigures;
 use gigmarket::plugins::bindings::types::{Date, TenantInfo, TenantKind};
 use gigmarket::plugins::runtime::RuntimeSettings;
-use gigmarket::plugins::slots::{MatchingWorld, NamingWorld};
-use gigmarket::plugins::{CallContext, Runtime};
+use gigmarket::plugins::slots::{MatchingWorld, NamingWorld, SubsidyWorld};
+use gigmarket::plugins::{CallContext, LoadedPlugin, PluginError, Runtime, Slot, SlotLimits};
 
 fn main() {
     let dir = plugin_dir();
@@ -28,6 +34,9 @@ fn main() {
     small_call(&naming);
     matching_10k(&matching);
     load_vs_compile(&matching);
+    let subsidy = std::fs::read(dir.join("city_subsidy.wasm")).expect("city_subsidy.wasm");
+    let hostile = std::fs::read(common::target_dir().join("wasm32-wasip2/plugin/fixture_hostile.wasm")).expect("fixture_hostile.wasm");
+    noisy_neighbour(&subsidy, &hostile);
 }
 
 fn plugin_dir() -> PathBuf {
@@ -107,6 +116,79 @@ fn load_vs_compile(bytes: &[u8]) {
     });
     row("load city_matching: compile (engine + compile + detect)", compile, None);
     row("load city_matching: from the artifact cache (engine + load + detect)", cached, Some(ratio(cached, compile)));
+}
+
+/// 兰考县's subsidy call (p50/p99 over 300 sequential calls through `Runtime::blocking`, as the
+/// API makes them) when the runtime is idle, and while 128 tasks keep calling 杞县's plugin that
+/// loops to its 500 ms deadline (each retrying at once when refused). "one shared limit" gives
+/// every market the whole runtime (`max_calls_per_share` = `max_concurrent_calls` = 32), as before
+/// fair shares; "fair share" is the default (2 per market on this 2-core machine).
+fn noisy_neighbour(subsidy: &[u8], hostile: &[u8]) {
+    let tokio = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32).max(2);
+    let mut idle = None;
+    for (name, per_share) in [("one shared limit", 32), ("fair share", cores)] {
+        let mut settings = RuntimeSettings { max_calls_per_share: per_share, ..Default::default() };
+        settings.limits.insert(Slot::Matching, SlotLimits { fuel: u64::MAX / 2, deadline_ms: 500, memory_bytes: 64 << 20, output_bytes: 4 << 20 });
+        let rt = Arc::new(Runtime::new(settings, None).unwrap());
+        let (healthy, looping) = (rt.load(subsidy).unwrap(), rt.load(hostile).unwrap());
+        let quiet = tokio.block_on(healthy_latencies(&rt, &healthy, 300));
+        let idle = *idle.get_or_insert(quiet);
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let noisy: Vec<_> = (0..128).map(|_| tokio.spawn(flood(rt.clone(), looping.clone(), stop.clone()))).collect();
+        tokio.block_on(tokio::time::sleep(Duration::from_millis(1500))); // let the flood fill its share
+        let loaded = tokio.block_on(healthy_latencies(&rt, &healthy, 300));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let refused: u64 = tokio.block_on(async { futures_sum(noisy).await });
+        if name == "one shared limit" {
+            row("subsidy call of 兰考县, runtime idle", quiet, None);
+        }
+        row(&format!("subsidy call of 兰考县, 杞县 flooding its looping plugin, {name} ({refused} of 杞县's calls refused)"), loaded, Some(ratio(loaded, idle)));
+    }
+}
+
+async fn futures_sum(handles: Vec<tokio::task::JoinHandle<u64>>) -> u64 {
+    let mut sum = 0;
+    for h in handles {
+        sum += h.await.unwrap();
+    }
+    sum
+}
+
+/// Call 杞县's looping plugin until told to stop; return how many calls were refused as busy.
+async fn flood(rt: Arc<Runtime>, plugin: Arc<LoadedPlugin>, stop: Arc<std::sync::atomic::AtomicBool>) -> u64 {
+    let ctx = CallContext { tenant: TenantInfo { code: "qixian".into(), kind: TenantKind::County, name: "杞县零工市场".into(), region_code: "410221".into() }, config: r#"{"mode": "loop"}"#.into() };
+    let request = MatchRequest { today: Date { year: 2026, month: 11, day: 28 }, job: JobFeatures { required_level: 0, wage_cents_per_day: 20_000, requires_health_certificate: false }, candidates: candidates(2) };
+    let mut refused = 0;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let (plugin, ctx, request) = (plugin.clone(), ctx.clone(), request.clone());
+        if let Err(PluginError::Busy { .. }) = rt.blocking("qixian", move |rt| rt.call::<MatchingWorld>(&plugin, &ctx, &request)).await {
+            refused += 1;
+        }
+    }
+    refused
+}
+
+/// (median, p99) of `n` sequential subsidy calls for 兰考县 through the admission of `blocking`.
+async fn healthy_latencies(rt: &Arc<Runtime>, plugin: &Arc<LoadedPlugin>, n: usize) -> (Duration, Duration) {
+    let ctx = CallContext { tenant: TenantInfo { code: "lankao".into(), kind: TenantKind::County, name: "兰考县零工市场".into(), region_code: "410225".into() }, config: "{}".into() };
+    let day = |d| Date { year: 2026, month: 10, day: d };
+    let request = SubsidyRequest {
+        today: Date { year: 2026, month: 11, day: 28 },
+        figures: PeriodFigures {
+            kind: TenantKind::County, period_start: day(1), period_end: day(31), people_served: 1200, matches: 300, trainings: 4, rights_cases: 5,
+            rights_cases_closed_in_time: 5, ledger_days: 30, open_days: 31, satisfaction: 4.6, operating_cost_cents: 6_000_000, is_government_run: true,
+        },
+    };
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (plugin, ctx, request) = (plugin.clone(), ctx.clone(), request.clone());
+        let start = Instant::now();
+        black_box(rt.blocking("lankao", move |rt| rt.call::<SubsidyWorld>(&plugin, &ctx, &request)).await.unwrap().unwrap());
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (times[n / 2], times[(n * 99 / 100).min(n - 1)])
 }
 
 /// The same request as the plugin crate's own (guest-side) types.

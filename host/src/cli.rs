@@ -370,7 +370,7 @@ async fn slots_command(cmd: SlotsCommand) -> anyhow::Result<()> {
             let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
             let config: serde_json::Value = serde_json::from_str(&config).map_err(|e| anyhow::anyhow!("--config is not JSON: {e}"))?;
             let effective = match effective_from {
-                Some(raw) => Some(crate::clock::parse_date(&raw).ok_or_else(|| anyhow::anyhow!("--effective-from must be YYYY-MM-DD"))?),
+                Some(raw) => Some(crate::clock::parse_date(&raw).ok_or_else(|| anyhow::anyhow!("--effective-from must be a date YYYY-MM-DD between {} and {}", crate::clock::FIRST_DAY, crate::clock::LAST_DAY))?),
                 None => None,
             };
             let activation = Activation { plugin: &plugin, config: &config, effective_from: effective, note: None };

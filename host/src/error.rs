@@ -97,7 +97,12 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: ErrorDetail { code: self.code.to_string(), message: self.message, field: self.field },
         };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy or overloaded, not broken: tell clients when to try again.
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+        }
+        response
     }
 }
 

@@ -157,7 +157,7 @@ async fn wrong_moves_are_refused_and_change_nothing(app: TestApp) {
         assert_error(&body, "invalid_transition");
         ok(&app, &stranger, &id2, "check-in", None).await;
         ok(&app, &stranger, &id2, "check-out", None).await;
-        for (bad, field) in [(json!({"amount_cents": 0, "method": "cash"}), "amount_cents"), (json!({"amount_cents": 100, "method": "gold"}), "method"), (json!({"amount_cents": 100, "method": "cash", "paid_at": "2999-01-01T00:00:00Z"}), "paid_at")] {
+        for (bad, field) in [(json!({"amount_cents": 0, "method": "cash"}), "amount_cents"), (json!({"amount_cents": 100, "method": "gold"}), "method"), (json!({"amount_cents": 100, "method": "cash", "paid_at": "2999-01-01T00:00:00Z"}), "paid_at"), (json!({"amount_cents": 100, "method": "cash", "paid_at": "0000-01-01T00:00:00Z"}), "paid_at")] {
             let (status, body) = act(&app, &boss, &id2, "pay", Some(bad)).await;
             assert_eq!((status, body["error"]["field"].as_str()), (400, Some(field)), "{body}");
         }

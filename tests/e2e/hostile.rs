@@ -86,14 +86,36 @@ async fn deep_recursion_traps_on_the_stack_limit() {
     assert!(message.contains("call stack exhausted") || message.contains("out of bounds memory access"), "{body}");
 }
 
+/// The plugin kit reports a panic's message through `host.log` (the standard handler would reach
+/// for WASI and hide it behind "unknown import"), and the trap shows it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_panic_is_a_trap() {
-    misbehave(&host(TIGHT).await, "panic", "plugin_trap").await;
+async fn a_panic_is_a_trap_that_says_why() {
+    let body = misbehave(&host(TIGHT).await, "panic", "plugin_trap").await;
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("panicked at") && message.contains("hostile plugin panics on purpose"), "{body}");
+    assert!(!message.contains("wasi:cli"), "{body}");
 }
 
+/// A 6 MB output against a 4 MiB cap is refused while it is being copied out of the plugin, not
+/// after the host has copied all of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_huge_output_is_refused() {
-    misbehave(&host(TIGHT).await, "huge-output", "plugin_output_too_large").await;
+async fn a_huge_output_is_refused_before_it_is_copied() {
+    let body = misbehave(&host(TIGHT).await, "huge-output", "plugin_output_too_large").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("refused before copying"), "{body}");
+}
+
+/// Results that differ between CPUs unless the engine makes them deterministic: a NaN computed
+/// at run time comes out canonical (x86 would give its sign-bit "indefinite" NaN), relaxed-SIMD
+/// truncation saturates (x86's fast path gives i32::MIN for NaN and out-of-range lanes), and a
+/// relaxed multiply-add is fused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn floating_point_results_are_the_same_on_every_cpu() {
+    let app = host(TIGHT).await;
+    bind_hostile(&app, "float-bits").await;
+    let (status, body) = app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
+    assert_eq!(status, 200, "{body}");
+    let bits: Vec<(&str, &str)> = body["output"]["reasons"].as_array().unwrap().iter().map(|r| (r["code"].as_str().unwrap(), r["message"].as_str().unwrap())).collect();
+    assert_eq!(bits, [("nan64", "7ff8000000000000"), ("trunc", "[0, 2147483647, -2147483648, -1]"), ("madd", "33800000")]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

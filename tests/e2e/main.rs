@@ -3,6 +3,7 @@
 mod auth;
 mod basics;
 mod complaints;
+mod fault_isolation;
 mod hostile;
 mod hiring;
 mod isolation;

@@ -13,6 +13,7 @@ db_tests!(
     the_construction_market_demands_certificates,
     bind_activate_list_versions_and_roll_back,
     an_activation_can_wait_for_its_effective_date,
+    effective_dates_outside_the_plausible_range_are_refused,
     dry_run_shows_how_a_candidate_would_have_decided,
     tenants_are_created_and_renamed_under_the_naming_plugin,
     bad_uploads_are_refused_with_clear_errors,
@@ -227,6 +228,23 @@ async fn an_activation_can_wait_for_its_effective_date(app: TestApp) {
     let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": "2026-13-01"})).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["field"], "effective_from");
+}
+
+/// Effective dates have one canonical form and a plausible range, and compare as dates: year
+/// 10000 used to be stored as "+10000-01-01" and be in force at once ("+" < "2" as text).
+async fn effective_dates_outside_the_plausible_range_are_refused(app: TestApp) {
+    let weishi = hash_of(&app, "weishi_matching").await;
+    for bad in ["+10000-01-01", "10000-01-01", "0000-01-01", "-0001-01-01", "1999-12-31", "2101-01-01", "2027-1-01", " 2027-01-01"] {
+        let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": bad})).await;
+        assert_eq!((status, body["error"]["field"].as_str()), (400, Some("effective_from")), "{bad:?}: {body}");
+        assert_error(&body, "invalid_date");
+    }
+    let matching = slot(&slots_of(&app, "tongxu").await, "matching").clone();
+    assert_eq!(matching["versions"], json!([]), "nothing was bound: {matching}");
+    let (status, _) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": "2100-12-31"})).await;
+    assert_eq!(status, 201, "the last day of the range is a date");
+    let matching = slot(&slots_of(&app, "tongxu").await, "matching").clone();
+    assert_eq!((matching["active"]["from_tenant"].as_str(), matching["versions"][0]["effective_from"].as_str()), (Some("kaifeng"), Some("2100-12-31")));
 }
 
 async fn dry_run_shows_how_a_candidate_would_have_decided(app: TestApp) {

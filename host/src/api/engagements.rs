@@ -366,7 +366,7 @@ async fn pay(state: &AppState, e: &EngagementRow, me: &str, req: &ActionRequest)
     let paid_at = match req.paid_at.as_deref() {
         None => crate::store::now(),
         Some(raw) => {
-            let at = chrono::DateTime::parse_from_rfc3339(raw).map_err(|_| ApiError::bad_request("invalid_field", "发放时间格式应为 RFC 3339", "paid_at must be RFC 3339").with_field("paid_at"))?.with_timezone(&chrono::Utc);
+            let at = crate::clock::parse_instant(raw, "paid_at")?;
             if at > chrono::Utc::now() + chrono::Duration::minutes(5) {
                 return Err(ApiError::bad_request("invalid_field", "发放时间不能晚于现在", "paid_at is in the future").with_field("paid_at"));
             }

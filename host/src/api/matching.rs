@@ -117,6 +117,19 @@ pub struct JobMatch {
 #[derive(Serialize, ToSchema)]
 pub struct JobRecommendations {
     pub jobs: Vec<JobMatch>,
+    /// Markets whose jobs are left out because their matching rule failed just now (the others
+    /// are ranked as usual).
+    pub skipped_markets: Vec<SkippedMarket>,
+}
+
+/// A market left out of a ranking that spans markets, and why.
+#[derive(Serialize, ToSchema)]
+pub struct SkippedMarket {
+    pub tenant: String,
+    pub name: String,
+    /// The plugin error code, e.g. `plugin_trap`, `plugin_timeout`, `plugin_busy`.
+    pub error: String,
+    pub message: String,
 }
 
 /// How far around a worker recommended jobs are looked for.
@@ -139,10 +152,16 @@ pub async fn jobs_for_worker(State(state): State<AppState>, user: User, Query(pa
     for r in &rows {
         by_tenant.entry(r.tenant_code.as_str()).or_default().push(r);
     }
+    let mut skipped_markets = Vec::new();
     for (code, jobs) in by_tenant {
         let tenant = load_tenant(&state, code).await?;
-        let scores = matching::score_jobs(&state.rules, &tenant, &jobs, &me).await?;
-        scored.extend(jobs.into_iter().zip(scores).filter_map(|(job, s)| s.map(|s| (s.score, s.reasons, job))));
+        match matching::score_jobs(&state.rules, &tenant, &jobs, &me).await? {
+            Ok(scores) => scored.extend(jobs.into_iter().zip(scores).filter_map(|(job, s)| s.map(|s| (s.score, s.reasons, job)))),
+            Err(e) => {
+                let message = ApiError::from(e.clone()).message;
+                skipped_markets.push(SkippedMarket { tenant: tenant.code, name: tenant.name, error: e.code().to_string(), message });
+            }
+        }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
     let jobs = scored
@@ -150,7 +169,7 @@ pub async fn jobs_for_worker(State(state): State<AppState>, user: User, Query(pa
         .take(k)
         .map(|(score, reasons, job)| Ok(JobMatch { job: JobView::new(job, state.accounts.keys(), false)?, score, reasons }))
         .collect::<Result<_, ApiError>>()?;
-    Ok(Json(JobRecommendations { jobs }))
+    Ok(Json(JobRecommendations { jobs, skipped_markets }))
 }
 
 /// One proposed pair of a batch assignment.

@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(slots::rollback_slot))
         .routes(routes!(slots::invoke_slot))
         .routes(routes!(slots::dry_run_slot))
+        .routes(routes!(slots::get_dry_run))
         .routes(routes!(decisions::get_decision))
         .routes(routes!(decisions::replay_decision))
         .routes(routes!(auth::register))

@@ -3,6 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -12,6 +13,7 @@ use crate::authz::Actor;
 use super::tenants::load_tenant;
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::Slot;
+use crate::rules::dry_run::{Candidate, DryRunJob};
 use crate::rules::{Activation, DryRunReport, Invocation, SlotView};
 use crate::store::rules::Binding;
 
@@ -58,9 +60,7 @@ pub async fn bind_slot(State(state): State<AppState>, actor: Actor, Path((code, 
     let tenant = load_tenant(&state, &code).await?;
     let effective = match req.effective_from.as_deref() {
         None => None,
-        Some(raw) => Some(crate::clock::parse_date(raw).ok_or_else(|| {
-            ApiError::bad_request("invalid_date", "生效日期格式应为 YYYY-MM-DD", "effective_from must be a date YYYY-MM-DD").with_field("effective_from")
-        })?),
+        Some(raw) => Some(crate::clock::parse_day(raw, "effective_from")?),
     };
     let config = req.config.unwrap_or_else(|| serde_json::json!({}));
     let activation = Activation { plugin: &req.plugin, config: &config, effective_from: effective, note: req.note.as_deref() };
@@ -110,21 +110,39 @@ pub struct DryRunRequest {
     pub plugin: String,
     /// The candidate's configuration; default: the configuration each decision was made with.
     pub config: Option<serde_json::Value>,
-    /// How many of the latest recorded inputs to run (1–500, default 50).
+    /// How many of the latest recorded inputs to run (1–500, default 50; more than 50 only with
+    /// `background`).
     pub limit: Option<i64>,
+    /// Run as a background job: the answer is 202 with the job, whose progress and report
+    /// `GET /api/v1/tenants/{code}/dry-runs/{id}` shows.
+    #[serde(default)]
+    pub background: bool,
 }
 
 /// Run a candidate plugin over this slot's latest recorded inputs and show what it would have
-/// decided differently, before anyone activates it.
+/// decided differently, before anyone activates it. Within a request the run has a total
+/// budget (10 s, ten calls' worth of fuel) and stops early with a partial report past it; large
+/// runs go to a background job.
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/slots/{slot}/dry-run", tag = "slots",
     params(("code" = String, Path), ("slot" = String, Path)), request_body = DryRunRequest,
-    responses((status = 200, body = DryRunReport), (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn dry_run_slot(State(state): State<AppState>, _actor: Actor, Path((code, slot)): Path<(String, String)>, Json(req): Json<DryRunRequest>) -> Result<Json<DryRunReport>, ApiError> {
+    responses((status = 200, body = DryRunReport), (status = 202, body = DryRunJob, description = "started as a background job"),
+        (status = 422, body = ErrorBody)), security(("admin" = [])))]
+pub async fn dry_run_slot(State(state): State<AppState>, actor: Actor, Path((code, slot)): Path<(String, String)>, Json(req): Json<DryRunRequest>) -> Result<Response, ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
-    let limit = req.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::bad_request("invalid_limit", "limit 应在 1 到 500 之间", "limit must be between 1 and 500").with_field("limit"));
+    let candidate = Candidate { slot, plugin: req.plugin, config: req.config, limit: req.limit.unwrap_or(50) };
+    if req.background {
+        let job = state.rules.start_dry_run(&tenant, candidate, &actor.id).await?;
+        return Ok((StatusCode::ACCEPTED, Json(job)).into_response());
     }
-    Ok(Json(state.rules.dry_run(&tenant, slot, &req.plugin, req.config, limit).await?))
+    Ok(Json(state.rules.dry_run(&tenant, &candidate).await?).into_response())
+}
+
+/// A background dry-run of this market: its progress, and its report once it finished.
+#[utoipa::path(get, path = "/api/v1/tenants/{code}/dry-runs/{id}", tag = "slots",
+    params(("code" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = DryRunJob), (status = 404, body = ErrorBody)), security(("admin" = [])))]
+pub async fn get_dry_run(State(state): State<AppState>, _actor: Actor, Path((code, id)): Path<(String, String)>) -> Result<Json<DryRunJob>, ApiError> {
+    let tenant = load_tenant(&state, &code).await?;
+    Ok(Json(state.rules.dry_run_job(&tenant.code, &id).await?))
 }

@@ -37,6 +37,7 @@ pub fn access(method: &Method, template: &str) -> Option<Access> {
         ("POST", "/api/v1/tenants/{code}/slots/{slot}/rollback" | "/api/v1/tenants/{code}/slots/{slot}/invoke" | "/api/v1/tenants/{code}/slots/{slot}/dry-run") => {
             staff("slots", "write")
         }
+        ("GET", "/api/v1/tenants/{code}/dry-runs/{id}") => staff("slots", "read"),
         ("GET", "/api/v1/decisions/{id}") | ("POST", "/api/v1/decisions/{id}/replay") => staff("decisions", "read"),
         ("GET", "/api/v1/audit" | "/api/v1/audit/verify") => staff("audit", "read"),
         ("POST", "/api/v1/staff") => staff("accounts", "write"),

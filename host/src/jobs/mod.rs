@@ -152,10 +152,6 @@ fn text(value: &str, field: &str, range: std::ops::RangeInclusive<usize>, zh: &s
     Err(field_err(field, &format!("{zh}应为{lo}至{hi}个字"), &format!("{field} must be {lo} to {hi} characters")))
 }
 
-fn date(value: &str, field: &str) -> Result<NaiveDate, ApiError> {
-    crate::clock::parse_date(value).ok_or_else(|| field_err(field, "日期格式应为 YYYY-MM-DD", &format!("{field} must be a date like 2026-12-01")))
-}
-
 /// Whether a point lies in or near Kaifeng (a generous box: posts elsewhere are a typo).
 pub fn in_kaifeng(p: &GeoPoint) -> bool {
     (113.5..=115.5).contains(&p.lon) && (34.0..=35.5).contains(&p.lat)
@@ -177,8 +173,8 @@ pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError
         return Err(field_err("headcount", "招聘人数应为1至1000人", "headcount must be 1 to 1000"));
     }
     check_place(&input)?;
-    let work_start = date(&input.work_start, "work_start")?;
-    let work_end = date(&input.work_end, "work_end")?;
+    let work_start = crate::clock::parse_day(&input.work_start, "work_start")?;
+    let work_end = crate::clock::parse_day(&input.work_end, "work_end")?;
     if work_end < work_start {
         return Err(field_err("work_end", "结束日期不能早于开始日期", "work_end is before work_start"));
     }
@@ -188,9 +184,7 @@ pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError
     if !(1..=100_000_000).contains(&input.wage_cents) {
         return Err(field_err("wage_cents", "薪资应为正数(单位:分)", "wage_cents is a positive amount in fen"));
     }
-    let closes_at = DateTime::parse_from_rfc3339(&input.closes_at)
-        .map_err(|_| field_err("closes_at", "截止时间格式应为 RFC 3339,如 2026-12-01T18:00:00+08:00", "closes_at must be RFC 3339, e.g. 2026-12-01T18:00:00+08:00"))?
-        .with_timezone(&Utc);
+    let closes_at = crate::clock::parse_instant(&input.closes_at, "closes_at")?;
     if closes_at <= now {
         return Err(field_err("closes_at", "报名截止时间已过", "closes_at is in the past"));
     }

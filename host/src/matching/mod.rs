@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::jobs::occupations::{self, OCCUPATIONS};
 use crate::jobs::{JobDetails, distance_km};
 use crate::plugins::bindings::matching::gigmarket::plugins::matching_types as mt;
+use crate::plugins::PluginError;
 use crate::plugins::slots::MatchingWorld;
 use crate::rules::Rules;
 use crate::store::Store;
@@ -137,7 +138,7 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
         .chunks(CHUNK)
         .map(|chunk| mt::MatchRequest { today: crate::clock::today().into(), job: features, candidates: chunk.iter().map(|w| candidate(job, w)).collect() })
         .collect();
-    let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
+    let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await??;
     let mut scored = Vec::new();
     for (chunk, result) in outputs.iter().enumerate() {
         scored.extend(result.scores.iter().map(|s| Ranked { index: chunk * CHUNK + s.candidate as usize, score: s.score }));
@@ -146,11 +147,12 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
 }
 
 /// Score one worker for each of `jobs` (all of one market) with the market's plugin, in one
-/// hop to the plugin runtime. `None` where the plugin leaves the worker out.
-pub async fn score_jobs(rules: &Rules, tenant: &Tenant, jobs: &[&JobRow], worker: &WorkerFeatures) -> Result<Vec<Option<Scored>>, ApiError> {
+/// hop to the plugin runtime. `None` where the plugin leaves the worker out; the inner error is
+/// the market's plugin failing, which a ranking over several markets leaves out.
+pub async fn score_jobs(rules: &Rules, tenant: &Tenant, jobs: &[&JobRow], worker: &WorkerFeatures) -> Result<Result<Vec<Option<Scored>>, PluginError>, ApiError> {
     let inputs: Vec<mt::MatchRequest> = jobs.iter().map(|job| mt::MatchRequest { today: crate::clock::today().into(), job: job_features(job), candidates: vec![candidate(job, worker)] }).collect();
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
-    Ok(outputs.iter().map(|r| r.scores.first().map(|s| Scored { score: s.score, reasons: explain(r, s) })).collect())
+    Ok(outputs.map(|outputs| outputs.iter().map(|r| r.scores.first().map(|s| Scored { score: s.score, reasons: explain(r, s) })).collect()))
 }
 
 /// The best `k`, highest score first (ties: lower index, i.e. the pool's order).

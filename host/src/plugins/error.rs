@@ -1,6 +1,8 @@
 //! Everything that can go wrong loading or calling a plugin, as stable codes.
 //!
-//! The guest is to blame for all but [`PluginError::Host`]; none of them harms the host or another
+//! The guest is to blame for all but [`PluginError::Host`], [`PluginError::Busy`] (its market has
+//! too many calls running) and [`PluginError::HostOverloaded`] (a replay missed its safety
+//! deadline: the host is slow, the plugin did not decide differently); none of them harms the host or another
 //! tenant: the failed call's instance is dropped and the next call gets a fresh one.
 
 use axum::http::StatusCode;
@@ -29,8 +31,13 @@ pub enum PluginError {
     Memory,
     #[error("plugin output breaks the slot's rules: {0}")]
     InvalidOutput(String),
-    #[error("plugin output too large: {size} bytes (limit {limit})")]
-    OutputTooLarge { size: usize, limit: usize },
+    /// `size` is `None` when the copy was refused before it was made (more than `limit`).
+    #[error("plugin output too large: {} (limit {limit} bytes)", size.map_or_else(|| "refused before copying".to_string(), |s| format!("{s} bytes")))]
+    OutputTooLarge { size: Option<usize>, limit: usize },
+    #[error("the rules of market `{share}` are busy: too many calls at once")]
+    Busy { share: String },
+    #[error("the host is overloaded: the call missed its safety deadline")]
+    HostOverloaded,
     #[error("input does not fit the slot: {message}")]
     InvalidInput { message: String, field: Option<String> },
     #[error("host error: {0}")]
@@ -52,6 +59,8 @@ impl PluginError {
             PluginError::Memory => "plugin_memory",
             PluginError::InvalidOutput(_) => "plugin_invalid_output",
             PluginError::OutputTooLarge { .. } => "plugin_output_too_large",
+            PluginError::Busy { .. } => "plugin_busy",
+            PluginError::HostOverloaded => "host_overloaded",
             PluginError::InvalidInput { .. } => "invalid_input",
             PluginError::Host(_) => "plugin_host_error",
         }
@@ -71,9 +80,16 @@ impl PluginError {
             PluginError::Memory => "插件内存超出限额",
             PluginError::InvalidOutput(_) => "插件输出不符合槽位规则",
             PluginError::OutputTooLarge { .. } => "插件输出过大",
+            PluginError::Busy { .. } => "该市场的规则插件正忙,请稍后重试",
+            PluginError::HostOverloaded => "服务器负载过高,未能在安全时限内完成,请稍后重试(这不是插件的不同决定)",
             PluginError::InvalidInput { .. } => "输入不符合该槽位的格式",
             PluginError::Host(_) => "插件运行环境出错",
         }
+    }
+
+    /// Whether the plugin's own behaviour caused it (as opposed to the host or the load on it).
+    pub fn is_plugin_failure(&self) -> bool {
+        !matches!(self, PluginError::Host(_) | PluginError::Busy { .. } | PluginError::HostOverloaded | PluginError::InvalidInput { .. })
     }
 
     fn status(&self) -> StatusCode {
@@ -84,6 +100,7 @@ impl PluginError {
             PluginError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PluginError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
             PluginError::Host(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PluginError::Busy { .. } | PluginError::HostOverloaded => StatusCode::SERVICE_UNAVAILABLE,
             // The plugin failed, not the request: a bad gateway to the tenant's rule.
             _ => StatusCode::BAD_GATEWAY,
         }

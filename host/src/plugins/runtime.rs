@@ -9,6 +9,11 @@
 //! - Calling: one fresh instance per call (cheap on the pooling allocator), with a fuel budget, an
 //!   epoch deadline, a memory cap and an output size cap from the slot's [`SlotLimits`]. Every
 //!   failure becomes a [`PluginError`] for that call only.
+//! - Admitting: each market gets a fair share of the calls that may run at once
+//!   ([`super::admission`]); a market that floods its own plugin is refused, not its neighbours.
+//! - Determinism: the engine canonicalises NaNs and gives relaxed-SIMD instructions their
+//!   deterministic semantics, so a plugin decides the same on every CPU of a fleet; replays are
+//!   bounded by the fuel they were recorded with ([`Budget::replay`]), not by the wall clock.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -22,6 +27,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
 
+use super::admission::{Admission, AdmissionLimits};
 use super::bindings::{host, types};
 use super::error::PluginError;
 use super::slots::{
@@ -39,6 +45,16 @@ pub struct RuntimeSettings {
     pub max_component_bytes: usize,
     /// Calls running at once; also sizes the instance pool.
     pub max_concurrent_calls: u32,
+    /// Calls running at once for one market's share (a county with its stations, the city, a
+    /// specialty market): what one market's plugin can take of the machine.
+    pub max_calls_per_share: u32,
+    /// How long a call may wait for a free slot before it is refused (`plugin_busy`).
+    pub queue_wait: Duration,
+    /// Wall-clock safety limit of replays and dry-runs, whose real bound is fuel: a multiple of
+    /// the slot's deadline. Missing it means the host is overloaded, not that the plugin changed.
+    pub safety_factor: u32,
+    /// The total time a dry-run may take within one request (its fuel budget is ten calls').
+    pub dry_run_wall: Duration,
     /// Use the pooling allocator (falls back to on-demand if the machine refuses it).
     pub pooling: bool,
     /// Per-slot limits overriding [`Slot::default_limits`].
@@ -47,7 +63,17 @@ pub struct RuntimeSettings {
 
 impl Default for RuntimeSettings {
     fn default() -> Self {
-        RuntimeSettings { max_component_bytes: 8 << 20, max_concurrent_calls: 32, pooling: true, limits: HashMap::new() }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+        RuntimeSettings {
+            max_component_bytes: 8 << 20,
+            max_concurrent_calls: 32,
+            max_calls_per_share: cores.max(2),
+            queue_wait: Duration::from_secs(1),
+            safety_factor: 20,
+            dry_run_wall: Duration::from_secs(10),
+            pooling: true,
+            limits: HashMap::new(),
+        }
     }
 }
 
@@ -65,6 +91,48 @@ impl RuntimeSettings {
     pub fn limits(&self, slot: Slot) -> SlotLimits {
         self.limits.get(&slot).copied().unwrap_or_else(|| slot.default_limits())
     }
+}
+
+/// What one call may spend, and what missing its deadline means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub fuel: u64,
+    pub deadline: Duration,
+    /// `true`: the deadline is only a safety net (replays, dry-runs, whose bound is fuel); missing
+    /// it is [`PluginError::HostOverloaded`], never [`PluginError::Timeout`].
+    pub safety_deadline: bool,
+}
+
+impl Budget {
+    /// A live call: the slot's fuel and deadline.
+    pub fn live(limits: &SlotLimits) -> Budget {
+        Budget { fuel: limits.fuel, deadline: Duration::from_millis(limits.deadline_ms), safety_deadline: false }
+    }
+
+    /// Re-running a recorded call: the fuel it used, and a wall-clock limit far beyond the live
+    /// deadline, so the outcome cannot depend on how busy the host is. The fuel carries a small
+    /// measuring margin ([`replay_margin`]): wasmtime checks fuel only at function entries and
+    /// loop headers and reports an overshoot after the last check as 0 left, so without the
+    /// margin "needed a little more" would look like "used exactly the recorded fuel". Any use
+    /// beyond the recorded fuel is a failed replay (`Rules::replay`).
+    pub fn replay(recorded_fuel: u64, limits: &SlotLimits, safety_factor: u32) -> Budget {
+        Budget {
+            fuel: recorded_fuel.saturating_add(replay_margin(recorded_fuel)),
+            deadline: Duration::from_millis(limits.deadline_ms.saturating_mul(u64::from(safety_factor))),
+            safety_deadline: true,
+        }
+    }
+
+    /// Running a candidate on a recorded input: at most the slot's fuel (and what is left of a
+    /// dry-run's total), with a safety deadline.
+    pub fn trial(fuel: u64, deadline: Duration) -> Budget {
+        Budget { fuel, deadline, safety_deadline: true }
+    }
+}
+
+/// The measuring margin of a replay's fuel: 0.1 % of the recorded fuel, at least 10,000.
+pub fn replay_margin(recorded_fuel: u64) -> u64 {
+    (recorded_fuel / 1000).max(10_000)
 }
 
 /// A compiled plugin, ready to be instantiated for a call.
@@ -96,6 +164,21 @@ pub struct Called<O> {
     pub duration_us: u64,
 }
 
+/// A call's outcome and what it cost, failed or not.
+#[derive(Debug, Clone)]
+pub struct Metered<O> {
+    pub result: Result<O, PluginError>,
+    pub fuel_used: u64,
+    pub duration_us: u64,
+}
+
+impl<O> Metered<O> {
+    fn into_called(self) -> Result<Called<O>, PluginError> {
+        let Metered { result, fuel_used, duration_us } = self;
+        result.map(|output| Called { output, fuel_used, duration_us })
+    }
+}
+
 /// Counters that prove the compile cache works.
 #[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct RuntimeStats {
@@ -106,6 +189,8 @@ pub struct RuntimeStats {
     /// Components in memory.
     pub loaded: u64,
     pub pooling: bool,
+    /// Calls refused because their market's share stayed full past the queue bound.
+    pub busy_refusals: u64,
 }
 
 pub struct Runtime {
@@ -117,7 +202,7 @@ pub struct Runtime {
     loaded: RwLock<HashMap<String, Arc<LoadedPlugin>>>,
     compiled: AtomicU64,
     cache_hits: AtomicU64,
-    calls: Arc<tokio::sync::Semaphore>,
+    admission: Admission,
     _ticker: EpochTicker,
 }
 
@@ -137,7 +222,11 @@ impl Runtime {
         };
         Ok(Runtime {
             _ticker: EpochTicker::start(engine.clone()),
-            calls: Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent_calls as usize)),
+            admission: Admission::new(AdmissionLimits {
+                global: settings.max_concurrent_calls,
+                per_share: settings.max_calls_per_share,
+                queue_wait: settings.queue_wait,
+            }),
             engine,
             linker,
             cache_dir,
@@ -159,6 +248,7 @@ impl Runtime {
             cache_hits: self.cache_hits.load(Ordering::Relaxed),
             loaded: self.loaded.read().expect("lock").len() as u64,
             pooling: self.pooling,
+            busy_refusals: self.admission.refused(),
         }
     }
 
@@ -220,56 +310,97 @@ impl Runtime {
         Ok(component)
     }
 
-    /// Call a plugin with a typed input. CPU-bound: call it from a blocking context.
+    /// Call a plugin with a typed input under the slot's live limits. CPU-bound: call it from a
+    /// blocking context.
     pub fn call<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &W::Input) -> Result<Called<W::Output>, PluginError> {
-        let pre = W::unwrap(&plugin.pre).ok_or_else(|| PluginError::Host(format!("plugin implements {}, not {}", plugin.slot().as_str(), W::SLOT.as_str())))?;
+        self.call_within::<W>(plugin, ctx, input, Budget::live(&self.settings.limits(W::SLOT)))
+    }
+
+    /// Call a plugin with a typed input and an explicit budget (replays, dry-runs).
+    pub fn call_within<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &W::Input, budget: Budget) -> Result<Called<W::Output>, PluginError> {
+        self.metered::<W>(plugin, ctx, input, budget).into_called()
+    }
+
+    /// A call's outcome with what it cost, whether it succeeded or not.
+    fn metered<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &W::Input, budget: Budget) -> Metered<W::Output> {
+        let failed = |error| Metered { result: Err(error), fuel_used: 0, duration_us: 0 };
+        let Some(pre) = W::unwrap(&plugin.pre) else {
+            return failed(PluginError::Host(format!("plugin implements {}, not {}", plugin.slot().as_str(), W::SLOT.as_str())));
+        };
+        if let Err((field, message)) = W::check_input(input) {
+            return failed(PluginError::InvalidInput { message, field: Some(field) });
+        }
         let limits = self.settings.limits(W::SLOT);
-        let mut store = self.store(plugin, ctx, &limits)?;
+        let mut store = match self.store(plugin, ctx, &limits, &budget) {
+            Ok(store) => store,
+            Err(e) => return failed(e),
+        };
         let start = Instant::now();
         let result = W::run(pre, &mut store, input);
         let duration_us = start.elapsed().as_micros() as u64;
-        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
-        let output = result.map_err(|e| classify(&e, store.data()))?;
-        let size = json_size(&output).map_err(|e| PluginError::InvalidOutput(e.to_string()))?;
-        if size > limits.output_bytes {
-            return Err(PluginError::OutputTooLarge { size, limit: limits.output_bytes });
-        }
-        W::check(input, &output).map_err(PluginError::InvalidOutput)?;
-        Ok(Called { output, fuel_used, duration_us })
+        let fuel_used = budget.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let result = result.map_err(|e| classify(&e, store.data(), &budget, limits.output_bytes)).and_then(|output| {
+            let size = json_size(&output).map_err(|e| PluginError::InvalidOutput(e.to_string()))?;
+            if size > limits.output_bytes {
+                return Err(PluginError::OutputTooLarge { size: Some(size), limit: limits.output_bytes });
+            }
+            let config: serde_json::Value = serde_json::from_str(&ctx.config).unwrap_or(serde_json::Value::Null);
+            W::check(input, &output, &config).map_err(PluginError::InvalidOutput)?;
+            Ok(output)
+        });
+        Metered { result, fuel_used, duration_us }
     }
 
-    /// Call with a JSON input and get a JSON output: the playground, replays and dry-runs.
+    /// Call with a JSON input and get a JSON output under the slot's live limits: the playground.
     pub fn call_json(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value) -> Result<Called<serde_json::Value>, PluginError> {
+        self.call_json_within(plugin, ctx, input, Budget::live(&self.settings.limits(plugin.slot())))
+    }
+
+    /// [`Runtime::call_json`] with an explicit budget: replays.
+    pub fn call_json_within(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value, budget: Budget) -> Result<Called<serde_json::Value>, PluginError> {
+        self.metered_json(plugin, ctx, input, budget).into_called()
+    }
+
+    /// [`Runtime::call_json_within`] that also says what a failed call cost: dry-runs, whose
+    /// budget counts every call.
+    pub fn metered_json(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value, budget: Budget) -> Metered<serde_json::Value> {
         match plugin.slot() {
-            Slot::Naming => self.call_json_as::<NamingWorld>(plugin, ctx, input),
-            Slot::ServiceCatalog => self.call_json_as::<ServiceCatalogWorld>(plugin, ctx, input),
-            Slot::PostingReview => self.call_json_as::<PostingReviewWorld>(plugin, ctx, input),
-            Slot::Matching => self.call_json_as::<MatchingWorld>(plugin, ctx, input),
-            Slot::Subsidy => self.call_json_as::<SubsidyWorld>(plugin, ctx, input),
-            Slot::Evaluation => self.call_json_as::<EvaluationWorld>(plugin, ctx, input),
+            Slot::Naming => self.metered_json_as::<NamingWorld>(plugin, ctx, input, budget),
+            Slot::ServiceCatalog => self.metered_json_as::<ServiceCatalogWorld>(plugin, ctx, input, budget),
+            Slot::PostingReview => self.metered_json_as::<PostingReviewWorld>(plugin, ctx, input, budget),
+            Slot::Matching => self.metered_json_as::<MatchingWorld>(plugin, ctx, input, budget),
+            Slot::Subsidy => self.metered_json_as::<SubsidyWorld>(plugin, ctx, input, budget),
+            Slot::Evaluation => self.metered_json_as::<EvaluationWorld>(plugin, ctx, input, budget),
         }
     }
 
-    fn call_json_as<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value) -> Result<Called<serde_json::Value>, PluginError> {
-        let input: W::Input = serde_path_to_error::deserialize(input).map_err(|e| {
-            let path = e.path().to_string();
-            PluginError::InvalidInput { message: e.into_inner().to_string(), field: (path != ".").then_some(path) }
-        })?;
-        let called = self.call::<W>(plugin, ctx, &input)?;
-        let output = serde_json::to_value(&called.output).map_err(|e| PluginError::Host(e.to_string()))?;
-        Ok(Called { output, fuel_used: called.fuel_used, duration_us: called.duration_us })
+    fn metered_json_as<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value, budget: Budget) -> Metered<serde_json::Value> {
+        let input: W::Input = match serde_path_to_error::deserialize(input) {
+            Ok(input) => input,
+            Err(e) => {
+                let path = e.path().to_string();
+                let error = PluginError::InvalidInput { message: e.into_inner().to_string(), field: (path != ".").then_some(path) };
+                return Metered { result: Err(error), fuel_used: 0, duration_us: 0 };
+            }
+        };
+        let metered = self.metered::<W>(plugin, ctx, &input, budget);
+        let result = metered.result.and_then(|output| serde_json::to_value(&output).map_err(|e| PluginError::Host(e.to_string())));
+        Metered { result, fuel_used: metered.fuel_used, duration_us: metered.duration_us }
     }
 
-    /// Run `f` on a blocking thread once one of the call slots is free, so that at most
-    /// `max_concurrent_calls` plugin calls run at once and async workers are never blocked.
-    pub async fn blocking<R: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&Runtime) -> R + Send + 'static) -> Result<R, PluginError> {
-        let _permit = self.calls.clone().acquire_owned().await.map_err(|e| PluginError::Host(e.to_string()))?;
+    /// Run `f` on a blocking thread once `share` (the market the calls are for, see
+    /// [`super::admission`]) has a free slot, so that no market takes more than its share, at most
+    /// `max_concurrent_calls` plugin calls run at once, and async workers are never blocked.
+    pub async fn blocking<R: Send + 'static>(self: &Arc<Self>, share: &str, f: impl FnOnce(&Runtime) -> R + Send + 'static) -> Result<R, PluginError> {
+        let admitted = self.admission.admit(share).await?;
         let runtime = self.clone();
-        tokio::task::spawn_blocking(move || f(&runtime)).await.map_err(|e| PluginError::Host(format!("plugin call aborted: {e}")))
+        let result = tokio::task::spawn_blocking(move || f(&runtime)).await.map_err(|e| PluginError::Host(format!("plugin call aborted: {e}")));
+        drop(admitted);
+        result
     }
 
     /// A fresh store for one call, with every limit set in this one place.
-    fn store(&self, plugin: &LoadedPlugin, ctx: &CallContext, limits: &SlotLimits) -> Result<Store<HostState>, PluginError> {
+    fn store(&self, plugin: &LoadedPlugin, ctx: &CallContext, limits: &SlotLimits, budget: &Budget) -> Result<Store<HostState>, PluginError> {
         let state = HostState {
             limiter: MemoryCap { limit: limits.memory_bytes, denied: false },
             tenant: ctx.tenant.clone(),
@@ -277,12 +408,17 @@ impl Runtime {
             slot: plugin.slot(),
             plugin_hash: plugin.hash.clone(),
             log_lines: 0,
+            last_error: None,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
-        store.set_fuel(limits.fuel).map_err(|e| PluginError::Host(e.to_string()))?;
-        store.set_epoch_deadline(limits.deadline_ms.div_ceil(EPOCH_TICK.as_millis() as u64) + 1);
+        store.set_fuel(budget.fuel).map_err(|e| PluginError::Host(e.to_string()))?;
+        store.set_epoch_deadline((budget.deadline.as_millis() as u64).div_ceil(EPOCH_TICK.as_millis() as u64) + 1);
         store.epoch_deadline_trap();
+        // Data the host copies out of the plugin (its output, a log line) is counted while it is
+        // copied, and the copy stops past the output cap: a plugin cannot make the host allocate
+        // more than that, however large the list or string it returns.
+        store.set_hostcall_fuel(limits.output_bytes);
         Ok(store)
     }
 }
@@ -307,6 +443,9 @@ fn json_size(value: &impl Serialize) -> serde_json::Result<usize> {
 fn build_engine(settings: &RuntimeSettings) -> anyhow::Result<(Engine, bool)> {
     let mut config = wasmtime::Config::new();
     config.consume_fuel(true).epoch_interruption(true).concurrency_support(false);
+    // The same decision on every CPU of a fleet: NaNs come out canonical and relaxed-SIMD
+    // instructions take their deterministic semantics (docs/plugins.md, "Determinism").
+    config.cranelift_nan_canonicalization(true).relaxed_simd_deterministic(true);
     if settings.pooling {
         let n = settings.max_concurrent_calls.max(1);
         let max_memory = Slot::ALL.iter().map(|s| settings.limits(*s).memory_bytes).max().unwrap_or(64 << 20);
@@ -356,21 +495,35 @@ fn check_header(bytes: &[u8], limit: usize) -> Result<(), PluginError> {
     }
 }
 
+/// What wasmtime says when a copy out of the guest passed the store's hostcall fuel (its error
+/// type is private, so its message is what there is to match).
+const COPY_REFUSED: &str = "fuel allocated for hostcalls has been exhausted";
+
 /// Map a failed call to its error: the memory cap first (a denied allocation usually surfaces
-/// as a trap in the guest's allocator), then the kind of trap.
-fn classify(err: &wasmtime::Error, state: &HostState) -> PluginError {
+/// as a trap in the guest's allocator), then the kind of trap. A trap carries the last error the
+/// plugin logged (the plugin kit logs its panic message there).
+fn classify(err: &wasmtime::Error, state: &HostState, budget: &Budget, output_limit: usize) -> PluginError {
     let error = if state.limiter.denied {
         PluginError::Memory
     } else {
         match err.downcast_ref::<Trap>() {
             Some(Trap::OutOfFuel) => PluginError::FuelExhausted,
+            Some(Trap::Interrupt) if budget.safety_deadline => PluginError::HostOverloaded,
             Some(Trap::Interrupt) => PluginError::Timeout,
-            Some(trap) => PluginError::Trap(trap.to_string()),
-            None => PluginError::Trap(format!("{:#}", err.root_cause())),
+            _ if format!("{err:#}").contains(COPY_REFUSED) => PluginError::OutputTooLarge { size: None, limit: output_limit },
+            Some(trap) => PluginError::Trap(with_logged(trap.to_string(), state)),
+            None => PluginError::Trap(with_logged(format!("{:#}", err.root_cause()), state)),
         }
     };
     tracing::warn!(tenant = %state.tenant.code, slot = state.slot.as_str(), plugin = %state.plugin_hash, code = error.code(), error = %err, "plugin call failed");
     error
+}
+
+fn with_logged(message: String, state: &HostState) -> String {
+    match &state.last_error {
+        Some(logged) => format!("{message}; the plugin logged: {logged}"),
+        None => message,
+    }
 }
 
 /// The data of one call's store: what the host imports may read, and the memory cap.
@@ -381,6 +534,8 @@ pub struct HostState {
     slot: Slot,
     plugin_hash: String,
     log_lines: u32,
+    /// The last error-level line the plugin logged, shown with a trap (a panic's message).
+    last_error: Option<String>,
 }
 
 /// At most this many log lines per call, each cut to this many characters.
@@ -394,6 +549,9 @@ impl host::Host for HostState {
             return;
         }
         let message: String = message.chars().take(MAX_LOG_CHARS).collect();
+        if matches!(level, host::LogLevel::Error) {
+            self.last_error = Some(message.clone());
+        }
         let (tenant, slot, plugin) = (&self.tenant.code, self.slot.as_str(), &self.plugin_hash[..12]);
         match level {
             host::LogLevel::Debug => tracing::debug!(tenant, slot, plugin, "plugin: {message}"),

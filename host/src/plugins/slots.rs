@@ -5,7 +5,10 @@ use serde::de::DeserializeOwned;
 use wasmtime::Store;
 use wasmtime::component::InstancePre;
 
-use super::bindings::{evaluation, matching, naming, posting_review, service_catalog, subsidy};
+use chrono::NaiveDate;
+
+use super::bindings::{evaluation, matching, naming, posting_review, service_catalog, subsidy, types};
+use super::bindings::subsidy::gigmarket::plugins::period_types;
 use super::runtime::HostState;
 
 /// An extension point tenants fill with a plugin.
@@ -113,14 +116,18 @@ pub trait SlotWorld: 'static {
     fn wrap(pre: Self::Pre) -> SlotPre;
     fn unwrap(pre: &SlotPre) -> Option<&Self::Pre>;
     fn run(pre: &Self::Pre, store: &mut Store<HostState>, input: &Self::Input) -> wasmtime::Result<Self::Output>;
-    /// `Err` names the broken invariant.
-    fn check(input: &Self::Input, output: &Self::Output) -> Result<(), String>;
+    /// Whether an input may be given to a plugin at all (dates that exist, within the plausible
+    /// range, periods that end after they start). `Err((field, message))`.
+    fn check_input(input: &Self::Input) -> Result<(), (String, String)>;
+    /// `Err` names the broken invariant. `config` is the binding's configuration (`Null` when it
+    /// is not JSON): host-known keys such as a subsidy's `max_total_cents` bound the output.
+    fn check(input: &Self::Input, output: &Self::Output, config: &serde_json::Value) -> Result<(), String>;
 }
 
 macro_rules! slot_world {
     // `$pass` turns `&Input` into what the generated call takes: records of plain fields are
     // passed by value (`Clone::clone`), records with lists or strings by reference (`identity`).
-    ($world:ident, $slot:ident, $module:ident, $bindings:ident, $pre:ident, $input:ty, $output:ty, $call:ident, $pass:path, $check:path) => {
+    ($world:ident, $slot:ident, $module:ident, $bindings:ident, $pre:ident, $input:ty, $output:ty, $call:ident, $pass:path, $check_input:path, $check:path) => {
         #[doc = concat!("The `", stringify!($module), "` slot world.")]
         pub struct $world;
 
@@ -146,25 +153,76 @@ macro_rules! slot_world {
                 let instance: $module::$bindings = pre.instantiate(&mut *store)?;
                 instance.$call(store, $pass(input))
             }
-            fn check(input: &Self::Input, output: &Self::Output) -> Result<(), String> {
-                $check(input, output)
+            fn check_input(input: &Self::Input) -> Result<(), (String, String)> {
+                $check_input(input)
+            }
+            fn check(input: &Self::Input, output: &Self::Output, config: &serde_json::Value) -> Result<(), String> {
+                $check(input, output, config)
             }
         }
     };
 }
 
-slot_world!(NamingWorld, Naming, naming, Naming, NamingPre, naming::NameRequest, naming::NameVerdict, call_check_name, std::convert::identity, check_naming);
-slot_world!(ServiceCatalogWorld, ServiceCatalog, service_catalog, ServiceCatalog, ServiceCatalogPre, service_catalog::CatalogRequest, service_catalog::Catalog, call_service_catalog, Clone::clone, check_catalog);
-slot_world!(PostingReviewWorld, PostingReview, posting_review, PostingReview, PostingReviewPre, posting_review::ReviewRequest, posting_review::ReviewVerdict, call_review_posting, std::convert::identity, check_review);
-slot_world!(MatchingWorld, Matching, matching, Matching, MatchingPre, matching::MatchRequest, matching::MatchResult, call_score_candidates, std::convert::identity, check_matching);
-slot_world!(SubsidyWorld, Subsidy, subsidy, Subsidy, SubsidyPre, subsidy::SubsidyRequest, subsidy::SubsidyResult, call_compute_subsidy, Clone::clone, check_subsidy);
-slot_world!(EvaluationWorld, Evaluation, evaluation, Evaluation, EvaluationPre, evaluation::EvaluationRequest, evaluation::EvaluationResult, call_evaluate_market, Clone::clone, check_evaluation);
+slot_world!(NamingWorld, Naming, naming, Naming, NamingPre, naming::NameRequest, naming::NameVerdict, call_check_name, std::convert::identity, no_dates, check_naming);
+slot_world!(ServiceCatalogWorld, ServiceCatalog, service_catalog, ServiceCatalog, ServiceCatalogPre, service_catalog::CatalogRequest, service_catalog::Catalog, call_service_catalog, Clone::clone, catalog_input, check_catalog);
+slot_world!(PostingReviewWorld, PostingReview, posting_review, PostingReview, PostingReviewPre, posting_review::ReviewRequest, posting_review::ReviewVerdict, call_review_posting, std::convert::identity, review_input, check_review);
+slot_world!(MatchingWorld, Matching, matching, Matching, MatchingPre, matching::MatchRequest, matching::MatchResult, call_score_candidates, std::convert::identity, matching_input, check_matching);
+slot_world!(SubsidyWorld, Subsidy, subsidy, Subsidy, SubsidyPre, subsidy::SubsidyRequest, subsidy::SubsidyResult, call_compute_subsidy, Clone::clone, subsidy_input, check_subsidy);
+slot_world!(EvaluationWorld, Evaluation, evaluation, Evaluation, EvaluationPre, evaluation::EvaluationRequest, evaluation::EvaluationResult, call_evaluate_market, Clone::clone, evaluation_input, check_evaluation);
 
 fn require(ok: bool, broken: impl FnOnce() -> String) -> Result<(), String> {
     if ok { Ok(()) } else { Err(broken()) }
 }
 
-fn check_naming(_: &naming::NameRequest, out: &naming::NameVerdict) -> Result<(), String> {
+/// A WIT date that exists and lies in the platform's plausible range ([`crate::clock::day_in_range`]).
+fn date(d: &types::Date, field: &str) -> Result<NaiveDate, (String, String)> {
+    NaiveDate::from_ymd_opt(d.year, u32::from(d.month), u32::from(d.day))
+        .filter(|day| crate::clock::day_in_range(*day))
+        .ok_or_else(|| (field.to_string(), format!("{field} must be a real date between {} and {}", crate::clock::FIRST_DAY, crate::clock::LAST_DAY)))
+}
+
+fn no_dates(_: &naming::NameRequest) -> Result<(), (String, String)> {
+    Ok(())
+}
+
+fn catalog_input(input: &service_catalog::CatalogRequest) -> Result<(), (String, String)> {
+    date(&input.today, "today").map(drop)
+}
+
+fn review_input(input: &posting_review::ReviewRequest) -> Result<(), (String, String)> {
+    date(&input.today, "today")?;
+    let start = date(&input.posting.work_start, "posting.work_start")?;
+    let end = date(&input.posting.work_end, "posting.work_end")?;
+    if end < start {
+        return Err(("posting.work_end".into(), "posting.work_end is before posting.work_start".into()));
+    }
+    Ok(())
+}
+
+fn matching_input(input: &matching::MatchRequest) -> Result<(), (String, String)> {
+    date(&input.today, "today").map(drop)
+}
+
+/// The days a period covers, after checking its dates.
+fn period_days(today: &types::Date, f: &period_types::PeriodFigures) -> Result<i64, (String, String)> {
+    date(today, "today")?;
+    let start = date(&f.period_start, "figures.period_start")?;
+    let end = date(&f.period_end, "figures.period_end")?;
+    if end < start {
+        return Err(("figures.period_end".into(), "figures.period_end is before figures.period_start".into()));
+    }
+    Ok((end - start).num_days() + 1)
+}
+
+fn subsidy_input(input: &subsidy::SubsidyRequest) -> Result<(), (String, String)> {
+    period_days(&input.today, &input.figures).map(drop)
+}
+
+fn evaluation_input(input: &evaluation::EvaluationRequest) -> Result<(), (String, String)> {
+    period_days(&input.today, &input.figures).map(drop)
+}
+
+fn check_naming(_: &naming::NameRequest, out: &naming::NameVerdict, _: &serde_json::Value) -> Result<(), String> {
     require(!out.reasons.is_empty(), || "a naming verdict must give at least one reason".into())?;
     require(out.canonical_name.as_ref().is_none_or(|n| !n.trim().is_empty() && n.chars().count() <= 60), || "the canonical name must be 1 to 60 characters".into())
 }
@@ -172,7 +230,7 @@ fn check_naming(_: &naming::NameRequest, out: &naming::NameVerdict) -> Result<()
 /// The three basic services of plan §4 every market must offer.
 pub const MANDATORY_SERVICES: [&str; 3] = ["instant-hiring", "skill-training", "rights-protection"];
 
-fn check_catalog(_: &service_catalog::CatalogRequest, out: &service_catalog::Catalog) -> Result<(), String> {
+fn check_catalog(_: &service_catalog::CatalogRequest, out: &service_catalog::Catalog, _: &serde_json::Value) -> Result<(), String> {
     for code in MANDATORY_SERVICES {
         require(out.items.iter().any(|i| i.code == code && i.mandatory), || format!("the mandatory service `{code}` is missing or not marked mandatory"))?;
     }
@@ -183,11 +241,11 @@ fn check_catalog(_: &service_catalog::CatalogRequest, out: &service_catalog::Cat
     require(out.case_rules.iter().all(|r| r.time_limit_hours > 0), || "a case time limit must be at least one hour".into())
 }
 
-fn check_review(_: &posting_review::ReviewRequest, out: &posting_review::ReviewVerdict) -> Result<(), String> {
+fn check_review(_: &posting_review::ReviewRequest, out: &posting_review::ReviewVerdict, _: &serde_json::Value) -> Result<(), String> {
     require(!out.reasons.is_empty(), || "a review verdict must give at least one reason".into())
 }
 
-fn check_matching(input: &matching::MatchRequest, out: &matching::MatchResult) -> Result<(), String> {
+fn check_matching(input: &matching::MatchRequest, out: &matching::MatchResult, _: &serde_json::Value) -> Result<(), String> {
     let n = input.candidates.len();
     require(out.scores.len() <= n, || format!("{} scores for {n} candidates", out.scores.len()))?;
     let mut seen = vec![false; n];
@@ -204,14 +262,32 @@ fn check_matching(input: &matching::MatchRequest, out: &matching::MatchResult) -
     Ok(())
 }
 
-fn check_subsidy(_: &subsidy::SubsidyRequest, out: &subsidy::SubsidyResult) -> Result<(), String> {
+/// The most any market's subsidy may come to per day of its period, whatever a plugin computes:
+/// 10,000 元 a day (the city's own default cap is 2,000 元 a day; docs/plugins.md, "Bounds").
+pub const SUBSIDY_CEILING_CENTS_PER_DAY: i64 = 1_000_000;
+
+/// At most this many line items in a subsidy.
+pub const SUBSIDY_MAX_ITEMS: usize = 100;
+
+fn check_subsidy(input: &subsidy::SubsidyRequest, out: &subsidy::SubsidyResult, config: &serde_json::Value) -> Result<(), String> {
     require(out.total_cents >= 0, || format!("negative subsidy total {}", out.total_cents))?;
+    require(out.items.len() <= SUBSIDY_MAX_ITEMS, || format!("{} line items (at most {SUBSIDY_MAX_ITEMS})", out.items.len()))?;
     require(out.items.iter().all(|i| i.amount_cents >= 0), || "a negative line item".into())?;
     let sum = out.items.iter().try_fold(0i64, |acc, i| acc.checked_add(i.amount_cents));
-    require(sum == Some(out.total_cents), || format!("total {} is not the sum of the line items {sum:?}", out.total_cents))
+    require(sum == Some(out.total_cents), || format!("total {} is not the sum of the line items {sum:?}", out.total_cents))?;
+    let days = period_days(&input.today, &input.figures).map_err(|(_, m)| m)?;
+    let ceiling = days.saturating_mul(SUBSIDY_CEILING_CENTS_PER_DAY);
+    require(out.total_cents <= ceiling, || format!("total {} fen is above the slot's ceiling of {ceiling} fen ({days} days × {SUBSIDY_CEILING_CENTS_PER_DAY})", out.total_cents))?;
+    match config.get("max_total_cents") {
+        None => Ok(()),
+        Some(cap) => {
+            let cap = cap.as_i64().filter(|c| *c >= 0).ok_or_else(|| "the binding's max_total_cents is not a non-negative whole number of fen".to_string())?;
+            require(out.total_cents <= cap, || format!("total {} fen is above the binding's max_total_cents {cap}", out.total_cents))
+        }
+    }
 }
 
-fn check_evaluation(_: &evaluation::EvaluationRequest, out: &evaluation::EvaluationResult) -> Result<(), String> {
+fn check_evaluation(_: &evaluation::EvaluationRequest, out: &evaluation::EvaluationResult, _: &serde_json::Value) -> Result<(), String> {
     require(out.score.is_finite() && (0.0..=100.0).contains(&out.score), || format!("score {} is not within 0..=100", out.score))?;
     require(!out.reasons.is_empty(), || "an evaluation must give at least one reason".into())
 }

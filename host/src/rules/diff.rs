@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::plugins::{PluginError, Slot};
 
 /// The candidate's result on one recorded input.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct DryRunItem {
     pub decision_id: String,
     /// Whether the candidate decided differently in a way the slot cares about.
@@ -23,25 +23,51 @@ pub struct DryRunItem {
     pub error: Option<String>,
 }
 
+/// Why a dry run stopped before its last input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stopped {
+    /// Its total time budget ran out.
+    TimeBudget,
+    /// Its total fuel budget ran out.
+    FuelBudget,
+    /// A call missed its safety deadline: the host is overloaded (retry later).
+    HostOverloaded,
+}
+
 /// The summary of a dry run.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct DryRunReport {
     pub slot: Slot,
     pub candidate: String,
+    /// Recorded inputs selected for the run.
+    pub inputs: usize,
+    /// Inputs run (the first `compared` of `inputs`, newest first).
     pub compared: usize,
     pub changed: usize,
     pub failed: usize,
+    /// `false` when the run stopped early; `stopped` says why.
+    pub complete: bool,
+    pub stopped: Option<Stopped>,
+    /// Fuel spent over every call, and the run's wall-clock time.
+    pub fuel_used: u64,
+    pub elapsed_ms: u64,
     pub items: Vec<DryRunItem>,
 }
 
 impl DryRunReport {
-    pub fn new(slot: Slot, candidate: &str, items: Vec<DryRunItem>) -> DryRunReport {
+    pub fn new(slot: Slot, candidate: &str, inputs: usize, items: Vec<DryRunItem>, stopped: Option<Stopped>, fuel_used: u64, elapsed_ms: u64) -> DryRunReport {
         DryRunReport {
             slot,
             candidate: candidate.to_string(),
+            inputs,
             compared: items.len(),
             changed: items.iter().filter(|i| i.changed).count(),
             failed: items.iter().filter(|i| i.error.is_some()).count(),
+            complete: stopped.is_none() && items.len() == inputs,
+            stopped,
+            fuel_used,
+            elapsed_ms,
             items,
         }
     }

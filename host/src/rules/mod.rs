@@ -9,6 +9,7 @@
 //!   candidate version would have decided on the same inputs.
 
 mod diff;
+pub mod dry_run;
 pub mod seed;
 
 use std::sync::Arc;
@@ -21,7 +22,8 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::plugins::bindings::types;
-use crate::plugins::{CallContext, Called, LoadedPlugin, Runtime, Slot, SlotWorld};
+use crate::plugins::runtime::Budget;
+use crate::plugins::{CallContext, Called, LoadedPlugin, PluginError, Runtime, Slot, SlotWorld};
 use crate::store::Store;
 use crate::store::audit::AuditEvent;
 use crate::store::rules::{Binding, Decision, NewBinding, PluginRecord};
@@ -88,7 +90,8 @@ pub struct Decided<O> {
     pub output: O,
 }
 
-/// Whether re-running a recorded decision gave the same result.
+/// Whether re-running a recorded decision gave the same result. A replay gets exactly the fuel
+/// the decision was recorded with; a plugin that needs more, or fails, did not reproduce it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReplayReport {
     pub decision_id: String,
@@ -98,9 +101,24 @@ pub struct ReplayReport {
     pub recorded_fuel: u64,
     pub replayed_fuel: u64,
     pub replayed_output: serde_json::Value,
+    /// Why the replay did not reproduce the decision, as an error code: `plugin_fuel_exhausted`
+    /// when it needed more than the recorded fuel, or the plugin's failure.
+    pub error: Option<String>,
 }
 
 pub use diff::{DryRunItem, DryRunReport};
+
+/// The plugin calls made for a market count against its share of the runtime (see
+/// `plugins::admission`): a station shares its county's, every other market has its own.
+pub fn share_of(tenant: &Tenant) -> &str {
+    match (&tenant.kind, &tenant.parent) {
+        (TenantKind::Station, Some(parent)) => parent,
+        _ => &tenant.code,
+    }
+}
+
+/// Compiling a component is accounted to a share of its own, so uploads cannot take the calls'.
+pub(crate) const COMPILE_SHARE: &str = "@compile";
 
 fn bad_request(code: &'static str, field: &str, zh: &str, en: &str) -> ApiError {
     ApiError::bad_request(code, zh, en).with_field(field)
@@ -118,7 +136,7 @@ impl Rules {
     /// Verify and store a component. Returns its record and whether it was new.
     pub async fn register(&self, bytes: Vec<u8>, name: &str, by: &str) -> Result<(PluginRecord, bool), ApiError> {
         let size = bytes.len();
-        let (loaded, bytes) = self.runtime.blocking(move |rt| rt.load(&bytes).map(|p| (p, bytes))).await??;
+        let (loaded, bytes) = self.runtime.blocking(COMPILE_SHARE, move |rt| rt.load(&bytes).map(|p| (p, bytes))).await??;
         let record = PluginRecord {
             hash: loaded.hash.clone(),
             slot: loaded.slot().as_str().to_string(),
@@ -145,7 +163,7 @@ impl Rules {
         }
         let encoded = self.store.plugin_wasm(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
         let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(ApiError::internal)?;
-        Ok(self.runtime.blocking(move |rt| rt.load(&bytes)).await??)
+        Ok(self.runtime.blocking(COMPILE_SHARE, move |rt| rt.load(&bytes)).await??)
     }
 
     /// Append a binding version for a tenant's slot.
@@ -164,14 +182,16 @@ impl Rules {
         if !config.is_object() {
             return Err(bad_request("invalid_config", "config", "插件配置必须是 JSON 对象", "config must be a JSON object"));
         }
+        if effective_from.is_some_and(|d| !crate::clock::day_in_range(d)) {
+            return Err(crate::clock::parse_day("", "effective_from").unwrap_err());
+        }
         let config = config.to_string();
-        let effective = effective_from.map(|d| d.format("%Y-%m-%d").to_string());
         let binding = NewBinding {
             tenant_code: &tenant.code,
             slot: slot.as_str(),
             plugin_hash: hash,
             config: &config,
-            effective_from: effective.as_deref(),
+            effective_from,
             note,
             created_by: by,
         };
@@ -250,7 +270,7 @@ impl Rules {
         let (resolved, plugin, ctx) = self.prepare(tenant, slot).await?;
         let called = {
             let (plugin, ctx, input) = (plugin.clone(), ctx.clone(), input.clone());
-            self.runtime.blocking(move |rt| rt.call_json(&plugin, &ctx, &input)).await??
+            self.runtime.blocking(share_of(tenant), move |rt| rt.call_json(&plugin, &ctx, &input)).await??
         };
         let decision_id = self.keep_receipt(slot, tenant, &resolved, &ctx, &input, &called, source).await?;
         Ok(Invocation {
@@ -272,7 +292,7 @@ impl Rules {
         let (resolved, plugin, ctx) = self.prepare(tenant, W::SLOT).await?;
         let called = {
             let (ctx, input) = (ctx.clone(), input.clone());
-            self.runtime.blocking(move |rt| rt.call::<W>(&plugin, &ctx, &input)).await??
+            self.runtime.blocking(share_of(tenant), move |rt| rt.call::<W>(&plugin, &ctx, &input)).await??
         };
         let as_json = Called {
             output: serde_json::to_value(&called.output).map_err(ApiError::internal)?,
@@ -286,14 +306,19 @@ impl Rules {
 
     /// Call a tenant's slot on many inputs in one hop to the blocking pool, without receipts:
     /// for rankings computed to choose what to show (the shown part is then recorded with
-    /// [`Rules::call`]).
-    pub async fn call_many<W: SlotWorld>(&self, tenant: &Tenant, inputs: Vec<W::Input>) -> Result<Vec<W::Output>, ApiError> {
+    /// [`Rules::call`]). The inner result is the market's plugin failing (or too busy), which a
+    /// caller spanning several markets leaves out instead of failing as a whole.
+    pub async fn call_many<W: SlotWorld>(&self, tenant: &Tenant, inputs: Vec<W::Input>) -> Result<Result<Vec<W::Output>, PluginError>, ApiError> {
         let (_, plugin, ctx) = self.prepare(tenant, W::SLOT).await?;
         let outputs = self
             .runtime
-            .blocking(move |rt| inputs.iter().map(|input| rt.call::<W>(&plugin, &ctx, input).map(|c| c.output)).collect::<Result<Vec<_>, _>>())
-            .await??;
-        Ok(outputs)
+            .blocking(share_of(tenant), move |rt| inputs.iter().map(|input| rt.call::<W>(&plugin, &ctx, input).map(|c| c.output)).collect::<Result<Vec<_>, _>>())
+            .await;
+        Ok(match outputs {
+            Ok(result) => result,
+            Err(busy @ PluginError::Busy { .. }) => Err(busy),
+            Err(other) => return Err(other.into()),
+        })
     }
 
     async fn prepare(&self, tenant: &Tenant, slot: Slot) -> Result<(Resolved, Arc<LoadedPlugin>, CallContext), ApiError> {
@@ -336,47 +361,53 @@ impl Rules {
         })
     }
 
-    /// Re-run a recorded decision with the same plugin, configuration and input.
+    /// Re-run a recorded decision with the same plugin, configuration and input, bounded by the
+    /// fuel it was recorded with: a replay that needs more did not reproduce the decision and is
+    /// reported as `plugin_fuel_exhausted`. Its wall-clock limit is only a safety net far beyond
+    /// the live deadline: missing it is `host_overloaded` (503), never a different decision.
     pub async fn replay(&self, id: &str) -> Result<ReplayReport, ApiError> {
         let d = self.decision(id).await?;
         let plugin = self.plugin(&d.plugin_hash).await?;
         let (ctx, input) = recorded_call(&d)?;
-        let called = self.runtime.blocking(move |rt| rt.call_json(&plugin, &ctx, &input)).await??;
+        let settings = self.runtime.settings();
+        let recorded_fuel = d.fuel_used as u64;
+        let budget = Budget::replay(recorded_fuel, &settings.limits(plugin.slot()), settings.safety_factor);
+        let share = d.tenant_code.clone();
+        let result = self.runtime.blocking(&share, move |rt| rt.call_json_within(&plugin, &ctx, &input, budget)).await?;
         let recorded: serde_json::Value = serde_json::from_str(&d.output).map_err(ApiError::internal)?;
-        let output_identical = recorded == called.output;
-        let fuel_identical = d.fuel_used as u64 == called.fuel_used;
+        let (replayed_output, replayed_fuel, error) = match result {
+            Ok(called) if called.fuel_used > recorded_fuel => (called.output, called.fuel_used, Some(PluginError::FuelExhausted.code().to_string())),
+            Ok(called) => (called.output, called.fuel_used, None),
+            Err(e) if e.is_plugin_failure() => (serde_json::Value::Null, budget.fuel, Some(e.code().to_string())),
+            Err(e) => return Err(e.into()),
+        };
+        let output_identical = recorded == replayed_output;
+        let fuel_identical = recorded_fuel == replayed_fuel;
         Ok(ReplayReport {
             decision_id: d.id,
-            identical: output_identical && fuel_identical,
+            identical: output_identical && fuel_identical && error.is_none(),
             output_identical,
             fuel_identical,
-            recorded_fuel: d.fuel_used as u64,
-            replayed_fuel: called.fuel_used,
-            replayed_output: called.output,
+            recorded_fuel,
+            replayed_fuel,
+            replayed_output,
+            error,
         })
     }
 
-    /// Run a candidate plugin over a tenant's last `limit` recorded inputs of a slot and report
-    /// how its decisions differ from the recorded ones.
-    pub async fn dry_run(&self, tenant: &Tenant, slot: Slot, hash: &str, config: Option<serde_json::Value>, limit: i64) -> Result<DryRunReport, ApiError> {
+    /// The store, for the dry-run jobs of [`dry_run`].
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A candidate plugin that implements `slot`, or the error that says it does not.
+    async fn candidate(&self, slot: Slot, hash: &str) -> Result<Arc<LoadedPlugin>, ApiError> {
         let plugin = self.plugin(hash).await?;
         if plugin.slot() != slot {
             let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot().as_str(), slot.as_str());
             return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plugin_wrong_slot", "该插件不实现这个槽位", &en).with_field("plugin"));
         }
-        let decisions = self.store.recent_decisions(&tenant.code, slot.as_str(), limit).await?;
-        let mut items = Vec::with_capacity(decisions.len());
-        for d in decisions {
-            let (mut ctx, input) = recorded_call(&d)?;
-            if let Some(c) = &config {
-                ctx.config = c.to_string();
-            }
-            let recorded: serde_json::Value = serde_json::from_str(&d.output).map_err(ApiError::internal)?;
-            let plugin = plugin.clone();
-            let result = self.runtime.blocking(move |rt| rt.call_json(&plugin, &ctx, &input)).await?;
-            items.push(diff::compare(slot, d.id, &recorded, result.map(|c| c.output)));
-        }
-        Ok(DryRunReport::new(slot, hash, items))
+        Ok(plugin)
     }
 }
 
@@ -392,16 +423,16 @@ pub fn tenant_info(t: &Tenant) -> types::TenantInfo {
 }
 
 /// The call context and input a decision was made with.
-fn recorded_call(d: &Decision) -> Result<(CallContext, serde_json::Value), ApiError> {
+pub(crate) fn recorded_call(d: &Decision) -> Result<(CallContext, serde_json::Value), ApiError> {
     let tenant = serde_json::from_str(&d.tenant_info).map_err(ApiError::internal)?;
     let input = serde_json::from_str(&d.input).map_err(ApiError::internal)?;
     Ok((CallContext { tenant, config: d.config.clone() }, input))
 }
 
-/// The version in force on `day`: the highest whose effective date is not after it.
+/// The version in force on `day`: the highest whose effective date is not after it (compared as
+/// dates).
 fn in_force(versions: &[Binding], day: NaiveDate) -> Option<&Binding> {
-    let day = day.format("%Y-%m-%d").to_string();
-    versions.iter().filter(|b| b.effective_from.as_deref().is_none_or(|e| e <= day.as_str())).max_by_key(|b| b.version)
+    versions.iter().filter(|b| b.effective_from.is_none_or(|e| e <= day)).max_by_key(|b| b.version)
 }
 
 fn plugin_not_found(hash: &str) -> ApiError {

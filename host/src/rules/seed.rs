@@ -43,7 +43,7 @@ pub async fn load_plugin_dir(runtime: &Arc<Runtime>, dir: &Path) -> anyhow::Resu
     let mut plugins = HashMap::new();
     for path in paths {
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let plugin = runtime.blocking(move |rt| rt.load(&bytes)).await?.with_context(|| format!("{} is not a usable plugin", path.display()))?;
+        let plugin = runtime.blocking(super::COMPILE_SHARE, move |rt| rt.load(&bytes)).await?.with_context(|| format!("{} is not a usable plugin", path.display()))?;
         let name = path.file_stem().expect("a file name").to_string_lossy().to_string();
         plugins.insert(name, DirPlugin { path, plugin });
     }
@@ -127,7 +127,7 @@ async fn naming_verdicts(runtime: &Arc<Runtime>, defs: &[SourcedTenant], plugins
                 let ctx = CallContext { tenant: tenant_info(&gov.tenant), config: gov.plugins.iter().find(|r| r.slot == crate::plugins::Slot::Naming).map(|r| r.config.to_string()).unwrap_or_else(|| "{}".into()) };
                 let request = name_request(&def.tenant, def.tenant.parent.as_deref().and_then(|p| by_code.get(p)).map(|p| p.tenant.name.clone()));
                 let plugin = p.plugin.clone();
-                let called = runtime.blocking(move |rt| rt.call::<NamingWorld>(&plugin, &ctx, &request)).await?;
+                let called = runtime.blocking(&gov.tenant.code, move |rt| rt.call::<NamingWorld>(&plugin, &ctx, &request)).await?;
                 match called {
                     Ok(c) if c.output.accepted => Ok(()),
                     Ok(c) => Err(c.output.reasons.iter().map(|r| format!("{}({})", r.message, r.code)).collect::<Vec<_>>().join(";")),

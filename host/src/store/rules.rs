@@ -1,5 +1,6 @@
 //! Stored plugins, slot bindings and decision receipts (see `migrations/0002_plugins.sql`).
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -28,8 +29,9 @@ pub struct Binding {
     pub plugin_hash: String,
     /// The plugin's configuration, JSON text.
     pub config: String,
-    /// `YYYY-MM-DD`; `None`: in force at once.
-    pub effective_from: Option<String>,
+    /// The day it takes effect (China time; `YYYY-MM-DD` in JSON); `None`: in force at once.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub effective_from: Option<NaiveDate>,
     pub note: Option<String>,
     pub created_by: String,
     pub created_at: String,
@@ -42,9 +44,26 @@ pub struct NewBinding<'a> {
     pub slot: &'a str,
     pub plugin_hash: &'a str,
     pub config: &'a str,
-    pub effective_from: Option<&'a str>,
+    pub effective_from: Option<NaiveDate>,
     pub note: Option<&'a str>,
     pub created_by: &'a str,
+}
+
+/// A background dry-run (see `rules::dry_run`).
+#[derive(Debug, Clone)]
+pub struct DryRunRow {
+    pub id: String,
+    pub tenant_code: String,
+    pub slot: String,
+    pub plugin_hash: String,
+    pub inputs: i64,
+    pub done: i64,
+    pub status: String,
+    pub report: Option<String>,
+    pub error: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
 /// The receipt of one consequential decision.
@@ -136,7 +155,7 @@ impl Store {
         .bind(b.slot)
         .bind(b.plugin_hash)
         .bind(b.config)
-        .bind(b.effective_from)
+        .bind(b.effective_from.map(|d| d.format("%Y-%m-%d").to_string()))
         .bind(b.note)
         .bind(b.created_by)
         .bind(now())
@@ -192,6 +211,75 @@ impl Store {
         .await?;
         rows.iter().map(decision_from_row).collect()
     }
+
+    pub async fn insert_dry_run(&self, r: &DryRunRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO dry_runs (id, tenant_code, slot, plugin_hash, inputs, done, status, report, error, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&r.id)
+        .bind(&r.tenant_code)
+        .bind(&r.slot)
+        .bind(&r.plugin_hash)
+        .bind(r.inputs)
+        .bind(r.done)
+        .bind(&r.status)
+        .bind(&r.report)
+        .bind(&r.error)
+        .bind(&r.created_by)
+        .bind(&r.created_at)
+        .bind(&r.updated_at)
+        .execute(&self.pool)
+        .await
+        .map(drop)
+    }
+
+    /// Record that a running job has run `done` inputs.
+    pub async fn dry_run_progress(&self, id: &str, done: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE dry_runs SET done = $1, updated_at = $2 WHERE id = $3 AND status = 'running'").bind(done).bind(now()).bind(id).execute(&self.pool).await.map(drop)
+    }
+
+    /// Record a job's end: `finished` with its report, or `failed` with the error.
+    pub async fn finish_dry_run(&self, id: &str, status: &str, report: Option<&str>, error: Option<&str>) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE dry_runs SET status = $1, report = $2, error = $3, updated_at = $4 WHERE id = $5 AND status = 'running'")
+            .bind(status)
+            .bind(report)
+            .bind(error)
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(drop)
+    }
+
+    /// A job of one tenant.
+    pub async fn dry_run(&self, id: &str, tenant_code: &str) -> Result<Option<DryRunRow>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT id, tenant_code, slot, plugin_hash, inputs, done, status, report, error, created_by, created_at, updated_at \
+             FROM dry_runs WHERE id = $1 AND tenant_code = $2",
+        )
+        .bind(id)
+        .bind(tenant_code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(DryRunRow {
+                id: r.try_get("id")?,
+                tenant_code: r.try_get("tenant_code")?,
+                slot: r.try_get("slot")?,
+                plugin_hash: r.try_get("plugin_hash")?,
+                inputs: r.try_get("inputs")?,
+                done: r.try_get("done")?,
+                status: r.try_get("status")?,
+                report: r.try_get("report")?,
+                error: r.try_get("error")?,
+                created_by: r.try_get("created_by")?,
+                created_at: r.try_get("created_at")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .transpose()
+    }
 }
 
 fn plugin_from_row(r: &AnyRow) -> Result<PluginRecord, sqlx::Error> {
@@ -213,7 +301,11 @@ fn binding_from_row(r: &AnyRow) -> Result<Binding, sqlx::Error> {
         version: r.try_get("version")?,
         plugin_hash: r.try_get("plugin_hash")?,
         config: r.try_get("config")?,
-        effective_from: r.try_get("effective_from")?,
+        effective_from: match r.try_get::<Option<String>, _>("effective_from")? {
+            // Stored only through `clock::parse_date`; migration 0012 repaired older rows.
+            Some(text) => Some(crate::clock::parse_date(&text).ok_or_else(|| sqlx::Error::Decode(format!("slot binding effective_from {text:?} is not a canonical date").into()))?),
+            None => None,
+        },
         note: r.try_get("note")?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
@@ -236,4 +328,35 @@ fn decision_from_row(r: &AnyRow) -> Result<Decision, sqlx::Error> {
         source: r.try_get("source")?,
         created_at: r.try_get("created_at")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bindings stored before dates were range-checked (chrono wrote year 10000 as
+    /// "+10000-01-01") are moved out of force by migration 0012, and valid ones are untouched.
+    #[tokio::test]
+    async fn implausible_stored_dates_are_repaired_by_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 1).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.unwrap();
+        let stored = [("a", Some("+10000-01-01")), ("b", Some("0000-01-01")), ("c", Some("-0001-01-01")), ("d", Some("2027-01-01")), ("e", None)];
+        for (i, (id, day)) in stored.iter().enumerate() {
+            sqlx::query("INSERT INTO slot_bindings (id, tenant_code, slot, version, plugin_hash, config, effective_from, note, created_by, created_at) VALUES ($1, 'qixian', 'matching', $2, 'h', '{}', $3, NULL, 't', 't')")
+                .bind(*id)
+                .bind(i as i64 + 1)
+                .bind(*day)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        sqlx::query(include_str!("../../../migrations/0012_binding_dates.sql")).execute(&mut *conn).await.unwrap();
+        drop(conn);
+        let days: Vec<Option<NaiveDate>> = store.tenant_bindings("qixian").await.unwrap().into_iter().map(|b| b.effective_from).collect();
+        let day = |s| crate::clock::parse_date(s);
+        assert_eq!(days, [day("2100-12-31"), day("2100-12-31"), day("2100-12-31"), day("2027-01-01"), None]);
+    }
 }

@@ -323,6 +323,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn evaluate_market(request: EvaluationRequest) -> EvaluationResult {
+        gigmarket_plugin_kit::report_panics!();
         evaluate(&request, &rules(&gigmarket::plugins::host::config()))
     }
 }

@@ -64,6 +64,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn score_candidates(request: MatchRequest) -> MatchResult {
+        gigmarket_plugin_kit::report_panics!();
         score_all(&request, &weights(&gigmarket::plugins::host::config()))
     }
 }

@@ -159,6 +159,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn check_name(request: NameRequest) -> NameVerdict {
+        gigmarket_plugin_kit::report_panics!();
         check(&request)
     }
 }

@@ -46,6 +46,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn review_posting(request: ReviewRequest) -> ReviewVerdict {
+        gigmarket_plugin_kit::report_panics!();
         let (config, warnings) = ReviewConfig::from_json(&host::config());
         for w in warnings {
             host::log(LogLevel::Warn, &w);

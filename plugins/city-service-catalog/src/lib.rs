@@ -261,6 +261,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn service_catalog(request: CatalogRequest) -> Catalog {
+        gigmarket_plugin_kit::report_panics!();
         catalog(request.kind, &settings(&gigmarket::plugins::host::config()))
     }
 }

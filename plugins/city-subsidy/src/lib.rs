@@ -220,6 +220,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn compute_subsidy(request: SubsidyRequest) -> SubsidyResult {
+        gigmarket_plugin_kit::report_panics!();
         subsidy(&request, &rate_table(&gigmarket::plugins::host::config()))
     }
 }

@@ -147,6 +147,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn review_posting(request: ReviewRequest) -> ReviewVerdict {
+        gigmarket_plugin_kit::report_panics!();
         let text = host::config();
         let (config, mut warnings) = ReviewConfig::from_json(&text);
         let (trades, more) = TradeConfig::from_json(&text);

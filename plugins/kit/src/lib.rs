@@ -5,4 +5,5 @@
 pub mod dates;
 pub mod review;
 pub mod figures;
+pub mod panic;
 pub mod scoring;

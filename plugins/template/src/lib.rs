@@ -51,6 +51,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn compute_subsidy(request: SubsidyRequest) -> SubsidyResult {
+        gigmarket_plugin_kit::report_panics!();
         compute(&request, &config(&gigmarket::plugins::host::config()))
     }
 }

@@ -115,6 +115,7 @@ struct Plugin;
 
 impl Guest for Plugin {
     fn score_candidates(request: MatchRequest) -> MatchResult {
+        gigmarket_plugin_kit::report_panics!();
         score_all(&request, &settings(&gigmarket::plugins::host::config()))
     }
 }
