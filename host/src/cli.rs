@@ -220,6 +220,22 @@ pub struct ServeArgs {
     /// `{"matching": {"fuel": 1000000000, "deadline_ms": 1000, "memory_bytes": 67108864, "output_bytes": 8388608}}`.
     #[arg(long, env = "GIGMARKET_PLUGIN_LIMITS")]
     pub plugin_limits: Option<String>,
+    /// Plugin calls one market may run at once on this host (default: half the cores, at least 1).
+    #[arg(long, env = "GIGMARKET_PLUGIN_CALLS_PER_MARKET", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub plugin_calls_per_market: Option<u32>,
+    /// How long a plugin call may wait for its market's share before it is refused (plugin_busy).
+    #[arg(long, env = "GIGMARKET_PLUGIN_QUEUE_WAIT_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub plugin_queue_wait_ms: u64,
+}
+
+fn runtime_settings(limits: std::collections::HashMap<crate::plugins::Slot, crate::plugins::SlotLimits>, per_market: Option<u32>, queue_wait_ms: u64) -> RuntimeSettings {
+    let defaults = RuntimeSettings::default();
+    RuntimeSettings {
+        limits,
+        max_calls_per_share: per_market.unwrap_or(defaults.max_calls_per_share),
+        queue_wait: std::time::Duration::from_millis(queue_wait_ms),
+        ..defaults
+    }
 }
 
 /// The administrator token of the demo city (documented in docs/demo.md; demo only).
@@ -267,7 +283,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config {
                 pii_keys: args.keys.parse()?,
                 verification_url: args.verification_url,
-                plugin_runtime: RuntimeSettings { limits, ..Default::default() },
+                plugin_runtime: runtime_settings(limits, args.plugin_calls_per_market, args.plugin_queue_wait_ms),
                 listen: args.listen,
                 tenants_dir: args.tenants.dir,
                 plugins_dir: args.tenants.plugins_dir,

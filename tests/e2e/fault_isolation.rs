@@ -126,8 +126,12 @@ async fn recommendations_leave_out_a_market_whose_plugin_fails(app: TestApp) {
 /// which is `host_overloaded`, never a different decision.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replays_are_bounded_by_recorded_fuel_not_by_load() {
-    let app = spawn_with(Backend::Sqlite, |_| {}).await;
-    bind_fixture(&app, "fixture_hostile", "qixian", "matching", json!({"mode": "work", "iterations": 30_000_000})).await;
+    // A call of about half a second, recorded with room to spare.
+    let app = spawn_with(Backend::Sqlite, |c| {
+        c.plugin_runtime.limits.insert(Slot::Matching, SlotLimits { fuel: 100_000_000_000, deadline_ms: 60_000, memory_bytes: 64 << 20, output_bytes: 4 << 20 });
+    })
+    .await;
+    bind_fixture(&app, "fixture_hostile", "qixian", "matching", json!({"mode": "work", "iterations": 300_000_000})).await;
     let (status, recorded) = invoke(&app, "qixian", "matching", &match_input(3)).await;
     assert_eq!(status, 200, "{recorded}");
     let id = recorded["decision_id"].as_str().unwrap().to_string();

@@ -46,7 +46,8 @@ pub struct RuntimeSettings {
     /// Calls running at once; also sizes the instance pool.
     pub max_concurrent_calls: u32,
     /// Calls running at once for one market's share (a county with its stations, the city, a
-    /// specialty market): what one market's plugin can take of the machine.
+    /// specialty market): what one market's plugin can take of the machine. Default: half the
+    /// cores (at least 1), so a market whose plugin spins leaves the other half to the rest.
     pub max_calls_per_share: u32,
     /// How long a call may wait for a free slot before it is refused (`plugin_busy`).
     pub queue_wait: Duration,
@@ -67,7 +68,7 @@ impl Default for RuntimeSettings {
         RuntimeSettings {
             max_component_bytes: 8 << 20,
             max_concurrent_calls: 32,
-            max_calls_per_share: cores.max(2),
+            max_calls_per_share: (cores / 2).max(1),
             queue_wait: Duration::from_secs(1),
             safety_factor: 20,
             dry_run_wall: Duration::from_secs(10),
