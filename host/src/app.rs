@@ -43,7 +43,8 @@ impl Application {
         let authz = Authz::load(store.clone()).await?;
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Application { listener, addr, state: AppState { store, rules, accounts, authz, login_throttle: Default::default(), config: Arc::new(config) } })
+        let login_throttle = crate::accounts::throttle::LoginThrottle::new(store.clone());
+        Ok(Application { listener, addr, state: AppState { store, rules, accounts, authz, login_throttle, config: Arc::new(config) } })
     }
 
     pub fn accounts(&self) -> &Accounts {
@@ -110,7 +111,7 @@ pub async fn open(config: &Config) -> anyhow::Result<(Store, Rules)> {
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
-    let store = Store::connect(&config.effective_database_url(), config.max_db_connections).await?;
+    let store = Store::connect_with(&config.effective_database_url(), config.max_db_connections, config.db_acquire_timeout).await?;
     store.migrate().await?;
     Ok(store)
 }

@@ -24,6 +24,8 @@ pub struct Config {
     pub seed: Seed,
     /// Largest number of pooled database connections.
     pub max_db_connections: u32,
+    /// How long a request waits for a database connection before it fails with 503.
+    pub db_acquire_timeout: std::time::Duration,
     /// Directory of plugin components (`*.wasm`) that tenant files may name.
     pub plugins_dir: PathBuf,
     /// Where compiled plugins are cached; default `<data_dir>/plugin-cache`.
@@ -54,6 +56,7 @@ impl Config {
             tenants_dir: PathBuf::from("tenants"),
             seed: Seed::IfEmpty,
             max_db_connections: 8,
+            db_acquire_timeout: crate::store::DEFAULT_ACQUIRE_TIMEOUT,
             plugins_dir: default_plugins_dir(),
             plugin_cache_dir: None,
             plugin_runtime: RuntimeSettings::default(),

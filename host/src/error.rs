@@ -82,13 +82,31 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
+        if database_unreachable(&err) {
+            tracing::warn!(error = %err, "database unreachable");
+            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "数据库暂不可用,请稍后重试", "the database is not reachable right now; retry shortly");
+        }
         ApiError::internal(format!("database: {err}"))
+    }
+}
+
+/// Whether a database error means "unreachable now" (the server is down, restarting, or the
+/// connection broke) rather than a fault in the request or the code.
+fn database_unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, cannot connect now).
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
-        ApiError::internal(format!("{err:#}"))
+        match err.downcast::<sqlx::Error>() {
+            Ok(db) => db.into(),
+            Err(err) => ApiError::internal(format!("{err:#}")),
+        }
     }
 }
 

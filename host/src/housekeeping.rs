@@ -1,5 +1,6 @@
 //! What a serving host does on its own, every `sweep_interval` (and once at start): posts whose
-//! hiring closed become `expired`, and overdue complaints escalate to the parent market.
+//! hiring closed become `expired`, overdue complaints escalate to the parent market, and failed
+//! logins that no longer count are forgotten.
 //!
 //! Each step is idempotent and works in its own transactions, so several hosts sharing one
 //! PostgreSQL database may all sweep: the conditional updates let each change happen once.
@@ -39,5 +40,8 @@ async fn sweep(store: &Store, rules: &Rules) {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "escalated overdue complaints"),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "complaint escalation sweep failed; retrying at the next tick"),
+    }
+    if let Err(e) = crate::accounts::throttle::LoginThrottle::new(store.clone()).forget_old(Utc::now()).await {
+        tracing::warn!(error = %e, "forgetting old failed logins failed; retrying at the next tick");
     }
 }

@@ -9,6 +9,7 @@ mod hiring;
 mod isolation;
 mod jobs;
 mod matching;
+mod multi_host;
 mod plugins;
 mod profiles;
 mod tenants;

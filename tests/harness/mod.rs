@@ -7,6 +7,7 @@
 //! on both backends, so the whole suite passes on both or fails.
 
 pub mod people;
+pub mod proxy;
 
 use std::path::PathBuf;
 
@@ -84,6 +85,24 @@ pub const ADMIN_TOKEN: &str = "test-admin-token";
 /// Base URL of the PostgreSQL server the tests create databases on.
 pub fn postgres_base() -> String {
     std::env::var("GIGMARKET_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// The address of the PostgreSQL server of [`postgres_base`] (for a [`proxy::Proxy`] to it).
+pub fn postgres_addr() -> std::net::SocketAddr {
+    use std::net::ToSocketAddrs;
+    let base = postgres_base();
+    let authority = base.split("://").nth(1).unwrap_or(&base);
+    let host_port = authority.rsplit('@').next().unwrap_or(authority).split('/').next().unwrap_or("127.0.0.1:5432");
+    let host_port = if host_port.contains(':') { host_port.to_string() } else { format!("{host_port}:5432") };
+    host_port.to_socket_addrs().expect("a PostgreSQL address").next().expect("an address")
+}
+
+/// `database_url` with its server replaced by `127.0.0.1:port` (e.g. a proxy's).
+pub fn via_port(database_url: &str, port: u16) -> String {
+    let (scheme, rest) = database_url.split_once("://").expect("a URL");
+    let (authority, path) = rest.split_once('/').expect("a database name");
+    let user = authority.rsplit_once('@').map(|(u, _)| format!("{u}@")).unwrap_or_default();
+    format!("{scheme}://{user}127.0.0.1:{port}/{path}")
 }
 
 /// Start a host on `backend` with Kaifeng's tenants.
@@ -220,6 +239,53 @@ impl TestApp {
         let resp = self.client.post(self.at(&format!("/api/v1/plugins?name={name}"))).bearer_auth(ADMIN_TOKEN).body(bytes).send().await.expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.expect("a JSON body"))
+    }
+
+    /// Another host on the same database, as a second stateless host behind a load balancer
+    /// would be: its own data directory and plugin runtime, the same PII keys. It does not own
+    /// the database (the first host drops it).
+    pub async fn another_host(&self) -> TestApp {
+        self.another_host_with(|_| {}).await
+    }
+
+    /// [`TestApp::another_host`], letting the test adjust its configuration (e.g. reach the
+    /// database through a [`proxy::Proxy`]).
+    pub async fn another_host_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database_url: Some(self.database_url.clone()),
+            data_dir: data_dir.path().to_path_buf(),
+            tenants_dir: tenants_dir(),
+            plugins_dir: plugins_dir(),
+            plugin_cache_dir: self.plugin_cache_dir.clone(),
+            admin_token: Some(ADMIN_TOKEN.into()),
+            pii_keys: self.pii_keys.clone(),
+            ..Config::local()
+        };
+        adjust(&mut config);
+        let database_url = config.database_url.clone().expect("a database");
+        let app = Application::build(config).await.expect("the other host starts");
+        let url = app.url();
+        let (store, rules) = (app.store().clone(), app.rules().clone());
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            url,
+            client: reqwest::Client::new(),
+            backend: self.backend,
+            database_url,
+            plugin_cache_dir: self.plugin_cache_dir.clone(),
+            pii_keys: self.pii_keys.clone(),
+            store,
+            rules,
+            shutdown: Some(tx),
+            server: Some(server),
+            pg_database: None,
+            _data_dir: data_dir,
+        }
     }
 
     /// Stop the server gracefully and start a new one on the same database and data directory.

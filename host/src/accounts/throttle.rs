@@ -1,37 +1,45 @@
 //! Rate limiting of failed logins per client address, on top of the per-account lockout: one
 //! address guessing passwords for many phone numbers is slowed down too.
+//!
+//! The failures live in the database, so every host sharing it counts the same attempts: behind
+//! a load balancer, N hosts do not give an address N times the tries.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::store::Store;
 
 /// Failed logins allowed per address within a window.
-pub const MAX_FAILURES_PER_WINDOW: usize = 20;
-pub const WINDOW: Duration = Duration::from_secs(10 * 60);
+pub const MAX_FAILURES_PER_WINDOW: i64 = 20;
+/// How long a failure counts.
+pub const WINDOW: chrono::Duration = chrono::Duration::minutes(10);
 
-/// Recent failure times per address. In memory: each host limits what it sees.
-#[derive(Default)]
+/// The shared throttle.
+#[derive(Clone)]
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    store: Store,
 }
 
 impl LoginThrottle {
-    /// Whether `addr` may try now.
-    pub fn allows(&self, addr: IpAddr, now: Instant) -> bool {
-        let mut map = self.failures.lock().expect("lock");
-        let recent = map.entry(addr).or_default();
-        recent.retain(|t| now.duration_since(*t) < WINDOW);
-        recent.len() < MAX_FAILURES_PER_WINDOW
+    pub fn new(store: Store) -> LoginThrottle {
+        LoginThrottle { store }
     }
 
-    /// Count a failed attempt from `addr`.
-    pub fn failed(&self, addr: IpAddr, now: Instant) {
-        let mut map = self.failures.lock().expect("lock");
-        map.entry(addr).or_default().push(now);
-        if map.len() > 100_000 {
-            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < WINDOW));
-        }
+    /// Whether `addr` may try at `now`.
+    pub async fn allows(&self, addr: IpAddr, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+        let recent = self.store.address_failures(&addr.to_string(), &crate::store::stamp(now - WINDOW)).await?;
+        Ok(recent < MAX_FAILURES_PER_WINDOW)
+    }
+
+    /// Count a failed attempt from `addr` at `now`.
+    pub async fn failed(&self, addr: IpAddr, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        self.store.record_address_failure(&addr.to_string(), &crate::store::stamp(now)).await
+    }
+
+    /// Forget failures that no longer count (the housekeeping sweep).
+    pub async fn forget_old(&self, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        self.store.forget_address_failures(&crate::store::stamp(now - WINDOW)).await
     }
 }
 
@@ -39,17 +47,24 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_address_is_stopped_after_too_many_failures_and_let_go_after_the_window() {
-        let t = LoginThrottle::default();
+    #[tokio::test]
+    async fn an_address_is_stopped_after_too_many_failures_and_let_go_after_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
+        store.migrate().await.unwrap();
+        let (here, there) = (LoginThrottle::new(store.clone()), LoginThrottle::new(store));
         let addr: IpAddr = "10.1.2.3".parse().unwrap();
-        let start = Instant::now();
-        for _ in 0..MAX_FAILURES_PER_WINDOW {
-            assert!(t.allows(addr, start));
-            t.failed(addr, start);
+        let start = Utc::now();
+        for i in 0..MAX_FAILURES_PER_WINDOW {
+            assert!(here.allows(addr, start).await.unwrap());
+            // Half the attempts through another host of the same database.
+            if i % 2 == 0 { here.failed(addr, start).await.unwrap() } else { there.failed(addr, start).await.unwrap() }
         }
-        assert!(!t.allows(addr, start));
-        assert!(t.allows("10.1.2.4".parse().unwrap(), start), "other addresses are not affected");
-        assert!(t.allows(addr, start + WINDOW), "the window passes");
+        assert!(!here.allows(addr, start).await.unwrap());
+        assert!(!there.allows(addr, start).await.unwrap(), "every host counts every host's failures");
+        assert!(here.allows("10.1.2.4".parse().unwrap(), start).await.unwrap(), "other addresses are not affected");
+        let later = start + WINDOW + chrono::Duration::seconds(1);
+        assert!(here.allows(addr, later).await.unwrap(), "the window passes");
+        assert_eq!(here.forget_old(later).await.unwrap(), MAX_FAILURES_PER_WINDOW as u64);
     }
 }

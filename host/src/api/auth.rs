@@ -1,7 +1,6 @@
 //! Registering, logging in and out.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
@@ -50,13 +49,13 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "locked after repeated failures")))]
 pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Json(req): Json<LoginRequest>) -> Result<Json<Session>, ApiError> {
-    let now = Instant::now();
-    if !state.login_throttle.allows(peer.ip(), now) {
+    let now = chrono::Utc::now();
+    if !state.login_throttle.allows(peer.ip(), now).await? {
         return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "登录失败次数过多,请稍后再试", "too many failed logins from this address; try again later"));
     }
     let result = state.accounts.login(&req.phone, &req.password).await;
     if result.as_ref().is_err_and(|e| e.status == StatusCode::UNAUTHORIZED) {
-        state.login_throttle.failed(peer.ip(), now);
+        state.login_throttle.failed(peer.ip(), now).await?;
     }
     Ok(Json(result?))
 }
@@ -136,7 +135,6 @@ pub async fn create_staff(State(state): State<AppState>, actor: Actor, Json(req)
         return Err(forbidden("无权为该市场创建账号", "not allowed to create accounts for this market").with_field("tenant"));
     }
     let account = state.accounts.register(&req.phone, &req.password, req.role, Some(&req.tenant)).await?;
-    state.authz.grant(&account.id, req.role, &path).await?;
     let detail = serde_json::json!({"role": req.role.as_str()});
     state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&req.tenant), action: "account.create", target: Some(&account.id), detail }).await?;
     Ok((StatusCode::CREATED, Json(account)))
@@ -163,15 +161,18 @@ pub async fn list_policies(State(state): State<AppState>, _actor: Actor) -> Resu
     Ok(Json(PolicyList { policies }))
 }
 
+/// A permission names a staff role, a known object and `read`, `write` or `read|write`;
+/// anything else is refused with the field, before anything is stored or removed.
 fn check_policy(p: &Policy) -> Result<(), ApiError> {
     let staff = AccountKind::parse(&p.role).is_some_and(|k| !k.self_service());
-    let object_ok = !p.object.is_empty() && p.object.chars().all(|c| c.is_ascii_lowercase() || c == '*' || c == '-');
+    let object_ok = crate::authz::OBJECTS.contains(&p.object.as_str());
     let action_ok = !p.action.is_empty() && p.action.split('|').all(|a| matches!(a, "read" | "write"));
     if !staff {
         return Err(ApiError::bad_request("invalid_policy", "角色必须是工作人员角色", "role must be a staff role").with_field("role"));
     }
     if !object_ok {
-        return Err(ApiError::bad_request("invalid_policy", "对象名只能是小写字母、- 或 *", "object must be lower-case letters, '-' or '*'").with_field("object"));
+        let known = crate::authz::OBJECTS.join(", ");
+        return Err(ApiError::bad_request("invalid_policy", &format!("未知的对象,应为:{known}"), &format!("unknown object; one of: {known}")).with_field("object"));
     }
     if !action_ok {
         return Err(ApiError::bad_request("invalid_policy", "动作只能是 read、write 或 read|write", "action must be read, write or read|write").with_field("action"));
@@ -196,6 +197,7 @@ pub async fn add_policy(State(state): State<AppState>, actor: Actor, Json(p): Js
 #[utoipa::path(delete, path = "/api/v1/authz/policies", tag = "auth", request_body = Policy,
     responses((status = 204), (status = 404, body = ErrorBody)), security(("session" = [])))]
 pub async fn remove_policy(State(state): State<AppState>, actor: Actor, Json(p): Json<Policy>) -> Result<StatusCode, ApiError> {
+    check_policy(&p)?;
     if !state.authz.remove_policy(&p.role, &p.object, &p.action).await? {
         return Err(ApiError::not_found("policy_not_found", "没有这条权限", "no such permission"));
     }

@@ -47,7 +47,7 @@ pub struct AppState {
     pub rules: Rules,
     pub accounts: Accounts,
     pub authz: Authz,
-    pub login_throttle: Arc<crate::accounts::throttle::LoginThrottle>,
+    pub login_throttle: crate::accounts::throttle::LoginThrottle,
     pub config: Arc<Config>,
 }
 

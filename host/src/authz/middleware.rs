@@ -46,7 +46,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
             }
             None => home,
         };
-        if !state.authz.allowed(&actor, &domain, object, action).await {
+        if !state.authz.check(&actor, &domain, object, action).await? {
             return Err(forbidden("无权在该市场执行此操作", &format!("not allowed to {action} {object} in {domain}")));
         }
     }

@@ -1,9 +1,13 @@
 //! Authorisation with casbin: RBAC with domains, where a domain is a tenant's path in the tree.
 //!
 //! - Permissions (`p`: role, object, action) live in the database (`authz_policies`), seeded
-//!   from [`DEFAULT_POLICIES`] on first start, loaded at start, changed by city administrators.
+//!   from [`DEFAULT_POLICIES`] on first start, changed by city administrators.
 //! - Grants (`g`: account, role, tenant path) come from staff accounts: a staff account holds
 //!   its role in its own tenant and, through path-prefix domain matching, in every tenant below.
+//! - Each host enforces from an in-memory casbin copy of both. Every change to them bumps a
+//!   version in the database in the same transaction, and every authorisation first compares
+//!   that version and rebuilds the copy when it moved: several hosts on one database agree at
+//!   once, and a host that cannot read the version refuses rather than trust its copy.
 //! - [`middleware::authorize`] checks every route against the table in [`routes`] before the
 //!   handler runs; handlers check objects whose tenant only the database knows.
 
@@ -16,6 +20,7 @@ use casbin::prelude::*;
 use tokio::sync::RwLock;
 
 use crate::accounts::AccountKind;
+use crate::error::ApiError;
 use crate::store::Store;
 use crate::tenants::Tenant;
 
@@ -56,6 +61,12 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("auditor", "*", "read"),
 ];
 
+/// Every object a permission can name: the areas of the API the route table and the handlers
+/// check, and `*` for all of them.
+pub const OBJECTS: &[&str] = &[
+    "*", "tenants", "slots", "plugins", "decisions", "audit", "accounts", "verifications", "people", "jobs", "assignments", "matching", "complaints", "authz",
+];
+
 /// Who is acting: an account (by id, with its kind and tenant path) or the bootstrap token.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -66,11 +77,19 @@ pub struct Actor {
     pub home: Option<String>,
 }
 
-/// The shared enforcer.
+/// The shared enforcer, rebuilt whenever the stored permission version moves.
 #[derive(Clone)]
 pub struct Authz {
-    enforcer: Arc<RwLock<Enforcer>>,
+    current: Arc<RwLock<Snapshot>>,
+    /// Serialises rebuilds, so a burst of requests after a change rebuilds once.
+    rebuilding: Arc<tokio::sync::Mutex<()>>,
     store: Store,
+}
+
+/// An enforcer and the permission version it was built from.
+struct Snapshot {
+    enforcer: Enforcer,
+    version: i64,
 }
 
 /// `kaifeng/lankao` is a prefix of `kaifeng/lankao/lankao-lanyang` (and of itself).
@@ -79,19 +98,84 @@ fn path_prefix(request: &str, granted: &str) -> bool {
 }
 
 impl Authz {
-    /// Load the model, the stored permissions (seeding the defaults on a fresh install) and the
-    /// grants of every staff account.
+    /// Seed the default permissions on a fresh install, then build the enforcer from the stored
+    /// permissions and the grants of every staff account.
     pub async fn load(store: Store) -> anyhow::Result<Authz> {
-        let model = DefaultModel::from_str(MODEL).await?;
-        let mut enforcer = Enforcer::new(model, MemoryAdapter::default()).await?;
-        enforcer.get_role_manager().write().matching_fn(None, Some(path_prefix));
         if store.authz_policies().await?.is_empty() {
             for (role, object, action) in DEFAULT_POLICIES {
                 store.insert_authz_policy(role, object, action).await?;
             }
         }
+        let snapshot = Snapshot::build(&store).await?;
+        Ok(Authz { current: Arc::new(RwLock::new(snapshot)), rebuilding: Arc::default(), store })
+    }
+
+    /// Make sure this host enforces the stored permissions: compare the stored version with the
+    /// one in memory and rebuild when it moved. Fails when the database cannot say.
+    pub async fn refresh(&self) -> std::result::Result<(), ApiError> {
+        let stored = self.store.authz_version().await?;
+        if self.current.read().await.version == stored {
+            return Ok(());
+        }
+        let _one_at_a_time = self.rebuilding.lock().await;
+        if self.current.read().await.version >= stored {
+            return Ok(());
+        }
+        let snapshot = Snapshot::build(&self.store).await.map_err(ApiError::from)?;
+        let mut current = self.current.write().await;
+        tracing::info!(from = current.version, to = snapshot.version, "permissions changed: enforcer rebuilt");
+        *current = snapshot;
+        Ok(())
+    }
+
+    /// Whether `actor` may do `action` on `object` in the tenant at `tenant_path`, by the
+    /// permissions stored now; an error when the database cannot say which those are.
+    pub async fn check(&self, actor: &Actor, tenant_path: &str, object: &str, action: &str) -> std::result::Result<bool, ApiError> {
+        if actor.id == "admin-token" {
+            return Ok(true);
+        }
+        self.refresh().await?;
+        let current = self.current.read().await;
+        Ok(current.enforcer.enforce((actor.id.as_str(), tenant_path, object, action)).unwrap_or(false))
+    }
+
+    /// [`Authz::check`] that fails closed: when the stored version cannot be read, no.
+    pub async fn allowed(&self, actor: &Actor, tenant_path: &str, object: &str, action: &str) -> bool {
+        self.check(actor, tenant_path, object, action).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot confirm the permissions are current: refusing");
+            false
+        })
+    }
+
+    /// The stored permissions.
+    pub async fn policies(&self) -> anyhow::Result<Vec<(String, String, String)>> {
+        Ok(self.store.authz_policies().await?)
+    }
+
+    /// Add a permission to a role (stored with a new version; every host enforces it from its
+    /// next authorisation). Returns whether it was new.
+    pub async fn add_policy(&self, role: &str, object: &str, action: &str) -> anyhow::Result<bool> {
+        Ok(self.store.insert_authz_policy(role, object, action).await?)
+    }
+
+    /// Remove a permission from a role, on every host at once. Returns whether it existed.
+    pub async fn remove_policy(&self, role: &str, object: &str, action: &str) -> anyhow::Result<bool> {
+        Ok(self.store.delete_authz_policy(role, object, action).await?)
+    }
+}
+
+impl Snapshot {
+    /// Read the version first, then what it versions: a change in between leaves the snapshot
+    /// newer than its version says, so the next check rebuilds again (never the other way).
+    async fn build(store: &Store) -> anyhow::Result<Snapshot> {
+        let version = store.authz_version().await?;
+        let model = DefaultModel::from_str(MODEL).await?;
+        let mut enforcer = Enforcer::new(model, MemoryAdapter::default()).await?;
+        enforcer.get_role_manager().write().matching_fn(None, Some(path_prefix));
         let policies: Vec<Vec<String>> = store.authz_policies().await?.into_iter().map(|(r, o, a)| vec![r, o, a]).collect();
-        enforcer.add_policies(policies).await?;
+        if !policies.is_empty() {
+            enforcer.add_policies(policies).await?;
+        }
         let tenants = store.list_tenants().await?;
         let grants: Vec<Vec<String>> = store
             .staff_grants()
@@ -102,45 +186,7 @@ impl Authz {
         if !grants.is_empty() {
             enforcer.add_grouping_policies(grants).await?;
         }
-        Ok(Authz { enforcer: Arc::new(RwLock::new(enforcer)), store })
-    }
-
-    /// Grant a staff account its role in its tenant (and so below it).
-    pub async fn grant(&self, account_id: &str, role: AccountKind, tenant_path: &str) -> anyhow::Result<()> {
-        self.enforcer.write().await.add_grouping_policy(vec![account_id.to_string(), role.as_str().to_string(), tenant_path.to_string()]).await?;
-        Ok(())
-    }
-
-    /// Whether `actor` may do `action` on `object` in the tenant at `tenant_path`.
-    pub async fn allowed(&self, actor: &Actor, tenant_path: &str, object: &str, action: &str) -> bool {
-        if actor.id == "admin-token" {
-            return true;
-        }
-        let enforcer = self.enforcer.read().await;
-        enforcer.enforce((actor.id.as_str(), tenant_path, object, action)).unwrap_or(false)
-    }
-
-    /// The stored permissions.
-    pub async fn policies(&self) -> anyhow::Result<Vec<(String, String, String)>> {
-        Ok(self.store.authz_policies().await?)
-    }
-
-    /// Add a permission to a role (stored, then enforced).
-    pub async fn add_policy(&self, role: &str, object: &str, action: &str) -> anyhow::Result<bool> {
-        let new = self.store.insert_authz_policy(role, object, action).await?;
-        if new {
-            self.enforcer.write().await.add_policy(vec![role.into(), object.into(), action.into()]).await?;
-        }
-        Ok(new)
-    }
-
-    /// Remove a permission from a role.
-    pub async fn remove_policy(&self, role: &str, object: &str, action: &str) -> anyhow::Result<bool> {
-        let removed = self.store.delete_authz_policy(role, object, action).await?;
-        if removed {
-            self.enforcer.write().await.remove_policy(vec![role.into(), object.into(), action.into()]).await?;
-        }
-        Ok(removed)
+        Ok(Snapshot { enforcer, version })
     }
 }
 
@@ -173,21 +219,48 @@ mod tests {
         assert!(!path_prefix("kaifeng", "kaifeng/lankao"));
     }
 
+    /// Kaifeng's tenants in a fresh database, and its enforcer.
     async fn authz() -> (tempfile::TempDir, Authz) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
         store.migrate().await.unwrap();
+        let defs = crate::tenants::files::read_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants"))).unwrap();
+        let tenants = crate::tenants::tree::check(&defs, &|_| Ok(())).unwrap();
+        store.upsert_tenants(&tenants).await.unwrap();
         (dir, Authz::load(store).await.unwrap())
+    }
+
+    /// A staff account `id` of `kind` in `tenant`: a role grant, as `POST /api/v1/staff` stores it.
+    async fn grant(a: &Authz, id: &str, kind: AccountKind, tenant: &str) {
+        let row = crate::store::accounts::AccountRow {
+            id: id.into(),
+            kind: kind.as_str().into(),
+            phone_enc: format!("test:{id}"),
+            password_hash: String::new(),
+            tenant_code: Some(tenant.into()),
+            status: "active".into(),
+            failed_logins: 0,
+            locked_until: None,
+            created_at: crate::store::now(),
+        };
+        assert!(a.store.insert_account(&row, &format!("index-{id}")).await.unwrap());
     }
 
     fn actor(id: &str, kind: AccountKind) -> Actor {
         Actor { id: id.into(), kind, home: None }
     }
 
+    #[test]
+    fn the_default_permissions_name_known_objects() {
+        for (_, object, _) in DEFAULT_POLICIES {
+            assert!(OBJECTS.contains(object), "{object}");
+        }
+    }
+
     #[tokio::test]
     async fn a_county_admin_acts_on_its_county_and_below_only() {
         let (_d, a) = authz().await;
-        a.grant("qi", AccountKind::CountyAdmin, "kaifeng/qixian").await.unwrap();
+        grant(&a, "qi", AccountKind::CountyAdmin, "qixian").await;
         let qi = actor("qi", AccountKind::CountyAdmin);
         assert!(a.allowed(&qi, "kaifeng/qixian", "slots", "write").await);
         assert!(a.allowed(&qi, "kaifeng/qixian/qixian-jincheng", "tenants", "write").await);
@@ -199,8 +272,8 @@ mod tests {
     #[tokio::test]
     async fn city_admins_act_everywhere_and_auditors_only_read() {
         let (_d, a) = authz().await;
-        a.grant("boss", AccountKind::CityAdmin, "kaifeng").await.unwrap();
-        a.grant("eye", AccountKind::Auditor, "kaifeng").await.unwrap();
+        grant(&a, "boss", AccountKind::CityAdmin, "kaifeng").await;
+        grant(&a, "eye", AccountKind::Auditor, "kaifeng").await;
         assert!(a.allowed(&actor("boss", AccountKind::CityAdmin), "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
         let eye = actor("eye", AccountKind::Auditor);
         assert!(a.allowed(&eye, "kaifeng/weishi", "audit", "read").await);
@@ -211,7 +284,7 @@ mod tests {
     #[tokio::test]
     async fn permissions_are_stored_and_changeable() {
         let (_d, a) = authz().await;
-        a.grant("st", AccountKind::StationStaff, "kaifeng/lankao/lankao-lanyang").await.unwrap();
+        grant(&a, "st", AccountKind::StationStaff, "lankao-lanyang").await;
         let st = actor("st", AccountKind::StationStaff);
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
         assert!(a.add_policy("station_staff", "slots", "read|write").await.unwrap());
@@ -219,6 +292,34 @@ mod tests {
         assert!(a.remove_policy("station_staff", "slots", "read|write").await.unwrap());
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
         assert_eq!(a.policies().await.unwrap().len(), DEFAULT_POLICIES.len());
+    }
+
+    /// Two hosts on one database: each change made through one is enforced by the other at its
+    /// next authorisation, revocations included.
+    #[tokio::test]
+    async fn another_host_enforces_every_change_at_once() {
+        let (_d, here) = authz().await;
+        let there = Authz::load(here.store.clone()).await.unwrap();
+        let st = actor("st", AccountKind::StationStaff);
+        assert!(!there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await, "no such account yet");
+        grant(&here, "st", AccountKind::StationStaff, "lankao-lanyang").await;
+        assert!(there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await, "a new staff account");
+        assert!(here.add_policy("station_staff", "slots", "read|write").await.unwrap());
+        assert!(there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await, "a grant");
+        assert!(here.remove_policy("station_staff", "slots", "read|write").await.unwrap());
+        assert!(!there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await, "a revocation");
+        assert!(there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await, "the rest stays");
+    }
+
+    #[tokio::test]
+    async fn a_host_that_cannot_read_the_version_refuses() {
+        let (_d, a) = authz().await;
+        grant(&a, "boss", AccountKind::CityAdmin, "kaifeng").await;
+        let boss = actor("boss", AccountKind::CityAdmin);
+        assert!(a.allowed(&boss, "kaifeng", "slots", "write").await);
+        a.store.close().await;
+        assert!(!a.allowed(&boss, "kaifeng", "slots", "write").await, "no stale copy is trusted");
+        assert_eq!(a.refresh().await.unwrap_err().status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
     }
 
     #[tokio::test]

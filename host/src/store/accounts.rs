@@ -27,7 +27,10 @@ macro_rules! account_columns {
 
 impl Store {
     /// Insert an account; `Ok(false)` when the phone (by its blind index) is already registered.
+    /// A staff account (one with a tenant) is a role grant: it bumps the permission version in
+    /// the same transaction, so every host reloads its enforcer.
     pub async fn insert_account(&self, a: &AccountRow, phone_index: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO accounts (id, kind, phone_enc, phone_index, password_hash, tenant_code, status, failed_logins, locked_until, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (phone_index) DO NOTHING",
@@ -42,9 +45,14 @@ impl Store {
         .bind(a.failed_logins)
         .bind(&a.locked_until)
         .bind(&a.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let new = done.rows_affected() == 1;
+        if new && a.tenant_code.is_some() {
+            bump_authz_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(new)
     }
 
     pub async fn account_by_phone_index(&self, phone_index: &str) -> Result<Option<AccountRow>, sqlx::Error> {
@@ -148,14 +156,52 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
-    /// Returns whether the permission was new.
+    /// Returns whether the permission was new. Bumps the permission version with it.
     pub async fn insert_authz_policy(&self, role: &str, object: &str, action: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").bind(role).bind(object).bind(action).execute(&self.pool).await?;
-        Ok(done.rows_affected() == 1)
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").bind(role).bind(object).bind(action).execute(&mut *tx).await?;
+        let new = done.rows_affected() == 1;
+        if new {
+            bump_authz_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(new)
     }
 
+    /// Returns whether the permission existed. Bumps the permission version with it.
     pub async fn delete_authz_policy(&self, role: &str, object: &str, action: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3").bind(role).bind(object).bind(action).execute(&self.pool).await?;
-        Ok(done.rows_affected() == 1)
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3").bind(role).bind(object).bind(action).execute(&mut *tx).await?;
+        let removed = done.rows_affected() == 1;
+        if removed {
+            bump_authz_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
     }
+
+    /// The version of the permissions and role grants (see `migrations/0014_shared_authz.sql`).
+    pub async fn authz_version(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT version FROM authz_version WHERE id = 1").fetch_one(&self.pool).await
+    }
+
+    /// Count a failed login from a client address.
+    pub async fn record_address_failure(&self, addr: &str, at: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO login_failures (addr, at) VALUES ($1, $2)").bind(addr).bind(at).execute(&self.pool).await.map(drop)
+    }
+
+    /// Failed logins from a client address since `since`, over every host.
+    pub async fn address_failures(&self, addr: &str, since: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE addr = $1 AND at > $2").bind(addr).bind(since).fetch_one(&self.pool).await
+    }
+
+    /// Forget failed logins older than `before` (the housekeeping sweep).
+    pub async fn forget_address_failures(&self, before: &str) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(before).execute(&self.pool).await?.rows_affected())
+    }
+}
+
+/// Every change to what the hosts' enforcers are built from bumps this, in its own transaction.
+async fn bump_authz_version(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE authz_version SET version = version + 1 WHERE id = 1").execute(&mut **tx).await.map(drop)
 }

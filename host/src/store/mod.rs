@@ -40,6 +40,9 @@ pub struct Store {
     backend: Backend,
 }
 
+/// How long a request waits for a database connection by default.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 impl Store {
@@ -47,6 +50,13 @@ impl Store {
     /// runs in WAL mode with foreign keys on and a busy timeout, so concurrent requests wait for
     /// each other instead of failing.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+        Store::connect_with(url, max_connections, DEFAULT_ACQUIRE_TIMEOUT).await
+    }
+
+    /// [`Store::connect`], waiting at most `acquire_timeout` for a connection: while the
+    /// database is unreachable, a request fails after that with `database_unavailable` (503)
+    /// instead of hanging.
+    pub async fn connect_with(url: &str, max_connections: u32, acquire_timeout: Duration) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -58,7 +68,7 @@ impl Store {
         let options = AnyConnectOptions::from_str(url).with_context(|| format!("bad database URL {}", redact(url)))?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -162,6 +172,26 @@ mod tests {
         assert_eq!(mode, "wal");
         let fk: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap().get(0);
         assert_eq!(fk, 1);
+    }
+
+    /// Hosts rebuild their enforcers only when `authz_version` moves: a migration (from 0014 on)
+    /// that touches permissions or staff accounts without bumping it would leave every running
+    /// host enforcing the old permissions.
+    #[test]
+    fn migrations_that_change_permissions_bump_the_version() {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations"));
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name.as_str() < "0014" {
+                continue;
+            }
+            let sql = std::fs::read_to_string(&path).unwrap().to_lowercase();
+            let changes = ["into authz_policies", "from authz_policies", "update authz_policies", "into accounts", "update accounts", "from accounts"];
+            if changes.iter().any(|c| sql.contains(c)) {
+                assert!(sql.contains("update authz_version set version = version + 1"), "{name} changes permissions or accounts without bumping authz_version");
+            }
+        }
     }
 
     #[tokio::test]
