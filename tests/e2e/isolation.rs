@@ -5,7 +5,7 @@ use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-db_tests!(a_county_admin_stays_in_its_county, station_staff_read_but_do_not_write, workers_are_not_staff, an_agency_binds_plugins_only_for_its_market, people_and_verifications_stay_in_their_market);
+db_tests!(a_county_admin_stays_in_its_county, station_staff_read_but_do_not_write, workers_are_not_staff, an_agency_binds_plugins_only_for_its_market, people_and_verifications_stay_in_their_market, staff_are_removed_only_within_scope);
 
 /// Create a staff account through the API (as the bootstrap administrator) and log it in.
 async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
@@ -194,4 +194,44 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
     assert_eq!(status, 403, "a worker cannot read another worker");
     let (status, mine) = app.call_as(&other, Method::GET, "/api/v1/me/profile", None).await;
     assert_eq!(status, 404, "and /me is only ever one's own: {mine}");
+}
+
+async fn id_of(app: &TestApp, token: &str) -> String {
+    app.call_as(token, Method::GET, "/api/v1/auth/me", None).await.1["id"].as_str().unwrap().to_string()
+}
+
+/// Removing a staff account: a county administrator removes its own county's station staff but
+/// not another county's (404: not its to know) nor an administrator (403), nobody removes
+/// themselves, and a removed account's session ends at once.
+async fn staff_are_removed_only_within_scope(app: TestApp) {
+    // 兰考县's administrator and clerk, and 龙亭区's clerk.
+    let qi = staff(&app, "13900000061", "county_admin", "lankao").await;
+    let qi_clerk = staff(&app, "13900000062", "station_staff", "lankao-lanyang").await;
+    let lankao_clerk = staff(&app, "13900000063", "station_staff", "longting-beishudian").await;
+    let qi_deputy = staff(&app, "13900000064", "county_admin", "lankao").await;
+    let remove = |token: String, id: String| {
+        let app = &app;
+        async move { app.call_as(&token, Method::DELETE, &format!("/api/v1/staff/{id}"), None).await }
+    };
+    let (status, body) = remove(qi.clone(), id_of(&app, &lankao_clerk).await).await;
+    assert_eq!(status, 404, "another county's staff: {body}");
+    assert_error(&body, "staff_not_found");
+    let (status, body) = remove(qi.clone(), id_of(&app, &qi_deputy).await).await;
+    assert_eq!(status, 403, "only the city removes administrators: {body}");
+    let (status, body) = remove(qi.clone(), id_of(&app, &qi).await).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = remove(qi_clerk.clone(), id_of(&app, &qi_clerk).await).await;
+    assert_eq!(status, 403, "station staff do not remove accounts: {body}");
+    let (status, body) = remove(qi.clone(), "no-such-account".into()).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(app.call_as(&lankao_clerk, Method::GET, "/api/v1/auth/me", None).await.0, 200, "nothing was removed so far");
+
+    let clerk_id = id_of(&app, &qi_clerk).await;
+    let (status, body) = remove(qi.clone(), clerk_id.clone()).await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(app.call_as(&qi_clerk, Method::GET, "/api/v1/auth/me", None).await.0, 401, "the removed account's session ended");
+    let (status, _) = remove(qi.clone(), clerk_id).await;
+    assert_eq!(status, 404, "removed once");
+    let (status, body) = app.call_as(gigmarket_e2e::ADMIN_TOKEN, Method::DELETE, &format!("/api/v1/staff/{}", id_of(&app, &qi_deputy).await), None).await;
+    assert_eq!(status, 204, "the city removes an administrator: {body}");
 }

@@ -83,6 +83,18 @@ async fn two_hosts_agree_on_permissions_accounts_and_sessions() {
     assert_eq!(status, 401);
     assert_error(&body, "invalid_session");
 
+    // A staff account removed on B is gone on A: its session ends and its role with it.
+    let (_, me) = a.call_as(&admin.token, Method::GET, "/api/v1/auth/me", None).await;
+    let (status, body) = b.call_as(ADMIN_TOKEN, Method::DELETE, &format!("/api/v1/staff/{}", me["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = a.call_as(&admin.token, Method::PUT, SLOTS, Some(json!({"plugin": plugin}))).await;
+    assert_eq!(status, 401, "{body}");
+    let resp = a.client.post(a.at("/api/v1/auth/login")).json(&json!({"phone": "13900000071", "password": "staff2026pw"})).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert_error(&resp.json().await.unwrap(), "account_disabled");
+    let (_, audit) = a.admin_get("/api/v1/audit?tenant=qixian").await;
+    assert!(audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "account.disable" && e["target"] == me["id"]), "{audit}");
+
     // One address's failed logins count on every host: 20 in all (5 above), then refused on both.
     for i in 0..15 {
         let host = if i % 2 == 0 { &a } else { &b };

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
@@ -138,6 +138,33 @@ pub async fn create_staff(State(state): State<AppState>, actor: Actor, Json(req)
     let detail = serde_json::json!({"role": req.role.as_str()});
     state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&req.tenant), action: "account.create", target: Some(&account.id), detail }).await?;
     Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// Remove a staff account (someone left the bureau): it is disabled, its sessions end, and its
+/// role is withdrawn on every host at once. Audited. Only city administrators remove
+/// administrators and auditors; nobody removes their own account.
+#[utoipa::path(delete, path = "/api/v1/staff/{id}", tag = "auth", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
+pub async fn remove_staff(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let not_found = || ApiError::not_found("staff_not_found", "没有该工作人员账号", "no such staff account").with_field("id");
+    let account = state.store.account(&id).await?.filter(|a| a.status == "active").ok_or_else(not_found)?;
+    let (Some(tenant), Some(kind)) = (account.tenant_code.as_deref(), AccountKind::parse(&account.kind)) else { return Err(not_found()) };
+    let path = path_of(tenant, &state.store.list_tenants().await?).ok_or_else(not_found)?;
+    if !state.authz.allowed(&actor, &path, "accounts", "write").await {
+        return Err(not_found());
+    }
+    let senior = matches!(kind, AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor);
+    if senior && actor.kind != AccountKind::CityAdmin {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "只有市级管理员可以停用管理员和审计账号", "only city administrators remove administrators and auditors"));
+    }
+    if actor.id == account.id {
+        return Err(ApiError::new(StatusCode::CONFLICT, "cannot_remove_self", "不能停用自己的账号", "you cannot remove your own account"));
+    }
+    if state.store.disable_staff(&account.id, &crate::store::now()).await? {
+        let detail = serde_json::json!({"role": kind.as_str()});
+        state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(tenant), action: "account.disable", target: Some(&account.id), detail }).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// One casbin permission: a role may do `action` (regex) on `object` (pattern).

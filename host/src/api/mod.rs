@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::create_staff))
+        .routes(routes!(auth::remove_staff))
         .routes(routes!(profiles::put_profile, profiles::get_profile))
         .routes(routes!(profiles::pending))
         .routes(routes!(profiles::verify))

@@ -40,7 +40,7 @@ pub fn access(method: &Method, template: &str) -> Option<Access> {
         ("GET", "/api/v1/tenants/{code}/dry-runs/{id}") => staff("slots", "read"),
         ("GET", "/api/v1/decisions/{id}") | ("POST", "/api/v1/decisions/{id}/replay") => staff("decisions", "read"),
         ("GET", "/api/v1/audit" | "/api/v1/audit/verify") => staff("audit", "read"),
-        ("POST", "/api/v1/staff") => staff("accounts", "write"),
+        ("POST", "/api/v1/staff") | ("DELETE", "/api/v1/staff/{id}") => staff("accounts", "write"),
         ("GET", "/api/v1/authz/policies") => staff("authz", "read"),
         ("POST" | "DELETE", "/api/v1/authz/policies") => staff("authz", "write"),
         ("PUT" | "GET", "/api/v1/me/profile") => Access::LoggedIn,

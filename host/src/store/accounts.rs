@@ -180,6 +180,20 @@ impl Store {
         Ok(removed)
     }
 
+    /// Disable an active staff account: it can no longer log in, its sessions end, and its role
+    /// grant goes (the permission version moves with it). Returns whether it was active.
+    pub async fn disable_staff(&self, id: &str, now: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE accounts SET status = 'disabled' WHERE id = $1 AND status = 'active' AND tenant_code IS NOT NULL").bind(id).execute(&mut *tx).await?;
+        let disabled = done.rows_affected() == 1;
+        if disabled {
+            sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL").bind(id).bind(now).execute(&mut *tx).await?;
+            bump_authz_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(disabled)
+    }
+
     /// The version of the permissions and role grants (see `migrations/0014_shared_authz.sql`).
     pub async fn authz_version(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT version FROM authz_version WHERE id = 1").fetch_one(&self.pool).await
