@@ -51,7 +51,12 @@ fn main() {
     let started = Instant::now();
     let jobs = generate_jobs(&mut Rng(1), JOBS, &keys);
     let term_count: usize = jobs.iter().map(|j| j.terms.len()).sum();
-    println!("Generated {} posts ({} search terms, jieba) in {:.1?}.\n", n(JOBS), n(term_count), started.elapsed());
+    println!(
+        "Generated {} posts ({} search terms, jieba) in {:.1?}.\n",
+        n(JOBS),
+        n(term_count),
+        started.elapsed()
+    );
     let workers = generate_workers(&mut Rng(2), WORKERS);
 
     // Case 1 (and the pool load of case 2) on the embedded SQLite database.
@@ -63,7 +68,8 @@ fn main() {
     println!();
 
     // The same on PostgreSQL, if one is reachable.
-    let pg_base = std::env::var("BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let pg_base = std::env::var("BENCH_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     let mut postgres = None;
     if pg_base != "off" {
         match rt.block_on(create_pg_database(&pg_base)) {
@@ -79,14 +85,20 @@ fn main() {
                 println!();
                 postgres = Some((db, guard));
             }
-            Err(e) => println!("PostgreSQL at {pg_base} not reachable ({e}); its rows are skipped.\n"),
+            Err(e) => {
+                println!("PostgreSQL at {pg_base} not reachable ({e}); its rows are skipped.\n")
+            }
         }
     }
 
     println!("### Recommendations: the 50 best of {} workers for one job\n", n(WORKERS));
     top_50(&rt, &sqlite, postgres.as_ref().map(|(db, _)| db), &jobs, &workers);
 
-    println!("### Batch assignment: {} jobs × {} workers (SQLite)\n", n(BATCH_JOBS), n(BATCH_WORKERS));
+    println!(
+        "### Batch assignment: {} jobs × {} workers (SQLite)\n",
+        n(BATCH_JOBS),
+        n(BATCH_WORKERS)
+    );
     batch(&rt, &sqlite, &jobs, &workers);
 
     if let Some((db, guard)) = postgres {
@@ -184,16 +196,57 @@ fn tasks(code: &str) -> &'static [&'static str] {
     }
 }
 
-const PLACES: &[&str] = &["仓库", "物流园", "工地", "小区", "饭店", "超市", "工厂", "学校食堂", "农场", "写字楼", "医院", "菜市场", "酒店", "批发市场", "家具城"];
+const PLACES: &[&str] = &[
+    "仓库",
+    "物流园",
+    "工地",
+    "小区",
+    "饭店",
+    "超市",
+    "工厂",
+    "学校食堂",
+    "农场",
+    "写字楼",
+    "医院",
+    "菜市场",
+    "酒店",
+    "批发市场",
+    "家具城",
+];
 const SUFFIXES: &[&str] = &["", "临时工", "(日结)", "急招", "长期工", "短期工"];
 const PERKS: &[&str] = &["管午饭。", "包吃住。", "提供工具。", "有交通补贴。", "干完即结。", ""];
-const REQUIREMENTS: &[&str] = &["身体健康", "能吃苦耐劳", "有经验者优先", "年龄18至55岁", "服从安排", "需健康证"];
-const STREETS: &[&str] = &["大梁路", "宋城路", "中山路", "夷山大街", "金明大道", "五一路", "郑开大道", "黄河路", "汴京路", "西环路"];
-const CONTACTS: &[&str] = &["王经理", "李师傅", "张女士", "刘先生", "陈主管", "杨老板", "赵会计", "孙师傅"];
+const REQUIREMENTS: &[&str] =
+    &["身体健康", "能吃苦耐劳", "有经验者优先", "年龄18至55岁", "服从安排", "需健康证"];
+const STREETS: &[&str] = &[
+    "大梁路",
+    "宋城路",
+    "中山路",
+    "夷山大街",
+    "金明大道",
+    "五一路",
+    "郑开大道",
+    "黄河路",
+    "汴京路",
+    "西环路",
+];
+const CONTACTS: &[&str] =
+    &["王经理", "李师傅", "张女士", "刘先生", "陈主管", "杨老板", "赵会计", "孙师傅"];
 /// Markets the posts and workers belong to (11 markets of `tenants/`: the city, county-level and
 /// specialty markets). Which market a post is in changes none of the figures: the city feed and
 /// the matching below do not filter on it.
-const TENANTS: &[&str] = &["kaifeng", "gulou", "longting", "shunhe", "lankao", "qixian", "tongxu", "weishi", "shifanqu", "kaifeng-construction", "kaifeng-housekeeping"];
+const TENANTS: &[&str] = &[
+    "kaifeng",
+    "gulou",
+    "longting",
+    "shunhe",
+    "lankao",
+    "qixian",
+    "tongxu",
+    "weishi",
+    "shifanqu",
+    "kaifeng-construction",
+    "kaifeng-housekeeping",
+];
 /// Employer accounts the posts are spread over.
 const EMPLOYERS: usize = 2_000;
 /// The search around a point, and the keyword that is in about 10 posts of 100,000.
@@ -236,19 +289,40 @@ fn generate_jobs(rng: &mut Rng, n: usize, keys: &PiiKeys) -> Vec<Post> {
             let title = format!("{place}{task}{}", rng.pick(SUFFIXES));
             let daily_hours = *rng.pick(&[4.0, 6.0, 8.0, 8.0, 8.0, 9.0, 10.0]);
             let rare = if rng.chance(0.0001) { "有叉车证优先。" } else { "" };
-            let description = format!("{place}需要{task}人员{headcount}名,每天{daily_hours}小时。{}{}。{rare}", rng.pick(PERKS), rng.pick(REQUIREMENTS));
-            let address = format!("{}{}{}号{place}", district.name, rng.pick(STREETS), 1 + rng.below(300));
+            let description = format!(
+                "{place}需要{task}人员{headcount}名,每天{daily_hours}小时。{}{}。{rare}",
+                rng.pick(PERKS),
+                rng.pick(REQUIREMENTS)
+            );
+            let address =
+                format!("{}{}{}号{place}", district.name, rng.pick(STREETS), 1 + rng.below(300));
             let (unit, cents) = match rng.below(10) {
                 0..6 => (WageUnit::Day, 12_000 + 500 * rng.below(57) as i64),
                 6 | 7 => (WageUnit::Hour, 1_800 + 100 * rng.below(23) as i64),
                 8 => (WageUnit::Month, 350_000 + 10_000 * rng.below(46) as i64),
                 _ => (WageUnit::Piece, 50 + 10 * rng.below(46) as i64),
             };
-            let settlement = *rng.pick(&["daily", "daily", "daily", "daily", "daily", "weekly", "weekly", "monthly", "monthly", "on_completion"]);
+            let settlement = *rng.pick(&[
+                "daily",
+                "daily",
+                "daily",
+                "daily",
+                "daily",
+                "weekly",
+                "weekly",
+                "monthly",
+                "monthly",
+                "on_completion",
+            ]);
             let (lon, lat) = rng.place();
-            let created = now - chrono::Duration::microseconds(rng.below(14 * 86_400_000_000) as i64);
+            let created =
+                now - chrono::Duration::microseconds(rng.below(14 * 86_400_000_000) as i64);
             let start = today + chrono::Days::new(rng.below(8) as u64);
-            let details = JobDetails { skill_level: Some(*rng.pick(&[0, 0, 0, 1, 1, 2, 3])), requirements: vec![rng.pick(REQUIREMENTS).to_string()], ..JobDetails::default() };
+            let details = JobDetails {
+                skill_level: Some(*rng.pick(&[0, 0, 0, 1, 1, 2, 3])),
+                requirements: vec![rng.pick(REQUIREMENTS).to_string()],
+                ..JobDetails::default()
+            };
             let occupation_name = occupation.name;
             let text = format!("{title} {occupation_name} {description} {address}");
             let row = JobRow {
@@ -273,7 +347,11 @@ fn generate_jobs(rng: &mut Rng, n: usize, keys: &PiiKeys) -> Vec<Post> {
                 settlement: settlement.to_string(),
                 closes_at: stamp(now + chrono::Duration::hours(24 + rng.below(29 * 24) as i64)),
                 contact_name: rng.pick(CONTACTS).to_string(),
-                contact_phone_enc: keys.encrypt(&format!("1{}{:09}", 3 + rng.below(7), rng.below(1_000_000_000))),
+                contact_phone_enc: keys.encrypt(&format!(
+                    "1{}{:09}",
+                    3 + rng.below(7),
+                    rng.below(1_000_000_000)
+                )),
                 details: serde_json::to_string(&details).unwrap(),
                 status: "open".into(),
                 review_decision: None,
@@ -290,7 +368,8 @@ fn generate_jobs(rng: &mut Rng, n: usize, keys: &PiiKeys) -> Vec<Post> {
 fn generate_workers(rng: &mut Rng, n: usize) -> Vec<WorkerFeatures> {
     (0..n)
         .map(|i| {
-            let occupations: Vec<String> = (0..1 + rng.below(3)).map(|_| rng.pick(OCCUPATIONS).code.to_string()).collect();
+            let occupations: Vec<String> =
+                (0..1 + rng.below(3)).map(|_| rng.pick(OCCUPATIONS).code.to_string()).collect();
             let rating_count = if rng.chance(0.3) { 0 } else { rng.below(41) as i64 };
             let (lon, lat) = rng.place();
             WorkerFeatures {
@@ -383,32 +462,57 @@ impl Db {
             pii_keys: Some(keys.clone()),
             ..Config::local()
         };
-        assert!(config.plugins_dir.join("city_matching.wasm").exists(), "build the plugins first: ./dev bench");
+        assert!(
+            config.plugins_dir.join("city_matching.wasm").exists(),
+            "build the plugins first: ./dev bench"
+        );
         let (store, rules, tenants) = rt.block_on(async {
             let (store, rules) = gigmarket::app::open(&config).await.expect("open the database");
-            let tenants = gigmarket::rules::seed::load_files(&rules, &config.tenants_dir, &config.plugins_dir).await.expect("seed tenants and plugins");
+            let tenants = gigmarket::rules::seed::load_files(
+                &rules,
+                &config.tenants_dir,
+                &config.plugins_dir,
+            )
+            .await
+            .expect("seed tenants and plugins");
             (store, rules, tenants)
         });
         Db { store, rules, tenants, _data_dir: data_dir }
     }
 
     fn tenant(&self, code: &str) -> &Tenant {
-        self.tenants.iter().find(|t| t.code == code).unwrap_or_else(|| panic!("no market `{code}` in tenants/"))
+        self.tenants
+            .iter()
+            .find(|t| t.code == code)
+            .unwrap_or_else(|| panic!("no market `{code}` in tenants/"))
     }
 
     /// Accounts, posts and worker features, `tasks` writers at a time.
-    fn seed(&self, rt: &Runtime, keys: &PiiKeys, jobs: &[Post], workers: &[WorkerFeatures], tasks: usize) -> SeedTimes {
+    fn seed(
+        &self,
+        rt: &Runtime,
+        keys: &PiiKeys,
+        jobs: &[Post],
+        workers: &[WorkerFeatures],
+        tasks: usize,
+    ) -> SeedTimes {
         for code in TENANTS {
             self.tenant(code);
         }
         let mut accounts: Vec<(AccountRow, String)> = Vec::with_capacity(EMPLOYERS + WORKERS);
         for i in 0..EMPLOYERS {
             let phone = format!("138{i:08}");
-            accounts.push((account(employer_id(i), "employer", &phone, keys), keys.blind_index("phone", &phone)));
+            accounts.push((
+                account(employer_id(i), "employer", &phone, keys),
+                keys.blind_index("phone", &phone),
+            ));
         }
         for (i, w) in workers.iter().enumerate() {
             let phone = format!("139{i:08}");
-            accounts.push((account(w.account_id.clone(), "worker", &phone, keys), keys.blind_index("phone", &phone)));
+            accounts.push((
+                account(w.account_id.clone(), "worker", &phone, keys),
+                keys.blind_index("phone", &phone),
+            ));
         }
         let store = &self.store;
         let start = Instant::now();
@@ -417,7 +521,8 @@ impl Db {
         }));
         let accounts = start.elapsed();
 
-        let posts: Vec<(JobRow, Vec<String>)> = jobs.iter().map(|p| (p.row.clone(), p.terms.clone())).collect();
+        let posts: Vec<(JobRow, Vec<String>)> =
+            jobs.iter().map(|p| (p.row.clone(), p.terms.clone())).collect();
         let start = Instant::now();
         rt.block_on(in_parallel(store, Arc::new(posts), tasks, |s, (row, terms)| async move {
             s.insert_job(&row, &terms).await.unwrap();
@@ -430,7 +535,13 @@ impl Db {
             s.set_worker_verified(&w.account_id, true).await.unwrap();
         }));
         let workers_time = start.elapsed();
-        SeedTimes { accounts, jobs: jobs_time, terms: jobs.iter().map(|p| p.terms.len()).sum(), workers: workers_time, tasks }
+        SeedTimes {
+            accounts,
+            jobs: jobs_time,
+            terms: jobs.iter().map(|p| p.terms.len()).sum(),
+            workers: workers_time,
+            tasks,
+        }
     }
 }
 
@@ -476,8 +587,14 @@ impl Drop for PgDatabase {
         let dropped = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
-                let mut admin = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres")).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await.map(|_| ())
+                let mut admin =
+                    sqlx::postgres::PgConnection::connect(&format!("{base}/postgres")).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+                .map(|_| ())
             })
         })
         .join();
@@ -508,7 +625,10 @@ fn matches(jobs: &[Post], params: &FeedParams) -> usize {
                 && params.wage_max.is_none_or(|w| r.wage_cents_per_day.is_some_and(|x| x <= w))
                 && words.iter().all(|w| p.terms.contains(w))
                 && match (params.lon, params.lat, params.radius_km) {
-                    (Some(lon), Some(lat), Some(km)) => distance_km(&GeoPoint { lon, lat }, &GeoPoint { lon: r.lon, lat: r.lat }) <= km,
+                    (Some(lon), Some(lat), Some(km)) => {
+                        distance_km(&GeoPoint { lon, lat }, &GeoPoint { lon: r.lon, lat: r.lat })
+                            <= km
+                    }
                     _ => true,
                 }
         })
@@ -516,12 +636,33 @@ fn matches(jobs: &[Post], params: &FeedParams) -> usize {
 }
 
 fn feed_cases(rt: &Runtime, store: &Store, keys: &PiiKeys, jobs: &[Post]) {
-    let near = |q: Option<&str>| FeedParams { lon: Some(CENTRE.0), lat: Some(CENTRE.1), radius_km: Some(5.0), q: q.map(str::to_string), ..FeedParams::default() };
+    let near = |q: Option<&str>| FeedParams {
+        lon: Some(CENTRE.0),
+        lat: Some(CENTRE.1),
+        radius_km: Some(5.0),
+        q: q.map(str::to_string),
+        ..FeedParams::default()
+    };
     let cases: Vec<(&str, FeedParams)> = vec![
         ("newest first, no filter", FeedParams::default()),
         ("keyword 装卸", FeedParams { q: Some("装卸".into()), ..FeedParams::default() }),
-        ("keyword 装卸 + district 410204", FeedParams { q: Some("装卸".into()), district: Some("410204".into()), ..FeedParams::default() }),
-        ("wage 200–300 元/day + settlement daily", FeedParams { wage_min: Some(20_000), wage_max: Some(30_000), settlement: Some("daily".into()), ..FeedParams::default() }),
+        (
+            "keyword 装卸 + district 410204",
+            FeedParams {
+                q: Some("装卸".into()),
+                district: Some("410204".into()),
+                ..FeedParams::default()
+            },
+        ),
+        (
+            "wage 200–300 元/day + settlement daily",
+            FeedParams {
+                wage_min: Some(20_000),
+                wage_max: Some(30_000),
+                settlement: Some("daily".into()),
+                ..FeedParams::default()
+            },
+        ),
         ("rare keyword 叉车", FeedParams { q: Some(RARE.into()), ..FeedParams::default() }),
         ("5 km around (114.35, 34.79) + keyword 装卸", near(Some("装卸"))),
         ("5 km around (114.35, 34.79), no keyword", near(None)),
@@ -545,7 +686,11 @@ fn feed_cases(rt: &Runtime, store: &Store, keys: &PiiKeys, jobs: &[Post]) {
     let times = measure(100, || {
         black_box(rt.block_on(store.feed_points(&query)).unwrap());
     });
-    row(&format!("… of which `Store::feed_points` alone ({} posts in the box)", n(in_box)), times, baseline.map(|b| ratio(times, b)));
+    row(
+        &format!("… of which `Store::feed_points` alone ({} posts in the box)", n(in_box)),
+        times,
+        baseline.map(|b| ratio(times, b)),
+    );
     // Page 50 of the unfiltered feed: follow the cursor 49 times, then time the 50th page.
     let mut params = FeedParams::default();
     let mut seen = 0;
@@ -573,11 +718,19 @@ fn loader_job(jobs: &[Post]) -> JobRow {
     job.wage_unit = "day".into();
     job.wage_cents = 20_000;
     job.wage_cents_per_day = Some(20_000);
-    job.details = serde_json::to_string(&JobDetails { skill_level: Some(1), ..JobDetails::default() }).unwrap();
+    job.details =
+        serde_json::to_string(&JobDetails { skill_level: Some(1), ..JobDetails::default() })
+            .unwrap();
     job
 }
 
-fn top_50(rt: &Runtime, sqlite: &Db, postgres: Option<&Db>, jobs: &[Post], workers: &[WorkerFeatures]) {
+fn top_50(
+    rt: &Runtime,
+    sqlite: &Db,
+    postgres: Option<&Db>,
+    jobs: &[Post],
+    workers: &[WorkerFeatures],
+) {
     header();
     for (backend, db) in [("SQLite", Some(sqlite)), ("PostgreSQL", postgres)] {
         let Some(db) = db else { continue };
@@ -586,7 +739,11 @@ fn top_50(rt: &Runtime, sqlite: &Db, postgres: Option<&Db>, jobs: &[Post], worke
         let times = measure(10, || {
             black_box(rt.block_on(db.store.verified_workers()).unwrap());
         });
-        row(&format!("load {} verified workers (`Store::verified_workers`), {backend}", n(WORKERS)), times, None);
+        row(
+            &format!("load {} verified workers (`Store::verified_workers`), {backend}", n(WORKERS)),
+            times,
+            None,
+        );
     }
     let job = loader_job(jobs);
     let tenant = sqlite.tenant("kaifeng");
@@ -594,27 +751,56 @@ fn top_50(rt: &Runtime, sqlite: &Db, postgres: Option<&Db>, jobs: &[Post], worke
     let best = rt.block_on(matching::score_pool(rules, tenant, &job, workers)).unwrap();
     assert_eq!(best.len(), WORKERS, "city_matching scores every candidate");
     let scoring = measure(20, || {
-        black_box(matching::top(rt.block_on(matching::score_pool(rules, tenant, &job, workers)).unwrap(), 50));
+        black_box(matching::top(
+            rt.block_on(matching::score_pool(rules, tenant, &job, workers)).unwrap(),
+            50,
+        ));
     });
-    row(&format!("score {} workers (`score_pool`, {} calls of {}) + `top(…, 50)`", n(WORKERS), WORKERS / matching::CHUNK, n(matching::CHUNK)), scoring, None);
+    row(
+        &format!(
+            "score {} workers (`score_pool`, {} calls of {}) + `top(…, 50)`",
+            n(WORKERS),
+            WORKERS / matching::CHUNK,
+            n(matching::CHUNK)
+        ),
+        scoring,
+        None,
+    );
     // The same, split: the host building the candidate records, and the plugin calls alone.
     let build = measure(20, || {
         black_box(workers.iter().map(|w| matching::candidate(&job, w)).collect::<Vec<_>>());
     });
-    row(&format!("… of which building {} candidate records (`matching::candidate`)", n(WORKERS)), build, Some(ratio(build, scoring)));
+    row(
+        &format!("… of which building {} candidate records (`matching::candidate`)", n(WORKERS)),
+        build,
+        Some(ratio(build, scoring)),
+    );
     let requests: Vec<MatchRequest> = workers
         .chunks(matching::CHUNK)
-        .map(|chunk| MatchRequest { today: today(), job: matching::job_features(&job), candidates: chunk.iter().map(|w| matching::candidate(&job, w)).collect() })
+        .map(|chunk| MatchRequest {
+            today: today(),
+            job: matching::job_features(&job),
+            candidates: chunk.iter().map(|w| matching::candidate(&job, w)).collect(),
+        })
         .collect();
     let calls = measure(20, || {
         black_box(rt.block_on(rules.call_many::<MatchingWorld>(tenant, requests.clone())).unwrap());
     });
-    row(&format!("… of which the {} plugin calls (`Rules::call_many`)", WORKERS / matching::CHUNK), calls, Some(ratio(calls, scoring)));
-    let shown: Vec<&WorkerFeatures> = matching::top(best, 50).iter().map(|s| &workers[s.index]).collect();
+    row(
+        &format!("… of which the {} plugin calls (`Rules::call_many`)", WORKERS / matching::CHUNK),
+        calls,
+        Some(ratio(calls, scoring)),
+    );
+    let shown: Vec<&WorkerFeatures> =
+        matching::top(best, 50).iter().map(|s| &workers[s.index]).collect();
     let receipt = measure(100, || {
         black_box(rt.block_on(matching::record(rules, tenant, &job, &shown, "bench")).unwrap());
     });
-    row("receipt for the 50 shown (`matching::record`: one call + stored decision), SQLite", receipt, Some(ratio(receipt, scoring)));
+    row(
+        "receipt for the 50 shown (`matching::record`: one call + stored decision), SQLite",
+        receipt,
+        Some(ratio(receipt, scoring)),
+    );
     println!();
 }
 
@@ -644,15 +830,28 @@ fn batch(rt: &Runtime, sqlite: &Db, jobs: &[Post], workers: &[WorkerFeatures]) {
         .collect();
     let headcounts: Vec<u32> = batch_jobs.iter().map(|j| j.headcount as u32).collect();
     let places: u32 = headcounts.iter().sum();
-    println!("{} jobs with {} places (headcount 1–3), {} workers, every pair scored by city_matching.\n", n(BATCH_JOBS), n(places as usize), n(BATCH_WORKERS));
-    println!("| run | scoring ({} × `score_pool` of {}) | `assign` | total | pairs | edges |\n|---|---|---|---|---|---|", n(BATCH_JOBS), n(BATCH_WORKERS));
+    println!(
+        "{} jobs with {} places (headcount 1–3), {} workers, every pair scored by city_matching.\n",
+        n(BATCH_JOBS),
+        n(places as usize),
+        n(BATCH_WORKERS)
+    );
+    println!(
+        "| run | scoring ({} × `score_pool` of {}) | `assign` | total | pairs | edges |\n|---|---|---|---|---|---|",
+        n(BATCH_JOBS),
+        n(BATCH_WORKERS)
+    );
     for run in 1..=BATCH_RUNS {
         let start = Instant::now();
         let edges = rt.block_on(async {
             let mut edges = Vec::with_capacity(BATCH_JOBS * BATCH_WORKERS);
             for (j, job) in batch_jobs.iter().enumerate() {
                 let scored = matching::score_pool(rules, tenant, job, workers).await.unwrap();
-                edges.extend(scored.iter().map(|s| assign::Edge { job: j, worker: s.index, score: s.score }));
+                edges.extend(scored.iter().map(|s| assign::Edge {
+                    job: j,
+                    worker: s.index,
+                    score: s.score,
+                }));
             }
             edges
         });
@@ -665,7 +864,12 @@ fn batch(rt: &Runtime, sqlite: &Db, jobs: &[Post], workers: &[WorkerFeatures]) {
         assigned.sort_unstable();
         assigned.dedup();
         assert_eq!(assigned.len(), chosen.len(), "a worker is assigned once");
-        println!("| {run} | {scoring:.2?} | {assignment:.2?} | {total:.2?} | {} of {} places | {} |", n(chosen.len()), n(places as usize), n(edges.len()));
+        println!(
+            "| {run} | {scoring:.2?} | {assignment:.2?} | {total:.2?} | {} of {} places | {} |",
+            n(chosen.len()),
+            n(places as usize),
+            n(edges.len())
+        );
         drop(edges);
     }
     // What the API's draft really does per job: the receipt-keeping call over the whole pool.
@@ -682,7 +886,18 @@ fn batch(rt: &Runtime, sqlite: &Db, jobs: &[Post], workers: &[WorkerFeatures]) {
     let mb = (decision.input.len() + decision.output.len()) as f64 / 1e6;
     println!();
     header();
-    row(&format!("one job × {} workers: `score_pool` (no receipt)", n(BATCH_WORKERS)), score_only, None);
-    row(&format!("one job × {} workers: `matching::record` (receipt of {mb:.1} MB JSON), SQLite", n(BATCH_WORKERS)), with_receipt, Some(ratio(with_receipt, score_only)));
+    row(
+        &format!("one job × {} workers: `score_pool` (no receipt)", n(BATCH_WORKERS)),
+        score_only,
+        None,
+    );
+    row(
+        &format!(
+            "one job × {} workers: `matching::record` (receipt of {mb:.1} MB JSON), SQLite",
+            n(BATCH_WORKERS)
+        ),
+        with_receipt,
+        Some(ratio(with_receipt, score_only)),
+    );
     println!();
 }

@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 use common::{header, measure, ratio, row};
 
 use gigmarket::plugins::bindings::matching::MatchRequest;
-use gigmarket::plugins::bindings::matching::gigmarket::plugins::matching_types::{Candidate, JobFeatures};
+use gigmarket::plugins::bindings::matching::gigmarket::plugins::matching_types::{
+    Candidate, JobFeatures,
+};
 use gigmarket::plugins::bindings::naming::NameRequest;
 use gigmarket::plugins::bindings::subsidy::SubsidyRequest;
 use gigmarket::plugins::bindings::subsidy::gigmarket::plugins::period_types::PeriodFigures;
@@ -28,14 +30,17 @@ use gigmarket::plugins::{CallContext, LoadedPlugin, PluginError, Runtime, Slot, 
 
 fn main() {
     let dir = plugin_dir();
-    let naming = std::fs::read(dir.join("city_naming.wasm")).expect("build the plugins first: ./dev bench");
+    let naming =
+        std::fs::read(dir.join("city_naming.wasm")).expect("build the plugins first: ./dev bench");
     let matching = std::fs::read(dir.join("city_matching.wasm")).expect("city_matching.wasm");
     header();
     small_call(&naming);
     matching_10k(&matching);
     load_vs_compile(&matching);
     let subsidy = std::fs::read(dir.join("city_subsidy.wasm")).expect("city_subsidy.wasm");
-    let hostile = std::fs::read(common::target_dir().join("wasm32-wasip2/plugin/fixture_hostile.wasm")).expect("fixture_hostile.wasm");
+    let hostile =
+        std::fs::read(common::target_dir().join("wasm32-wasip2/plugin/fixture_hostile.wasm"))
+            .expect("fixture_hostile.wasm");
     noisy_neighbour(&subsidy, &hostile);
 }
 
@@ -44,12 +49,22 @@ fn plugin_dir() -> PathBuf {
 }
 
 fn ctx() -> CallContext {
-    let tenant = TenantInfo { code: "kaifeng".into(), kind: TenantKind::City, name: "开封市零工市场".into(), region_code: "410200".into() };
+    let tenant = TenantInfo {
+        code: "kaifeng".into(),
+        kind: TenantKind::City,
+        name: "开封市零工市场".into(),
+        region_code: "410200".into(),
+    };
     CallContext { tenant, config: "{}".into() }
 }
 
 fn small_call(bytes: &[u8]) {
-    let request = NameRequest { kind: TenantKind::Station, name: "兰阳街道零工驿站".into(), region_name: None, parent_name: None };
+    let request = NameRequest {
+        kind: TenantKind::Station,
+        name: "兰阳街道零工驿站".into(),
+        region_name: None,
+        parent_name: None,
+    };
     let mut results = Vec::new();
     for pooling in [true, false] {
         let rt = Runtime::new(RuntimeSettings { pooling, ..Default::default() }, None).unwrap();
@@ -60,7 +75,11 @@ fn small_call(bytes: &[u8]) {
         }));
     }
     row("naming call (fresh instance per call), pooling allocator", results[0], None);
-    row("naming call (fresh instance per call), on-demand allocator", results[1], Some(ratio(results[1], results[0])));
+    row(
+        "naming call (fresh instance per call), on-demand allocator",
+        results[1],
+        Some(ratio(results[1], results[0])),
+    );
 }
 
 fn candidates(n: usize) -> Vec<Candidate> {
@@ -85,7 +104,11 @@ fn matching_10k(bytes: &[u8]) {
     let ctx = ctx();
     let host_request = MatchRequest {
         today: Date { year: 2026, month: 11, day: 28 },
-        job: JobFeatures { required_level: 2, wage_cents_per_day: 20_000, requires_health_certificate: false },
+        job: JobFeatures {
+            required_level: 2,
+            wage_cents_per_day: 20_000,
+            requires_health_certificate: false,
+        },
         candidates: candidates(10_000),
     };
     let wasm = measure(50, || {
@@ -99,23 +122,39 @@ fn matching_10k(bytes: &[u8]) {
     });
     let fuel = rt.call::<MatchingWorld>(&plugin, &ctx, &host_request).unwrap().fuel_used;
     row("matching 10,000 candidates, native", native, None);
-    row(&format!("matching 10,000 candidates, Wasm ({fuel} fuel)"), wasm, Some(ratio(wasm, native)));
+    row(
+        &format!("matching 10,000 candidates, Wasm ({fuel} fuel)"),
+        wasm,
+        Some(ratio(wasm, native)),
+    );
 }
 
 fn load_vs_compile(bytes: &[u8]) {
     let cache = tempfile::tempdir().unwrap();
     let compile = measure(10, || {
-        let rt = Runtime::new(RuntimeSettings { pooling: false, ..Default::default() }, None).unwrap();
+        let rt =
+            Runtime::new(RuntimeSettings { pooling: false, ..Default::default() }, None).unwrap();
         black_box(rt.load(bytes).unwrap());
     });
-    Runtime::new(RuntimeSettings { pooling: false, ..Default::default() }, Some(cache.path())).unwrap().load(bytes).unwrap();
+    Runtime::new(RuntimeSettings { pooling: false, ..Default::default() }, Some(cache.path()))
+        .unwrap()
+        .load(bytes)
+        .unwrap();
     let cached = measure(10, || {
-        let rt = Runtime::new(RuntimeSettings { pooling: false, ..Default::default() }, Some(cache.path())).unwrap();
+        let rt = Runtime::new(
+            RuntimeSettings { pooling: false, ..Default::default() },
+            Some(cache.path()),
+        )
+        .unwrap();
         black_box(rt.load(bytes).unwrap());
         assert_eq!(rt.stats().compiled, 0);
     });
     row("load city_matching: compile (engine + compile + detect)", compile, None);
-    row("load city_matching: from the artifact cache (engine + load + detect)", cached, Some(ratio(cached, compile)));
+    row(
+        "load city_matching: from the artifact cache (engine + load + detect)",
+        cached,
+        Some(ratio(cached, compile)),
+    );
 }
 
 /// 兰考县's subsidy call (p50/p99 over 1,000 sequential calls, 20 in the slow baseline, through `Runtime::blocking`, as the
@@ -126,25 +165,43 @@ fn load_vs_compile(bytes: &[u8]) {
 /// cores per market, at least 1: 1 on this 2-core machine; 1 s queue bound); "fair share of 2"
 /// lets one market take both cores.
 fn noisy_neighbour(subsidy: &[u8], hostile: &[u8]) {
-    let tokio = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let tokio =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let defaults = RuntimeSettings::default();
     let configs = [
         // Each call waits seconds here: fewer samples.
         ("one shared limit", 32, Duration::from_secs(3600), ["everyone", "everyone"], 20),
-        ("fair share (default)", defaults.max_calls_per_share, defaults.queue_wait, ["lankao", "qixian"], 1000),
+        (
+            "fair share (default)",
+            defaults.max_calls_per_share,
+            defaults.queue_wait,
+            ["lankao", "qixian"],
+            1000,
+        ),
         ("fair share of 2", 2, defaults.queue_wait, ["lankao", "qixian"], 1000),
     ];
     let mut idle = None;
     for (name, per_share, queue_wait, [healthy_share, noisy_share], samples) in configs {
-        let mut settings = RuntimeSettings { max_calls_per_share: per_share, queue_wait, ..Default::default() };
-        settings.limits.insert(Slot::Matching, SlotLimits { fuel: u64::MAX / 2, deadline_ms: 500, memory_bytes: 64 << 20, output_bytes: 4 << 20 });
+        let mut settings =
+            RuntimeSettings { max_calls_per_share: per_share, queue_wait, ..Default::default() };
+        settings.limits.insert(
+            Slot::Matching,
+            SlotLimits {
+                fuel: u64::MAX / 2,
+                deadline_ms: 500,
+                memory_bytes: 64 << 20,
+                output_bytes: 4 << 20,
+            },
+        );
         let rt = Arc::new(Runtime::new(settings, None).unwrap());
         let (healthy, looping) = (rt.load(subsidy).unwrap(), rt.load(hostile).unwrap());
         tokio.block_on(healthy_latencies(&rt, healthy_share, &healthy, 50)); // warm up
         let quiet = tokio.block_on(healthy_latencies(&rt, healthy_share, &healthy, 1000));
         let idle = *idle.get_or_insert(quiet);
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let noisy: Vec<_> = (0..128).map(|_| tokio.spawn(flood(rt.clone(), noisy_share, looping.clone(), stop.clone()))).collect();
+        let noisy: Vec<_> = (0..128)
+            .map(|_| tokio.spawn(flood(rt.clone(), noisy_share, looping.clone(), stop.clone())))
+            .collect();
         tokio.block_on(async { tokio::time::sleep(Duration::from_millis(1500)).await }); // let the flood fill its share
         let loaded = tokio.block_on(healthy_latencies(&rt, healthy_share, &healthy, samples));
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -152,7 +209,13 @@ fn noisy_neighbour(subsidy: &[u8], hostile: &[u8]) {
         if name == "one shared limit" {
             row("subsidy call of 兰考县, runtime idle", quiet, None);
         }
-        row(&format!("subsidy call of 兰考县, 杞县 flooding its looping plugin, {name} ({refused} of 杞县's calls refused)"), loaded, Some(ratio(loaded, idle)));
+        row(
+            &format!(
+                "subsidy call of 兰考县, 杞县 flooding its looping plugin, {name} ({refused} of 杞县's calls refused)"
+            ),
+            loaded,
+            Some(ratio(loaded, idle)),
+        );
     }
 }
 
@@ -165,13 +228,36 @@ async fn futures_sum(handles: Vec<tokio::task::JoinHandle<u64>>) -> u64 {
 }
 
 /// Call 杞县's looping plugin until told to stop; return how many calls were refused as busy.
-async fn flood(rt: Arc<Runtime>, share: &'static str, plugin: Arc<LoadedPlugin>, stop: Arc<std::sync::atomic::AtomicBool>) -> u64 {
-    let ctx = CallContext { tenant: TenantInfo { code: "qixian".into(), kind: TenantKind::County, name: "杞县零工市场".into(), region_code: "410221".into() }, config: r#"{"mode": "loop"}"#.into() };
-    let request = MatchRequest { today: Date { year: 2026, month: 11, day: 28 }, job: JobFeatures { required_level: 0, wage_cents_per_day: 20_000, requires_health_certificate: false }, candidates: candidates(2) };
+async fn flood(
+    rt: Arc<Runtime>,
+    share: &'static str,
+    plugin: Arc<LoadedPlugin>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> u64 {
+    let ctx = CallContext {
+        tenant: TenantInfo {
+            code: "qixian".into(),
+            kind: TenantKind::County,
+            name: "杞县零工市场".into(),
+            region_code: "410221".into(),
+        },
+        config: r#"{"mode": "loop"}"#.into(),
+    };
+    let request = MatchRequest {
+        today: Date { year: 2026, month: 11, day: 28 },
+        job: JobFeatures {
+            required_level: 0,
+            wage_cents_per_day: 20_000,
+            requires_health_certificate: false,
+        },
+        candidates: candidates(2),
+    };
     let mut refused = 0;
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         let (plugin, ctx, request) = (plugin.clone(), ctx.clone(), request.clone());
-        if let Err(PluginError::Busy { .. }) = rt.blocking(share, move |rt| rt.call::<MatchingWorld>(&plugin, &ctx, &request)).await {
+        if let Err(PluginError::Busy { .. }) =
+            rt.blocking(share, move |rt| rt.call::<MatchingWorld>(&plugin, &ctx, &request)).await
+        {
             refused += 1;
         }
     }
@@ -179,21 +265,50 @@ async fn flood(rt: Arc<Runtime>, share: &'static str, plugin: Arc<LoadedPlugin>,
 }
 
 /// (median, p99) of `n` sequential subsidy calls for 兰考县 through the admission of `blocking`.
-async fn healthy_latencies(rt: &Arc<Runtime>, share: &str, plugin: &Arc<LoadedPlugin>, n: usize) -> (Duration, Duration) {
-    let ctx = CallContext { tenant: TenantInfo { code: "lankao".into(), kind: TenantKind::County, name: "兰考县零工市场".into(), region_code: "410225".into() }, config: "{}".into() };
+async fn healthy_latencies(
+    rt: &Arc<Runtime>,
+    share: &str,
+    plugin: &Arc<LoadedPlugin>,
+    n: usize,
+) -> (Duration, Duration) {
+    let ctx = CallContext {
+        tenant: TenantInfo {
+            code: "lankao".into(),
+            kind: TenantKind::County,
+            name: "兰考县零工市场".into(),
+            region_code: "410225".into(),
+        },
+        config: "{}".into(),
+    };
     let day = |d| Date { year: 2026, month: 10, day: d };
     let request = SubsidyRequest {
         today: Date { year: 2026, month: 11, day: 28 },
         figures: PeriodFigures {
-            kind: TenantKind::County, period_start: day(1), period_end: day(31), people_served: 1200, matches: 300, trainings: 4, rights_cases: 5,
-            rights_cases_closed_in_time: 5, ledger_days: 30, open_days: 31, satisfaction: 4.6, operating_cost_cents: 6_000_000, is_government_run: true,
+            kind: TenantKind::County,
+            period_start: day(1),
+            period_end: day(31),
+            people_served: 1200,
+            matches: 300,
+            trainings: 4,
+            rights_cases: 5,
+            rights_cases_closed_in_time: 5,
+            ledger_days: 30,
+            open_days: 31,
+            satisfaction: 4.6,
+            operating_cost_cents: 6_000_000,
+            is_government_run: true,
         },
     };
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let (plugin, ctx, request) = (plugin.clone(), ctx.clone(), request.clone());
         let start = Instant::now();
-        black_box(rt.blocking(share, move |rt| rt.call::<SubsidyWorld>(&plugin, &ctx, &request)).await.unwrap().unwrap());
+        black_box(
+            rt.blocking(share, move |rt| rt.call::<SubsidyWorld>(&plugin, &ctx, &request))
+                .await
+                .unwrap()
+                .unwrap(),
+        );
         times.push(start.elapsed());
     }
     times.sort();
@@ -205,7 +320,11 @@ fn to_native(r: &MatchRequest) -> city_matching::MatchRequest {
     use city_matching::gigmarket::plugins::{matching_types as m, types as t};
     m::MatchRequest {
         today: t::Date { year: r.today.year, month: r.today.month, day: r.today.day },
-        job: m::JobFeatures { required_level: r.job.required_level, wage_cents_per_day: r.job.wage_cents_per_day, requires_health_certificate: r.job.requires_health_certificate },
+        job: m::JobFeatures {
+            required_level: r.job.required_level,
+            wage_cents_per_day: r.job.wage_cents_per_day,
+            requires_health_certificate: r.job.requires_health_certificate,
+        },
         candidates: r
             .candidates
             .iter()

@@ -9,8 +9,8 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::accounts::Accounts;
-use crate::authz::Authz;
 use crate::api::{self, AppState};
+use crate::authz::Authz;
 use crate::config::{Config, Seed};
 use crate::plugins::Runtime;
 use crate::rules::{Rules, seed};
@@ -41,10 +41,23 @@ impl Application {
             tracing::info!(count = loaded.len(), dir = %config.tenants_dir.display(), "seeded tenants and their plugins from files");
         }
         let authz = Authz::load(store.clone()).await?;
-        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
         let login_throttle = crate::accounts::throttle::LoginThrottle::new(store.clone());
-        Ok(Application { listener, addr, state: AppState { store, rules, accounts, authz, login_throttle, config: Arc::new(config) } })
+        Ok(Application {
+            listener,
+            addr,
+            state: AppState {
+                store,
+                rules,
+                accounts,
+                authz,
+                login_throttle,
+                config: Arc::new(config),
+            },
+        })
     }
 
     pub fn accounts(&self) -> &Accounts {
@@ -81,10 +94,18 @@ impl Application {
     /// Serve until `shutdown` completes, then finish the requests in flight. Housekeeping
     /// (expiring posts, escalating overdue complaints) runs in the background meanwhile and
     /// stops with the server.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let store = self.state.store.clone();
         let (stop_sweeper, stop) = tokio::sync::oneshot::channel();
-        let sweeper = crate::housekeeping::spawn(store.clone(), self.state.rules.clone(), self.state.config.sweep_interval, stop);
+        let sweeper = crate::housekeeping::spawn(
+            store.clone(),
+            self.state.rules.clone(),
+            self.state.config.sweep_interval,
+            stop,
+        );
         let app = api::router(self.state);
         tracing::info!(addr = %self.addr, "serving");
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -101,7 +122,10 @@ impl Application {
 /// The database and the plugin service of a configuration.
 pub async fn open(config: &Config) -> anyhow::Result<(Store, Rules)> {
     let store = open_store(config).await?;
-    let runtime = Arc::new(Runtime::new(config.plugin_runtime.clone(), Some(&config.effective_plugin_cache_dir()))?);
+    let runtime = Arc::new(Runtime::new(
+        config.plugin_runtime.clone(),
+        Some(&config.effective_plugin_cache_dir()),
+    )?);
     let rules = Rules::new(store.clone(), runtime);
     Ok((store, rules))
 }
@@ -109,9 +133,15 @@ pub async fn open(config: &Config) -> anyhow::Result<(Store, Rules)> {
 /// Connect to the configured database (creating the data directory for the embedded one) and
 /// apply the migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
-    let store = Store::connect_with(&config.effective_database_url(), config.max_db_connections, config.db_acquire_timeout).await?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!("cannot create the data directory {}", config.data_dir.display())
+    })?;
+    let store = Store::connect_with(
+        &config.effective_database_url(),
+        config.max_db_connections,
+        config.db_acquire_timeout,
+    )
+    .await?;
     store.migrate().await?;
     Ok(store)
 }

@@ -6,18 +6,22 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::accounts::{AccountKind, Accounts};
 use crate::app::{self, Application};
 use crate::config::{Config, Seed, default_plugins_dir};
-use crate::accounts::{AccountKind, Accounts};
 use crate::identity::pii::PiiKeys;
 use crate::plugins::runtime::RuntimeSettings;
-use crate::store::audit::AuditEvent;
 use crate::plugins::{Runtime, Slot};
 use crate::rules::{Activation, seed};
+use crate::store::audit::AuditEvent;
 use crate::tenants::{self, Tenant};
 
 #[derive(Parser, Debug)]
-#[command(name = "gigmarket", version, about = "开封市零工市场服务平台 / the online service platform of Kaifeng's gig-labour markets")]
+#[command(
+    name = "gigmarket",
+    version,
+    about = "开封市零工市场服务平台 / the online service platform of Kaifeng's gig-labour markets"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -228,7 +232,11 @@ pub struct ServeArgs {
     pub plugin_queue_wait_ms: u64,
 }
 
-fn runtime_settings(limits: std::collections::HashMap<crate::plugins::Slot, crate::plugins::SlotLimits>, per_market: Option<u32>, queue_wait_ms: u64) -> RuntimeSettings {
+fn runtime_settings(
+    limits: std::collections::HashMap<crate::plugins::Slot, crate::plugins::SlotLimits>,
+    per_market: Option<u32>,
+    queue_wait_ms: u64,
+) -> RuntimeSettings {
     let defaults = RuntimeSettings::default();
     RuntimeSettings {
         limits,
@@ -268,7 +276,11 @@ pub enum TenantsCommand {
 
 impl DbArgs {
     fn config(&self) -> Config {
-        Config { database_url: self.database.clone(), data_dir: self.data_dir.clone(), ..Config::local() }
+        Config {
+            database_url: self.database.clone(),
+            data_dir: self.data_dir.clone(),
+            ..Config::local()
+        }
     }
 }
 
@@ -283,7 +295,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config {
                 pii_keys: args.keys.parse()?,
                 verification_url: args.verification_url,
-                plugin_runtime: runtime_settings(limits, args.plugin_calls_per_market, args.plugin_queue_wait_ms),
+                plugin_runtime: runtime_settings(
+                    limits,
+                    args.plugin_calls_per_market,
+                    args.plugin_queue_wait_ms,
+                ),
                 listen: args.listen,
                 tenants_dir: args.tenants.dir,
                 plugins_dir: args.tenants.plugins_dir,
@@ -303,18 +319,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Slots(cmd) => slots_command(cmd).await?,
         Command::Decisions(cmd) => return decisions_command(cmd).await,
         Command::Admin(AdminCommand::Create { phone, password, role, tenant, db, keys }) => {
-            let kind = AccountKind::parse(&role).filter(|k| !k.self_service()).ok_or_else(|| anyhow::anyhow!("--role must be city_admin, county_admin, station_staff, agency_staff or auditor"))?;
+            let kind = AccountKind::parse(&role).filter(|k| !k.self_service()).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--role must be city_admin, county_admin, station_staff, agency_staff or auditor"
+                )
+            })?;
             let config = Config { pii_keys: keys.parse()?, ..db.config() };
             let store = app::open_store(&config).await?;
             let tenant = match tenant {
                 Some(t) => t,
-                None => store.list_tenants().await?.into_iter().find(|t| t.parent.is_none()).map(|t| t.code).ok_or_else(|| anyhow::anyhow!("no tenants yet: run `gigmarket tenants load` first"))?,
+                None => store
+                    .list_tenants()
+                    .await?
+                    .into_iter()
+                    .find(|t| t.parent.is_none())
+                    .map(|t| t.code)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("no tenants yet: run `gigmarket tenants load` first")
+                    })?,
             };
             anyhow::ensure!(store.get_tenant(&tenant).await?.is_some(), "no tenant `{tenant}`");
-            let accounts = Accounts::new(store.clone(), config.require_pii_keys()?, config.session_ttl);
-            let account = accounts.register(&phone, &password, kind, Some(&tenant)).await.map_err(cli_err)?;
+            let accounts =
+                Accounts::new(store.clone(), config.require_pii_keys()?, config.session_ttl);
+            let account =
+                accounts.register(&phone, &password, kind, Some(&tenant)).await.map_err(cli_err)?;
             let detail = serde_json::json!({"kind": kind.as_str()});
-            store.audit(AuditEvent { actor: "cli", tenant_code: Some(&tenant), action: "account.create", target: Some(&account.id), detail }).await?;
+            store
+                .audit(AuditEvent {
+                    actor: "cli",
+                    tenant_code: Some(&tenant),
+                    action: "account.create",
+                    target: Some(&account.id),
+                    detail,
+                })
+                .await?;
             print_json(&account)?;
         }
         Command::Pii(PiiCommand::Rotate { db, keys }) => {
@@ -322,19 +360,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let keys = config.require_pii_keys()?;
             let store = app::open_store(&config).await?;
             let mut rotated = 0;
-            for (table, column, id, old) in store.encrypted_pii().await?.into_iter().filter(|v| !keys.is_current(&v.3)) {
-                let clear = keys.decrypt(&old).map_err(|e| anyhow::anyhow!("{table}.{column} of {id}: {e}"))?;
-                rotated += usize::from(store.reencrypt_pii(table, column, &id, &old, &keys.encrypt(&clear)).await?);
+            for (table, column, id, old) in
+                store.encrypted_pii().await?.into_iter().filter(|v| !keys.is_current(&v.3))
+            {
+                let clear = keys
+                    .decrypt(&old)
+                    .map_err(|e| anyhow::anyhow!("{table}.{column} of {id}: {e}"))?;
+                rotated += usize::from(
+                    store.reencrypt_pii(table, column, &id, &old, &keys.encrypt(&clear)).await?,
+                );
             }
-            store.audit(AuditEvent { actor: "cli", tenant_code: None, action: "pii.rotate", target: None, detail: serde_json::json!({"rotated": rotated}) }).await?;
-            println!("已用当前密钥重新加密 {rotated} 项 / re-encrypted {rotated} value(s) under the current key");
+            store
+                .audit(AuditEvent {
+                    actor: "cli",
+                    tenant_code: None,
+                    action: "pii.rotate",
+                    target: None,
+                    detail: serde_json::json!({"rotated": rotated}),
+                })
+                .await?;
+            println!(
+                "已用当前密钥重新加密 {rotated} 项 / re-encrypted {rotated} value(s) under the current key"
+            );
         }
         Command::Audit(AuditCommand::Verify(db)) => {
             let store = app::open_store(&db.config()).await?;
             let check = store.verify_audit().await?;
             match (check.broken_at, &check.problem) {
                 (Some(seq), Some(problem)) => {
-                    eprintln!("审计日志第 {seq} 条被篡改 / audit log entry {seq}: {problem} ({} entries)", check.entries);
+                    eprintln!(
+                        "审计日志第 {seq} 条被篡改 / audit log entry {seq}: {problem} ({} entries)",
+                        check.entries
+                    );
                     return Ok(ExitCode::FAILURE);
                 }
                 _ => println!("审计日志完整 / the audit log is intact: {} entries", check.entries),
@@ -363,7 +420,9 @@ async fn plugins_command(cmd: PluginsCommand) -> anyhow::Result<()> {
         PluginsCommand::Upload { file, name, db } => {
             let (_, rules) = app::open(&db.config()).await?;
             let bytes = std::fs::read(&file)?;
-            let name = name.unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
+            let name = name.unwrap_or_else(|| {
+                file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+            });
             let (record, _) = rules.register(bytes, &name, "cli").await.map_err(cli_err)?;
             print_json(&record)
         }
@@ -378,24 +437,52 @@ async fn slots_command(cmd: SlotsCommand) -> anyhow::Result<()> {
     match cmd {
         SlotsCommand::List { tenant, db } => {
             let (store, rules) = app::open(&db.config()).await?;
-            let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
+            let t = store
+                .get_tenant(&tenant)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
             print_json(&rules.slots(&t).await.map_err(cli_err)?)
         }
         SlotsCommand::Bind { tenant, slot, plugin, config, effective_from, db } => {
             let (store, rules) = app::open(&db.config()).await?;
-            let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
-            let config: serde_json::Value = serde_json::from_str(&config).map_err(|e| anyhow::anyhow!("--config is not JSON: {e}"))?;
+            let t = store
+                .get_tenant(&tenant)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
+            let config: serde_json::Value = serde_json::from_str(&config)
+                .map_err(|e| anyhow::anyhow!("--config is not JSON: {e}"))?;
             let effective = match effective_from {
-                Some(raw) => Some(crate::clock::parse_date(&raw).ok_or_else(|| anyhow::anyhow!("--effective-from must be a date YYYY-MM-DD between {} and {}", crate::clock::FIRST_DAY, crate::clock::LAST_DAY))?),
+                Some(raw) => Some(crate::clock::parse_date(&raw).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--effective-from must be a date YYYY-MM-DD between {} and {}",
+                        crate::clock::FIRST_DAY,
+                        crate::clock::LAST_DAY
+                    )
+                })?),
                 None => None,
             };
-            let activation = Activation { plugin: &plugin, config: &config, effective_from: effective, note: None };
-            print_json(&rules.bind(&t, parse_slot(&slot)?, activation, "cli").await.map_err(cli_err)?)
+            let activation = Activation {
+                plugin: &plugin,
+                config: &config,
+                effective_from: effective,
+                note: None,
+            };
+            print_json(
+                &rules.bind(&t, parse_slot(&slot)?, activation, "cli").await.map_err(cli_err)?,
+            )
         }
         SlotsCommand::Rollback { tenant, slot, to_version, db } => {
             let (store, rules) = app::open(&db.config()).await?;
-            let t = store.get_tenant(&tenant).await?.ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
-            print_json(&rules.rollback(&t, parse_slot(&slot)?, to_version, "cli").await.map_err(cli_err)?)
+            let t = store
+                .get_tenant(&tenant)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant `{tenant}`"))?;
+            print_json(
+                &rules
+                    .rollback(&t, parse_slot(&slot)?, to_version, "cli")
+                    .await
+                    .map_err(cli_err)?,
+            )
         }
     }
 }
@@ -454,7 +541,9 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         tenants_dir: args.tenants.dir,
         plugins_dir: args.tenants.plugins_dir,
         plugin_cache_dir: args.tenants.plugin_cache_dir,
-        admin_token: Some(std::env::var("GIGMARKET_ADMIN_TOKEN").unwrap_or_else(|_| DEMO_ADMIN_TOKEN.into())),
+        admin_token: Some(
+            std::env::var("GIGMARKET_ADMIN_TOKEN").unwrap_or_else(|_| DEMO_ADMIN_TOKEN.into()),
+        ),
         pii_keys,
         seed: Seed::Always,
         ..Config::local()
@@ -487,7 +576,8 @@ fn demo_pii_keys(data_dir: &std::path::Path) -> anyhow::Result<PiiKeys> {
 /// "20 markets: 1 city, 10 county, 4 specialty, 5 station".
 fn summary(tree: &[Tenant]) -> String {
     let count = |k| tree.iter().filter(|t| t.kind == k).count();
-    let parts: Vec<String> = tenants::TenantKind::ALL.iter().map(|k| format!("{} {}", count(*k), k.as_str())).collect();
+    let parts: Vec<String> =
+        tenants::TenantKind::ALL.iter().map(|k| format!("{} {}", count(*k), k.as_str())).collect();
     format!("{} 个市场 / {} markets: {}", tree.len(), tree.len(), parts.join(", "))
 }
 
@@ -503,6 +593,8 @@ fn render_tree(tree: &[Tenant]) -> String {
         d
     };
     tree.iter()
-        .map(|t| format!("{}{:<24} {:<10} {}\n", "  ".repeat(depth(t)), t.code, t.kind.as_str(), t.name))
+        .map(|t| {
+            format!("{}{:<24} {:<10} {}\n", "  ".repeat(depth(t)), t.code, t.kind.as_str(), t.name)
+        })
         .collect()
 }

@@ -41,7 +41,10 @@ pub fn day_in_range(day: NaiveDate) -> bool {
 /// day), within the plausible range. `None` otherwise.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
-    let canonical = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let canonical = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !canonical {
         return None;
     }
@@ -73,8 +76,14 @@ mod tests {
 
     #[test]
     fn the_date_is_chinas() {
-        assert_eq!(china_date("2026-03-07T17:00:00Z".parse().unwrap()), NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
-        assert_eq!(china_date("2026-03-07T15:59:59Z".parse().unwrap()), NaiveDate::from_ymd_opt(2026, 3, 7).unwrap());
+        assert_eq!(
+            china_date("2026-03-07T17:00:00Z".parse().unwrap()),
+            NaiveDate::from_ymd_opt(2026, 3, 8).unwrap()
+        );
+        assert_eq!(
+            china_date("2026-03-07T15:59:59Z".parse().unwrap()),
+            NaiveDate::from_ymd_opt(2026, 3, 7).unwrap()
+        );
     }
 
     #[test]
@@ -82,7 +91,20 @@ mod tests {
         assert_eq!(parse_date("2026-12-01"), NaiveDate::from_ymd_opt(2026, 12, 1));
         assert_eq!(parse_date("2000-01-01"), Some(FIRST_DAY));
         assert_eq!(parse_date("2100-12-31"), Some(LAST_DAY));
-        for bad in ["+10000-01-01", "0000-01-01", "-0001-01-01", "1999-12-31", "2101-01-01", "2026-1-05", "2026-01-5", " 2026-01-05", "2026-02-30", "２０２６-01-05", "2026/01/05", ""] {
+        for bad in [
+            "+10000-01-01",
+            "0000-01-01",
+            "-0001-01-01",
+            "1999-12-31",
+            "2101-01-01",
+            "2026-1-05",
+            "2026-01-5",
+            " 2026-01-05",
+            "2026-02-30",
+            "２０２６-01-05",
+            "2026/01/05",
+            "",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad:?} must be refused");
         }
     }
@@ -91,9 +113,19 @@ mod tests {
     fn times_are_rfc_3339_within_the_range() {
         let t = parse_instant("2026-12-01T18:00:00+08:00", "closes_at").unwrap();
         assert_eq!(t, "2026-12-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
-        for bad in ["9999-12-31T00:00:00Z", "0000-01-01T00:00:00Z", "1999-12-31T23:59:59Z", "2026-12-01", "tomorrow"] {
+        for bad in [
+            "9999-12-31T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2026-12-01",
+            "tomorrow",
+        ] {
             let err = parse_instant(bad, "closes_at").unwrap_err();
-            assert_eq!((err.code, err.field.as_deref()), ("invalid_date", Some("closes_at")), "{bad}");
+            assert_eq!(
+                (err.code, err.field.as_deref()),
+                ("invalid_date", Some("closes_at")),
+                "{bad}"
+            );
         }
     }
 }

@@ -102,10 +102,11 @@ pub enum Seed {
 /// Where `./dev` puts the default plugins it builds from `plugins/`: `target/plugins`
 /// (honouring `CARGO_TARGET_DIR`). Test fixtures are built too, but never copied here.
 pub fn default_plugins_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"));
     target.join("plugins")
 }
-
 
 /// A `sqlite://` URL that creates the file if it is missing.
 pub fn sqlite_url(path: &Path) -> String {

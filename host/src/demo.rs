@@ -60,7 +60,9 @@ pub async fn seed(app: &Application) -> anyhow::Result<()> {
     verified_profile(app, DEMO_EMPLOYER, employer).await?;
     for (phone, name, id17, occupation, home) in MORE_WORKERS {
         match app.accounts().register(phone, DEMO_PASSWORD, AccountKind::Worker, None).await {
-            Ok(_) => verified_profile(app, phone, worker_input(name, id17, occupation, home)).await?,
+            Ok(_) => {
+                verified_profile(app, phone, worker_input(name, id17, occupation, home)).await?
+            }
             Err(e) if e.code == "phone_taken" => {}
             Err(e) => return Err(anyhow::anyhow!("{e}")),
         }
@@ -102,19 +104,30 @@ fn worker_input(name: &str, id17: &str, occupation: &str, home: &str) -> Profile
 
 /// Store `input` as the profile of the account with `phone`, verified by the demo, unless the
 /// account already has a profile.
-async fn verified_profile(app: &Application, phone: &str, input: ProfileInput) -> anyhow::Result<()> {
-    let account = app.accounts().by_phone(phone).await?.ok_or_else(|| anyhow::anyhow!("demo account {phone} missing"))?;
+async fn verified_profile(
+    app: &Application,
+    phone: &str,
+    input: ProfileInput,
+) -> anyhow::Result<()> {
+    let account = app
+        .accounts()
+        .by_phone(phone)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo account {phone} missing"))?;
     let store = app.store();
     if store.profile(&account.id).await?.is_some() {
         return Ok(());
     }
-    let checked = profiles::check(&input, crate::clock::today()).map_err(|e| anyhow::anyhow!("demo profile {phone}: {e}"))?;
+    let checked = profiles::check(&input, crate::clock::today())
+        .map_err(|e| anyhow::anyhow!("demo profile {phone}: {e}"))?;
     let (row, index) = checked.to_row(&account.id, app.accounts().keys());
     store.upsert_profile(&row, index.as_deref()).await?;
     let at = crate::store::now();
     let decision = VerificationDecision { verdict: "verified", reason: None, by: "demo", at: &at };
     store.set_verification(&account.id, &row.home_tenant, &row.updated_at, &decision).await?;
-    crate::matching::refresh_worker(store, &account.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::matching::refresh_worker(store, &account.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }
 
@@ -122,26 +135,55 @@ async fn verified_profile(app: &Application, phone: &str, input: ProfileInput) -
 /// Kaifeng figures): (title, occupation, description, wage in fen per day).
 const TEMPLATES: &[(&str, &str, &str, i64)] = &[
     ("仓库装卸工", "4-02-05-01", "物流仓库临时装卸搬运,日结,包午饭(示例数据,工资仅为示意)", 20_000),
-    ("小区保洁员", "4-10-05-02", "小区公共区域日常保洁,工具由用工方提供(示例数据,工资仅为示意)", 15_000),
+    (
+        "小区保洁员",
+        "4-10-05-02",
+        "小区公共区域日常保洁,工具由用工方提供(示例数据,工资仅为示意)",
+        15_000,
+    ),
 ];
 
 /// Open posts in every county-level market: two per county, unless the demo employer already
 /// has open posts there.
 async fn seed_jobs(app: &Application) -> anyhow::Result<()> {
-    let employer = app.accounts().by_phone(DEMO_EMPLOYER).await?.ok_or_else(|| anyhow::anyhow!("demo employer missing"))?;
-    let open: Vec<String> = app.store().employer_jobs(&employer.id).await?.into_iter().filter(|j| j.status == "open").map(|j| j.tenant_code).collect();
-    let counties: Vec<Tenant> = app.store().list_tenants().await?.into_iter().filter(|t| t.kind == TenantKind::County).collect();
+    let employer = app
+        .accounts()
+        .by_phone(DEMO_EMPLOYER)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo employer missing"))?;
+    let open: Vec<String> = app
+        .store()
+        .employer_jobs(&employer.id)
+        .await?
+        .into_iter()
+        .filter(|j| j.status == "open")
+        .map(|j| j.tenant_code)
+        .collect();
+    let counties: Vec<Tenant> = app
+        .store()
+        .list_tenants()
+        .await?
+        .into_iter()
+        .filter(|t| t.kind == TenantKind::County)
+        .collect();
     for county in counties.iter().filter(|c| !open.contains(&c.code)) {
         for (i, template) in TEMPLATES.iter().enumerate() {
             let input = job_input(county, template, i)?;
-            jobs::publish(app.store(), app.rules(), app.accounts().keys(), &employer, input).await.map_err(|e: ApiError| anyhow::anyhow!("demo post in {}: {e}", county.code))?;
+            jobs::publish(app.store(), app.rules(), app.accounts().keys(), &employer, input)
+                .await
+                .map_err(|e: ApiError| anyhow::anyhow!("demo post in {}: {e}", county.code))?;
         }
     }
     Ok(())
 }
 
-fn job_input(county: &Tenant, (title, occupation, description, wage): &(&str, &str, &str, i64), i: usize) -> anyhow::Result<JobInput> {
-    let place = county.location.ok_or_else(|| anyhow::anyhow!("{} has no location", county.code))?;
+fn job_input(
+    county: &Tenant,
+    (title, occupation, description, wage): &(&str, &str, &str, i64),
+    i: usize,
+) -> anyhow::Result<JobInput> {
+    let place =
+        county.location.ok_or_else(|| anyhow::anyhow!("{} has no location", county.code))?;
     let today = crate::clock::today();
     let short = county.name.trim_end_matches("零工市场");
     let value = json!({

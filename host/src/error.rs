@@ -72,7 +72,12 @@ impl ApiError {
     /// An unexpected failure: the cause goes to the log, the client gets a generic message.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误,请稍后重试", "internal server error, please retry later")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误,请稍后重试",
+            "internal server error, please retry later",
+        )
     }
 
     pub fn unavailable(zh: &str, en: &str) -> Self {
@@ -84,7 +89,12 @@ impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
         if database_unreachable(&err) {
             tracing::warn!(error = %err, "database unreachable");
-            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "数据库暂不可用,请稍后重试", "the database is not reachable right now; retry shortly");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "数据库暂不可用,请稍后重试",
+                "the database is not reachable right now; retry shortly",
+            );
         }
         ApiError::internal(format!("database: {err}"))
     }
@@ -94,9 +104,15 @@ impl From<sqlx::Error> for ApiError {
 /// connection broke) rather than a fault in the request or the code.
 fn database_unreachable(err: &sqlx::Error) -> bool {
     match err {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
         // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, cannot connect now).
-        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")),
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
         _ => false,
     }
 }
@@ -113,12 +129,18 @@ impl From<anyhow::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code.to_string(), message: self.message, field: self.field },
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                field: self.field,
+            },
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             // Busy or overloaded, not broken: tell clients when to try again.
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
         }
         response
     }

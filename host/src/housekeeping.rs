@@ -16,7 +16,12 @@ use crate::store::Store;
 
 /// Sweep now and every `every` until `stop` fires (or its sender is dropped). A sweep in
 /// progress finishes first.
-pub fn spawn(store: Store, rules: Rules, every: Duration, mut stop: oneshot::Receiver<()>) -> JoinHandle<()> {
+pub fn spawn(
+    store: Store,
+    rules: Rules,
+    every: Duration,
+    mut stop: oneshot::Receiver<()>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -39,9 +44,13 @@ async fn sweep(store: &Store, rules: &Rules) {
     match crate::complaints::escalate_overdue(store, rules, Utc::now()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "escalated overdue complaints"),
-        Err(e) => tracing::warn!(error = %format!("{e:#}"), "complaint escalation sweep failed; retrying at the next tick"),
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "complaint escalation sweep failed; retrying at the next tick")
+        }
     }
-    if let Err(e) = crate::accounts::throttle::LoginThrottle::new(store.clone()).forget_old(Utc::now()).await {
+    if let Err(e) =
+        crate::accounts::throttle::LoginThrottle::new(store.clone()).forget_old(Utc::now()).await
+    {
         tracing::warn!(error = %e, "forgetting old failed logins failed; retrying at the next tick");
     }
 }

@@ -12,13 +12,17 @@ fn tenants_dir() -> PathBuf {
 
 /// The default plugins `./dev` builds (`target/plugins`).
 fn plugins_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
     target.join("plugins")
 }
 
 fn command() -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.env_remove("DATABASE_URL").env("RUST_LOG", "warn").env("GIGMARKET_PLUGINS_DIR", plugins_dir());
+    cmd.env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .env("GIGMARKET_PLUGINS_DIR", plugins_dir());
     cmd.env("GIGMARKET_PLUGIN_CACHE_DIR", plugins_dir().with_file_name("test-plugin-cache"));
     cmd
 }
@@ -69,10 +73,16 @@ fn two_cities_are_refused() {
     let dir = copy_of_tenants();
     std::fs::write(
         dir.path().join("zhengzhou.toml"),
-        std::fs::read_to_string(dir.path().join("kaifeng.toml")).unwrap().replace("code = \"kaifeng\"", "code = \"kaifeng2\"").replace("name = \"开封市零工市场\"", "name = \"开封市第二零工市场\""),
+        std::fs::read_to_string(dir.path().join("kaifeng.toml"))
+            .unwrap()
+            .replace("code = \"kaifeng\"", "code = \"kaifeng2\"")
+            .replace("name = \"开封市零工市场\"", "name = \"开封市第二零工市场\""),
     )
     .unwrap();
-    check_fails_with(dir.path(), &["zhengzhou.toml: kind: 只能有一个市级零工市场", "kaifeng.toml 已是市级"]);
+    check_fails_with(
+        dir.path(),
+        &["zhengzhou.toml: kind: 只能有一个市级零工市场", "kaifeng.toml 已是市级"],
+    );
 }
 
 #[test]
@@ -80,29 +90,56 @@ fn a_cycle_is_refused() {
     let dir = copy_of_tenants();
     edit(dir.path(), "qixian.toml", "parent = \"kaifeng\"", "parent = \"tongxu\"");
     edit(dir.path(), "tongxu.toml", "parent = \"kaifeng\"", "parent = \"qixian\"");
-    check_fails_with(dir.path(), &["qixian.toml: parent: 上级关系形成循环:qixian → tongxu → qixian", "the parent chain loops"]);
+    check_fails_with(
+        dir.path(),
+        &[
+            "qixian.toml: parent: 上级关系形成循环:qixian → tongxu → qixian",
+            "the parent chain loops",
+        ],
+    );
 }
 
 #[test]
 fn a_station_under_the_city_is_refused() {
     let dir = copy_of_tenants();
     edit(dir.path(), "lankao-lanyang.toml", "parent = \"lankao\"", "parent = \"kaifeng\"");
-    check_fails_with(dir.path(), &["lankao-lanyang.toml: parent: 零工驿站的上级必须是县(区)级零工市场,而 `kaifeng` 是市级零工市场", "a station must be under a county"]);
+    check_fails_with(
+        dir.path(),
+        &[
+            "lankao-lanyang.toml: parent: 零工驿站的上级必须是县(区)级零工市场,而 `kaifeng` 是市级零工市场",
+            "a station must be under a county",
+        ],
+    );
 }
 
 #[test]
 fn a_wrong_name_is_refused() {
     let dir = copy_of_tenants();
-    edit(dir.path(), "lankao-dongbatou.toml", "name = \"东坝头镇零工驿站\"", "name = \"东坝头劳务中心\"");
+    edit(
+        dir.path(),
+        "lankao-dongbatou.toml",
+        "name = \"东坝头镇零工驿站\"",
+        "name = \"东坝头劳务中心\"",
+    );
     edit(dir.path(), "weishi.toml", "name = \"尉氏县零工市场\"", "name = \"尉氏县人力资源市场\"");
-    check_fails_with(dir.path(), &["lankao-dongbatou.toml: name: 零工驿站应按“XX街道(乡镇)、社区(村)零工驿站”格式命名", "(naming.suffix)", "weishi.toml: name:"]);
+    check_fails_with(
+        dir.path(),
+        &[
+            "lankao-dongbatou.toml: name: 零工驿站应按“XX街道(乡镇)、社区(村)零工驿站”格式命名",
+            "(naming.suffix)",
+            "weishi.toml: name:",
+        ],
+    );
 }
 
 #[test]
 fn a_duplicate_code_is_refused() {
     let dir = copy_of_tenants();
     edit(dir.path(), "tongxu.toml", "code = \"tongxu\"", "code = \"qixian\"");
-    check_fails_with(dir.path(), &["tongxu.toml: code: 编码重复(已被", "qixian.toml", "duplicate code `qixian`"]);
+    check_fails_with(
+        dir.path(),
+        &["tongxu.toml: code: 编码重复(已被", "qixian.toml", "duplicate code `qixian`"],
+    );
 }
 
 #[test]
@@ -118,40 +155,66 @@ fn tenants_load_then_list_on_sqlite() {
     let data_arg = data.path().to_str().unwrap();
     let out = gigmarket(&["migrate", "--data-dir", data_arg]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(data.path().join("gigmarket.db").exists(), "the embedded database is created in the data directory");
-    let out = gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", data_arg]);
+    assert!(
+        data.path().join("gigmarket.db").exists(),
+        "the embedded database is created in the data directory"
+    );
+    let out = gigmarket(&[
+        "tenants",
+        "load",
+        "--tenants-dir",
+        tenants_dir().to_str().unwrap(),
+        "--data-dir",
+        data_arg,
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = gigmarket(&["tenants", "list", "--data-dir", data_arg]);
     let listing = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = listing.lines().collect();
     assert!(lines[0].starts_with("kaifeng ") && lines[0].contains("开封市零工市场"), "{listing}");
     let lanyang = lines.iter().find(|l| l.contains("lankao-lanyang")).unwrap();
-    assert!(lanyang.starts_with("    lankao-lanyang"), "stations are indented two levels: {listing}");
+    assert!(
+        lanyang.starts_with("    lankao-lanyang"),
+        "stations are indented two levels: {listing}"
+    );
 }
 
 /// `tenants load` and `tenants list` against a fresh PostgreSQL database given as `--database`.
 #[test]
 fn tenants_load_then_list_on_postgres() {
-    let base = std::env::var("GIGMARKET_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let base = std::env::var("GIGMARKET_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     let name = format!("gm_cli_{}", std::process::id());
     let admin = |sql: String| {
         let base = base.clone();
         tokio::runtime::Runtime::new().unwrap().block_on(async move {
             use sqlx::Connection;
-            let mut conn = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres")).await.expect("PostgreSQL is running");
+            let mut conn = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres"))
+                .await
+                .expect("PostgreSQL is running");
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
         })
     };
     admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     admin(format!("CREATE DATABASE {name}"));
     let url = format!("{base}/{name}");
-    let out = gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--database", &url]);
+    let out = gigmarket(&[
+        "tenants",
+        "load",
+        "--tenants-dir",
+        tenants_dir().to_str().unwrap(),
+        "--database",
+        &url,
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = gigmarket(&["tenants", "list", "--database", &url]);
     let listing = String::from_utf8_lossy(&out.stdout).to_string();
     admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     assert_eq!(listing.lines().count(), 18, "{listing}");
-    assert!(listing.contains("  shifanqu") && listing.contains("开封城乡一体化示范区零工市场"), "{listing}");
+    assert!(
+        listing.contains("  shifanqu") && listing.contains("开封城乡一体化示范区零工市场"),
+        "{listing}"
+    );
 }
 
 #[test]
@@ -159,7 +222,14 @@ fn a_broken_tree_is_not_loaded_at_all() {
     let data = tempfile::tempdir().unwrap();
     let dir = copy_of_tenants();
     edit(dir.path(), "gulou.toml", "kind = \"county\"", "kind = \"province\"");
-    let out = gigmarket(&["tenants", "load", "--tenants-dir", dir.path().to_str().unwrap(), "--data-dir", data.path().to_str().unwrap()]);
+    let out = gigmarket(&[
+        "tenants",
+        "load",
+        "--tenants-dir",
+        dir.path().to_str().unwrap(),
+        "--data-dir",
+        data.path().to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("gulou.toml: kind: 市场类型无效"));
     let out = gigmarket(&["tenants", "list", "--data-dir", data.path().to_str().unwrap()]);
@@ -208,7 +278,8 @@ fn fixture(name: &str) -> PathBuf {
 
 fn json_of(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// Upload, bind, list, roll back and replay through the CLI, as an operator without the API.
@@ -216,20 +287,52 @@ fn json_of(out: &Output) -> serde_json::Value {
 fn the_plugin_lifecycle_through_the_cli() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path().to_str().unwrap();
-    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
+    assert!(
+        gigmarket(&[
+            "tenants",
+            "load",
+            "--tenants-dir",
+            tenants_dir().to_str().unwrap(),
+            "--data-dir",
+            d
+        ])
+        .status
+        .success()
+    );
 
-    let wrong = gigmarket(&["plugins", "upload", fixture("fixture_wrong_world").to_str().unwrap(), "--data-dir", d]);
+    let wrong = gigmarket(&[
+        "plugins",
+        "upload",
+        fixture("fixture_wrong_world").to_str().unwrap(),
+        "--data-dir",
+        d,
+    ]);
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("组件没有实现任何已知的插件槽位"));
 
     let weishi = fixture("weishi_matching");
-    let uploaded = json_of(&gigmarket(&["plugins", "upload", weishi.to_str().unwrap(), "--data-dir", d]));
+    let uploaded =
+        json_of(&gigmarket(&["plugins", "upload", weishi.to_str().unwrap(), "--data-dir", d]));
     assert_eq!(uploaded["slot"], "matching");
     let hash = uploaded["hash"].as_str().unwrap();
-    let bound = json_of(&gigmarket(&["slots", "bind", "gulou", "matching", hash, "--config", r#"{"max_distance_km": 10}"#, "--data-dir", d]));
+    let bound = json_of(&gigmarket(&[
+        "slots",
+        "bind",
+        "gulou",
+        "matching",
+        hash,
+        "--config",
+        r#"{"max_distance_km": 10}"#,
+        "--data-dir",
+        d,
+    ]));
     assert_eq!(bound["version"], 1);
     let bad = gigmarket(&["slots", "bind", "gulou", "subsidy", hash, "--data-dir", d]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("plugin_wrong_slot"), "{}", String::from_utf8_lossy(&bad.stderr));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("plugin_wrong_slot"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 
     let slots = json_of(&gigmarket(&["slots", "list", "gulou", "--data-dir", d]));
     let matching = slots.as_array().unwrap().iter().find(|s| s["slot"] == "matching").unwrap();
@@ -246,7 +349,11 @@ fn the_plugin_lifecycle_through_the_cli() {
 
 /// Make one posting-review decision for 鼓楼区 through the library, as the API would.
 fn record_a_decision(data_dir: &Path) -> String {
-    let config = gigmarket::config::Config { data_dir: data_dir.to_path_buf(), plugin_cache_dir: Some(plugins_dir().with_file_name("test-plugin-cache")), ..gigmarket::config::Config::local() };
+    let config = gigmarket::config::Config {
+        data_dir: data_dir.to_path_buf(),
+        plugin_cache_dir: Some(plugins_dir().with_file_name("test-plugin-cache")),
+        ..gigmarket::config::Config::local()
+    };
     tokio::runtime::Runtime::new().unwrap().block_on(async move {
         let (store, rules) = gigmarket::app::open(&config).await.unwrap();
         let tenant = store.get_tenant("gulou").await.unwrap().unwrap();
@@ -264,9 +371,21 @@ fn record_a_decision(data_dir: &Path) -> String {
 #[test]
 fn serve_refuses_bad_plugin_limits_before_starting() {
     let data = tempfile::tempdir().unwrap();
-    let out = gigmarket(&["serve", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap(), "--plugin-limits", r#"{"matching": {"fuel": 0, "deadline_ms": 1, "memory_bytes": 2097152, "output_bytes": 1}}"#]);
+    let out = gigmarket(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--plugin-limits",
+        r#"{"matching": {"fuel": 0, "deadline_ms": 1, "memory_bytes": 2097152, "output_bytes": 1}}"#,
+    ]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("plugin limits for `matching`"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("plugin limits for `matching`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `audit verify` passes on an honest log and names the entry someone edited in the database.
@@ -274,7 +393,18 @@ fn serve_refuses_bad_plugin_limits_before_starting() {
 fn audit_verify_catches_a_tampered_row() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path().to_str().unwrap();
-    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
+    assert!(
+        gigmarket(&[
+            "tenants",
+            "load",
+            "--tenants-dir",
+            tenants_dir().to_str().unwrap(),
+            "--data-dir",
+            d
+        ])
+        .status
+        .success()
+    );
     let ok = gigmarket(&["audit", "verify", "--data-dir", d]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
@@ -283,35 +413,91 @@ fn audit_verify_catches_a_tampered_row() {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sqlx::Connection;
         let mut conn = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").execute(&mut conn).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3")
+            .execute(&mut conn)
+            .await
+            .unwrap();
     });
     let bad = gigmarket(&["audit", "verify", "--data-dir", d]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("entry 3"), "{}", String::from_utf8_lossy(&bad.stderr));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("entry 3"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 }
 
 #[test]
 fn serve_refuses_to_start_without_pii_keys() {
     let data = tempfile::tempdir().unwrap();
-    let out = command().env_remove("GIGMARKET_PII_KEYS").env_remove("GIGMARKET_PII_INDEX_KEY")
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap()]).output().unwrap();
+    let out = command()
+        .env_remove("GIGMARKET_PII_KEYS")
+        .env_remove("GIGMARKET_PII_INDEX_KEY")
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no PII keys"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no PII keys"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn the_first_city_admin_is_made_from_the_cli() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path().to_str().unwrap();
-    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
-    let keys = ["--pii-keys", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "--pii-index-key", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="];
-    let mut args = vec!["admin", "create", "--phone", "13800000001", "--password", "cityadmin2026", "--role", "city_admin", "--data-dir", d];
+    assert!(
+        gigmarket(&[
+            "tenants",
+            "load",
+            "--tenants-dir",
+            tenants_dir().to_str().unwrap(),
+            "--data-dir",
+            d
+        ])
+        .status
+        .success()
+    );
+    let keys = [
+        "--pii-keys",
+        "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "--pii-index-key",
+        "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+    ];
+    let mut args = vec![
+        "admin",
+        "create",
+        "--phone",
+        "13800000001",
+        "--password",
+        "cityadmin2026",
+        "--role",
+        "city_admin",
+        "--data-dir",
+        d,
+    ];
     args.extend(keys);
     let made = json_of(&gigmarket(&args));
-    assert_eq!((made["kind"].as_str(), made["tenant_code"].as_str()), (Some("city_admin"), Some("kaifeng")));
+    assert_eq!(
+        (made["kind"].as_str(), made["tenant_code"].as_str()),
+        (Some("city_admin"), Some("kaifeng"))
+    );
     let again = gigmarket(&args);
     assert!(String::from_utf8_lossy(&again.stderr).contains("phone_taken"));
-    let mut worker = vec!["admin", "create", "--phone", "13800000002", "--password", "cityadmin2026", "--role", "worker", "--data-dir", d];
+    let mut worker = vec![
+        "admin",
+        "create",
+        "--phone",
+        "13800000002",
+        "--password",
+        "cityadmin2026",
+        "--role",
+        "worker",
+        "--data-dir",
+        d,
+    ];
     worker.extend(keys);
     assert!(!gigmarket(&worker).status.success(), "workers register themselves");
 }
@@ -321,18 +507,89 @@ fn the_first_city_admin_is_made_from_the_cli() {
 fn pii_keys_rotate_without_losing_data() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path().to_str().unwrap();
-    assert!(gigmarket(&["tenants", "load", "--tenants-dir", tenants_dir().to_str().unwrap(), "--data-dir", d]).status.success());
-    let (old, new, index) = ("k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=");
-    let made = gigmarket(&["admin", "create", "--phone", "13800000009", "--password", "cityadmin2026", "--role", "auditor", "--data-dir", d, "--pii-keys", old, "--pii-index-key", index]);
+    assert!(
+        gigmarket(&[
+            "tenants",
+            "load",
+            "--tenants-dir",
+            tenants_dir().to_str().unwrap(),
+            "--data-dir",
+            d
+        ])
+        .status
+        .success()
+    );
+    let (old, new, index) = (
+        "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=",
+        "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+    );
+    let made = gigmarket(&[
+        "admin",
+        "create",
+        "--phone",
+        "13800000009",
+        "--password",
+        "cityadmin2026",
+        "--role",
+        "auditor",
+        "--data-dir",
+        d,
+        "--pii-keys",
+        old,
+        "--pii-index-key",
+        index,
+    ]);
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let both = format!("{new},{old}");
-    let out = gigmarket(&["pii", "rotate", "--data-dir", d, "--pii-keys", &both, "--pii-index-key", index]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 1 value"), "{}", String::from_utf8_lossy(&out.stderr));
-    let again = gigmarket(&["pii", "rotate", "--data-dir", d, "--pii-keys", &both, "--pii-index-key", index]);
+    let out = gigmarket(&[
+        "pii",
+        "rotate",
+        "--data-dir",
+        d,
+        "--pii-keys",
+        &both,
+        "--pii-index-key",
+        index,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("re-encrypted 1 value"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = gigmarket(&[
+        "pii",
+        "rotate",
+        "--data-dir",
+        d,
+        "--pii-keys",
+        &both,
+        "--pii-index-key",
+        index,
+    ]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("re-encrypted 0 value"));
     // Only the new key now: the phone is still found (blind index) and readable (new key).
-    let dup = gigmarket(&["admin", "create", "--phone", "13800000009", "--password", "cityadmin2026", "--role", "auditor", "--data-dir", d, "--pii-keys", new, "--pii-index-key", index]);
-    assert!(String::from_utf8_lossy(&dup.stderr).contains("phone_taken"), "{}", String::from_utf8_lossy(&dup.stderr));
+    let dup = gigmarket(&[
+        "admin",
+        "create",
+        "--phone",
+        "13800000009",
+        "--password",
+        "cityadmin2026",
+        "--role",
+        "auditor",
+        "--data-dir",
+        d,
+        "--pii-keys",
+        new,
+        "--pii-index-key",
+        index,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&dup.stderr).contains("phone_taken"),
+        "{}",
+        String::from_utf8_lossy(&dup.stderr)
+    );
     let url = format!("sqlite://{d}/gigmarket.db");
     let stored: String = tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sqlx::{Connection, Row};
@@ -349,13 +606,27 @@ fn pii_keys_rotate_without_losing_data() {
 fn the_demo_seeds_an_account_for_every_role() {
     let data = tempfile::tempdir().unwrap();
     let mut child = command()
-        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap(), "--tenants-dir", tenants_dir().to_str().unwrap()])
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "--tenants-dir",
+            tenants_dir().to_str().unwrap(),
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.by_ref().map(|l| l.unwrap()).find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string)).unwrap();
-    for (phone, kind) in [("13800000001", "city_admin"), ("13800000003", "station_staff"), ("13800000006", "worker")] {
+    let url = lines
+        .by_ref()
+        .map(|l| l.unwrap())
+        .find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string))
+        .unwrap();
+    for (phone, kind) in
+        [("13800000001", "city_admin"), ("13800000003", "station_staff"), ("13800000006", "worker")]
+    {
         let body = format!(r#"{{"phone":"{phone}","password":"kaifeng2026"}}"#);
         let response = http_post(&format!("{url}/api/v1/auth/login"), &body);
         assert!(response.contains(&format!(r#""kind":"{kind}""#)), "{response}");

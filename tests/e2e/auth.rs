@@ -6,7 +6,13 @@ use std::time::Duration;
 use gigmarket_e2e::{Backend, TestApp, assert_error, db_tests, spawn_with};
 use serde_json::{Value, json};
 
-db_tests!(register_login_me_logout, bad_registrations_are_explained, repeated_failures_lock_the_account, forged_and_revoked_tokens_are_refused, phones_are_never_stored_in_clear);
+db_tests!(
+    register_login_me_logout,
+    bad_registrations_are_explained,
+    repeated_failures_lock_the_account,
+    forged_and_revoked_tokens_are_refused,
+    phones_are_never_stored_in_clear
+);
 
 async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     let resp = app.client.post(app.at(path)).json(body).send().await.unwrap();
@@ -21,9 +27,15 @@ async fn get_with(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
 }
 
 async fn register_and_login(app: &TestApp, phone: &str) -> String {
-    let (status, body) = post(app, "/api/v1/auth/register", &json!({"phone": phone, "password": "kaifeng2026", "kind": "worker"})).await;
+    let (status, body) = post(
+        app,
+        "/api/v1/auth/register",
+        &json!({"phone": phone, "password": "kaifeng2026", "kind": "worker"}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
-    let (status, session) = post(app, "/api/v1/auth/login", &json!({"phone": phone, "password": "kaifeng2026"})).await;
+    let (status, session) =
+        post(app, "/api/v1/auth/login", &json!({"phone": phone, "password": "kaifeng2026"})).await;
     assert_eq!(status, 200, "{session}");
     session["token"].as_str().unwrap().to_string()
 }
@@ -32,9 +44,14 @@ async fn register_login_me_logout(app: TestApp) {
     let token = register_and_login(&app, "13812345678").await;
     let (status, me) = get_with(&app, "/api/v1/auth/me", &token).await;
     assert_eq!(status, 200);
-    assert_eq!((me["kind"].as_str(), me["phone"].as_str()), (Some("worker"), Some("13812345678")), "the owner sees their own phone");
+    assert_eq!(
+        (me["kind"].as_str(), me["phone"].as_str()),
+        (Some("worker"), Some("13812345678")),
+        "the owner sees their own phone"
+    );
     assert_eq!(me["tenant_code"], Value::Null, "a worker's account is city-wide");
-    let resp = app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
+    let resp =
+        app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 204);
     let (status, body) = get_with(&app, "/api/v1/auth/me", &token).await;
     assert_eq!(status, 401);
@@ -43,10 +60,30 @@ async fn register_login_me_logout(app: TestApp) {
 
 async fn bad_registrations_are_explained(app: TestApp) {
     let cases = [
-        (json!({"phone": "12812345678", "password": "kaifeng2026", "kind": "worker"}), 400, "invalid_phone", Some("phone")),
-        (json!({"phone": "13812345678", "password": "12345678", "kind": "worker"}), 400, "weak_password", Some("password")),
-        (json!({"phone": "13812345678", "password": "kaifeng2026", "kind": "city_admin"}), 403, "staff_account", Some("kind")),
-        (json!({"phone": "13812345678", "password": "kaifeng2026", "kind": "boss"}), 400, "invalid_body", None),
+        (
+            json!({"phone": "12812345678", "password": "kaifeng2026", "kind": "worker"}),
+            400,
+            "invalid_phone",
+            Some("phone"),
+        ),
+        (
+            json!({"phone": "13812345678", "password": "12345678", "kind": "worker"}),
+            400,
+            "weak_password",
+            Some("password"),
+        ),
+        (
+            json!({"phone": "13812345678", "password": "kaifeng2026", "kind": "city_admin"}),
+            403,
+            "staff_account",
+            Some("kind"),
+        ),
+        (
+            json!({"phone": "13812345678", "password": "kaifeng2026", "kind": "boss"}),
+            400,
+            "invalid_body",
+            None,
+        ),
     ];
     for (body, status, code, field) in cases {
         let (got, err) = post(&app, "/api/v1/auth/register", &body).await;
@@ -57,7 +94,12 @@ async fn bad_registrations_are_explained(app: TestApp) {
         }
     }
     register_and_login(&app, "13812345678").await;
-    let (status, body) = post(&app, "/api/v1/auth/register", &json!({"phone": "13812345678", "password": "another2026", "kind": "employer"})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/auth/register",
+        &json!({"phone": "13812345678", "password": "another2026", "kind": "employer"}),
+    )
+    .await;
     assert_eq!(status, 409);
     assert_error(&body, "phone_taken");
 }
@@ -65,14 +107,29 @@ async fn bad_registrations_are_explained(app: TestApp) {
 async fn repeated_failures_lock_the_account(app: TestApp) {
     register_and_login(&app, "13912345678").await;
     for _ in 0..5 {
-        let (status, body) = post(&app, "/api/v1/auth/login", &json!({"phone": "13912345678", "password": "wrong-guess1"})).await;
+        let (status, body) = post(
+            &app,
+            "/api/v1/auth/login",
+            &json!({"phone": "13912345678", "password": "wrong-guess1"}),
+        )
+        .await;
         assert_eq!(status, 401);
         assert_error(&body, "invalid_credentials");
     }
-    let (status, body) = post(&app, "/api/v1/auth/login", &json!({"phone": "13912345678", "password": "kaifeng2026"})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/auth/login",
+        &json!({"phone": "13912345678", "password": "kaifeng2026"}),
+    )
+    .await;
     assert_eq!(status, 429, "locked even with the right password: {body}");
     assert_error(&body, "account_locked");
-    let (status, body) = post(&app, "/api/v1/auth/login", &json!({"phone": "13700000000", "password": "kaifeng2026"})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/auth/login",
+        &json!({"phone": "13700000000", "password": "kaifeng2026"}),
+    )
+    .await;
     assert_eq!(status, 401, "an unknown phone gets the same answer as a wrong password");
     assert_error(&body, "invalid_credentials");
 }
@@ -87,9 +144,11 @@ async fn forged_and_revoked_tokens_are_refused(app: TestApp) {
     }
     let resp = app.client.get(app.at("/api/v1/auth/me")).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
-    let resp = app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
+    let resp =
+        app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 204);
-    let resp = app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
+    let resp =
+        app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401, "a revoked token cannot be revoked again");
     let (status, _) = get_with(&app, "/api/v1/plugins", &token).await;
     assert_eq!(status, 401, "a worker's session is no administrator token");
@@ -97,14 +156,21 @@ async fn forged_and_revoked_tokens_are_refused(app: TestApp) {
 
 async fn phones_are_never_stored_in_clear(app: TestApp) {
     register_and_login(&app, "13512345678").await;
-    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&app.database_url).await.unwrap();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&app.database_url)
+        .await
+        .unwrap();
     use sqlx::Row;
     let rows = sqlx::query("SELECT id, kind, phone_enc, phone_index, password_hash, tenant_code, status, created_at FROM accounts").fetch_all(&pool).await.unwrap();
     assert_eq!(rows.len(), 1);
     for i in 0..8 {
         let value: Option<String> = rows[0].try_get(i).unwrap();
         let value = value.unwrap_or_default();
-        assert!(!value.contains("13512345678") && !value.contains("12345678"), "column {i} holds the phone: {value}");
+        assert!(
+            !value.contains("13512345678") && !value.contains("12345678"),
+            "column {i} holds the phone: {value}"
+        );
     }
     pool.close().await;
 }
@@ -125,10 +191,20 @@ async fn an_expired_session_is_refused() {
 async fn one_address_guessing_many_accounts_is_throttled() {
     let app = gigmarket_e2e::spawn(Backend::Sqlite).await;
     for i in 0..gigmarket::accounts::throttle::MAX_FAILURES_PER_WINDOW {
-        let (status, _) = post(&app, "/api/v1/auth/login", &json!({"phone": format!("137{i:08}"), "password": "guess-2026"})).await;
+        let (status, _) = post(
+            &app,
+            "/api/v1/auth/login",
+            &json!({"phone": format!("137{i:08}"), "password": "guess-2026"}),
+        )
+        .await;
         assert_eq!(status, 401);
     }
-    let (status, body) = post(&app, "/api/v1/auth/login", &json!({"phone": "13799999999", "password": "guess-2026"})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/auth/login",
+        &json!({"phone": "13799999999", "password": "guess-2026"}),
+    )
+    .await;
     assert_eq!(status, 429, "{body}");
     assert_error(&body, "too_many_attempts");
 }

@@ -2,7 +2,13 @@
 
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 
-db_tests!(probes_answer, unknown_routes_and_methods_get_structured_errors, request_ids_are_set_and_propagated, openapi_covers_every_route, a_restart_keeps_the_data_and_does_not_reseed);
+db_tests!(
+    probes_answer,
+    unknown_routes_and_methods_get_structured_errors,
+    request_ids_are_set_and_propagated,
+    openapi_covers_every_route,
+    a_restart_keeps_the_data_and_does_not_reseed
+);
 
 async fn probes_answer(app: TestApp) {
     assert_eq!(app.get_json("/healthz").await, (200, serde_json::json!({"status": "ok"})));
@@ -22,7 +28,13 @@ async fn request_ids_are_set_and_propagated(app: TestApp) {
     let resp = app.client.get(app.at("/healthz")).send().await.unwrap();
     let generated = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     assert_eq!(generated.len(), 36, "a UUID: {generated}");
-    let resp = app.client.get(app.at("/healthz")).header("x-request-id", "trace-me-42").send().await.unwrap();
+    let resp = app
+        .client
+        .get(app.at("/healthz"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.headers()["x-request-id"], "trace-me-42");
 }
 
@@ -31,7 +43,9 @@ async fn openapi_covers_every_route(app: TestApp) {
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
-    for expected in ["/healthz", "/readyz", "/api/v1/tenants", "/api/v1/tenants/{code}", "/api/openapi.json"] {
+    for expected in
+        ["/healthz", "/readyz", "/api/v1/tenants", "/api/v1/tenants/{code}", "/api/openapi.json"]
+    {
         assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
     }
     // Every documented GET route is served (none falls through to route_not_found).
@@ -68,25 +82,55 @@ db_tests!(admin_actions_are_audited_and_tampering_is_caught);
 
 async fn admin_actions_are_audited_and_tampering_is_caught(app: TestApp) {
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
-    let weishi = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "weishi_matching").unwrap()["hash"].clone();
-    let (status, _) = app.admin_send(reqwest::Method::PUT, "/api/v1/tenants/qixian/slots/matching", &serde_json::json!({"plugin": weishi})).await;
+    let weishi = plugins["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "weishi_matching")
+        .unwrap()["hash"]
+        .clone();
+    let (status, _) = app
+        .admin_send(
+            reqwest::Method::PUT,
+            "/api/v1/tenants/qixian/slots/matching",
+            &serde_json::json!({"plugin": weishi}),
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, _) = app.admin_send(reqwest::Method::PATCH, "/api/v1/tenants/qixian", &serde_json::json!({"hotline": "0371-23229999"})).await;
+    let (status, _) = app
+        .admin_send(
+            reqwest::Method::PATCH,
+            "/api/v1/tenants/qixian",
+            &serde_json::json!({"hotline": "0371-23229999"}),
+        )
+        .await;
     assert_eq!(status, 200);
 
     let (status, log) = app.admin_get("/api/v1/audit?tenant=qixian").await;
     assert_eq!(status, 200);
-    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["tenant.update", "slot.bind"], "newest first, only 杞县's");
     assert_eq!(log["entries"][0]["actor"], "admin-token");
     let (_, all) = app.admin_get("/api/v1/audit?limit=1000").await;
-    assert!(all["entries"].as_array().unwrap().iter().any(|e| e["action"] == "plugin.upload"), "seeding uploads are audited too");
+    assert!(
+        all["entries"].as_array().unwrap().iter().any(|e| e["action"] == "plugin.upload"),
+        "seeding uploads are audited too"
+    );
     let (_, check) = app.admin_get("/api/v1/audit/verify").await;
     assert_eq!(check["broken_at"], serde_json::Value::Null, "{check}");
 
     let seq = log["entries"][1]["seq"].as_i64().unwrap();
-    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&app.database_url).await.unwrap();
-    sqlx::query("UPDATE audit_log SET detail = '{}' WHERE seq = $1").bind(seq).execute(&pool).await.unwrap();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&app.database_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '{}' WHERE seq = $1")
+        .bind(seq)
+        .execute(&pool)
+        .await
+        .unwrap();
     pool.close().await;
     let (_, check) = app.admin_get("/api/v1/audit/verify").await;
     assert_eq!(check["broken_at"], seq, "{check}");

@@ -15,11 +15,29 @@ db_tests!(
     a_no_show_frees_the_place_and_counts_in_matching
 );
 
-async fn act(app: &TestApp, who: &Person, engagement: &str, action: &str, body: Option<Value>) -> (u16, Value) {
-    app.call_as(&who.token, Method::POST, &format!("/api/v1/engagements/{engagement}/{action}"), body).await
+async fn act(
+    app: &TestApp,
+    who: &Person,
+    engagement: &str,
+    action: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    app.call_as(
+        &who.token,
+        Method::POST,
+        &format!("/api/v1/engagements/{engagement}/{action}"),
+        body,
+    )
+    .await
 }
 
-async fn ok(app: &TestApp, who: &Person, engagement: &str, action: &str, body: Option<Value>) -> Value {
+async fn ok(
+    app: &TestApp,
+    who: &Person,
+    engagement: &str,
+    action: &str,
+    body: Option<Value>,
+) -> Value {
     let (status, e) = act(app, who, engagement, action, body).await;
     assert_eq!(status, 200, "{action}: {e}");
     e
@@ -52,30 +70,58 @@ async fn hiring_runs_from_application_to_ratings(app: TestApp) {
     let w = worker(&app, 11, &["4-02-05-01"], (114.82, 34.82), true).await;
 
     let (status, e) = apply(&app, &w, &job_id).await;
-    assert_eq!((status, e["status"].as_str(), e["origin"].as_str()), (201, Some("applied"), Some("application")), "{e}");
+    assert_eq!(
+        (status, e["status"].as_str(), e["origin"].as_str()),
+        (201, Some("applied"), Some("application")),
+        "{e}"
+    );
     assert!(e["contact_phone"].is_null(), "no number before the worker accepts");
     let id = e["id"].as_str().unwrap().to_string();
     assert_eq!(open_places(&app, &job_id).await, 2, "an application holds a place");
 
-    let (_, applicants) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None).await;
-    assert_eq!(applicants["engagements"][0]["worker"]["name"], worker_name(11).as_str(), "{applicants}");
+    let (_, applicants) = app
+        .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None)
+        .await;
+    assert_eq!(
+        applicants["engagements"][0]["worker"]["name"],
+        worker_name(11).as_str(),
+        "{applicants}"
+    );
 
     ok(&app, &boss, &id, "offer", None).await;
     let accepted = ok(&app, &w, &id, "accept", None).await;
     assert_eq!(accepted["status"], "accepted");
-    assert_eq!(accepted["contact_phone"], "13712345678", "the engaged worker may call the employer");
+    assert_eq!(
+        accepted["contact_phone"], "13712345678",
+        "the engaged worker may call the employer"
+    );
     let agreement = &accepted["agreement"];
-    assert_eq!((agreement["worker_name"].as_str(), agreement["wage_cents"].as_i64(), agreement["settlement"].as_str()), (Some(worker_name(11).as_str()), Some(20000), Some("daily")));
+    assert_eq!(
+        (
+            agreement["worker_name"].as_str(),
+            agreement["wage_cents"].as_i64(),
+            agreement["settlement"].as_str()
+        ),
+        (Some(worker_name(11).as_str()), Some(20000), Some("daily"))
+    );
     assert_eq!(agreement["employer_name"], employer_name(11).as_str());
     assert_eq!(accepted["agreement_intact"], true);
     let hash = accepted["agreement_hash"].as_str().unwrap().to_string();
     assert_eq!(hash.len(), 64);
 
-    let (status, body) = act(&app, &w, &id, "sign", Some(json!({"agreement_hash": "0".repeat(64)}))).await;
+    let (status, body) =
+        act(&app, &w, &id, "sign", Some(json!({"agreement_hash": "0".repeat(64)}))).await;
     assert_eq!(status, 409);
     assert_error(&body, "agreement_mismatch");
     let half = ok(&app, &w, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
-    assert_eq!((half["status"].as_str(), half["worker_signed_at"].is_string(), half["employer_signed_at"].is_null()), (Some("accepted"), true, true));
+    assert_eq!(
+        (
+            half["status"].as_str(),
+            half["worker_signed_at"].is_string(),
+            half["employer_signed_at"].is_null()
+        ),
+        (Some("accepted"), true, true)
+    );
     let (status, body) = act(&app, &w, &id, "sign", Some(json!({"agreement_hash": hash}))).await;
     assert_eq!(status, 409);
     assert_error(&body, "already_signed");
@@ -85,8 +131,12 @@ async fn hiring_runs_from_application_to_ratings(app: TestApp) {
     let checked_in = ok(&app, &w, &id, "check-in", None).await;
     assert!(checked_in["checked_in_at"].is_string());
     ok(&app, &w, &id, "check-out", None).await;
-    let paid = ok(&app, &boss, &id, "pay", Some(json!({"amount_cents": 20000, "method": "wechat"}))).await;
-    assert_eq!((paid["status"].as_str(), paid["paid_cents"].as_i64(), paid["paid_method"].as_str()), (Some("paid"), Some(20000), Some("wechat")));
+    let paid =
+        ok(&app, &boss, &id, "pay", Some(json!({"amount_cents": 20000, "method": "wechat"}))).await;
+    assert_eq!(
+        (paid["status"].as_str(), paid["paid_cents"].as_i64(), paid["paid_method"].as_str()),
+        (Some("paid"), Some(20000), Some("wechat"))
+    );
     let confirmed = ok(&app, &w, &id, "confirm", None).await;
     assert_eq!(confirmed["status"], "confirmed");
     let (status, body) = act(&app, &w, &id, "confirm", None).await;
@@ -100,8 +150,26 @@ async fn hiring_runs_from_application_to_ratings(app: TestApp) {
     assert_eq!(status, 409);
     assert_error(&body, "already_rated");
 
-    let statuses: Vec<&str> = rated["history"].as_array().unwrap().iter().map(|h| h["to_status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["applied", "offered", "accepted", "accepted", "signed", "checked_in", "checked_out", "paid", "confirmed"]);
+    let statuses: Vec<&str> = rated["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["to_status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "applied",
+            "offered",
+            "accepted",
+            "accepted",
+            "signed",
+            "checked_in",
+            "checked_out",
+            "paid",
+            "confirmed"
+        ]
+    );
     assert_eq!(rated["agreement_intact"], true);
 
     let (_, mine) = app.call_as(&w.token, Method::GET, "/api/v1/me/engagements", None).await;
@@ -109,9 +177,20 @@ async fn hiring_runs_from_application_to_ratings(app: TestApp) {
 
     // The rating and the finished job feed the next ranking.
     let next = open_job(&app, &boss, job("lankao", "二期仓库装卸")).await;
-    let (_, ranked) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None).await;
-    let me = ranked["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == w.id.as_str()).expect("the worker is recommended again");
-    assert_eq!((me["rating"].as_f64(), me["rating_count"].as_i64(), me["completed_jobs"].as_i64()), (Some(4.0), Some(1), Some(1)), "{me}");
+    let (_, ranked) = app
+        .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None)
+        .await;
+    let me = ranked["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["worker_id"] == w.id.as_str())
+        .expect("the worker is recommended again");
+    assert_eq!(
+        (me["rating"].as_f64(), me["rating_count"].as_i64(), me["completed_jobs"].as_i64()),
+        (Some(4.0), Some(1), Some(1)),
+        "{me}"
+    );
 }
 
 async fn wrong_moves_are_refused_and_change_nothing(app: TestApp) {
@@ -146,29 +225,54 @@ async fn wrong_moves_are_refused_and_change_nothing(app: TestApp) {
     let (status, body) = act(&app, &unverified, &uid, "accept", None).await;
     assert_eq!(status, 403);
     assert_error(&body, "worker_unverified");
-    let (_, still) = app.call_as(&unverified.token, Method::GET, &format!("/api/v1/engagements/{uid}"), None).await;
-    assert_eq!((still["status"].as_str(), still["agreement"].is_null()), (Some("offered"), true), "nothing was written");
+    let (_, still) = app
+        .call_as(&unverified.token, Method::GET, &format!("/api/v1/engagements/{uid}"), None)
+        .await;
+    assert_eq!(
+        (still["status"].as_str(), still["agreement"].is_null()),
+        (Some("offered"), true),
+        "nothing was written"
+    );
     ok(&app, &unverified, &uid, "decline", None).await;
 
     let id = {
         let id2 = signed(&app, &boss, &stranger, &job_id).await;
-        let (status, body) = act(&app, &boss, &id2, "pay", Some(json!({"amount_cents": 20000, "method": "cash"}))).await;
+        let (status, body) =
+            act(&app, &boss, &id2, "pay", Some(json!({"amount_cents": 20000, "method": "cash"})))
+                .await;
         assert_eq!(status, 409, "no payment before check-out");
         assert_error(&body, "invalid_transition");
         ok(&app, &stranger, &id2, "check-in", None).await;
         ok(&app, &stranger, &id2, "check-out", None).await;
-        for (bad, field) in [(json!({"amount_cents": 0, "method": "cash"}), "amount_cents"), (json!({"amount_cents": 100, "method": "gold"}), "method"), (json!({"amount_cents": 100, "method": "cash", "paid_at": "2999-01-01T00:00:00Z"}), "paid_at"), (json!({"amount_cents": 100, "method": "cash", "paid_at": "0000-01-01T00:00:00Z"}), "paid_at")] {
+        for (bad, field) in [
+            (json!({"amount_cents": 0, "method": "cash"}), "amount_cents"),
+            (json!({"amount_cents": 100, "method": "gold"}), "method"),
+            (
+                json!({"amount_cents": 100, "method": "cash", "paid_at": "2999-01-01T00:00:00Z"}),
+                "paid_at",
+            ),
+            (
+                json!({"amount_cents": 100, "method": "cash", "paid_at": "0000-01-01T00:00:00Z"}),
+                "paid_at",
+            ),
+        ] {
             let (status, body) = act(&app, &boss, &id2, "pay", Some(bad)).await;
             assert_eq!((status, body["error"]["field"].as_str()), (400, Some(field)), "{body}");
         }
-        let (status, body) = act(&app, &stranger, &id2, "pay", Some(json!({"amount_cents": 100, "method": "cash"}))).await;
+        let (status, body) =
+            act(&app, &stranger, &id2, "pay", Some(json!({"amount_cents": 100, "method": "cash"})))
+                .await;
         assert_eq!(status, 403, "the worker does not record their own pay: {body}");
         ok(&app, &boss, &id2, "pay", Some(json!({"amount_cents": 15000, "method": "cash"}))).await;
         let (status, body) = act(&app, &stranger, &id2, "dispute", None).await;
         assert_eq!(status, 400);
         assert_error(&body, "reason_required");
-        let disputed = ok(&app, &stranger, &id2, "dispute", Some(json!({"reason": "少发了50元"}))).await;
-        assert_eq!((disputed["status"].as_str(), disputed["dispute_reason"].as_str()), (Some("disputed"), Some("少发了50元")));
+        let disputed =
+            ok(&app, &stranger, &id2, "dispute", Some(json!({"reason": "少发了50元"}))).await;
+        assert_eq!(
+            (disputed["status"].as_str(), disputed["dispute_reason"].as_str()),
+            (Some("disputed"), Some("少发了50元"))
+        );
         let (status, body) = act(&app, &stranger, &id2, "confirm", None).await;
         assert_eq!(status, 409, "a disputed payment is not confirmed afterwards: {body}");
         id2
@@ -180,7 +284,8 @@ async fn wrong_moves_are_refused_and_change_nothing(app: TestApp) {
     let (status, body) = act(&app, &stranger, &id, "rate", Some(json!({"score": 9}))).await;
     assert_eq!((status, body["error"]["field"].as_str()), (400, Some("score")));
 
-    let (status, body) = app.call_as(&w.token, Method::POST, "/api/v1/jobs/nope/applications", None).await;
+    let (status, body) =
+        app.call_as(&w.token, Method::POST, "/api/v1/jobs/nope/applications", None).await;
     assert_eq!(status, 404);
     assert_error(&body, "job_not_found");
 }
@@ -200,10 +305,13 @@ async fn the_last_place_goes_to_exactly_one_worker(app: TestApp) {
     });
     let results = futures_join_all(races).await;
     let won = results.iter().filter(|(s, _)| *s == 201).count();
-    let full = results.iter().filter(|(s, b)| *s == 409 && b["error"]["code"] == "job_full").count();
+    let full =
+        results.iter().filter(|(s, b)| *s == 409 && b["error"]["code"] == "job_full").count();
     assert_eq!((won, full), (1, 7), "{results:?}");
     assert_eq!(open_places(&app, &job_id).await, 0);
-    let (_, applicants) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None).await;
+    let (_, applicants) = app
+        .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None)
+        .await;
     assert_eq!(applicants["engagements"].as_array().unwrap().len(), 1, "never over-filled");
     let (_, feed) = app.get_json("/api/v1/jobs").await;
     assert!(feed["jobs"].as_array().unwrap().is_empty(), "a full post leaves the feed");
@@ -233,7 +341,11 @@ where
                 *slot = None;
             }
         }
-        if pending.iter().all(Option::is_none) { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+        if pending.iter().all(Option::is_none) {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
     })
     .await;
     out.into_iter().map(|r| r.expect("every future finished")).collect()
@@ -246,19 +358,32 @@ async fn employers_see_only_their_own_applicants(app: TestApp) {
     let w = worker(&app, 30, &["4-02-05-01"], (114.82, 34.82), true).await;
     let (_, e) = apply(&app, &w, &job_id).await;
     let id = e["id"].as_str().unwrap();
-    let (status, body) = app.call_as(&rival.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None).await;
+    let (status, body) = app
+        .call_as(&rival.token, Method::GET, &format!("/api/v1/jobs/{job_id}/engagements"), None)
+        .await;
     assert_eq!(status, 404);
     assert!(!body.to_string().contains(&w.id), "no applicant leaks: {body}");
-    let (status, _) = app.call_as(&rival.token, Method::GET, &format!("/api/v1/engagements/{id}"), None).await;
+    let (status, _) =
+        app.call_as(&rival.token, Method::GET, &format!("/api/v1/engagements/{id}"), None).await;
     assert_eq!(status, 404);
     let (status, _) = act(&app, &rival, id, "offer", None).await;
     assert_eq!(status, 404);
-    let (status, _) = app.call_as(&rival.token, Method::GET, &format!("/api/v1/jobs/{job_id}/recommendations"), None).await;
+    let (status, _) = app
+        .call_as(&rival.token, Method::GET, &format!("/api/v1/jobs/{job_id}/recommendations"), None)
+        .await;
     assert_eq!(status, 404);
     let other = worker(&app, 31, &["4-02-05-01"], (114.82, 34.82), true).await;
-    let (status, _) = app.call_as(&other.token, Method::GET, &format!("/api/v1/engagements/{id}"), None).await;
+    let (status, _) =
+        app.call_as(&other.token, Method::GET, &format!("/api/v1/engagements/{id}"), None).await;
     assert_eq!(status, 404, "a worker can't read another worker's engagement");
-    let (status, _) = app.call_as(&rival.token, Method::POST, &format!("/api/v1/jobs/{job_id}/offers"), Some(json!({"worker_id": other.id}))).await;
+    let (status, _) = app
+        .call_as(
+            &rival.token,
+            Method::POST,
+            &format!("/api/v1/jobs/{job_id}/offers"),
+            Some(json!({"worker_id": other.id})),
+        )
+        .await;
     assert_eq!(status, 404);
 }
 
@@ -274,13 +399,23 @@ async fn a_no_show_frees_the_place_and_counts_in_matching(app: TestApp) {
     assert_eq!(status, 403, "only the employer records a no-show");
     assert_error(&body, "wrong_party");
     let gone = ok(&app, &boss, &id, "no-show", None).await;
-    assert_eq!((gone["status"].as_str(), gone["status_name"].as_str()), (Some("no_show"), Some("未到岗")));
+    assert_eq!(
+        (gone["status"].as_str(), gone["status_name"].as_str()),
+        (Some("no_show"), Some("未到岗"))
+    );
     assert_eq!(open_places(&app, &job_id).await, 1, "the place is free for someone else");
     let (status, body) = act(&app, &w, &id, "check-in", None).await;
     assert_eq!(status, 409, "a no-show cannot check in afterwards");
     assert_error(&body, "invalid_transition");
     let next = open_job(&app, &boss, job("lankao", "后日装卸")).await;
-    let (_, ranked) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None).await;
-    let me = ranked["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == w.id.as_str()).expect("still recommended");
+    let (_, ranked) = app
+        .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None)
+        .await;
+    let me = ranked["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["worker_id"] == w.id.as_str())
+        .expect("still recommended");
     assert_eq!(me["no_shows"], 1, "{me}");
 }

@@ -16,7 +16,12 @@ async fn host(limits: SlotLimits) -> TestApp {
     .await
 }
 
-const TIGHT: SlotLimits = SlotLimits { fuel: 200_000_000, deadline_ms: 800, memory_bytes: 64 << 20, output_bytes: 4 << 20 };
+const TIGHT: SlotLimits = SlotLimits {
+    fuel: 200_000_000,
+    deadline_ms: 800,
+    memory_bytes: 64 << 20,
+    output_bytes: 4 << 20,
+};
 
 fn match_input() -> Value {
     let candidate = json!({"skill_match": 1.0, "skill_level": 2, "distance_km": 1.0, "wage_expectation_cents_per_day": 18000,
@@ -31,7 +36,8 @@ async fn bind_hostile(app: &TestApp, mode: &str) {
     let (status, uploaded) = app.upload(component("fixture_hostile"), "hostile").await;
     assert!(status == 201 || status == 200, "{uploaded}");
     let body = json!({"plugin": uploaded["hash"], "config": {"mode": mode}});
-    let (status, bound) = app.admin_send(Method::PUT, "/api/v1/tenants/qixian/slots/matching", &body).await;
+    let (status, bound) =
+        app.admin_send(Method::PUT, "/api/v1/tenants/qixian/slots/matching", &body).await;
     assert_eq!(status, 201, "{bound}");
 }
 
@@ -44,7 +50,13 @@ async fn misbehave(app: &TestApp, mode: &str, expected_code: &str) -> Value {
     let others = async {
         let mut results = Vec::new();
         for tenant in ["lankao", "gulou", "weishi", "kaifeng-housekeeping"] {
-            results.push(app.admin_post(&format!("/api/v1/tenants/{tenant}/slots/matching/invoke"), &match_input()).await);
+            results.push(
+                app.admin_post(
+                    &format!("/api/v1/tenants/{tenant}/slots/matching/invoke"),
+                    &match_input(),
+                )
+                .await,
+            );
         }
         results
     };
@@ -83,7 +95,10 @@ async fn deep_recursion_traps_on_the_stack_limit() {
     // Rust keeps large frames on a shadow stack in linear memory, which overflows first; small
     // frames exhaust wasm's own call stack. Either way the guest traps.
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("call stack exhausted") || message.contains("out of bounds memory access"), "{body}");
+    assert!(
+        message.contains("call stack exhausted") || message.contains("out of bounds memory access"),
+        "{body}"
+    );
 }
 
 /// The plugin kit reports a panic's message through `host.log` (the standard handler would reach
@@ -92,7 +107,10 @@ async fn deep_recursion_traps_on_the_stack_limit() {
 async fn a_panic_is_a_trap_that_says_why() {
     let body = misbehave(&host(TIGHT).await, "panic", "plugin_trap").await;
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("panicked at") && message.contains("hostile plugin panics on purpose"), "{body}");
+    assert!(
+        message.contains("panicked at") && message.contains("hostile plugin panics on purpose"),
+        "{body}"
+    );
     assert!(!message.contains("wasi:cli"), "{body}");
 }
 
@@ -101,7 +119,10 @@ async fn a_panic_is_a_trap_that_says_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_huge_output_is_refused_before_it_is_copied() {
     let body = misbehave(&host(TIGHT).await, "huge-output", "plugin_output_too_large").await;
-    assert!(body["error"]["message"].as_str().unwrap().contains("refused before copying"), "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("refused before copying"),
+        "{body}"
+    );
 }
 
 /// Results that differ between CPUs unless the engine makes them deterministic: a NaN computed
@@ -112,16 +133,32 @@ async fn a_huge_output_is_refused_before_it_is_copied() {
 async fn floating_point_results_are_the_same_on_every_cpu() {
     let app = host(TIGHT).await;
     bind_hostile(&app, "float-bits").await;
-    let (status, body) = app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
+    let (status, body) =
+        app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
     assert_eq!(status, 200, "{body}");
-    let bits: Vec<(&str, &str)> = body["output"]["reasons"].as_array().unwrap().iter().map(|r| (r["code"].as_str().unwrap(), r["message"].as_str().unwrap())).collect();
-    assert_eq!(bits, [("nan64", "7ff8000000000000"), ("trunc", "[0, 2147483647, -2147483648, -1]"), ("madd", "33800000")]);
+    let bits: Vec<(&str, &str)> = body["output"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap(), r["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        bits,
+        [
+            ("nan64", "7ff8000000000000"),
+            ("trunc", "[0, 2147483647, -2147483648, -1]"),
+            ("madd", "33800000")
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn more_scores_than_candidates_is_invalid_output() {
     let body = misbehave(&host(TIGHT).await, "too-many-scores", "plugin_invalid_output").await;
-    assert!(body["error"]["message"].as_str().unwrap().contains("3 scores for 2 candidates"), "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("3 scores for 2 candidates"),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -141,7 +178,8 @@ async fn files_and_clocks_are_not_reachable() {
 async fn the_well_behaved_mode_of_the_same_plugin_works() {
     let app = host(TIGHT).await;
     bind_hostile(&app, "ok").await;
-    let (status, body) = app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
+    let (status, body) =
+        app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["output"]["scores"].as_array().unwrap().len(), 2);
 }
@@ -155,12 +193,16 @@ async fn a_restart_keeps_bindings_and_does_not_recompile() {
     bind_hostile(&app, "ok").await;
     let (_, before) = app.get_json("/api/v1/tenants/qixian/slots").await;
     let (_, stats) = app.admin_get("/api/v1/plugins/runtime").await;
-    assert!(stats["compiled"].as_u64().unwrap() >= 11, "a fresh cache compiles every plugin: {stats}");
+    assert!(
+        stats["compiled"].as_u64().unwrap() >= 11,
+        "a fresh cache compiles every plugin: {stats}"
+    );
 
     let app = app.restart().await;
     let (_, after) = app.get_json("/api/v1/tenants/qixian/slots").await;
     assert_eq!(before, after, "bindings survive the restart");
-    let (status, _) = app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
+    let (status, _) =
+        app.admin_post("/api/v1/tenants/qixian/slots/matching/invoke", &match_input()).await;
     assert_eq!(status, 200);
     let (status, _) = app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &json!({"today": {"year": 2026, "month": 11, "day": 28},
         "figures": {"kind": "County", "period_start": {"year": 2026, "month": 10, "day": 1}, "period_end": {"year": 2026, "month": 10, "day": 31},

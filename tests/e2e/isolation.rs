@@ -5,17 +5,35 @@ use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-db_tests!(a_county_admin_stays_in_its_county, station_staff_read_but_do_not_write, workers_are_not_staff, an_agency_binds_plugins_only_for_its_market, people_and_verifications_stay_in_their_market, staff_are_removed_only_within_scope);
+db_tests!(
+    a_county_admin_stays_in_its_county,
+    station_staff_read_but_do_not_write,
+    workers_are_not_staff,
+    an_agency_binds_plugins_only_for_its_market,
+    people_and_verifications_stay_in_their_market,
+    staff_are_removed_only_within_scope
+);
 
 /// Create a staff account through the API (as the bootstrap administrator) and log it in.
 async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
-    let (status, body) = app.admin_post("/api/v1/staff", &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant})).await;
+    let (status, body) = app
+        .admin_post(
+            "/api/v1/staff",
+            &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     login(app, phone).await
 }
 
 async fn login(app: &TestApp, phone: &str) -> String {
-    let resp = app.client.post(app.at("/api/v1/auth/login")).json(&json!({"phone": phone, "password": "staff2026pw"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": "staff2026pw"}))
+        .send()
+        .await
+        .unwrap();
     let body: Value = resp.json().await.unwrap();
     body["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
 }
@@ -36,26 +54,73 @@ fn station(code: &str, parent: &str, name: &str, region: &str) -> Value {
 async fn a_county_admin_stays_in_its_county(app: TestApp) {
     let qi = staff(&app, "13900000001", "county_admin", "qixian").await;
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
-    let weishi = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "weishi_matching").unwrap()["hash"].clone();
-    let (_, lankao_decision) = app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
+    let weishi = plugins["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "weishi_matching")
+        .unwrap()["hash"]
+        .clone();
+    let (_, lankao_decision) =
+        app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
     let lankao_decision = lankao_decision["decision_id"].as_str().unwrap().to_string();
 
     let denied: Vec<(Method, String, Option<Value>)> = vec![
-        (Method::PUT, "/api/v1/tenants/lankao/slots/matching".into(), Some(json!({"plugin": weishi}))),
-        (Method::PUT, "/api/v1/tenants/kaifeng/slots/matching".into(), Some(json!({"plugin": weishi}))),
-        (Method::PUT, "/api/v1/tenants/lankao-lanyang/slots/matching".into(), Some(json!({"plugin": weishi}))),
+        (
+            Method::PUT,
+            "/api/v1/tenants/lankao/slots/matching".into(),
+            Some(json!({"plugin": weishi})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/tenants/kaifeng/slots/matching".into(),
+            Some(json!({"plugin": weishi})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/tenants/lankao-lanyang/slots/matching".into(),
+            Some(json!({"plugin": weishi})),
+        ),
         (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke".into(), Some(subsidy())),
         (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/rollback".into(), None),
-        (Method::POST, "/api/v1/tenants/kaifeng/slots/subsidy/dry-run".into(), Some(json!({"plugin": weishi}))),
+        (
+            Method::POST,
+            "/api/v1/tenants/kaifeng/slots/subsidy/dry-run".into(),
+            Some(json!({"plugin": weishi})),
+        ),
         (Method::PATCH, "/api/v1/tenants/lankao".into(), Some(json!({"hotline": "0371-23220001"}))),
-        (Method::PATCH, "/api/v1/tenants/kaifeng".into(), Some(json!({"hotline": "0371-23220001"}))),
-        (Method::POST, "/api/v1/tenants".into(), Some(station("lankao-gucheng", "lankao", "堌阳镇零工驿站", "410225"))),
+        (
+            Method::PATCH,
+            "/api/v1/tenants/kaifeng".into(),
+            Some(json!({"hotline": "0371-23220001"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/tenants".into(),
+            Some(station("lankao-gucheng", "lankao", "堌阳镇零工驿站", "410225")),
+        ),
         (Method::POST, "/api/v1/plugins".into(), None),
         (Method::GET, "/api/v1/audit?tenant=lankao".into(), None),
         (Method::GET, "/api/v1/audit".into(), None),
-        (Method::POST, "/api/v1/staff".into(), Some(json!({"phone": "13900000009", "password": "staff2026pw", "role": "station_staff", "tenant": "lankao-lanyang"}))),
-        (Method::POST, "/api/v1/staff".into(), Some(json!({"phone": "13900000008", "password": "staff2026pw", "role": "county_admin", "tenant": "qixian"}))),
-        (Method::POST, "/api/v1/authz/policies".into(), Some(json!({"role": "county_admin", "object": "*", "action": "read|write"}))),
+        (
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(
+                json!({"phone": "13900000009", "password": "staff2026pw", "role": "station_staff", "tenant": "lankao-lanyang"}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/staff".into(),
+            Some(
+                json!({"phone": "13900000008", "password": "staff2026pw", "role": "county_admin", "tenant": "qixian"}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/authz/policies".into(),
+            Some(json!({"role": "county_admin", "object": "*", "action": "read|write"})),
+        ),
     ];
     // Every staff route of instant hiring and rights protection, on 兰考县 and on the city.
     let mut denied = denied;
@@ -70,7 +135,11 @@ async fn a_county_admin_stays_in_its_county(app: TestApp) {
             (Method::POST, format!("{t}/assignments/some-run/publish"), None),
             (Method::GET, format!("{t}/complaints"), None),
             (Method::GET, format!("{t}/complaints/some-case"), None),
-            (Method::POST, format!("{t}/complaints/some-case/events"), Some(json!({"status": "accepted", "note": "越权"}))),
+            (
+                Method::POST,
+                format!("{t}/complaints/some-case/events"),
+                Some(json!({"status": "accepted", "note": "越权"})),
+            ),
             (Method::GET, format!("{t}/verifications"), None),
         ]);
     }
@@ -87,41 +156,99 @@ async fn a_county_admin_stays_in_its_county(app: TestApp) {
     }
 
     // Its own county, and the stations below it, it runs.
-    let (status, body) = app.call_as(&qi, Method::PUT, "/api/v1/tenants/qixian/slots/matching", Some(json!({"plugin": weishi}))).await;
+    let (status, body) = app
+        .call_as(
+            &qi,
+            Method::PUT,
+            "/api/v1/tenants/qixian/slots/matching",
+            Some(json!({"plugin": weishi})),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = app.call_as(&qi, Method::POST, "/api/v1/tenants", Some(station("qixian-jincheng", "qixian", "金城街道零工驿站", "410221"))).await;
+    let (status, body) = app
+        .call_as(
+            &qi,
+            Method::POST,
+            "/api/v1/tenants",
+            Some(station("qixian-jincheng", "qixian", "金城街道零工驿站", "410221")),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = app.call_as(&qi, Method::PUT, "/api/v1/tenants/qixian-jincheng/slots/matching", Some(json!({"plugin": weishi}))).await;
+    let (status, body) = app
+        .call_as(
+            &qi,
+            Method::PUT,
+            "/api/v1/tenants/qixian-jincheng/slots/matching",
+            Some(json!({"plugin": weishi})),
+        )
+        .await;
     assert_eq!(status, 201, "the county admin acts on its new station: {body}");
     let (status, body) = app.call_as(&qi, Method::POST, "/api/v1/staff", Some(json!({"phone": "13900000007", "password": "staff2026pw", "role": "station_staff", "tenant": "qixian-jincheng"}))).await;
     assert_eq!(status, 201, "{body}");
     let (status, log) = app.call_as(&qi, Method::GET, "/api/v1/audit?tenant=qixian", None).await;
     assert_eq!(status, 200);
-    assert!(log["entries"].as_array().unwrap().iter().all(|e| e["tenant_code"] == "qixian"), "{log}");
+    assert!(
+        log["entries"].as_array().unwrap().iter().all(|e| e["tenant_code"] == "qixian"),
+        "{log}"
+    );
 }
 
 async fn station_staff_read_but_do_not_write(app: TestApp) {
     let st = staff(&app, "13900000002", "station_staff", "lankao-lanyang").await;
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
     let hash = plugins["plugins"][0]["hash"].clone();
-    let (status, _) = app.call_as(&st, Method::PUT, "/api/v1/tenants/lankao-lanyang/slots/matching", Some(json!({"plugin": hash}))).await;
+    let (status, _) = app
+        .call_as(
+            &st,
+            Method::PUT,
+            "/api/v1/tenants/lankao-lanyang/slots/matching",
+            Some(json!({"plugin": hash})),
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, _) = app.call_as(&st, Method::POST, "/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", Some(subsidy())).await;
+    let (status, _) = app
+        .call_as(
+            &st,
+            Method::POST,
+            "/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke",
+            Some(subsidy()),
+        )
+        .await;
     assert_eq!(status, 403);
-    let (_, decision) = app.admin_post("/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", &subsidy()).await;
+    let (_, decision) =
+        app.admin_post("/api/v1/tenants/lankao-lanyang/slots/subsidy/invoke", &subsidy()).await;
     let id = decision["decision_id"].as_str().unwrap();
-    let (status, body) = app.call_as(&st, Method::GET, &format!("/api/v1/decisions/{id}"), None).await;
+    let (status, body) =
+        app.call_as(&st, Method::GET, &format!("/api/v1/decisions/{id}"), None).await;
     assert_eq!(status, 200, "its own station's decision: {body}");
-    let (_, other) = app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
-    let (status, _) = app.call_as(&st, Method::GET, &format!("/api/v1/decisions/{}", other["decision_id"].as_str().unwrap()), None).await;
+    let (_, other) =
+        app.admin_post("/api/v1/tenants/lankao/slots/subsidy/invoke", &subsidy()).await;
+    let (status, _) = app
+        .call_as(
+            &st,
+            Method::GET,
+            &format!("/api/v1/decisions/{}", other["decision_id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!(status, 404, "not its county's");
 }
 
 async fn workers_are_not_staff(app: TestApp) {
-    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000003", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/register"))
+        .json(&json!({"phone": "13900000003", "password": "staff2026pw", "kind": "worker"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     let worker = login(&app, "13900000003").await;
-    for (method, path) in [(Method::GET, "/api/v1/plugins"), (Method::GET, "/api/v1/audit"), (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke")] {
+    for (method, path) in [
+        (Method::GET, "/api/v1/plugins"),
+        (Method::GET, "/api/v1/audit"),
+        (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke"),
+    ] {
         let (status, body) = app.call_as(&worker, method.clone(), path, Some(subsidy())).await;
         assert_eq!(status, 403, "{method} {path}: {body}");
     }
@@ -136,7 +263,10 @@ async fn every_route_has_an_access_rule() {
         for method in item.as_object().unwrap().keys() {
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let m = axum_method(&m);
-            assert!(gigmarket::authz::routes::access(&m, path).is_some(), "{method} {path} has no access rule");
+            assert!(
+                gigmarket::authz::routes::access(&m, path).is_some(),
+                "{method} {path} has no access rule"
+            );
         }
     }
 }
@@ -147,14 +277,35 @@ fn axum_method(m: &reqwest::Method) -> gigmarket::authz::routes::HttpMethod {
 
 async fn an_agency_binds_plugins_only_for_its_market(app: TestApp) {
     let agency = staff(&app, "13900000004", "agency_staff", "kaifeng-construction").await;
-    let (status, uploaded) = app.call_as(&agency, Method::POST, "/api/v1/plugins?name=x", None).await;
+    let (status, uploaded) =
+        app.call_as(&agency, Method::POST, "/api/v1/plugins?name=x", None).await;
     assert_eq!(status, 422, "agencies may upload (this body is no component): {uploaded}");
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
-    let review = plugins["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "construction_posting_review").unwrap()["hash"].clone();
-    let (status, body) = app.call_as(&agency, Method::PUT, "/api/v1/tenants/kaifeng-construction/slots/posting-review", Some(json!({"plugin": review}))).await;
+    let review = plugins["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "construction_posting_review")
+        .unwrap()["hash"]
+        .clone();
+    let (status, body) = app
+        .call_as(
+            &agency,
+            Method::PUT,
+            "/api/v1/tenants/kaifeng-construction/slots/posting-review",
+            Some(json!({"plugin": review})),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     for market in ["kaifeng-housekeeping", "xiangfu-logistics", "kaifeng", "lankao"] {
-        let (status, body) = app.call_as(&agency, Method::PUT, &format!("/api/v1/tenants/{market}/slots/posting-review"), Some(json!({"plugin": review}))).await;
+        let (status, body) = app
+            .call_as(
+                &agency,
+                Method::PUT,
+                &format!("/api/v1/tenants/{market}/slots/posting-review"),
+                Some(json!({"plugin": review})),
+            )
+            .await;
         assert_eq!(status, 403, "{market}: {body}");
     }
 }
@@ -162,13 +313,20 @@ async fn an_agency_binds_plugins_only_for_its_market(app: TestApp) {
 async fn people_and_verifications_stay_in_their_market(app: TestApp) {
     let qi = staff(&app, "13900000005", "county_admin", "qixian").await;
     let lan = staff(&app, "13900000006", "county_admin", "lankao").await;
-    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000010", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/register"))
+        .json(&json!({"phone": "13900000010", "password": "staff2026pw", "kind": "worker"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     let worker = login(&app, "13900000010").await;
     let body17 = "41022519900307123";
     let id = format!("{body17}{}", gigmarket::identity::idcard::check_char(body17));
     let profile = json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["4-02-05-01"], "wage_expectation_cents": 20000});
-    let (status, body) = app.call_as(&worker, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
+    let (status, body) =
+        app.call_as(&worker, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
     assert_eq!(status, 200, "{body}");
     let account = body["account_id"].as_str().unwrap().to_string();
 
@@ -177,27 +335,44 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
         (Method::POST, format!("/api/v1/tenants/lankao/verifications/{account}")),
         (Method::GET, format!("/api/v1/tenants/lankao/people/{account}")),
     ] {
-        let (status, body) = app.call_as(&qi, method.clone(), &path, Some(json!({"approve": true}))).await;
+        let (status, body) =
+            app.call_as(&qi, method.clone(), &path, Some(json!({"approve": true}))).await;
         assert_eq!(status, 403, "杞县 on 兰考县's people: {method} {path}: {body}");
     }
-    let (status, _) = app.call_as(&qi, Method::GET, &format!("/api/v1/tenants/qixian/people/{account}"), None).await;
+    let (status, _) = app
+        .call_as(&qi, Method::GET, &format!("/api/v1/tenants/qixian/people/{account}"), None)
+        .await;
     assert_eq!(status, 404, "a 兰考县 registration is not found through 杞县");
-    let (status, body) = app.call_as(&qi, Method::GET, "/api/v1/tenants/qixian/verifications", None).await;
+    let (status, body) =
+        app.call_as(&qi, Method::GET, "/api/v1/tenants/qixian/verifications", None).await;
     assert_eq!((status, body["profiles"].as_array().map(Vec::len)), (200, Some(0)), "{body}");
-    let (status, _) = app.call_as(&lan, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    let (status, _) = app
+        .call_as(&lan, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None)
+        .await;
     assert_eq!(status, 200);
 
-    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": "13900000011", "password": "staff2026pw", "kind": "worker"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/register"))
+        .json(&json!({"phone": "13900000011", "password": "staff2026pw", "kind": "worker"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     let other = login(&app, "13900000011").await;
-    let (status, _) = app.call_as(&other, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    let (status, _) = app
+        .call_as(&other, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None)
+        .await;
     assert_eq!(status, 403, "a worker cannot read another worker");
     let (status, mine) = app.call_as(&other, Method::GET, "/api/v1/me/profile", None).await;
     assert_eq!(status, 404, "and /me is only ever one's own: {mine}");
 }
 
 async fn id_of(app: &TestApp, token: &str) -> String {
-    app.call_as(token, Method::GET, "/api/v1/auth/me", None).await.1["id"].as_str().unwrap().to_string()
+    app.call_as(token, Method::GET, "/api/v1/auth/me", None).await.1["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Removing a staff account: a county administrator removes its own county's station staff but
@@ -224,14 +399,29 @@ async fn staff_are_removed_only_within_scope(app: TestApp) {
     assert_eq!(status, 403, "station staff do not remove accounts: {body}");
     let (status, body) = remove(qi.clone(), "no-such-account".into()).await;
     assert_eq!(status, 404, "{body}");
-    assert_eq!(app.call_as(&lankao_clerk, Method::GET, "/api/v1/auth/me", None).await.0, 200, "nothing was removed so far");
+    assert_eq!(
+        app.call_as(&lankao_clerk, Method::GET, "/api/v1/auth/me", None).await.0,
+        200,
+        "nothing was removed so far"
+    );
 
     let clerk_id = id_of(&app, &qi_clerk).await;
     let (status, body) = remove(qi.clone(), clerk_id.clone()).await;
     assert_eq!(status, 204, "{body}");
-    assert_eq!(app.call_as(&qi_clerk, Method::GET, "/api/v1/auth/me", None).await.0, 401, "the removed account's session ended");
+    assert_eq!(
+        app.call_as(&qi_clerk, Method::GET, "/api/v1/auth/me", None).await.0,
+        401,
+        "the removed account's session ended"
+    );
     let (status, _) = remove(qi.clone(), clerk_id).await;
     assert_eq!(status, 404, "removed once");
-    let (status, body) = app.call_as(gigmarket_e2e::ADMIN_TOKEN, Method::DELETE, &format!("/api/v1/staff/{}", id_of(&app, &qi_deputy).await), None).await;
+    let (status, body) = app
+        .call_as(
+            gigmarket_e2e::ADMIN_TOKEN,
+            Method::DELETE,
+            &format!("/api/v1/staff/{}", id_of(&app, &qi_deputy).await),
+            None,
+        )
+        .await;
     assert_eq!(status, 204, "the city removes an administrator: {body}");
 }

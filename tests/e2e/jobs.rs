@@ -2,7 +2,9 @@
 //! field errors, the city and market feeds with filters, Chinese keywords, distance and
 //! cursors, expiry, QR codes and market check-ins.
 
-use gigmarket_e2e::people::{self, Person, employer, in_minutes, job, open_job, post_job, staff, worker};
+use gigmarket_e2e::people::{
+    self, Person, employer, in_minutes, job, open_job, post_job, staff, worker,
+};
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -30,7 +32,12 @@ async fn feed(app: &TestApp, query: &str) -> Value {
 }
 
 fn titles(page: &Value) -> Vec<String> {
-    page["jobs"].as_array().unwrap().iter().map(|j| j["title"].as_str().unwrap().to_string()).collect()
+    page["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn only_verified_employers_post_and_the_review_decides(app: TestApp) {
@@ -50,22 +57,37 @@ async fn only_verified_employers_post_and_the_review_decides(app: TestApp) {
     assert_eq!(posted["review_reasons"][0]["code"], "review.ok");
     assert_eq!(posted["contact_phone"], "13712345678", "the owner sees the number");
     let receipt = posted["review_decision"].as_str().expect("the review keeps a receipt");
-    let (status, replay) = app.admin_post(&format!("/api/v1/decisions/{receipt}/replay"), &json!({})).await;
+    let (status, replay) =
+        app.admin_post(&format!("/api/v1/decisions/{receipt}/replay"), &json!({})).await;
     assert_eq!((status, replay["identical"].as_bool()), (200, Some(true)), "{replay}");
 
-    let (_, public) = app.get_json(&format!("/api/v1/jobs/{}", posted["id"].as_str().unwrap())).await;
+    let (_, public) =
+        app.get_json(&format!("/api/v1/jobs/{}", posted["id"].as_str().unwrap())).await;
     assert_eq!(public["contact_phone"], "137****5678", "the public sees it masked");
-    assert_eq!((public["occupation_name"].as_str(), public["district_name"].as_str()), (Some("装卸搬运工"), Some("兰考县")));
+    assert_eq!(
+        (public["occupation_name"].as_str(), public["district_name"].as_str()),
+        (Some("装卸搬运工"), Some("兰考县"))
+    );
 
     let biased = with(job("lankao", "搬运工"), json!({"requirements": ["限男性", "能吃苦"]}));
     let (status, rejected) = post_job(&app, &boss, biased).await;
     assert_eq!((status, rejected["status"].as_str()), (201, Some("rejected")), "{rejected}");
-    let codes: Vec<&str> = rejected["review_reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = rejected["review_reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
     assert!(codes.iter().any(|c| c.starts_with("discrimination")), "{codes:?}");
-    let (status, _) = app.get_json(&format!("/api/v1/jobs/{}", rejected["id"].as_str().unwrap())).await;
+    let (status, _) =
+        app.get_json(&format!("/api/v1/jobs/{}", rejected["id"].as_str().unwrap())).await;
     assert_eq!(status, 404, "a rejected post is not public");
     let (_, mine) = app.call_as(&boss.token, Method::GET, "/api/v1/me/jobs", None).await;
-    assert_eq!(mine["jobs"].as_array().unwrap().len(), 2, "the employer sees both, with the reasons: {mine}");
+    assert_eq!(
+        mine["jobs"].as_array().unwrap().len(),
+        2,
+        "the employer sees both, with the reasons: {mine}"
+    );
     assert_eq!(titles(&feed(&app, "").await), ["仓库装卸工"]);
 }
 
@@ -79,24 +101,30 @@ async fn held_posts_wait_for_the_markets_staff(app: TestApp) {
 
     let lankao = staff(&app, "13600000001", "county_admin", "lankao").await;
     let qixian = staff(&app, "13600000002", "county_admin", "qixian").await;
-    let (status, queue) = app.call_as(&lankao.token, Method::GET, "/api/v1/tenants/lankao/jobs/held", None).await;
+    let (status, queue) =
+        app.call_as(&lankao.token, Method::GET, "/api/v1/tenants/lankao/jobs/held", None).await;
     assert_eq!(status, 200);
     assert_eq!(queue["jobs"][0]["id"], id);
-    let (status, body) = app.call_as(&qixian.token, Method::GET, "/api/v1/tenants/lankao/jobs/held", None).await;
+    let (status, body) =
+        app.call_as(&qixian.token, Method::GET, "/api/v1/tenants/lankao/jobs/held", None).await;
     assert_eq!(status, 403);
     assert_error(&body, "forbidden");
     let review = format!("/api/v1/tenants/lankao/jobs/{id}/review");
-    let (status, body) = app.call_as(&qixian.token, Method::POST, &review, Some(json!({"approve": true}))).await;
+    let (status, body) =
+        app.call_as(&qixian.token, Method::POST, &review, Some(json!({"approve": true}))).await;
     assert_eq!(status, 403, "{body}");
-    let (status, body) = app.call_as(&lankao.token, Method::POST, &review, Some(json!({"approve": false}))).await;
+    let (status, body) =
+        app.call_as(&lankao.token, Method::POST, &review, Some(json!({"approve": false}))).await;
     assert_eq!(status, 400);
     assert_error(&body, "reason_required");
 
-    let (status, approved) = app.call_as(&lankao.token, Method::POST, &review, Some(json!({"approve": true}))).await;
+    let (status, approved) =
+        app.call_as(&lankao.token, Method::POST, &review, Some(json!({"approve": true}))).await;
     assert_eq!((status, approved["status"].as_str()), (200, Some("open")), "{approved}");
     assert_eq!(approved["review_reasons"][0]["code"], "staff.approved");
     assert_eq!(titles(&feed(&app, "").await), ["夜班装卸"]);
-    let (status, body) = app.call_as(&lankao.token, Method::POST, &review, Some(json!({"approve": true}))).await;
+    let (status, body) =
+        app.call_as(&lankao.token, Method::POST, &review, Some(json!({"approve": true}))).await;
     assert_eq!(status, 409);
     assert_error(&body, "job_not_held");
     let (_, audit) = app.admin_get("/api/v1/audit?tenant=lankao").await;
@@ -127,11 +155,14 @@ async fn bad_posts_are_refused_field_by_field(app: TestApp) {
         (json!({"tenant": "nowhere"}), "tenant"),
     ];
     for (change, field) in cases {
-        let (status, body) = post_job(&app, &boss, with(job("lankao", "仓库装卸工"), change.clone())).await;
+        let (status, body) =
+            post_job(&app, &boss, with(job("lankao", "仓库装卸工"), change.clone())).await;
         assert_eq!(status, if field == "tenant" { 404 } else { 400 }, "{change} → {body}");
         assert_eq!(body["error"]["field"], field, "{change} → {body}");
     }
-    let (status, body) = post_job(&app, &boss, with(job("lankao", "仓库装卸工"), json!({"wage_unit": "week"}))).await;
+    let (status, body) =
+        post_job(&app, &boss, with(job("lankao", "仓库装卸工"), json!({"wage_unit": "week"})))
+            .await;
     assert_eq!(status, 400, "{body}");
     let (_, mine) = app.call_as(&boss.token, Method::GET, "/api/v1/me/jobs", None).await;
     assert!(mine["jobs"].as_array().unwrap().is_empty(), "nothing was stored: {mine}");
@@ -162,20 +193,32 @@ async fn the_feeds_filter_search_and_page(app: TestApp) {
     let (_, lankao) = app.get_json("/api/v1/tenants/lankao/jobs").await;
     let mut t = titles(&lankao);
     t.sort();
-    assert_eq!(t, ["东坝头仓库装卸", "兰考仓库装卸工", "兰阳街道搬运工", "家政保洁钟点工"], "the county feed includes its stations, not other counties");
+    assert_eq!(
+        t,
+        ["东坝头仓库装卸", "兰考仓库装卸工", "兰阳街道搬运工", "家政保洁钟点工"],
+        "the county feed includes its stations, not other counties"
+    );
     let (_, station) = app.get_json("/api/v1/tenants/lankao-lanyang/jobs").await;
     assert_eq!(titles(&station), ["兰阳街道搬运工"]);
 
     assert_eq!(titles(&feed(&app, "district=410221").await), ["杞县大蒜分拣工"]);
     assert_eq!(titles(&feed(&app, "occupation=4-10-05-02").await), ["家政保洁钟点工"]);
     assert_eq!(titles(&feed(&app, "settlement=monthly").await), ["市区快递分拣员"]);
-    assert_eq!(titles(&feed(&app, "wage_min=21000").await), ["兰阳街道搬运工"], "per-day wages: ¥250/day beats ¥200/day, ¥120/day (hourly) and ¥207/day (monthly)");
+    assert_eq!(
+        titles(&feed(&app, "wage_min=21000").await),
+        ["兰阳街道搬运工"],
+        "per-day wages: ¥250/day beats ¥200/day, ¥120/day (hourly) and ¥207/day (monthly)"
+    );
     assert_eq!(titles(&feed(&app, "wage_max=15000").await), ["家政保洁钟点工"]);
 
     let q = |s: &str| format!("q={}", urlencode(s));
     let mut found = titles(&feed(&app, &q("装卸")).await);
     found.sort();
-    assert_eq!(found, ["东坝头仓库装卸", "兰考仓库装卸工", "兰阳街道搬运工"], "装卸 is also in the occupation 装卸搬运工");
+    assert_eq!(
+        found,
+        ["东坝头仓库装卸", "兰考仓库装卸工", "兰阳街道搬运工"],
+        "装卸 is also in the occupation 装卸搬运工"
+    );
     assert_eq!(titles(&feed(&app, &q("保洁")).await), ["家政保洁钟点工"]);
     assert_eq!(titles(&feed(&app, &q("大蒜")).await), ["杞县大蒜分拣工"]);
     assert!(titles(&feed(&app, &q("仓库 保洁")).await).is_empty(), "every word must match");
@@ -184,8 +227,17 @@ async fn the_feeds_filter_search_and_page(app: TestApp) {
     let near = feed(&app, &format!("lon=114.82&lat=34.82&radius_km=5&{}", q("装卸"))).await;
     assert_eq!(titles(&near), ["兰考仓库装卸工", "兰阳街道搬运工"], "东坝头 is ~11 km away");
     let around = feed(&app, "lon=114.82&lat=34.82&radius_km=20").await;
-    assert_eq!(titles(&around), ["兰考仓库装卸工", "兰阳街道搬运工", "家政保洁钟点工", "东坝头仓库装卸"], "nearest first");
-    let d: Vec<f64> = around["jobs"].as_array().unwrap().iter().map(|j| j["distance_km"].as_f64().unwrap()).collect();
+    assert_eq!(
+        titles(&around),
+        ["兰考仓库装卸工", "兰阳街道搬运工", "家政保洁钟点工", "东坝头仓库装卸"],
+        "nearest first"
+    );
+    let d: Vec<f64> = around["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["distance_km"].as_f64().unwrap())
+        .collect();
     assert!(d[0] < 0.01 && d.windows(2).all(|w| w[0] <= w[1]) && d[3] < 20.0, "{d:?}");
 
     for query in ["", "lon=114.82&lat=34.82&radius_km=40"] {
@@ -204,34 +256,59 @@ async fn the_feeds_filter_search_and_page(app: TestApp) {
         let mut unique = seen.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!((seen.len(), unique.len()), (expected, expected), "pages neither skip nor repeat ({query}): {seen:?}");
+        assert_eq!(
+            (seen.len(), unique.len()),
+            (expected, expected),
+            "pages neither skip nor repeat ({query}): {seen:?}"
+        );
     }
-    for (bad, field) in [("cursor=xyz", "cursor"), ("limit=0", "limit"), ("lon=114.8&lat=34.8", "radius_km"), ("settlement=yearly", "settlement"), ("radius_km=500&lon=114.8&lat=34.8", "radius_km")] {
+    for (bad, field) in [
+        ("cursor=xyz", "cursor"),
+        ("limit=0", "limit"),
+        ("lon=114.8&lat=34.8", "radius_km"),
+        ("settlement=yearly", "settlement"),
+        ("radius_km=500&lon=114.8&lat=34.8", "radius_km"),
+    ] {
         let (status, body) = app.get_json(&format!("/api/v1/jobs?{bad}")).await;
         assert_eq!((status, body["error"]["field"].as_str()), (400, Some(field)), "{bad}: {body}");
     }
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(
+            |b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            },
+        )
+        .collect()
 }
 
 async fn closed_hiring_leaves_the_feed_and_expires(app: TestApp) {
     let app = app.restart_with(|c| c.sweep_interval = std::time::Duration::from_millis(300)).await;
     let boss = employer(&app, 6, true).await;
     let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
-    let id = open_job(&app, &boss, with(job("lankao", "马上截止的岗位"), json!({"closes_at": soon}))).await;
+    let id =
+        open_job(&app, &boss, with(job("lankao", "马上截止的岗位"), json!({"closes_at": soon})))
+            .await;
     let kept = open_job(&app, &boss, job("lankao", "长期岗位")).await;
     assert_eq!(titles(&feed(&app, "").await).len(), 2);
     tokio::time::sleep(std::time::Duration::from_millis(3000)).await;
     assert_eq!(titles(&feed(&app, "").await), ["长期岗位"]);
-    let (_, mine) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{id}"), None).await;
+    let (_, mine) =
+        app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{id}"), None).await;
     assert_eq!(mine["status"], "expired", "the sweep marked it: {mine}");
     let w = worker(&app, 2, &["4-02-05-01"], (114.82, 34.82), true).await;
-    let (status, body) = app.call_as(&w.token, Method::POST, &format!("/api/v1/jobs/{id}/applications"), None).await;
+    let (status, body) =
+        app.call_as(&w.token, Method::POST, &format!("/api/v1/jobs/{id}/applications"), None).await;
     assert_eq!(status, 409);
     assert_error(&body, "job_not_open");
-    let (status, closed) = app.call_as(&boss.token, Method::POST, &format!("/api/v1/jobs/{kept}/close"), None).await;
+    let (status, closed) =
+        app.call_as(&boss.token, Method::POST, &format!("/api/v1/jobs/{kept}/close"), None).await;
     assert_eq!((status, closed["status"].as_str()), (200, Some("closed")));
     assert!(titles(&feed(&app, "").await).is_empty());
 }
@@ -254,24 +331,38 @@ async fn qr_codes_open_the_job_and_check_in_at_the_market(app: TestApp) {
     assert_eq!(resp.headers()["content-type"], "image/png");
     let link = decode_png(&resp.bytes().await.unwrap());
     assert!(link.ends_with(&format!("/api/v1/jobs/{id}")), "{link}");
-    let (status, opened) = app.get_json(link.split_once("/api").map(|(_, p)| format!("/api{p}")).unwrap().as_str()).await;
+    let (status, opened) = app
+        .get_json(link.split_once("/api").map(|(_, p)| format!("/api{p}")).unwrap().as_str())
+        .await;
     assert_eq!((status, opened["id"].as_str()), (200, Some(id.as_str())));
-    let svg = app.client.get(app.at(&format!("/api/v1/jobs/{id}/qr.svg"))).send().await.unwrap().text().await.unwrap();
+    let svg = app
+        .client
+        .get(app.at(&format!("/api/v1/jobs/{id}/qr.svg")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("<path"), "{svg}");
 
     let resp = app.client.get(app.at("/api/v1/tenants/lankao/qr.png")).send().await.unwrap();
     let link = decode_png(&resp.bytes().await.unwrap());
     assert!(link.ends_with("/api/v1/tenants/lankao/check-ins"), "{link}");
     let w = worker(&app, 3, &["4-02-05-01"], (114.82, 34.82), true).await;
-    let (status, first) = app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
+    let (status, first) =
+        app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
     assert_eq!((status, first["new"].as_bool()), (200, Some(true)), "{first}");
-    let (_, again) = app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
+    let (_, again) =
+        app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
     assert_eq!(again["new"], false, "one check-in a day");
-    let (status, body) = app.call_as(&boss.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
+    let (status, body) =
+        app.call_as(&boss.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
     assert_eq!(status, 403);
     assert_error(&body, "workers_only");
     let lankao = staff(&app, "13600000003", "station_staff", "lankao-lanyang").await;
-    let (status, _) = app.call_as(&lankao.token, Method::GET, "/api/v1/tenants/lankao/check-ins", None).await;
+    let (status, _) =
+        app.call_as(&lankao.token, Method::GET, "/api/v1/tenants/lankao/check-ins", None).await;
     assert_eq!(status, 403, "a station's staff do not read the county's list");
     let (status, list) = app.admin_get("/api/v1/tenants/lankao/check-ins").await;
     assert_eq!((status, list["accounts"][0].as_str()), (200, Some(w.id.as_str())), "{list}");

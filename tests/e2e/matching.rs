@@ -7,7 +7,10 @@ use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-db_tests!(recommendations_rank_workers_and_jobs_with_reasons, a_morning_market_is_assigned_in_one_batch);
+db_tests!(
+    recommendations_rank_workers_and_jobs_with_reasons,
+    a_morning_market_is_assigned_in_one_batch
+);
 
 async fn get(app: &TestApp, who: &Person, path: &str) -> Value {
     let (status, body) = app.call_as(&who.token, Method::GET, path, None).await;
@@ -25,32 +28,61 @@ async fn recommendations_rank_workers_and_jobs_with_reasons(app: TestApp) {
     let unverified = worker(&app, 45, &["4-02-05-01"], (114.82, 34.82), false).await;
 
     let ranked = get(&app, &boss, &format!("/api/v1/jobs/{job_id}/recommendations?limit=10")).await;
-    let order: Vec<&str> = ranked["workers"].as_array().unwrap().iter().map(|w| w["worker_id"].as_str().unwrap()).collect();
+    let order: Vec<&str> = ranked["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["worker_id"].as_str().unwrap())
+        .collect();
     assert!(!order.contains(&unverified.id.as_str()), "only verified workers are recommended");
     assert_eq!(ranked["pool"], 4);
     assert_eq!(order[0], near_loader.id, "same occupation, nearby: first ({ranked})");
     let pos = |p: &Person| order.iter().position(|id| *id == p.id);
     assert!(pos(&far_loader) > Some(0), "farther away ranks lower");
     let courier_at = pos(&courier).expect("a related occupation (same group) is recommended");
-    assert!(pos(&cleaner).is_none_or(|k| courier_at < k), "a related occupation beats an unrelated one ({ranked})");
+    assert!(
+        pos(&cleaner).is_none_or(|k| courier_at < k),
+        "a related occupation beats an unrelated one ({ranked})"
+    );
     let first = &ranked["workers"][0];
     assert!(first["score"].as_f64().unwrap() > 0.0);
-    assert!(!first["reasons"].as_array().unwrap().is_empty(), "every score has its reasons: {first}");
-    assert!(first["reasons"][0]["message"].as_str().unwrap().chars().any(|c| c > '\u{4e00}'), "reasons are in Chinese");
+    assert!(
+        !first["reasons"].as_array().unwrap().is_empty(),
+        "every score has its reasons: {first}"
+    );
+    assert!(
+        first["reasons"][0]["message"].as_str().unwrap().chars().any(|c| c > '\u{4e00}'),
+        "reasons are in Chinese"
+    );
     assert_eq!(first["name"], gigmarket_e2e::people::worker_name(41).as_str());
 
     let receipt = ranked["decision_id"].as_str().expect("the ranking shown has a receipt");
-    let (status, replay) = app.admin_post(&format!("/api/v1/decisions/{receipt}/replay"), &json!({})).await;
+    let (status, replay) =
+        app.admin_post(&format!("/api/v1/decisions/{receipt}/replay"), &json!({})).await;
     assert_eq!((status, replay["identical"].as_bool()), (200, Some(true)), "{replay}");
     let (_, decision) = app.admin_get(&format!("/api/v1/decisions/{receipt}")).await;
     assert_eq!(decision["slot"], "matching", "{decision}");
 
-    let (status, body) = app.call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{job_id}/recommendations?limit=99"), None).await;
+    let (status, body) = app
+        .call_as(
+            &boss.token,
+            Method::GET,
+            &format!("/api/v1/jobs/{job_id}/recommendations?limit=99"),
+            None,
+        )
+        .await;
     assert_eq!((status, body["error"]["field"].as_str()), (400, Some("limit")));
     let lankao = staff(&app, "13600000041", "county_admin", "lankao").await;
     let qixian = staff(&app, "13600000042", "county_admin", "qixian").await;
     get(&app, &lankao, &format!("/api/v1/jobs/{job_id}/recommendations")).await;
-    let (status, _) = app.call_as(&qixian.token, Method::GET, &format!("/api/v1/jobs/{job_id}/recommendations"), None).await;
+    let (status, _) = app
+        .call_as(
+            &qixian.token,
+            Method::GET,
+            &format!("/api/v1/jobs/{job_id}/recommendations"),
+            None,
+        )
+        .await;
     assert_eq!(status, 404, "another county's staff don't see the candidates");
 
     let other_job = open_job(&app, &boss, json!({"tenant": "lankao", "title": "小区保洁员", "description": "小区公共区域保洁", "occupation_code": "4-10-05-02",
@@ -58,11 +90,16 @@ async fn recommendations_rank_workers_and_jobs_with_reasons(app: TestApp) {
         "work_start": gigmarket_e2e::people::day(1), "work_end": gigmarket_e2e::people::day(3), "daily_hours": 6.0, "wage_cents": 2500, "wage_unit": "hour",
         "settlement": "weekly", "closes_at": gigmarket_e2e::people::in_minutes(600), "contact_name": "王主管", "contact_phone": "0371-23220001"})).await;
     let for_cleaner = get(&app, &cleaner, "/api/v1/me/recommendations").await;
-    assert_eq!(for_cleaner["jobs"][0]["job"]["id"], other_job.as_str(), "the cleaner's best job is the cleaning one: {for_cleaner}");
+    assert_eq!(
+        for_cleaner["jobs"][0]["job"]["id"],
+        other_job.as_str(),
+        "the cleaner's best job is the cleaning one: {for_cleaner}"
+    );
     let for_loader = get(&app, &near_loader, "/api/v1/me/recommendations").await;
     assert_eq!(for_loader["jobs"][0]["job"]["id"], job_id.as_str());
     assert!(!for_loader["jobs"][0]["reasons"].as_array().unwrap().is_empty());
-    let (status, body) = app.call_as(&boss.token, Method::GET, "/api/v1/me/recommendations", None).await;
+    let (status, body) =
+        app.call_as(&boss.token, Method::GET, "/api/v1/me/recommendations", None).await;
     assert_eq!(status, 403);
     assert_error(&body, "worker_profile_required");
 }
@@ -78,9 +115,11 @@ async fn a_morning_market_is_assigned_in_one_batch(app: TestApp) {
     let cleaning = open_job(&app, &boss, cleaning).await;
 
     let mut present = Vec::new();
-    for (n, occ) in [(51, "4-02-05-01"), (52, "4-02-05-01"), (53, "4-02-05-01"), (54, "4-10-05-02")] {
+    for (n, occ) in [(51, "4-02-05-01"), (52, "4-02-05-01"), (53, "4-02-05-01"), (54, "4-10-05-02")]
+    {
         let w = worker(&app, n, &[occ], (114.82, 34.82), true).await;
-        let (status, _) = app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
+        let (status, _) =
+            app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
         assert_eq!(status, 200);
         present.push(w);
     }
@@ -88,12 +127,18 @@ async fn a_morning_market_is_assigned_in_one_batch(app: TestApp) {
 
     let lankao = staff(&app, "13600000051", "station_staff", "lankao").await;
     let qixian = staff(&app, "13600000052", "county_admin", "qixian").await;
-    let (status, body) = app.call_as(&qixian.token, Method::POST, "/api/v1/tenants/lankao/assignments", None).await;
+    let (status, body) =
+        app.call_as(&qixian.token, Method::POST, "/api/v1/tenants/lankao/assignments", None).await;
     assert_eq!(status, 403);
     assert_error(&body, "forbidden");
-    let (status, run) = app.call_as(&lankao.token, Method::POST, "/api/v1/tenants/lankao/assignments", None).await;
+    let (status, run) =
+        app.call_as(&lankao.token, Method::POST, "/api/v1/tenants/lankao/assignments", None).await;
     assert_eq!(status, 201, "{run}");
-    assert_eq!((run["status"].as_str(), run["jobs"].as_i64(), run["workers"].as_i64()), (Some("draft"), Some(2), Some(4)), "{run}");
+    assert_eq!(
+        (run["status"].as_str(), run["jobs"].as_i64(), run["workers"].as_i64()),
+        (Some("draft"), Some(2), Some(4)),
+        "{run}"
+    );
     let pairs = run["pairs"].as_array().unwrap();
     let to = |job: &str| pairs.iter().filter(|p| p["job_id"] == job).count();
     assert_eq!((to(&loading), to(&cleaning)), (2, 1), "headcounts filled, not exceeded: {run}");
@@ -103,30 +148,83 @@ async fn a_morning_market_is_assigned_in_one_batch(app: TestApp) {
     assert_eq!(workers.len(), 3, "no worker twice");
     assert!(!workers.contains(&absent.id.as_str()), "only checked-in workers");
     let cleaner_pair = pairs.iter().find(|p| p["job_id"] == cleaning.as_str()).unwrap();
-    assert_eq!(cleaner_pair["worker_id"], present[3].id.as_str(), "the cleaner goes to the cleaning job");
+    assert_eq!(
+        cleaner_pair["worker_id"],
+        present[3].id.as_str(),
+        "the cleaner goes to the cleaning job"
+    );
     let total: f64 = pairs.iter().map(|p| p["score"].as_f64().unwrap()).sum();
     assert!((total - run["total_score"].as_f64().unwrap()).abs() < 1e-6);
-    assert!(pairs.iter().all(|p| p["decision_id"].is_string() && !p["reasons"].as_array().unwrap().is_empty()));
-    assert_eq!(app.get_json(&format!("/api/v1/jobs/{loading}")).await.1["open_places"], 2, "a draft offers nothing yet");
+    assert!(
+        pairs
+            .iter()
+            .all(|p| p["decision_id"].is_string() && !p["reasons"].as_array().unwrap().is_empty())
+    );
+    assert_eq!(
+        app.get_json(&format!("/api/v1/jobs/{loading}")).await.1["open_places"],
+        2,
+        "a draft offers nothing yet"
+    );
 
     let id = run["id"].as_str().unwrap();
-    let (status, body) = app.call_as(&qixian.token, Method::POST, &format!("/api/v1/tenants/lankao/assignments/{id}/publish"), None).await;
+    let (status, body) = app
+        .call_as(
+            &qixian.token,
+            Method::POST,
+            &format!("/api/v1/tenants/lankao/assignments/{id}/publish"),
+            None,
+        )
+        .await;
     assert_eq!(status, 403, "{body}");
-    let (status, published) = app.call_as(&lankao.token, Method::POST, &format!("/api/v1/tenants/lankao/assignments/{id}/publish"), None).await;
+    let (status, published) = app
+        .call_as(
+            &lankao.token,
+            Method::POST,
+            &format!("/api/v1/tenants/lankao/assignments/{id}/publish"),
+            None,
+        )
+        .await;
     assert_eq!((status, published["status"].as_str()), (200, Some("published")), "{published}");
-    assert!(published["pairs"].as_array().unwrap().iter().all(|p| p["engagement_id"].is_string()), "{published}");
-    let (status, body) = app.call_as(&lankao.token, Method::POST, &format!("/api/v1/tenants/lankao/assignments/{id}/publish"), None).await;
+    assert!(
+        published["pairs"].as_array().unwrap().iter().all(|p| p["engagement_id"].is_string()),
+        "{published}"
+    );
+    let (status, body) = app
+        .call_as(
+            &lankao.token,
+            Method::POST,
+            &format!("/api/v1/tenants/lankao/assignments/{id}/publish"),
+            None,
+        )
+        .await;
     assert_eq!(status, 409);
     assert_error(&body, "run_not_draft");
     assert_eq!(app.get_json(&format!("/api/v1/jobs/{loading}")).await.1["open_places"], 0);
 
     let mine = get(&app, &present[3], "/api/v1/me/engagements").await;
     let offer = &mine["engagements"][0];
-    assert_eq!((offer["status"].as_str(), offer["origin"].as_str(), offer["job_id"].as_str()), (Some("offered"), Some("batch"), Some(cleaning.as_str())));
-    let (status, accepted) = app.call_as(&present[3].token, Method::POST, &format!("/api/v1/engagements/{}/accept", offer["id"].as_str().unwrap()), None).await;
+    assert_eq!(
+        (offer["status"].as_str(), offer["origin"].as_str(), offer["job_id"].as_str()),
+        (Some("offered"), Some("batch"), Some(cleaning.as_str()))
+    );
+    let (status, accepted) = app
+        .call_as(
+            &present[3].token,
+            Method::POST,
+            &format!("/api/v1/engagements/{}/accept", offer["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!((status, accepted["status"].as_str()), (200, Some("accepted")));
     let (_, audit) = app.admin_get("/api/v1/audit?tenant=lankao").await;
     assert!(audit.to_string().contains("assignment.publish"));
-    let (status, seen) = app.call_as(&lankao.token, Method::GET, &format!("/api/v1/tenants/lankao/assignments/{id}"), None).await;
+    let (status, seen) = app
+        .call_as(
+            &lankao.token,
+            Method::GET,
+            &format!("/api/v1/tenants/lankao/assignments/{id}"),
+            None,
+        )
+        .await;
     assert_eq!((status, seen["status"].as_str()), (200, Some("published")));
 }

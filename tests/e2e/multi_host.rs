@@ -16,7 +16,10 @@ const SLOTS: &str = "/api/v1/tenants/qixian/slots/matching";
 
 async fn city_matching(app: &TestApp) -> String {
     let (_, body) = app.admin_get("/api/v1/plugins").await;
-    body["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "city_matching").unwrap()["hash"].as_str().unwrap().to_string()
+    body["plugins"].as_array().unwrap().iter().find(|p| p["name"] == "city_matching").unwrap()["hash"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// A county admin of 杞县 binds its matching slot through `app`; returns the status.
@@ -29,7 +32,13 @@ fn slots_policy() -> Value {
 }
 
 async fn failed_login(app: &TestApp, phone: &str) -> (u16, Value) {
-    let resp = app.client.post(app.at("/api/v1/auth/login")).json(&json!({"phone": phone, "password": "wrong-password"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": "wrong-password"}))
+        .send()
+        .await
+        .unwrap();
     (resp.status().as_u16(), resp.json().await.unwrap())
 }
 
@@ -46,9 +55,15 @@ async fn two_hosts_agree_on_permissions_accounts_and_sessions() {
     assert_eq!(bind(&b, &admin, &plugin).await, 201, "a new staff account");
 
     // A revocation on A is refused on B by the very next request, and a grant allowed.
-    let (status, _) = a.call_as(ADMIN_TOKEN, Method::DELETE, "/api/v1/authz/policies", Some(slots_policy())).await;
+    let (status, _) = a
+        .call_as(ADMIN_TOKEN, Method::DELETE, "/api/v1/authz/policies", Some(slots_policy()))
+        .await;
     assert_eq!(status, 204);
-    assert_eq!(bind(&b, &admin, &plugin).await, 403, "a revocation holds on the other host at once");
+    assert_eq!(
+        bind(&b, &admin, &plugin).await,
+        403,
+        "a revocation holds on the other host at once"
+    );
     assert_eq!(bind(&a, &admin, &plugin).await, 403);
     let (status, _) = a.admin_post("/api/v1/authz/policies", &slots_policy()).await;
     assert_eq!(status, 201);
@@ -56,11 +71,21 @@ async fn two_hosts_agree_on_permissions_accounts_and_sessions() {
 
     // Bad policy changes name their field and change nothing, on either host.
     let (_, before) = b.admin_get("/api/v1/authz/policies").await;
-    for (bad, field) in [(json!({"role": "janitor", "object": "slots", "action": "read"}), "role"), (json!({"role": "county_admin", "object": "slotz", "action": "read"}), "object"),
-        (json!({"role": "county_admin", "object": "slots", "action": "delete"}), "action"), (json!({"role": "worker", "object": "slots", "action": "read"}), "role")] {
+    for (bad, field) in [
+        (json!({"role": "janitor", "object": "slots", "action": "read"}), "role"),
+        (json!({"role": "county_admin", "object": "slotz", "action": "read"}), "object"),
+        (json!({"role": "county_admin", "object": "slots", "action": "delete"}), "action"),
+        (json!({"role": "worker", "object": "slots", "action": "read"}), "role"),
+    ] {
         for method in [Method::POST, Method::DELETE] {
-            let (status, body) = b.call_as(ADMIN_TOKEN, method.clone(), "/api/v1/authz/policies", Some(bad.clone())).await;
-            assert_eq!((status, body["error"]["field"].as_str()), (400, Some(field)), "{method} {bad}: {body}");
+            let (status, body) = b
+                .call_as(ADMIN_TOKEN, method.clone(), "/api/v1/authz/policies", Some(bad.clone()))
+                .await;
+            assert_eq!(
+                (status, body["error"]["field"].as_str()),
+                (400, Some(field)),
+                "{method} {bad}: {body}"
+            );
             assert_error(&body, "invalid_policy");
         }
     }
@@ -71,7 +96,13 @@ async fn two_hosts_agree_on_permissions_accounts_and_sessions() {
     for _ in 0..5 {
         assert_eq!(failed_login(&b, "13800000072").await.0, 401);
     }
-    let resp = a.client.post(a.at("/api/v1/auth/login")).json(&json!({"phone": "13800000072", "password": "kaifeng2026"})).send().await.unwrap();
+    let resp = a
+        .client
+        .post(a.at("/api/v1/auth/login"))
+        .json(&json!({"phone": "13800000072", "password": "kaifeng2026"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 429);
     assert_error(&resp.json().await.unwrap(), "account_locked");
 
@@ -85,15 +116,36 @@ async fn two_hosts_agree_on_permissions_accounts_and_sessions() {
 
     // A staff account removed on B is gone on A: its session ends and its role with it.
     let (_, me) = a.call_as(&admin.token, Method::GET, "/api/v1/auth/me", None).await;
-    let (status, body) = b.call_as(ADMIN_TOKEN, Method::DELETE, &format!("/api/v1/staff/{}", me["id"].as_str().unwrap()), None).await;
+    let (status, body) = b
+        .call_as(
+            ADMIN_TOKEN,
+            Method::DELETE,
+            &format!("/api/v1/staff/{}", me["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!(status, 204, "{body}");
-    let (status, body) = a.call_as(&admin.token, Method::PUT, SLOTS, Some(json!({"plugin": plugin}))).await;
+    let (status, body) =
+        a.call_as(&admin.token, Method::PUT, SLOTS, Some(json!({"plugin": plugin}))).await;
     assert_eq!(status, 401, "{body}");
-    let resp = a.client.post(a.at("/api/v1/auth/login")).json(&json!({"phone": "13900000071", "password": "staff2026pw"})).send().await.unwrap();
+    let resp = a
+        .client
+        .post(a.at("/api/v1/auth/login"))
+        .json(&json!({"phone": "13900000071", "password": "staff2026pw"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 403);
     assert_error(&resp.json().await.unwrap(), "account_disabled");
     let (_, audit) = a.admin_get("/api/v1/audit?tenant=qixian").await;
-    assert!(audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "account.disable" && e["target"] == me["id"]), "{audit}");
+    assert!(
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "account.disable" && e["target"] == me["id"]),
+        "{audit}"
+    );
 
     // One address's failed logins count on every host: 20 in all (5 above), then refused on both.
     for i in 0..15 {
@@ -124,10 +176,16 @@ async fn housekeeping_on_two_hosts_never_acts_twice() {
     assert_eq!(status, 201, "{case}");
     let overdue: chrono::DateTime<chrono::Utc> = case["due_at"].as_str().unwrap().parse().unwrap();
     let at = overdue + chrono::Duration::hours(1);
-    let (here, there) = tokio::join!(escalate_overdue(&a.store, &a.rules, at), escalate_overdue(&b.store, &b.rules, at));
+    let (here, there) = tokio::join!(
+        escalate_overdue(&a.store, &a.rules, at),
+        escalate_overdue(&b.store, &b.rules, at)
+    );
     assert_eq!(here.unwrap() + there.unwrap(), 1, "the case escalated once");
-    let (_, now) = a.admin_get(&format!("/api/v1/tenants/lankao/complaints/{}", case["id"].as_str().unwrap())).await;
-    let moves = now["history"].as_array().unwrap().iter().filter(|e| e["status"] == "escalated").count();
+    let (_, now) = a
+        .admin_get(&format!("/api/v1/tenants/lankao/complaints/{}", case["id"].as_str().unwrap()))
+        .await;
+    let moves =
+        now["history"].as_array().unwrap().iter().filter(|e| e["status"] == "escalated").count();
     assert_eq!((now["handling_tenant"].as_str(), moves), (Some("lankao"), 1), "{now}");
 }
 
@@ -155,12 +213,19 @@ async fn a_database_outage_is_a_503_and_every_host_recovers() {
     let start = Instant::now();
     let (status, body) = c.get_json("/readyz").await;
     assert_eq!(status, 503, "{body}");
-    let (status, body) = c.call_as(&admin.token, Method::PUT, SLOTS, Some(json!({"plugin": plugin}))).await;
+    let (status, body) =
+        c.call_as(&admin.token, Method::PUT, SLOTS, Some(json!({"plugin": plugin}))).await;
     assert_eq!(status, 503, "{body}");
     assert_error(&body, "database_unavailable");
-    assert!(start.elapsed() < Duration::from_secs(8), "answers come within the acquire timeout: {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(8),
+        "answers come within the acquire timeout: {:?}",
+        start.elapsed()
+    );
     assert_eq!(a.get_json("/readyz").await.0, 200, "the other host is unaffected");
-    let (status, _) = a.call_as(ADMIN_TOKEN, Method::DELETE, "/api/v1/authz/policies", Some(slots_policy())).await;
+    let (status, _) = a
+        .call_as(ADMIN_TOKEN, Method::DELETE, "/api/v1/authz/policies", Some(slots_policy()))
+        .await;
     assert_eq!(status, 204);
 
     proxy.restore();
@@ -169,6 +234,10 @@ async fn a_database_outage_is_a_503_and_every_host_recovers() {
         assert!(Instant::now() < deadline, "host C did not recover");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(bind(&c, &admin, &plugin).await, 403, "the revocation made during the outage holds on C");
+    assert_eq!(
+        bind(&c, &admin, &plugin).await,
+        403,
+        "the revocation made during the outage holds on C"
+    );
     assert_eq!(c.call_as(&admin.token, Method::GET, "/api/v1/auth/me", None).await.0, 200);
 }

@@ -69,7 +69,8 @@ fn match_input(candidates: Vec<Value>) -> Value {
 }
 
 async fn invoke(app: &TestApp, tenant: &str, slot: &str, input: &Value) -> Value {
-    let (status, body) = app.admin_post(&format!("/api/v1/tenants/{tenant}/slots/{slot}/invoke"), input).await;
+    let (status, body) =
+        app.admin_post(&format!("/api/v1/tenants/{tenant}/slots/{slot}/invoke"), input).await;
     assert_eq!(status, 200, "{tenant}/{slot}: {body}");
     body
 }
@@ -87,7 +88,10 @@ fn slot<'a>(slots: &'a [Value], name: &str) -> &'a Value {
 async fn hash_of(app: &TestApp, name: &str) -> String {
     let (_, body) = app.admin_get("/api/v1/plugins").await;
     let plugins = body["plugins"].as_array().unwrap();
-    let plugin = plugins.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("plugin {name} not stored"));
+    let plugin = plugins
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("plugin {name} not stored"));
     plugin["hash"].as_str().unwrap().to_string()
 }
 
@@ -102,7 +106,13 @@ async fn every_slot_of_the_city_is_served_by_a_real_plugin(app: TestApp) {
     let naming = invoke(&app, "kaifeng", "naming", &json!({"kind": "Station", "name": "兰阳街道零工驿站", "region_name": null, "parent_name": "兰考县零工市场"})).await;
     assert_eq!(naming["output"]["accepted"], true);
     assert_eq!(naming["decision_id"], Value::Null, "naming is not a consequential decision");
-    let eval = invoke(&app, "kaifeng", "evaluation", &json!({"today": date(2026, 11, 28), "figures": figures("County", 400)})).await;
+    let eval = invoke(
+        &app,
+        "kaifeng",
+        "evaluation",
+        &json!({"today": date(2026, 11, 28), "figures": figures("County", 400)}),
+    )
+    .await;
     let score = eval["output"]["score"].as_f64().unwrap();
     assert!((0.0..=100.0).contains(&score), "{eval}");
     assert!(eval["decision_id"].is_string());
@@ -113,18 +123,33 @@ async fn a_county_plugin_and_a_station_inheriting_it_answer_through_invoke(app: 
     let county = invoke(&app, "lankao", "subsidy", &subsidy_input("County", 300)).await;
     assert_eq!(county["from_tenant"], "lankao");
     assert_ne!(city["plugin_hash"], county["plugin_hash"]);
-    assert_ne!(city["output"]["total_cents"], county["output"]["total_cents"], "兰考县 has its own formula");
+    assert_ne!(
+        city["output"]["total_cents"], county["output"]["total_cents"],
+        "兰考县 has its own formula"
+    );
 
     let station = invoke(&app, "lankao-lanyang", "subsidy", &subsidy_input("Station", 40)).await;
     assert_eq!(station["from_tenant"], "lankao", "the station inherits its county's rule");
     assert_eq!(station["plugin_hash"], county["plugin_hash"]);
-    let codes: Vec<&str> = station["output"]["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"subsidy.station-base"), "the county formula pays stations a base: {codes:?}");
+    let codes: Vec<&str> = station["output"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"subsidy.station-base"),
+        "the county formula pays stations a base: {codes:?}"
+    );
 
     let slots = slots_of(&app, "lankao-lanyang").await;
     assert_eq!(slot(&slots, "subsidy")["active"]["from_tenant"], "lankao");
     assert_eq!(slot(&slots, "naming")["active"]["from_tenant"], "kaifeng");
-    assert!(slots.iter().all(|s| s["inherited"] == true && s["versions"].as_array().unwrap().is_empty()));
+    assert!(
+        slots
+            .iter()
+            .all(|s| s["inherited"] == true && s["versions"].as_array().unwrap().is_empty())
+    );
 }
 
 async fn weishi_weighs_distance_and_cuts_off_far_candidates(app: TestApp) {
@@ -132,21 +157,48 @@ async fn weishi_weighs_distance_and_cuts_off_far_candidates(app: TestApp) {
     let city = invoke(&app, "kaifeng", "matching", &input).await;
     let weishi = invoke(&app, "weishi", "matching", &input).await;
     assert_eq!(city["output"]["scores"].as_array().unwrap().len(), 3);
-    let kept: Vec<u64> = weishi["output"]["scores"].as_array().unwrap().iter().map(|s| s["candidate"].as_u64().unwrap()).collect();
+    let kept: Vec<u64> = weishi["output"]["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["candidate"].as_u64().unwrap())
+        .collect();
     assert_eq!(kept, [0, 2], "the worker 40 km away is beyond 尉氏县's cut-off");
     let reasons = weishi["output"]["reasons"].as_array().unwrap();
     let top = &weishi["output"]["scores"][0]["contributions"][0];
-    assert!(reasons[top["reason"].as_u64().unwrap() as usize]["message"].as_str().unwrap().contains("权重"));
+    assert!(
+        reasons[top["reason"].as_u64().unwrap() as usize]["message"]
+            .as_str()
+            .unwrap()
+            .contains("权重")
+    );
     assert!(city["decision_id"].is_string(), "a shown ranking keeps a receipt");
 }
 
 async fn a_discriminatory_posting_is_rejected_with_a_receipt_that_replays(app: TestApp) {
-    let fair = invoke(&app, "gulou", "posting-review", &posting("仓库装卸工", &["能吃苦", "不限男女"])).await;
+    let fair =
+        invoke(&app, "gulou", "posting-review", &posting("仓库装卸工", &["能吃苦", "不限男女"]))
+            .await;
     assert_eq!(fair["output"]["decision"], "Accept", "{fair}");
-    let biased = invoke(&app, "gulou", "posting-review", &posting("仓库装卸工", &["限男性", "本地户口优先"])).await;
+    let biased = invoke(
+        &app,
+        "gulou",
+        "posting-review",
+        &posting("仓库装卸工", &["限男性", "本地户口优先"]),
+    )
+    .await;
     assert_eq!(biased["output"]["decision"], "Reject");
-    let codes: Vec<&str> = biased["output"]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"discrimination.gender") && codes.contains(&"discrimination.household-registration"), "{codes:?}");
+    let codes: Vec<&str> = biased["output"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"discrimination.gender")
+            && codes.contains(&"discrimination.household-registration"),
+        "{codes:?}"
+    );
 
     let id = biased["decision_id"].as_str().unwrap();
     let (status, receipt) = app.admin_get(&format!("/api/v1/decisions/{id}")).await;
@@ -155,7 +207,8 @@ async fn a_discriminatory_posting_is_rejected_with_a_receipt_that_replays(app: T
     assert_eq!(receipt["plugin_hash"], biased["plugin_hash"]);
     assert!(receipt["fuel_used"].as_i64().unwrap() > 0);
     assert!(receipt["input"].as_str().unwrap().contains("限男性"));
-    let (status, replay) = app.admin_post(&format!("/api/v1/decisions/{id}/replay"), &json!({})).await;
+    let (status, replay) =
+        app.admin_post(&format!("/api/v1/decisions/{id}/replay"), &json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(replay["identical"], true, "{replay}");
     assert_eq!(replay["replayed_fuel"], receipt["fuel_used"]);
@@ -172,9 +225,17 @@ async fn the_construction_market_demands_certificates(app: TestApp) {
     let city = invoke(&app, "kaifeng", "posting-review", &input).await;
     let construction = invoke(&app, "kaifeng-construction", "posting-review", &input).await;
     assert_eq!(construction["output"]["decision"], "Reject", "{construction}");
-    let codes: Vec<&str> = construction["output"]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = construction["output"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"construction.certificate-missing"), "{codes:?}");
-    assert_ne!(city["output"]["decision"], "Reject", "the city's general rule does not know the trade: {city}");
+    assert_ne!(
+        city["output"]["decision"], "Reject",
+        "the city's general rule does not know the trade: {city}"
+    );
     input["posting"]["qualifications"] = json!(["建筑施工特种作业操作资格证"]);
     let certified = invoke(&app, "kaifeng-construction", "posting-review", &input).await;
     assert_ne!(certified["output"]["decision"], "Reject", "{certified}");
@@ -183,49 +244,106 @@ async fn the_construction_market_demands_certificates(app: TestApp) {
 async fn bind_activate_list_versions_and_roll_back(app: TestApp) {
     let weishi = hash_of(&app, "weishi_matching").await;
     let city = hash_of(&app, "city_matching").await;
-    let (status, v1) = app.admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/matching", &json!({"plugin": city, "config": {"half_distance_km": 2}})).await;
+    let (status, v1) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/gulou/slots/matching",
+            &json!({"plugin": city, "config": {"half_distance_km": 2}}),
+        )
+        .await;
     assert_eq!((status, v1["version"].as_i64()), (201, Some(1)), "{v1}");
-    let (status, v2) = app.admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/matching", &json!({"plugin": weishi})).await;
+    let (status, v2) = app
+        .admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/matching", &json!({"plugin": weishi}))
+        .await;
     assert_eq!((status, v2["version"].as_i64()), (201, Some(2)));
     let active = |slots: Vec<Value>| slot(&slots, "matching")["active"]["binding"].clone();
     assert_eq!(active(slots_of(&app, "gulou").await)["plugin_hash"], weishi.as_str());
 
-    let (status, v3) = app.admin_post("/api/v1/tenants/gulou/slots/matching/rollback", &json!({})).await;
+    let (status, v3) =
+        app.admin_post("/api/v1/tenants/gulou/slots/matching/rollback", &json!({})).await;
     assert_eq!(status, 201, "{v3}");
-    assert_eq!((v3["version"].as_i64(), v3["plugin_hash"].as_str()), (Some(3), Some(city.as_str())));
-    assert_eq!(v3["config"], r#"{"half_distance_km":2}"#, "the rollback restores the configuration too");
+    assert_eq!(
+        (v3["version"].as_i64(), v3["plugin_hash"].as_str()),
+        (Some(3), Some(city.as_str()))
+    );
+    assert_eq!(
+        v3["config"], r#"{"half_distance_km":2}"#,
+        "the rollback restores the configuration too"
+    );
     let slots = slots_of(&app, "gulou").await;
     assert_eq!(active(slots.clone())["version"], 3);
     assert_eq!(slot(&slots, "matching")["versions"].as_array().unwrap().len(), 3);
     let out = invoke(&app, "gulou", "matching", &match_input(vec![candidate(1.0, 2.0)])).await;
-    assert_eq!((out["plugin_hash"].as_str(), out["version"].as_i64()), (Some(city.as_str()), Some(3)));
+    assert_eq!(
+        (out["plugin_hash"].as_str(), out["version"].as_i64()),
+        (Some(city.as_str()), Some(3))
+    );
 
-    let (status, body) = app.admin_post("/api/v1/tenants/shunhe/slots/matching/rollback", &json!({})).await;
+    let (status, body) =
+        app.admin_post("/api/v1/tenants/shunhe/slots/matching/rollback", &json!({})).await;
     assert_eq!(status, 409);
     assert_error(&body, "nothing_to_roll_back");
-    let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/subsidy", &json!({"plugin": city})).await;
+    let (status, body) = app
+        .admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/subsidy", &json!({"plugin": city}))
+        .await;
     assert_eq!(status, 422);
     assert_error(&body, "plugin_wrong_slot");
-    let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/matching", &json!({"plugin": "ab".repeat(32)})).await;
+    let (status, body) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/gulou/slots/matching",
+            &json!({"plugin": "ab".repeat(32)}),
+        )
+        .await;
     assert_eq!(status, 404);
     assert_error(&body, "plugin_not_found");
-    let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/gulou/slots/matchmaking", &json!({"plugin": city})).await;
+    let (status, body) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/gulou/slots/matchmaking",
+            &json!({"plugin": city}),
+        )
+        .await;
     assert_eq!(status, 404);
     assert_error(&body, "slot_not_found");
 }
 
 async fn an_activation_can_wait_for_its_effective_date(app: TestApp) {
     let weishi = hash_of(&app, "weishi_matching").await;
-    let (status, _) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": "2099-01-01"})).await;
+    let (status, _) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/tongxu/slots/matching",
+            &json!({"plugin": weishi, "effective_from": "2099-01-01"}),
+        )
+        .await;
     assert_eq!(status, 201);
     let slots = slots_of(&app, "tongxu").await;
     let matching = slot(&slots, "matching");
-    assert_eq!(matching["active"]["from_tenant"], "kaifeng", "not in force before its date: {matching}");
+    assert_eq!(
+        matching["active"]["from_tenant"], "kaifeng",
+        "not in force before its date: {matching}"
+    );
     assert_eq!(matching["versions"][0]["effective_from"], "2099-01-01");
-    let (status, _) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": "2020-01-01"})).await;
+    let (status, _) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/tongxu/slots/matching",
+            &json!({"plugin": weishi, "effective_from": "2020-01-01"}),
+        )
+        .await;
     assert_eq!(status, 201);
-    assert_eq!(slot(&slots_of(&app, "tongxu").await, "matching")["active"]["from_tenant"], "tongxu");
-    let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": "2026-13-01"})).await;
+    assert_eq!(
+        slot(&slots_of(&app, "tongxu").await, "matching")["active"]["from_tenant"],
+        "tongxu"
+    );
+    let (status, body) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/tongxu/slots/matching",
+            &json!({"plugin": weishi, "effective_from": "2026-13-01"}),
+        )
+        .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["field"], "effective_from");
 }
@@ -234,17 +352,48 @@ async fn an_activation_can_wait_for_its_effective_date(app: TestApp) {
 /// 10000 used to be stored as "+10000-01-01" and be in force at once ("+" < "2" as text).
 async fn effective_dates_outside_the_plausible_range_are_refused(app: TestApp) {
     let weishi = hash_of(&app, "weishi_matching").await;
-    for bad in ["+10000-01-01", "10000-01-01", "0000-01-01", "-0001-01-01", "1999-12-31", "2101-01-01", "2027-1-01", " 2027-01-01"] {
-        let (status, body) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": bad})).await;
-        assert_eq!((status, body["error"]["field"].as_str()), (400, Some("effective_from")), "{bad:?}: {body}");
+    for bad in [
+        "+10000-01-01",
+        "10000-01-01",
+        "0000-01-01",
+        "-0001-01-01",
+        "1999-12-31",
+        "2101-01-01",
+        "2027-1-01",
+        " 2027-01-01",
+    ] {
+        let (status, body) = app
+            .admin_send(
+                Method::PUT,
+                "/api/v1/tenants/tongxu/slots/matching",
+                &json!({"plugin": weishi, "effective_from": bad}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("effective_from")),
+            "{bad:?}: {body}"
+        );
         assert_error(&body, "invalid_date");
     }
     let matching = slot(&slots_of(&app, "tongxu").await, "matching").clone();
     assert_eq!(matching["versions"], json!([]), "nothing was bound: {matching}");
-    let (status, _) = app.admin_send(Method::PUT, "/api/v1/tenants/tongxu/slots/matching", &json!({"plugin": weishi, "effective_from": "2100-12-31"})).await;
+    let (status, _) = app
+        .admin_send(
+            Method::PUT,
+            "/api/v1/tenants/tongxu/slots/matching",
+            &json!({"plugin": weishi, "effective_from": "2100-12-31"}),
+        )
+        .await;
     assert_eq!(status, 201, "the last day of the range is a date");
     let matching = slot(&slots_of(&app, "tongxu").await, "matching").clone();
-    assert_eq!((matching["active"]["from_tenant"].as_str(), matching["versions"][0]["effective_from"].as_str()), (Some("kaifeng"), Some("2100-12-31")));
+    assert_eq!(
+        (
+            matching["active"]["from_tenant"].as_str(),
+            matching["versions"][0]["effective_from"].as_str()
+        ),
+        (Some("kaifeng"), Some("2100-12-31"))
+    );
 }
 
 async fn dry_run_shows_how_a_candidate_would_have_decided(app: TestApp) {
@@ -252,7 +401,12 @@ async fn dry_run_shows_how_a_candidate_would_have_decided(app: TestApp) {
         invoke(&app, "kaifeng", "subsidy", &subsidy_input("County", matches)).await;
     }
     let lankao = hash_of(&app, "lankao_subsidy").await;
-    let (status, report) = app.admin_post("/api/v1/tenants/kaifeng/slots/subsidy/dry-run", &json!({"plugin": lankao, "limit": 10})).await;
+    let (status, report) = app
+        .admin_post(
+            "/api/v1/tenants/kaifeng/slots/subsidy/dry-run",
+            &json!({"plugin": lankao, "limit": 10}),
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["compared"], 3);
     assert_eq!(report["changed"], 3);
@@ -260,9 +414,20 @@ async fn dry_run_shows_how_a_candidate_would_have_decided(app: TestApp) {
         assert_ne!(item["before"]["total_cents"], item["after"]["total_cents"], "{item}");
     }
     let city = hash_of(&app, "city_subsidy").await;
-    let (_, same) = app.admin_post("/api/v1/tenants/kaifeng/slots/subsidy/dry-run", &json!({"plugin": city})).await;
-    assert_eq!((same["compared"].as_u64(), same["changed"].as_u64()), (Some(3), Some(0)), "the active version changes nothing");
-    let (status, body) = app.admin_post("/api/v1/tenants/kaifeng/slots/subsidy/dry-run", &json!({"plugin": hash_of(&app, "city_matching").await})).await;
+    let (_, same) = app
+        .admin_post("/api/v1/tenants/kaifeng/slots/subsidy/dry-run", &json!({"plugin": city}))
+        .await;
+    assert_eq!(
+        (same["compared"].as_u64(), same["changed"].as_u64()),
+        (Some(3), Some(0)),
+        "the active version changes nothing"
+    );
+    let (status, body) = app
+        .admin_post(
+            "/api/v1/tenants/kaifeng/slots/subsidy/dry-run",
+            &json!({"plugin": hash_of(&app, "city_matching").await}),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_error(&body, "plugin_wrong_slot");
 }
@@ -276,7 +441,10 @@ async fn tenants_are_created_and_renamed_under_the_naming_plugin(app: TestApp) {
     });
     let (status, created) = app.admin_post("/api/v1/tenants", &station).await;
     assert_eq!(status, 201, "{created}");
-    assert_eq!(app.get_json("/api/v1/tenants/lankao").await.1["children"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        app.get_json("/api/v1/tenants/lankao").await.1["children"].as_array().unwrap().len(),
+        3
+    );
 
     let mut bad = station.clone();
     bad["code"] = json!("lankao-yifeng2");
@@ -299,17 +467,39 @@ async fn tenants_are_created_and_renamed_under_the_naming_plugin(app: TestApp) {
     assert_eq!(status, 409);
     assert_error(&body, "tenant_exists");
 
-    let (status, body) = app.admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"name": "杞县零工市场"})).await;
-    assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (422, Some("invalid_tenant"), Some("name")), "names are unique");
-    let (status, body) = app.admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"name": "兰考零工市场"})).await;
+    let (status, body) = app
+        .admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"name": "杞县零工市场"}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+        (422, Some("invalid_tenant"), Some("name")),
+        "names are unique"
+    );
+    let (status, body) = app
+        .admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"name": "兰考零工市场"}))
+        .await;
     assert_eq!(status, 422);
-    assert!(assert_error(&body, "name_refused").contains("兰考县零工市场"), "the plugin proposes the standard name");
-    let (status, body) = app.admin_send(Method::PATCH, "/api/v1/tenants/lankao-yifeng", &json!({"status": "active", "hotline": "0371-23225009"})).await;
-    assert_eq!((status, body["status"].as_str(), body["hotline"].as_str()), (200, Some("active"), Some("0371-23225009")));
-    let (status, body) = app.admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"parent": "qixian"})).await;
+    assert!(
+        assert_error(&body, "name_refused").contains("兰考县零工市场"),
+        "the plugin proposes the standard name"
+    );
+    let (status, body) = app
+        .admin_send(
+            Method::PATCH,
+            "/api/v1/tenants/lankao-yifeng",
+            &json!({"status": "active", "hotline": "0371-23225009"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str(), body["hotline"].as_str()),
+        (200, Some("active"), Some("0371-23225009"))
+    );
+    let (status, body) =
+        app.admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"parent": "qixian"})).await;
     assert_eq!(status, 400, "{body}");
     assert_error(&body, "invalid_body");
-    let (status, body) = app.admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"hotline": "110"})).await;
+    let (status, body) =
+        app.admin_send(Method::PATCH, "/api/v1/tenants/lankao", &json!({"hotline": "110"})).await;
     assert_eq!((status, body["error"]["field"].as_str()), (422, Some("hotline")));
 }
 
@@ -321,29 +511,49 @@ async fn bad_uploads_are_refused_with_clear_errors(app: TestApp) {
     let (status, body) = app.upload(core_module, "core").await;
     assert_eq!(status, 422);
     assert_error(&body, "plugin_not_component");
-    let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let random: Vec<u8> =
+        (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let (status, body) = app.upload(random, "noise").await;
     assert_eq!(status, 422);
     assert_error(&body, "plugin_invalid_wasm");
     // The server refuses an oversized body without reading it and closes that connection, so
     // send it on a client of its own rather than poison the shared connection pool.
-    let resp = reqwest::Client::new().post(app.at("/api/v1/plugins?name=huge")).bearer_auth(gigmarket_e2e::ADMIN_TOKEN).body(vec![0u8; 9 << 20]).send().await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(app.at("/api/v1/plugins?name=huge"))
+        .bearer_auth(gigmarket_e2e::ADMIN_TOKEN)
+        .body(vec![0u8; 9 << 20])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 413);
     assert_error(&resp.json().await.unwrap(), "plugin_too_large");
     let (status, body) = app.upload(component("city_matching"), "again").await;
-    assert_eq!((status, body["new"].as_bool(), body["name"].as_str()), (200, Some(false), Some("city_matching")));
+    assert_eq!(
+        (status, body["new"].as_bool(), body["name"].as_str()),
+        (200, Some(false), Some("city_matching"))
+    );
     let (status, body) = app.upload(component("fixture_hostile"), "hostile").await;
-    assert_eq!((status, body["slot"].as_str(), body["new"].as_bool()), (201, Some("matching"), Some(true)));
+    assert_eq!(
+        (status, body["slot"].as_str(), body["new"].as_bool()),
+        (201, Some("matching"), Some(true))
+    );
 }
 
 async fn bad_inputs_and_missing_tokens_are_refused(app: TestApp) {
     let mut input = match_input(vec![candidate(1.0, 1.0)]);
     input["job"].as_object_mut().unwrap().remove("wage_cents_per_day");
-    let (status, body) = app.admin_post("/api/v1/tenants/kaifeng/slots/matching/invoke", &input).await;
+    let (status, body) =
+        app.admin_post("/api/v1/tenants/kaifeng/slots/matching/invoke", &input).await;
     assert_eq!(status, 400);
     assert_error(&body, "invalid_input");
     assert_eq!(body["error"]["field"], "job");
-    let resp = app.client.post(app.at("/api/v1/tenants/kaifeng/slots/matching/invoke")).json(&input).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/tenants/kaifeng/slots/matching/invoke"))
+        .json(&input)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     let resp = app.client.get(app.at("/api/v1/plugins")).bearer_auth("guess").send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
@@ -351,15 +561,29 @@ async fn bad_inputs_and_missing_tokens_are_refused(app: TestApp) {
 }
 
 async fn the_catalog_keeps_the_mandatory_services(app: TestApp) {
-    let out = invoke(&app, "longting-beishudian", "service-catalog", &json!({"today": date(2026, 11, 28), "kind": "Station"})).await;
-    let codes: Vec<&str> = out["output"]["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
+    let out = invoke(
+        &app,
+        "longting-beishudian",
+        "service-catalog",
+        &json!({"today": date(2026, 11, 28), "kind": "Station"}),
+    )
+    .await;
+    let codes: Vec<&str> = out["output"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
     for mandatory in ["instant-hiring", "skill-training", "rights-protection"] {
         assert!(codes.contains(&mandatory), "{codes:?}");
     }
     let rules = out["output"]["case_rules"].as_array().unwrap();
     let arrears = rules.iter().find(|r| r["case_kind"] == "wage-arrears").unwrap();
     assert!(arrears["time_limit_hours"].as_u64().unwrap() > 0);
-    assert!(!arrears["required_materials"].as_array().unwrap().is_empty(), "一次性告知 lists what to bring");
+    assert!(
+        !arrears["required_materials"].as_array().unwrap().is_empty(),
+        "一次性告知 lists what to bring"
+    );
 }
 
 /// The sample inputs docs/plugins.md points plugin authors at are valid for their slots.
@@ -367,7 +591,8 @@ async fn the_catalog_keeps_the_mandatory_services(app: TestApp) {
 async fn the_guide_s_sample_inputs_fit_their_slots() {
     let app = gigmarket_e2e::spawn(gigmarket_e2e::Backend::Sqlite).await;
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../plugins/samples"));
-    for slot in ["naming", "service-catalog", "posting-review", "matching", "subsidy", "evaluation"] {
+    for slot in ["naming", "service-catalog", "posting-review", "matching", "subsidy", "evaluation"]
+    {
         let text = std::fs::read_to_string(dir.join(format!("{slot}.json"))).unwrap();
         let input: Value = serde_json::from_str(&text).unwrap();
         let out = invoke(&app, "kaifeng", slot, &input).await;

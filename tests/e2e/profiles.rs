@@ -6,16 +6,32 @@ use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-db_tests!(a_worker_registers_and_is_verified_by_the_home_market, bad_real_name_data_is_refused_field_by_field, employers_and_agencies_state_their_credentials);
+db_tests!(
+    a_worker_registers_and_is_verified_by_the_home_market,
+    bad_real_name_data_is_refused_field_by_field,
+    employers_and_agencies_state_their_credentials
+);
 
 fn id_number(body17: &str) -> String {
     format!("{body17}{}", check_char(body17))
 }
 
 async fn session(app: &TestApp, phone: &str, kind: &str) -> String {
-    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": phone, "password": "kaifeng2026", "kind": kind})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/register"))
+        .json(&json!({"phone": phone, "password": "kaifeng2026", "kind": kind}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
-    let resp = app.client.post(app.at("/api/v1/auth/login")).json(&json!({"phone": phone, "password": "kaifeng2026"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": "kaifeng2026"}))
+        .send()
+        .await
+        .unwrap();
     resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
 }
 
@@ -25,51 +41,99 @@ fn worker(id: &str) -> Value {
 }
 
 async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
-    let (status, body) = app.admin_post("/api/v1/staff", &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant})).await;
+    let (status, body) = app
+        .admin_post(
+            "/api/v1/staff",
+            &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
-    let resp = app.client.post(app.at("/api/v1/auth/login")).json(&json!({"phone": phone, "password": "staff2026pw"})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": "staff2026pw"}))
+        .send()
+        .await
+        .unwrap();
     resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
 }
 
 async fn a_worker_registers_and_is_verified_by_the_home_market(app: TestApp) {
     let id = id_number("41022519900307123");
     let me = session(&app, "13811112222", "worker").await;
-    let (status, profile) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id))).await;
+    let (status, profile) =
+        app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id))).await;
     assert_eq!(status, 200, "{profile}");
-    assert_eq!((profile["id_number"].as_str(), profile["sex"].as_str(), profile["birth_date"].as_str()), (Some(id.as_str()), Some("男"), Some("1990-03-07")));
+    assert_eq!(
+        (profile["id_number"].as_str(), profile["sex"].as_str(), profile["birth_date"].as_str()),
+        (Some(id.as_str()), Some("男"), Some("1990-03-07"))
+    );
     assert_eq!(profile["verification"], "unverified");
     assert_eq!(profile["details"]["skill_level_name"], "四级/中级工");
 
     let station = staff(&app, "13911112222", "station_staff", "lankao-lanyang").await;
     let county = staff(&app, "13911113333", "county_admin", "lankao").await;
     let other_county = staff(&app, "13911114444", "county_admin", "qixian").await;
-    let (status, pending) = app.call_as(&county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await;
+    let (status, pending) =
+        app.call_as(&county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await;
     assert_eq!(status, 200);
     let listed = &pending["profiles"][0];
-    assert_eq!(listed["id_number"], format!("410225********{}", &id[14..]), "staff lists show masked numbers");
+    assert_eq!(
+        listed["id_number"],
+        format!("410225********{}", &id[14..]),
+        "staff lists show masked numbers"
+    );
     let account = listed["account_id"].as_str().unwrap().to_string();
     let verify_path = format!("/api/v1/tenants/lankao/verifications/{account}");
-    assert_eq!(app.call_as(&other_county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await.0, 403);
-    assert_eq!(app.call_as(&other_county, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0, 403);
-    assert_eq!(app.call_as(&station, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0, 403, "a station's staff verify their station's registrations, not the county's");
-    let (status, body) = app.call_as(&county, Method::POST, &verify_path, Some(json!({"approve": false}))).await;
+    assert_eq!(
+        app.call_as(&other_county, Method::GET, "/api/v1/tenants/lankao/verifications", None)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        app.call_as(&other_county, Method::POST, &verify_path, Some(json!({"approve": true})))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        app.call_as(&station, Method::POST, &verify_path, Some(json!({"approve": true}))).await.0,
+        403,
+        "a station's staff verify their station's registrations, not the county's"
+    );
+    let (status, body) =
+        app.call_as(&county, Method::POST, &verify_path, Some(json!({"approve": false}))).await;
     assert_eq!(status, 400);
     assert_error(&body, "reason_required");
-    let (status, verified) = app.call_as(&county, Method::POST, &verify_path, Some(json!({"approve": true}))).await;
+    let (status, verified) =
+        app.call_as(&county, Method::POST, &verify_path, Some(json!({"approve": true}))).await;
     assert_eq!((status, verified["verification"].as_str()), (200, Some("verified")), "{verified}");
 
-    let (status, clear) = app.call_as(&county, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None).await;
+    let (status, clear) = app
+        .call_as(&county, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None)
+        .await;
     assert_eq!((status, clear["id_number"].as_str()), (200, Some(id.as_str())));
     let (_, log) = app.admin_get("/api/v1/audit?tenant=lankao").await;
-    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(&actions[..2], ["pii.read", "profile.verify"], "{actions:?}");
 
     // Changing the profile makes it unverified again.
     let (_, changed) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["6-29-01-01"], "skill_level": 3, "wage_expectation_cents": 25000}))).await;
     assert_eq!(changed["verification"], "unverified");
 
-    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&app.database_url).await.unwrap();
-    let rows = sqlx::query("SELECT account_id, kind, home_tenant, name, id_enc, id_index, details FROM profiles").fetch_all(&pool).await.unwrap();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&app.database_url)
+        .await
+        .unwrap();
+    let rows = sqlx::query(
+        "SELECT account_id, kind, home_tenant, name, id_enc, id_index, details FROM profiles",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     use sqlx::Row;
     for i in 0..7 {
         let v: Option<String> = rows[0].try_get(i).unwrap();
@@ -104,30 +168,42 @@ async fn bad_real_name_data_is_refused_field_by_field(app: TestApp) {
         assert_eq!(err["error"]["field"], field, "{change}: {err}");
         assert!(err["error"]["message"].as_str().unwrap().contains(words), "{change}: {err}");
     }
-    let (status, _) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
+    let (status, _) =
+        app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
     assert_eq!(status, 200);
     let other = session(&app, "13822224444", "worker").await;
-    let (status, err) = app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
+    let (status, err) =
+        app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
     assert_eq!(status, 409, "one ID number, one account: {err}");
     assert_error(&err, "id_number_taken");
     let scan = json!({"kind": "worker", "home_tenant": "lankao", "occupations": ["4-02-05-01"], "wage_expectation_cents": 20000,
         "scan": {"source": "id_card_reader", "name": "李四", "id_number": id_number("41022519850612002"), "sex": "男", "birth": "19850612"}});
     let (status, err) = app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(scan)).await;
-    assert_eq!((status, err["error"]["field"].as_str()), (400, Some("scan.sex")), "the printed sex must match the number: {err}");
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (400, Some("scan.sex")),
+        "the printed sex must match the number: {err}"
+    );
 }
 
 async fn employers_and_agencies_state_their_credentials(app: TestApp) {
     let boss = session(&app, "13833334444", "employer").await;
     let enterprise = json!({"kind": "enterprise", "home_tenant": "gulou", "name": "开封示例建筑劳务有限公司", "uscc": "91350100M000100Y43", "contact_name": "王经理"});
-    let (status, p) = app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(enterprise.clone())).await;
-    assert_eq!((status, p["uscc"].as_str(), p["verification"].as_str()), (200, Some("91350100M000100Y43"), Some("unverified")), "{p}");
+    let (status, p) =
+        app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(enterprise.clone())).await;
+    assert_eq!(
+        (status, p["uscc"].as_str(), p["verification"].as_str()),
+        (200, Some("91350100M000100Y43"), Some("unverified")),
+        "{p}"
+    );
     let mut bad = enterprise.clone();
     bad["uscc"] = json!("91350100M000100Y44");
     let (status, err) = app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(bad)).await;
     assert_eq!((status, err["error"]["field"].as_str()), (400, Some("uscc")));
     let mut agency = enterprise;
     agency["kind"] = json!("agency");
-    let (status, err) = app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(agency.clone())).await;
+    let (status, err) =
+        app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(agency.clone())).await;
     assert_eq!((status, err["error"]["field"].as_str()), (400, Some("license_no")), "{err}");
     agency["license_no"] = json!("豫人服证字〔2024〕第0001号");
     agency["legal_rep"] = json!("赵六");
@@ -145,21 +221,37 @@ async fn mock_provider() -> String {
         if q["name"] == "张三" && q["id_number"].as_str().is_some_and(|n| n.len() == 18) {
             axum::Json(json!({"result": "match"}))
         } else {
-            axum::Json(json!({"result": "mismatch", "reason": "姓名与身份证号码不一致 / name and ID number do not match"}))
+            axum::Json(
+                json!({"result": "mismatch", "reason": "姓名与身份证号码不一致 / name and ID number do not match"}),
+            )
         }
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/verify", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/verify", axum::routing::post(check))).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, axum::Router::new().route("/verify", axum::routing::post(check)))
+            .await
+            .unwrap()
+    });
     url
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_configured_provider_verifies_and_rejects() {
     let url = mock_provider().await;
-    let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| c.verification_url = Some(url)).await;
+    let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| {
+        c.verification_url = Some(url)
+    })
+    .await;
     let me = session(&app, "13844445555", "worker").await;
-    let (status, p) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
+    let (status, p) = app
+        .call_as(
+            &me,
+            Method::PUT,
+            "/api/v1/me/profile",
+            Some(worker(&id_number("41022519900307123"))),
+        )
+        .await;
     assert_eq!((status, p["verification"].as_str()), (200, Some("verified")), "{p}");
     let other = session(&app, "13844446666", "worker").await;
     let mut body = worker(&id_number("41022519850612002"));
@@ -168,7 +260,12 @@ async fn a_configured_provider_verifies_and_rejects() {
     assert_eq!(p["verification"], "rejected");
     assert!(p["verification_reason"].as_str().unwrap().contains("不一致"));
     let (_, log) = app.admin_get("/api/v1/audit?tenant=lankao").await;
-    let by_provider = log["entries"].as_array().unwrap().iter().filter(|e| e["actor"] == "provider" && e["action"] == "profile.verify").count();
+    let by_provider = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor"] == "provider" && e["action"] == "profile.verify")
+        .count();
     assert_eq!(by_provider, 2, "both decisions are audited: {log}");
 }
 
@@ -177,8 +274,18 @@ async fn an_unreachable_provider_leaves_the_profile_to_staff() {
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/verify", closed.local_addr().unwrap());
     drop(closed);
-    let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| c.verification_url = Some(url)).await;
+    let app = gigmarket_e2e::spawn_with(gigmarket_e2e::Backend::Sqlite, move |c| {
+        c.verification_url = Some(url)
+    })
+    .await;
     let me = session(&app, "13844447777", "worker").await;
-    let (status, p) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id_number("41022519900307123")))).await;
+    let (status, p) = app
+        .call_as(
+            &me,
+            Method::PUT,
+            "/api/v1/me/profile",
+            Some(worker(&id_number("41022519900307123"))),
+        )
+        .await;
     assert_eq!((status, p["verification"].as_str()), (200, Some("unverified")), "{p}");
 }

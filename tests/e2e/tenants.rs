@@ -3,7 +3,13 @@
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use serde_json::Value;
 
-db_tests!(the_whole_tree_of_kaifeng_is_served, the_tree_is_listed_parents_first, one_tenant_by_code_with_its_children, unknown_codes_and_kinds_are_structured_errors, kinds_filter_the_list);
+db_tests!(
+    the_whole_tree_of_kaifeng_is_served,
+    the_tree_is_listed_parents_first,
+    one_tenant_by_code_with_its_children,
+    unknown_codes_and_kinds_are_structured_errors,
+    kinds_filter_the_list
+);
 
 const COUNTIES: [(&str, &str, &str); 10] = [
     ("longting", "410202", "龙亭区零工市场"),
@@ -36,8 +42,14 @@ async fn the_whole_tree_of_kaifeng_is_served(app: TestApp) {
     let counties = of_kind(tenants, "county");
     assert_eq!(counties.len(), 10);
     for (code, region, name) in COUNTIES {
-        let c = counties.iter().find(|t| t["code"] == code).unwrap_or_else(|| panic!("county {code} missing"));
-        assert_eq!((c["region_code"].as_str(), c["name"].as_str(), c["parent"].as_str()), (Some(region), Some(name), Some("kaifeng")));
+        let c = counties
+            .iter()
+            .find(|t| t["code"] == code)
+            .unwrap_or_else(|| panic!("county {code} missing"));
+        assert_eq!(
+            (c["region_code"].as_str(), c["name"].as_str(), c["parent"].as_str()),
+            (Some(region), Some(name), Some("kaifeng"))
+        );
         for field in ["address", "opening_hours", "hotline", "complaint_channel"] {
             assert!(!c[field].as_str().unwrap().is_empty(), "{code}.{field}");
         }
@@ -98,5 +110,9 @@ async fn kinds_filter_the_list(app: TestApp) {
     assert_eq!(body["count"], 10);
     assert!(body["tenants"].as_array().unwrap().iter().all(|t| t["kind"] == "county"));
     let (_, body) = app.get_json("/api/v1/tenants?kind=city").await;
-    assert_eq!(body["tenants"][0]["children"].as_array().unwrap().len(), 12, "10 counties and 2 city-level specialty markets");
+    assert_eq!(
+        body["tenants"][0]["children"].as_array().unwrap().len(),
+        12,
+        "10 counties and 2 city-level specialty markets"
+    );
 }

@@ -36,17 +36,35 @@ fn steps(doc: &str) -> Vec<Step> {
 
 fn parse(block: &str) -> Step {
     let mut lines = block.lines();
-    let who = lines.next().and_then(|l| l.strip_prefix("as ")).expect("a step starts with `as`").to_string();
+    let who = lines
+        .next()
+        .and_then(|l| l.strip_prefix("as "))
+        .expect("a step starts with `as`")
+        .to_string();
     let (method, path) = lines.next().and_then(|l| l.split_once(' ')).expect("then METHOD PATH");
     let mut body = String::new();
-    let mut step = Step { who, method: method.parse().unwrap(), path: path.into(), body: None, status: 0, checks: vec![], saves: vec![] };
+    let mut step = Step {
+        who,
+        method: method.parse().unwrap(),
+        path: path.into(),
+        body: None,
+        status: 0,
+        checks: vec![],
+        saves: vec![],
+    };
     for line in lines {
         if let Some(rest) = line.strip_prefix("expect ") {
             let mut parts = rest.split(' ');
             step.status = parts.next().unwrap().parse().unwrap();
-            step.checks = parts.map(|p| p.split_once('=').map(|(k, v)| (k.into(), v.into())).expect("field=value")).collect();
+            step.checks = parts
+                .map(|p| p.split_once('=').map(|(k, v)| (k.into(), v.into())).expect("field=value"))
+                .collect();
         } else if let Some(rest) = line.strip_prefix("save ") {
-            step.saves.extend(rest.split(' ').map(|p| p.split_once('=').map(|(k, v)| (k.into(), v.into())).expect("name=path")));
+            step.saves.extend(
+                rest.split(' ').map(|p| {
+                    p.split_once('=').map(|(k, v)| (k.into(), v.into())).expect("name=path")
+                }),
+            );
         } else {
             body.push_str(line);
             body.push('\n');
@@ -65,7 +83,10 @@ fn fill(text: &str, vars: &HashMap<String, String>) -> String {
     }
     for n in 0..10 {
         out = out.replace(&format!("{{today+{n}}}"), &gigmarket_e2e::people::day(n));
-        out = out.replace(&format!("{{now+{n}d}}"), &(chrono::Utc::now() + chrono::Duration::days(n)).to_rfc3339());
+        out = out.replace(
+            &format!("{{now+{n}d}}"),
+            &(chrono::Utc::now() + chrono::Duration::days(n)).to_rfc3339(),
+        );
     }
     assert!(!out.contains("{today") && !out.contains("{now"), "unknown placeholder in {out}");
     out
@@ -86,7 +107,8 @@ fn text(v: &Value) -> String {
 }
 
 async fn walk(app: TestApp) {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/demo.md")).expect("docs/demo.md");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/demo.md"))
+        .expect("docs/demo.md");
     let steps = steps(&doc);
     assert!(steps.len() >= 15, "the walk-through has its steps: {}", steps.len());
     let mut vars = HashMap::new();
@@ -96,20 +118,31 @@ async fn walk(app: TestApp) {
             "nobody" => None,
             phone => {
                 if !people.contains_key(phone) {
-                    people.insert(phone.to_string(), login(&app, phone, gigmarket::demo::DEMO_PASSWORD).await);
+                    people.insert(
+                        phone.to_string(),
+                        login(&app, phone, gigmarket::demo::DEMO_PASSWORD).await,
+                    );
                 }
                 Some(people[phone].token.clone())
             }
         };
         let path = fill(&step.path, &vars);
-        let body: Option<Value> = step.body.as_ref().map(|b| serde_json::from_str(&fill(b, &vars)).unwrap_or_else(|e| panic!("step {n}: bad JSON: {e}")));
+        let body: Option<Value> = step.body.as_ref().map(|b| {
+            serde_json::from_str(&fill(b, &vars))
+                .unwrap_or_else(|e| panic!("step {n}: bad JSON: {e}"))
+        });
         let (status, response) = match &token {
             Some(t) => app.call_as(t, step.method.clone(), &path, body).await,
             None => app.get_json(&path).await,
         };
         assert_eq!(status, step.status, "step {n} ({} {path}): {response}", step.method);
         for (field, expected) in &step.checks {
-            assert_eq!(text(at(&response, field)), fill(expected, &vars), "step {n} ({} {path}): {field} in {response}", step.method);
+            assert_eq!(
+                text(at(&response, field)),
+                fill(expected, &vars),
+                "step {n} ({} {path}): {field} in {response}",
+                step.method
+            );
         }
         for (name, field) in &step.saves {
             vars.insert(name.clone(), text(at(&response, field)));

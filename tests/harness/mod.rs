@@ -52,7 +52,9 @@ pub fn tenants_dir() -> PathBuf {
 
 /// The workspace's target directory (honouring `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
 }
 
 /// The default plugins `./dev` built and copied (`target/plugins`).
@@ -64,7 +66,12 @@ pub fn plugins_dir() -> PathBuf {
 /// fixture (`fixture_hostile`).
 pub fn component(name: &str) -> Vec<u8> {
     let path = target_dir().join("wasm32-wasip2/plugin").join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{} is missing ({e}): run the tests through ./dev test, which builds the plugins", path.display()))
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}): run the tests through ./dev test, which builds the plugins",
+            path.display()
+        )
+    })
 }
 
 /// Compiled plugins shared by all test hosts, so each test does not recompile them (a test that
@@ -84,7 +91,8 @@ pub const ADMIN_TOKEN: &str = "test-admin-token";
 
 /// Base URL of the PostgreSQL server the tests create databases on.
 pub fn postgres_base() -> String {
-    std::env::var("GIGMARKET_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("GIGMARKET_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// The address of the PostgreSQL server of [`postgres_base`] (for a [`proxy::Proxy`] to it).
@@ -92,8 +100,15 @@ pub fn postgres_addr() -> std::net::SocketAddr {
     use std::net::ToSocketAddrs;
     let base = postgres_base();
     let authority = base.split("://").nth(1).unwrap_or(&base);
-    let host_port = authority.rsplit('@').next().unwrap_or(authority).split('/').next().unwrap_or("127.0.0.1:5432");
-    let host_port = if host_port.contains(':') { host_port.to_string() } else { format!("{host_port}:5432") };
+    let host_port = authority
+        .rsplit('@')
+        .next()
+        .unwrap_or(authority)
+        .split('/')
+        .next()
+        .unwrap_or("127.0.0.1:5432");
+    let host_port =
+        if host_port.contains(':') { host_port.to_string() } else { format!("{host_port}:5432") };
     host_port.to_socket_addrs().expect("a PostgreSQL address").next().expect("an address")
 }
 
@@ -179,14 +194,21 @@ pub async fn create_postgres_database() -> String {
     let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_base()))
         .await
         .expect("PostgreSQL must be running for the postgres half of the suite (see .ci/run)");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create test database");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
     name
 }
 
 /// Drop a test database, closing whatever still holds it.
 pub async fn drop_postgres_database(name: &str) {
     if let Ok(mut admin) = PgConnection::connect(&format!("{}/postgres", postgres_base())).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await;
     }
 }
 
@@ -203,28 +225,58 @@ impl TestApp {
     }
 
     /// POST JSON as the administrator; return the status and the JSON body.
-    pub async fn admin_post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-        let resp = self.client.post(self.at(path)).bearer_auth(ADMIN_TOKEN).json(body).send().await.expect("request");
+    pub async fn admin_post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let resp = self
+            .client
+            .post(self.at(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.expect("a JSON body"))
     }
 
     /// Send a request with a JSON body as the administrator.
-    pub async fn admin_send(&self, method: reqwest::Method, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-        let resp = self.client.request(method, self.at(path)).bearer_auth(ADMIN_TOKEN).json(body).send().await.expect("request");
+    pub async fn admin_send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let resp = self
+            .client
+            .request(method, self.at(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.expect("a JSON body"))
     }
 
     /// GET as the administrator.
     pub async fn admin_get(&self, path: &str) -> (u16, serde_json::Value) {
-        let resp = self.client.get(self.at(path)).bearer_auth(ADMIN_TOKEN).send().await.expect("request");
+        let resp =
+            self.client.get(self.at(path)).bearer_auth(ADMIN_TOKEN).send().await.expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.expect("a JSON body"))
     }
 
     /// Send a request with an account's session token (and a JSON body, if any).
-    pub async fn call_as(&self, token: &str, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
         let mut req = self.client.request(method, self.at(path)).bearer_auth(token);
         if let Some(b) = body {
             req = req.json(&b);
@@ -236,7 +288,14 @@ impl TestApp {
 
     /// Upload component bytes as the administrator.
     pub async fn upload(&self, bytes: Vec<u8>, name: &str) -> (u16, serde_json::Value) {
-        let resp = self.client.post(self.at(&format!("/api/v1/plugins?name={name}"))).bearer_auth(ADMIN_TOKEN).body(bytes).send().await.expect("request");
+        let resp = self
+            .client
+            .post(self.at(&format!("/api/v1/plugins?name={name}")))
+            .bearer_auth(ADMIN_TOKEN)
+            .body(bytes)
+            .send()
+            .await
+            .expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.expect("a JSON body"))
     }
@@ -343,7 +402,10 @@ impl Drop for TestApp {
         if let Some(name) = self.pg_database.take() {
             // Drop runs outside async: use a private runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(drop_postgres_database(&name));
             })
             .join();
@@ -355,7 +417,8 @@ impl Drop for TestApp {
 pub fn assert_error(body: &serde_json::Value, code: &str) -> String {
     let err = &body["error"];
     assert_eq!(err["code"], code, "unexpected body: {body}");
-    let message = err["message"].as_str().unwrap_or_else(|| panic!("error without message: {body}"));
+    let message =
+        err["message"].as_str().unwrap_or_else(|| panic!("error without message: {body}"));
     assert!(message.contains(" / "), "messages are Chinese / English: {message}");
     message.to_string()
 }

@@ -9,14 +9,22 @@ use crate::TestApp;
 
 /// Chinese numerals for the digits of `n` (names may not contain digits).
 pub fn numerals(n: u32) -> String {
-    n.to_string().chars().map(|c| "零一二三四五六七八九".chars().nth(c.to_digit(10).unwrap() as usize).unwrap()).collect()
+    n.to_string()
+        .chars()
+        .map(|c| "零一二三四五六七八九".chars().nth(c.to_digit(10).unwrap() as usize).unwrap())
+        .collect()
 }
 
 /// The name worker `n` registers with, e.g. 张伟芳.
 pub fn worker_name(n: u32) -> String {
     let surnames = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"];
     let given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋"];
-    format!("{}{}{}", surnames[(n / 100 % 10) as usize], given[(n / 10 % 10) as usize], given[(n % 10) as usize])
+    format!(
+        "{}{}{}",
+        surnames[(n / 100 % 10) as usize],
+        given[(n / 10 % 10) as usize],
+        given[(n % 10) as usize]
+    )
 }
 
 /// The name employer `n` registers with, e.g. 兰考第十一物流有限公司.
@@ -38,34 +46,59 @@ pub fn id_number(body17: &str) -> String {
 
 /// Register `phone` as `kind` and log in.
 pub async fn register(app: &TestApp, phone: &str, kind: &str) -> Person {
-    let resp = app.client.post(app.at("/api/v1/auth/register")).json(&json!({"phone": phone, "password": "kaifeng2026", "kind": kind})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/register"))
+        .json(&json!({"phone": phone, "password": "kaifeng2026", "kind": kind}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 201, "{}", resp.text().await.unwrap());
     login(app, phone, "kaifeng2026").await
 }
 
 pub async fn login(app: &TestApp, phone: &str, password: &str) -> Person {
-    let resp = app.client.post(app.at("/api/v1/auth/login")).json(&json!({"phone": phone, "password": password})).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": password}))
+        .send()
+        .await
+        .unwrap();
     let body: Value = resp.json().await.unwrap();
-    let token = body["token"].as_str().unwrap_or_else(|| panic!("login failed: {body}")).to_string();
+    let token =
+        body["token"].as_str().unwrap_or_else(|| panic!("login failed: {body}")).to_string();
     let (_, me) = app.call_as(&token, Method::GET, "/api/v1/auth/me", None).await;
     Person { id: me["id"].as_str().unwrap().to_string(), token }
 }
 
 /// Approve a profile as the city (bootstrap admin token).
 pub async fn verify(app: &TestApp, person: &Person, tenant: &str) {
-    let (status, body) = app.admin_post(&format!("/api/v1/tenants/{tenant}/verifications/{}", person.id), &json!({"approve": true})).await;
+    let (status, body) = app
+        .admin_post(
+            &format!("/api/v1/tenants/{tenant}/verifications/{}", person.id),
+            &json!({"approve": true}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["verification"], "verified");
 }
 
 /// A worker of 兰考县 with a profile; `n` makes the phone and ID number unique.
-pub async fn worker(app: &TestApp, n: u32, occupations: &[&str], place: (f64, f64), verified: bool) -> Person {
+pub async fn worker(
+    app: &TestApp,
+    n: u32,
+    occupations: &[&str],
+    place: (f64, f64),
+    verified: bool,
+) -> Person {
     let p = register(app, &format!("139{n:08}"), "worker").await;
     let id = id_number(&format!("4102251990{:02}{:02}{:03}", 1 + n % 12, 1 + n % 28, n % 1000));
     let profile = json!({"kind": "worker", "home_tenant": "lankao", "name": worker_name(n), "id_number": id,
         "occupations": occupations, "skill_level": 2, "wage_expectation_cents": 18000, "wage_unit": "day",
         "location": {"lon": place.0, "lat": place.1}, "certificates": ["健康证"]});
-    let (status, body) = app.call_as(&p.token, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
+    let (status, body) =
+        app.call_as(&p.token, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
     assert_eq!(status, 200, "{body}");
     if verified {
         verify(app, &p, "lankao").await;
@@ -78,7 +111,8 @@ pub async fn employer(app: &TestApp, n: u32, verified: bool) -> Person {
     let p = register(app, &format!("137{n:08}"), "employer").await;
     let profile = json!({"kind": "enterprise", "home_tenant": "lankao", "name": employer_name(n),
         "uscc": "91350100M000100Y43", "contact_name": "李经理"});
-    let (status, body) = app.call_as(&p.token, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
+    let (status, body) =
+        app.call_as(&p.token, Method::PUT, "/api/v1/me/profile", Some(profile)).await;
     assert_eq!(status, 200, "{body}");
     if verified {
         verify(app, &p, "lankao").await;
@@ -88,7 +122,12 @@ pub async fn employer(app: &TestApp, n: u32, verified: bool) -> Person {
 
 /// A staff account of `tenant` with `role`, logged in.
 pub async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> Person {
-    let (status, body) = app.admin_post("/api/v1/staff", &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant})).await;
+    let (status, body) = app
+        .admin_post(
+            "/api/v1/staff",
+            &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     login(app, phone, "staff2026pw").await
 }

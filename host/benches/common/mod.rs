@@ -43,5 +43,7 @@ pub fn ratio(a: (Duration, Duration), b: (Duration, Duration)) -> f64 {
 
 /// The workspace's target directory (where `./dev bench` puts the plugins, under `plugins/`).
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
 }

@@ -11,8 +11,8 @@ pub mod throttle;
 
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::http::StatusCode;
 use base64::Engine as _;
 use rand::RngCore;
@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::identity::pii::{PiiKeys, mask_phone};
 use crate::identity::is_mobile;
+use crate::identity::pii::{PiiKeys, mask_phone};
 use crate::store::Store;
 use crate::store::accounts::AccountRow;
 
@@ -43,7 +43,15 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 7] = [Self::Worker, Self::Employer, Self::AgencyStaff, Self::StationStaff, Self::CountyAdmin, Self::CityAdmin, Self::Auditor];
+    pub const ALL: [AccountKind; 7] = [
+        Self::Worker,
+        Self::Employer,
+        Self::AgencyStaff,
+        Self::StationStaff,
+        Self::CountyAdmin,
+        Self::CityAdmin,
+        Self::Auditor,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -99,17 +107,29 @@ fn err(status: StatusCode, code: &'static str, zh: &str, en: &str) -> ApiError {
 }
 
 fn invalid_credentials() -> ApiError {
-    err(StatusCode::UNAUTHORIZED, "invalid_credentials", "手机号或密码不正确", "wrong phone number or password")
+    err(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "手机号或密码不正确",
+        "wrong phone number or password",
+    )
 }
 
 /// 8 to 128 characters with at least one letter and one digit.
 pub fn check_password(password: &str) -> Result<(), ApiError> {
     let n = password.chars().count();
-    let ok = (8..=128).contains(&n) && password.chars().any(|c| c.is_ascii_digit()) && password.chars().any(char::is_alphabetic);
+    let ok = (8..=128).contains(&n)
+        && password.chars().any(|c| c.is_ascii_digit())
+        && password.chars().any(char::is_alphabetic);
     if ok {
         Ok(())
     } else {
-        Err(ApiError::bad_request("weak_password", "密码应为8至128位,且同时包含字母和数字", "the password must be 8 to 128 characters with letters and digits").with_field("password"))
+        Err(ApiError::bad_request(
+            "weak_password",
+            "密码应为8至128位,且同时包含字母和数字",
+            "the password must be 8 to 128 characters with letters and digits",
+        )
+        .with_field("password"))
     }
 }
 
@@ -117,7 +137,12 @@ fn check_phone(phone: &str) -> Result<(), ApiError> {
     if is_mobile(phone) {
         Ok(())
     } else {
-        Err(ApiError::bad_request("invalid_phone", "手机号格式不正确(应为1开头的11位数字,第二位3至9)", "a mobile number is 11 digits: 1, then 3-9, then nine digits").with_field("phone"))
+        Err(ApiError::bad_request(
+            "invalid_phone",
+            "手机号格式不正确(应为1开头的11位数字,第二位3至9)",
+            "a mobile number is 11 digits: 1, then 3-9, then nine digits",
+        )
+        .with_field("phone"))
     }
 }
 
@@ -135,11 +160,24 @@ impl Accounts {
     }
 
     /// Create an account. Staff kinds need a tenant; workers and employers have none.
-    pub async fn register(&self, phone: &str, password: &str, kind: AccountKind, tenant_code: Option<&str>) -> Result<Account, ApiError> {
+    pub async fn register(
+        &self,
+        phone: &str,
+        password: &str,
+        kind: AccountKind,
+        tenant_code: Option<&str>,
+    ) -> Result<Account, ApiError> {
         check_phone(phone)?;
         check_password(password)?;
         if kind.self_service() == tenant_code.is_some() {
-            let (zh, en) = if kind.self_service() { ("零工和用工主体账号全市通用,不属于某个市场", "worker and employer accounts are city-wide, not a market's") } else { ("工作人员账号必须指定所属市场", "a staff account needs its market (--tenant)") };
+            let (zh, en) = if kind.self_service() {
+                (
+                    "零工和用工主体账号全市通用,不属于某个市场",
+                    "worker and employer accounts are city-wide, not a market's",
+                )
+            } else {
+                ("工作人员账号必须指定所属市场", "a staff account needs its market (--tenant)")
+            };
             return Err(ApiError::bad_request("invalid_tenant", zh, en).with_field("tenant"));
         }
         let password_hash = hash_password(password.to_string()).await?;
@@ -155,7 +193,13 @@ impl Accounts {
             created_at: crate::store::now(),
         };
         if !self.store.insert_account(&row, &self.keys.blind_index("phone", phone)).await? {
-            return Err(err(StatusCode::CONFLICT, "phone_taken", "该手机号已注册", "this phone number is already registered").with_field("phone"));
+            return Err(err(
+                StatusCode::CONFLICT,
+                "phone_taken",
+                "该手机号已注册",
+                "this phone number is already registered",
+            )
+            .with_field("phone"));
         }
         self.view(&row, true)
     }
@@ -168,20 +212,37 @@ impl Accounts {
 
     pub async fn login(&self, phone: &str, password: &str) -> Result<Session, ApiError> {
         check_phone(phone)?;
-        let Some(row) = self.store.account_by_phone_index(&self.keys.blind_index("phone", phone)).await? else {
+        let Some(row) =
+            self.store.account_by_phone_index(&self.keys.blind_index("phone", phone)).await?
+        else {
             // Spend the same time as a real check, so timing does not reveal who is registered.
             let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
             return Err(invalid_credentials());
         };
         let now = chrono::Utc::now();
-        if row.locked_until.as_deref().is_some_and(|until| until > crate::store::stamp(now).as_str()) {
-            return Err(err(StatusCode::TOO_MANY_REQUESTS, "account_locked", "密码错误次数过多,账号已暂时锁定,请15分钟后再试", "too many failed logins: the account is locked for 15 minutes"));
+        if row
+            .locked_until
+            .as_deref()
+            .is_some_and(|until| until > crate::store::stamp(now).as_str())
+        {
+            return Err(err(
+                StatusCode::TOO_MANY_REQUESTS,
+                "account_locked",
+                "密码错误次数过多,账号已暂时锁定,请15分钟后再试",
+                "too many failed logins: the account is locked for 15 minutes",
+            ));
         }
         if row.status != "active" {
-            return Err(err(StatusCode::FORBIDDEN, "account_disabled", "账号已停用", "the account is disabled"));
+            return Err(err(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "账号已停用",
+                "the account is disabled",
+            ));
         }
         if !verify_password(password.to_string(), row.password_hash.clone()).await? {
-            let until = crate::store::stamp(now + chrono::Duration::from_std(LOCK_FOR).expect("fits"));
+            let until =
+                crate::store::stamp(now + chrono::Duration::from_std(LOCK_FOR).expect("fits"));
             self.store.record_login_failure(&row.id, MAX_FAILURES, &until).await?;
             return Err(invalid_credentials());
         }
@@ -189,15 +250,29 @@ impl Accounts {
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        let expires_at = crate::store::stamp(now + chrono::Duration::from_std(self.session_ttl).expect("fits"));
-        self.store.insert_session(&hash_token(&token), &row.id, &crate::store::stamp(now), &expires_at).await?;
+        let expires_at =
+            crate::store::stamp(now + chrono::Duration::from_std(self.session_ttl).expect("fits"));
+        self.store
+            .insert_session(&hash_token(&token), &row.id, &crate::store::stamp(now), &expires_at)
+            .await?;
         Ok(Session { token, expires_at, account: self.view(&row, true)? })
     }
 
     /// The account behind a bearer token, if the session is live.
     pub async fn authenticate(&self, token: &str) -> Result<AccountRow, ApiError> {
-        let expired = || err(StatusCode::UNAUTHORIZED, "invalid_session", "登录已失效,请重新登录", "the session is invalid, expired or revoked; log in again");
-        let id = self.store.session_account(&hash_token(token), &crate::store::now()).await?.ok_or_else(expired)?;
+        let expired = || {
+            err(
+                StatusCode::UNAUTHORIZED,
+                "invalid_session",
+                "登录已失效,请重新登录",
+                "the session is invalid, expired or revoked; log in again",
+            )
+        };
+        let id = self
+            .store
+            .session_account(&hash_token(token), &crate::store::now())
+            .await?
+            .ok_or_else(expired)?;
         let row = self.store.account(&id).await?.ok_or_else(expired)?;
         if row.status != "active" {
             return Err(expired());
@@ -210,7 +285,12 @@ impl Accounts {
         if self.store.revoke_session(&hash_token(token), &crate::store::now()).await? {
             Ok(())
         } else {
-            Err(err(StatusCode::UNAUTHORIZED, "invalid_session", "登录已失效", "the session is not live"))
+            Err(err(
+                StatusCode::UNAUTHORIZED,
+                "invalid_session",
+                "登录已失效",
+                "the session is not live",
+            ))
         }
     }
 
@@ -219,7 +299,8 @@ impl Accounts {
         let phone = self.keys.decrypt(&row.phone_enc).map_err(ApiError::internal)?;
         Ok(Account {
             id: row.id.clone(),
-            kind: AccountKind::parse(&row.kind).ok_or_else(|| ApiError::internal("unknown account kind"))?,
+            kind: AccountKind::parse(&row.kind)
+                .ok_or_else(|| ApiError::internal("unknown account kind"))?,
             phone: if owner { phone } else { mask_phone(&phone) },
             tenant_code: row.tenant_code.clone(),
             created_at: row.created_at.clone(),
@@ -235,7 +316,10 @@ async fn hash_password(password: String) -> Result<String, ApiError> {
         let mut salt = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut salt);
         let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| e.to_string())
     })
     .await
     .map_err(ApiError::internal)?

@@ -14,7 +14,8 @@ use crate::identity::idcard::{self, Sex};
 use crate::identity::uscc;
 
 /// 职业技能等级: 0 none, 1 五级/初级工, 2 四级/中级工, 3 三级/高级工, 4 二级/技师, 5 一级/高级技师.
-pub const SKILL_LEVELS: [&str; 6] = ["无等级", "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师"];
+pub const SKILL_LEVELS: [&str; 6] =
+    ["无等级", "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -102,7 +103,11 @@ pub struct CheckedProfile {
 impl CheckedProfile {
     /// The row to store for `account_id` (unverified, ID number encrypted) and the ID number's
     /// blind index.
-    pub fn to_row(&self, account_id: &str, keys: &crate::identity::pii::PiiKeys) -> (crate::store::profiles::ProfileRow, Option<String>) {
+    pub fn to_row(
+        &self,
+        account_id: &str,
+        keys: &crate::identity::pii::PiiKeys,
+    ) -> (crate::store::profiles::ProfileRow, Option<String>) {
         let row = crate::store::profiles::ProfileRow {
             account_id: account_id.to_string(),
             kind: self.kind.as_str().to_string(),
@@ -126,7 +131,13 @@ fn field_err(field: &str, zh: &str, en: &str) -> ApiError {
 }
 
 fn required<'a>(value: &'a Option<String>, field: &str, zh: &str) -> Result<&'a str, ApiError> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| field_err(field, &format!("缺少{zh}"), &format!("{field} is required for this kind of profile")))
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
+        field_err(
+            field,
+            &format!("缺少{zh}"),
+            &format!("{field} is required for this kind of profile"),
+        )
+    })
 }
 
 /// A person's or organisation's name: 2–50 characters, no digits or control characters.
@@ -134,7 +145,11 @@ fn check_name(name: &str, field: &str) -> Result<String, ApiError> {
     let name = name.trim();
     let n = name.chars().count();
     if !(2..=50).contains(&n) || name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
-        return Err(field_err(field, "姓名/名称应为2至50个字,不含数字", "a name has 2 to 50 characters and no digits"));
+        return Err(field_err(
+            field,
+            "姓名/名称应为2至50个字,不含数字",
+            "a name has 2 to 50 characters and no digits",
+        ));
     }
     Ok(name.to_string())
 }
@@ -149,74 +164,178 @@ pub fn check(input: &ProfileInput, today: NaiveDate) -> Result<CheckedProfile, A
     let mut details = serde_json::Map::new();
     let (id, uscc_code) = match input.kind {
         ProfileKind::Worker => {
-            let id = check_id(required(&id_raw, "id_number", "身份证号码")?, input.scan.as_ref(), today)?;
+            let id = check_id(
+                required(&id_raw, "id_number", "身份证号码")?,
+                input.scan.as_ref(),
+                today,
+            )?;
             worker_details(input, &id, today, &mut details)?;
             (Some(id), None)
         }
         ProfileKind::IndividualEmployer => {
-            let id = check_id(required(&id_raw, "id_number", "身份证号码")?, input.scan.as_ref(), today)?;
-            details.insert("contact_name".into(), check_name(required(&input.contact_name, "contact_name", "联系人")?, "contact_name")?.into());
+            let id = check_id(
+                required(&id_raw, "id_number", "身份证号码")?,
+                input.scan.as_ref(),
+                today,
+            )?;
+            details.insert(
+                "contact_name".into(),
+                check_name(
+                    required(&input.contact_name, "contact_name", "联系人")?,
+                    "contact_name",
+                )?
+                .into(),
+            );
             (Some(id), None)
         }
         ProfileKind::Enterprise | ProfileKind::Agency => {
-            let code = uscc::parse(required(&input.uscc, "uscc", "统一社会信用代码")?).map_err(|e| ApiError::bad_request("invalid_field", "", "").with_field("uscc").with_message_of(&e.0))?;
-            details.insert("contact_name".into(), check_name(required(&input.contact_name, "contact_name", "联系人")?, "contact_name")?.into());
+            let code =
+                uscc::parse(required(&input.uscc, "uscc", "统一社会信用代码")?).map_err(|e| {
+                    ApiError::bad_request("invalid_field", "", "")
+                        .with_field("uscc")
+                        .with_message_of(&e.0)
+                })?;
+            details.insert(
+                "contact_name".into(),
+                check_name(
+                    required(&input.contact_name, "contact_name", "联系人")?,
+                    "contact_name",
+                )?
+                .into(),
+            );
             if input.kind == ProfileKind::Agency {
                 let license = required(&input.license_no, "license_no", "人力资源服务许可证编号")?;
                 if license.chars().count() > 40 {
-                    return Err(field_err("license_no", "许可证编号不超过40个字", "the licence number is at most 40 characters"));
+                    return Err(field_err(
+                        "license_no",
+                        "许可证编号不超过40个字",
+                        "the licence number is at most 40 characters",
+                    ));
                 }
                 details.insert("license_no".into(), license.into());
-                details.insert("legal_rep".into(), check_name(required(&input.legal_rep, "legal_rep", "法定代表人")?, "legal_rep")?.into());
+                details.insert(
+                    "legal_rep".into(),
+                    check_name(
+                        required(&input.legal_rep, "legal_rep", "法定代表人")?,
+                        "legal_rep",
+                    )?
+                    .into(),
+                );
             }
             (None, Some(code))
         }
     };
-    Ok(CheckedProfile { kind: input.kind, home_tenant: input.home_tenant.clone(), name, id, uscc: uscc_code, details: serde_json::Value::Object(details) })
+    Ok(CheckedProfile {
+        kind: input.kind,
+        home_tenant: input.home_tenant.clone(),
+        name,
+        id,
+        uscc: uscc_code,
+        details: serde_json::Value::Object(details),
+    })
 }
 
 /// The number, and (for scans) the printed sex and birth date agreeing with it.
-fn check_id(raw: &str, scan: Option<&CardScan>, today: NaiveDate) -> Result<idcard::IdNumber, ApiError> {
-    let id = idcard::parse(raw, today).map_err(|e| ApiError::bad_request("invalid_field", "", "").with_field("id_number").with_message_of(&e.0))?;
+fn check_id(
+    raw: &str,
+    scan: Option<&CardScan>,
+    today: NaiveDate,
+) -> Result<idcard::IdNumber, ApiError> {
+    let id = idcard::parse(raw, today).map_err(|e| {
+        ApiError::bad_request("invalid_field", "", "").with_field("id_number").with_message_of(&e.0)
+    })?;
     if let Some(scan) = scan {
-        let printed_sex = scan.sex.as_deref().map(|s| if s.trim() == "男" { Sex::Male } else { Sex::Female });
+        let printed_sex =
+            scan.sex.as_deref().map(|s| if s.trim() == "男" { Sex::Male } else { Sex::Female });
         if printed_sex.is_some_and(|s| s != id.sex) {
-            return Err(field_err("scan.sex", "证件上的性别与身份证号码不符", "the printed sex does not match the ID number"));
+            return Err(field_err(
+                "scan.sex",
+                "证件上的性别与身份证号码不符",
+                "the printed sex does not match the ID number",
+            ));
         }
-        if scan.birth.as_deref().is_some_and(|b| b.trim() != id.birth_date.format("%Y%m%d").to_string()) {
-            return Err(field_err("scan.birth", "证件上的出生日期与身份证号码不符", "the printed birth date does not match the ID number"));
+        if scan
+            .birth
+            .as_deref()
+            .is_some_and(|b| b.trim() != id.birth_date.format("%Y%m%d").to_string())
+        {
+            return Err(field_err(
+                "scan.birth",
+                "证件上的出生日期与身份证号码不符",
+                "the printed birth date does not match the ID number",
+            ));
         }
     }
     Ok(id)
 }
 
-fn worker_details(input: &ProfileInput, id: &idcard::IdNumber, today: NaiveDate, details: &mut serde_json::Map<String, serde_json::Value>) -> Result<(), ApiError> {
+fn worker_details(
+    input: &ProfileInput,
+    id: &idcard::IdNumber,
+    today: NaiveDate,
+    details: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ApiError> {
     if idcard::age_on(id.birth_date, today) < 16 {
-        return Err(field_err("id_number", "未满16周岁,不能登记为零工(劳动法第十五条)", "under 16: may not be registered for work (Labour Law §15)"));
+        return Err(field_err(
+            "id_number",
+            "未满16周岁,不能登记为零工(劳动法第十五条)",
+            "under 16: may not be registered for work (Labour Law §15)",
+        ));
     }
-    if input.occupations.is_empty() || input.occupations.len() > 10 || !input.occupations.iter().all(|c| is_occupation_code(c)) {
-        return Err(field_err("occupations", "请填写1至10个职业代码,格式如 4-02-05-01", "give 1 to 10 occupation codes like 4-02-05-01"));
+    if input.occupations.is_empty()
+        || input.occupations.len() > 10
+        || !input.occupations.iter().all(|c| is_occupation_code(c))
+    {
+        return Err(field_err(
+            "occupations",
+            "请填写1至10个职业代码,格式如 4-02-05-01",
+            "give 1 to 10 occupation codes like 4-02-05-01",
+        ));
     }
     let level = input.skill_level.unwrap_or(0);
     if usize::from(level) >= SKILL_LEVELS.len() {
-        return Err(field_err("skill_level", "技能等级应为0(无)到5(一级/高级技师)", "skill_level is 0 (none) to 5 (一级/高级技师)"));
+        return Err(field_err(
+            "skill_level",
+            "技能等级应为0(无)到5(一级/高级技师)",
+            "skill_level is 0 (none) to 5 (一级/高级技师)",
+        ));
     }
-    let wage = input.wage_expectation_cents.ok_or_else(|| field_err("wage_expectation_cents", "缺少期望薪资", "wage_expectation_cents is required"))?;
+    let wage = input.wage_expectation_cents.ok_or_else(|| {
+        field_err("wage_expectation_cents", "缺少期望薪资", "wage_expectation_cents is required")
+    })?;
     if !(1..=100_000_000).contains(&wage) {
-        return Err(field_err("wage_expectation_cents", "期望薪资应为正数(单位:分)", "the expected wage is a positive amount in fen"));
+        return Err(field_err(
+            "wage_expectation_cents",
+            "期望薪资应为正数(单位:分)",
+            "the expected wage is a positive amount in fen",
+        ));
     }
     let unit = input.wage_unit.as_deref().unwrap_or("day");
     if !matches!(unit, "hour" | "day" | "piece" | "month") {
-        return Err(field_err("wage_unit", "薪资单位应为 hour、day、piece 或 month", "wage_unit is hour, day, piece or month"));
+        return Err(field_err(
+            "wage_unit",
+            "薪资单位应为 hour、day、piece 或 month",
+            "wage_unit is hour, day, piece or month",
+        ));
     }
     if let Some(place) = &input.location {
         if !crate::jobs::in_kaifeng(place) {
-            return Err(field_err("location", "常驻地点坐标不在开封市范围内", "location is not in Kaifeng"));
+            return Err(field_err(
+                "location",
+                "常驻地点坐标不在开封市范围内",
+                "location is not in Kaifeng",
+            ));
         }
         details.insert("location".into(), serde_json::json!({"lon": place.lon, "lat": place.lat}));
     }
-    if input.certificates.len() > 10 || input.certificates.iter().any(|c| c.trim().is_empty() || c.chars().count() > 50) {
-        return Err(field_err("certificates", "最多10个证书,每个1至50个字", "at most 10 certificates of 1 to 50 characters"));
+    if input.certificates.len() > 10
+        || input.certificates.iter().any(|c| c.trim().is_empty() || c.chars().count() > 50)
+    {
+        return Err(field_err(
+            "certificates",
+            "最多10个证书,每个1至50个字",
+            "at most 10 certificates of 1 to 50 characters",
+        ));
     }
     details.insert("certificates".into(), serde_json::json!(input.certificates));
     details.insert("occupations".into(), serde_json::json!(input.occupations));
@@ -230,7 +349,10 @@ fn worker_details(input: &ProfileInput, id: &idcard::IdNumber, today: NaiveDate,
 /// `d-dd-dd-dd`, as in the 2022 occupational classification.
 fn is_occupation_code(code: &str) -> bool {
     let parts: Vec<&str> = code.split('-').collect();
-    parts.len() == 4 && parts[0].len() == 1 && parts[1..].iter().all(|p| p.len() == 2) && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 4
+        && parts[0].len() == 1
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -270,21 +392,47 @@ mod tests {
         let p = check(&worker(), today()).unwrap();
         assert_eq!(p.details["skill_level_name"], "五级/初级工");
         let field = |input: ProfileInput| check(&input, today()).unwrap_err().field.unwrap();
-        assert_eq!(field(ProfileInput { occupations: vec!["装卸".into()], ..worker() }), "occupations");
+        assert_eq!(
+            field(ProfileInput { occupations: vec!["装卸".into()], ..worker() }),
+            "occupations"
+        );
         assert_eq!(field(ProfileInput { skill_level: Some(6), ..worker() }), "skill_level");
         assert_eq!(field(ProfileInput { name: Some("张".into()), ..worker() }), "name");
         let valid = id("41022519900307123");
         let wrong = format!("{}{}", &valid[..17], if valid.ends_with('1') { '2' } else { '1' });
         assert_eq!(field(ProfileInput { id_number: Some(wrong), ..worker() }), "id_number");
-        assert_eq!(field(ProfileInput { id_number: Some(id("41022520150101123")), ..worker() }), "id_number", "a child may not register");
+        assert_eq!(
+            field(ProfileInput { id_number: Some(id("41022520150101123")), ..worker() }),
+            "id_number",
+            "a child may not register"
+        );
     }
 
     #[test]
     fn a_scan_must_agree_with_the_number() {
-        let scan = CardScan { source: "id_card_reader".into(), name: "张三".into(), id_number: id("41022519900307123"), sex: Some("男".into()), birth: Some("19900307".into()), address: None };
-        assert!(check(&ProfileInput { name: None, id_number: None, scan: Some(scan.clone()), ..worker() }, today()).is_ok());
+        let scan = CardScan {
+            source: "id_card_reader".into(),
+            name: "张三".into(),
+            id_number: id("41022519900307123"),
+            sex: Some("男".into()),
+            birth: Some("19900307".into()),
+            address: None,
+        };
+        assert!(
+            check(
+                &ProfileInput { name: None, id_number: None, scan: Some(scan.clone()), ..worker() },
+                today()
+            )
+            .is_ok()
+        );
         let wrong = CardScan { sex: Some("女".into()), ..scan };
-        assert_eq!(check(&ProfileInput { scan: Some(wrong), ..worker() }, today()).unwrap_err().field.unwrap(), "scan.sex");
+        assert_eq!(
+            check(&ProfileInput { scan: Some(wrong), ..worker() }, today())
+                .unwrap_err()
+                .field
+                .unwrap(),
+            "scan.sex"
+        );
     }
 
     #[test]
@@ -304,6 +452,12 @@ mod tests {
         let err = check(&bad, today()).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("uscc"));
         assert!(err.message.contains("校验位"));
-        assert_eq!(check(&ProfileInput { license_no: None, ..agency }, today()).unwrap_err().field.unwrap(), "license_no");
+        assert_eq!(
+            check(&ProfileInput { license_no: None, ..agency }, today())
+                .unwrap_err()
+                .field
+                .unwrap(),
+            "license_no"
+        );
     }
 }

@@ -51,7 +51,9 @@ pub async fn ask(url: &str, query: &Query<'_>) -> Outcome {
     };
     match answer {
         Some(a) if a.result == "match" => Outcome::Verified,
-        Some(a) if a.result == "mismatch" => Outcome::Rejected(a.reason.unwrap_or_else(|| "身份信息核验不一致 / identity check failed".into())),
+        Some(a) if a.result == "mismatch" => Outcome::Rejected(
+            a.reason.unwrap_or_else(|| "身份信息核验不一致 / identity check failed".into()),
+        ),
         _ => Outcome::Undecided,
     }
 }

@@ -28,7 +28,10 @@ impl LoginThrottle {
 
     /// Whether `addr` may try at `now`.
     pub async fn allows(&self, addr: IpAddr, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-        let recent = self.store.address_failures(&addr.to_string(), &crate::store::stamp(now - WINDOW)).await?;
+        let recent = self
+            .store
+            .address_failures(&addr.to_string(), &crate::store::stamp(now - WINDOW))
+            .await?;
         Ok(recent < MAX_FAILURES_PER_WINDOW)
     }
 
@@ -50,7 +53,8 @@ mod tests {
     #[tokio::test]
     async fn an_address_is_stopped_after_too_many_failures_and_let_go_after_the_window() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
+        let store =
+            Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
         store.migrate().await.unwrap();
         let (here, there) = (LoginThrottle::new(store.clone()), LoginThrottle::new(store));
         let addr: IpAddr = "10.1.2.3".parse().unwrap();
@@ -58,11 +62,21 @@ mod tests {
         for i in 0..MAX_FAILURES_PER_WINDOW {
             assert!(here.allows(addr, start).await.unwrap());
             // Half the attempts through another host of the same database.
-            if i % 2 == 0 { here.failed(addr, start).await.unwrap() } else { there.failed(addr, start).await.unwrap() }
+            if i % 2 == 0 {
+                here.failed(addr, start).await.unwrap()
+            } else {
+                there.failed(addr, start).await.unwrap()
+            }
         }
         assert!(!here.allows(addr, start).await.unwrap());
-        assert!(!there.allows(addr, start).await.unwrap(), "every host counts every host's failures");
-        assert!(here.allows("10.1.2.4".parse().unwrap(), start).await.unwrap(), "other addresses are not affected");
+        assert!(
+            !there.allows(addr, start).await.unwrap(),
+            "every host counts every host's failures"
+        );
+        assert!(
+            here.allows("10.1.2.4".parse().unwrap(), start).await.unwrap(),
+            "other addresses are not affected"
+        );
         let later = start + WINDOW + chrono::Duration::seconds(1);
         assert!(here.allows(addr, later).await.unwrap(), "the window passes");
         assert_eq!(here.forget_old(later).await.unwrap(), MAX_FAILURES_PER_WINDOW as u64);

@@ -12,9 +12,9 @@ use super::AppState;
 use super::extract::Json;
 use crate::accounts::{Account, AccountKind, Session};
 use crate::authz::{Actor, path_of};
-use crate::store::audit::AuditEvent;
 use crate::error::{ApiError, ErrorBody};
 use crate::store::accounts::AccountRow;
+use crate::store::audit::AuditEvent;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -30,9 +30,18 @@ pub struct RegisterRequest {
 /// Register a worker or employer account, valid in every market of the city.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = Account), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody, description = "phone already registered")))]
-pub async fn register(State(state): State<AppState>, Json(req): Json<RegisterRequest>) -> Result<(StatusCode, Json<Account>), ApiError> {
+pub async fn register(
+    State(state): State<AppState>,
+    Json(req): Json<RegisterRequest>,
+) -> Result<(StatusCode, Json<Account>), ApiError> {
     if !req.kind.self_service() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "staff_account", "工作人员账号由管理员创建", "staff accounts are created by administrators").with_field("kind"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "staff_account",
+            "工作人员账号由管理员创建",
+            "staff accounts are created by administrators",
+        )
+        .with_field("kind"));
     }
     let account = state.accounts.register(&req.phone, &req.password, req.kind, None).await?;
     Ok((StatusCode::CREATED, Json(account)))
@@ -48,10 +57,19 @@ pub struct LoginRequest {
 /// Log in; the token goes in `Authorization: Bearer` on later requests.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "locked after repeated failures")))]
-pub async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Json(req): Json<LoginRequest>) -> Result<Json<Session>, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(req): Json<LoginRequest>,
+) -> Result<Json<Session>, ApiError> {
     let now = chrono::Utc::now();
     if !state.login_throttle.allows(peer.ip(), now).await? {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "登录失败次数过多,请稍后再试", "too many failed logins from this address; try again later"));
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "登录失败次数过多,请稍后再试",
+            "too many failed logins from this address; try again later",
+        ));
     }
     let result = state.accounts.login(&req.phone, &req.password).await;
     if result.as_ref().is_err_and(|e| e.status == StatusCode::UNAUTHORIZED) {
@@ -84,7 +102,12 @@ impl axum::extract::FromRequestParts<AppState> for User {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, ApiError> {
         let token = super::extract::bearer(parts).ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "请先登录(Authorization: Bearer 令牌)", "log in first (Authorization: Bearer <token>)")
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "请先登录(Authorization: Bearer 令牌)",
+                "log in first (Authorization: Bearer <token>)",
+            )
         })?;
         let account = state.accounts.authenticate(token).await?;
         Ok(User { account, token: token.to_string() })
@@ -96,10 +119,17 @@ impl axum::extract::FromRequestParts<AppState> for User {
 impl axum::extract::OptionalFromRequestParts<AppState> for User {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<User>, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<User>, ApiError> {
         match super::extract::bearer(parts) {
             None => Ok(None),
-            Some(_) => <User as axum::extract::FromRequestParts<AppState>>::from_request_parts(parts, state).await.map(Some),
+            Some(_) => <User as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+                parts, state,
+            )
+            .await
+            .map(Some),
         }
     }
 }
@@ -119,24 +149,59 @@ pub struct StaffRequest {
 /// city administrators, county administrators and auditors.
 #[utoipa::path(post, path = "/api/v1/staff", tag = "auth", request_body = StaffRequest,
     responses((status = 201, body = Account), (status = 403, body = ErrorBody)), security(("session" = [])))]
-pub async fn create_staff(State(state): State<AppState>, actor: Actor, Json(req): Json<StaffRequest>) -> Result<(StatusCode, Json<Account>), ApiError> {
+pub async fn create_staff(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(req): Json<StaffRequest>,
+) -> Result<(StatusCode, Json<Account>), ApiError> {
     let forbidden = |zh: &str, en: &str| ApiError::new(StatusCode::FORBIDDEN, "forbidden", zh, en);
     if req.role.self_service() {
-        return Err(ApiError::bad_request("not_staff", "零工和用工主体请自行注册", "workers and employers register themselves").with_field("role"));
+        return Err(ApiError::bad_request(
+            "not_staff",
+            "零工和用工主体请自行注册",
+            "workers and employers register themselves",
+        )
+        .with_field("role"));
     }
-    let senior = matches!(req.role, AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor);
+    let senior = matches!(
+        req.role,
+        AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor
+    );
     if senior && actor.kind != AccountKind::CityAdmin {
-        return Err(forbidden("只有市级管理员可以创建管理员和审计账号", "only city administrators create administrators and auditors").with_field("role"));
+        return Err(forbidden(
+            "只有市级管理员可以创建管理员和审计账号",
+            "only city administrators create administrators and auditors",
+        )
+        .with_field("role"));
     }
     let path = path_of(&req.tenant, &state.store.list_tenants().await?).ok_or_else(|| {
-        ApiError::not_found("tenant_not_found", &format!("没有编码为 `{}` 的市场", req.tenant), "no such market").with_field("tenant")
+        ApiError::not_found(
+            "tenant_not_found",
+            &format!("没有编码为 `{}` 的市场", req.tenant),
+            "no such market",
+        )
+        .with_field("tenant")
     })?;
     if !state.authz.allowed(&actor, &path, "accounts", "write").await {
-        return Err(forbidden("无权为该市场创建账号", "not allowed to create accounts for this market").with_field("tenant"));
+        return Err(forbidden(
+            "无权为该市场创建账号",
+            "not allowed to create accounts for this market",
+        )
+        .with_field("tenant"));
     }
-    let account = state.accounts.register(&req.phone, &req.password, req.role, Some(&req.tenant)).await?;
+    let account =
+        state.accounts.register(&req.phone, &req.password, req.role, Some(&req.tenant)).await?;
     let detail = serde_json::json!({"role": req.role.as_str()});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&req.tenant), action: "account.create", target: Some(&account.id), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&req.tenant),
+            action: "account.create",
+            target: Some(&account.id),
+            detail,
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -145,24 +210,56 @@ pub async fn create_staff(State(state): State<AppState>, actor: Actor, Json(req)
 /// administrators and auditors; nobody removes their own account.
 #[utoipa::path(delete, path = "/api/v1/staff/{id}", tag = "auth", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
-pub async fn remove_staff(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    let not_found = || ApiError::not_found("staff_not_found", "没有该工作人员账号", "no such staff account").with_field("id");
-    let account = state.store.account(&id).await?.filter(|a| a.status == "active").ok_or_else(not_found)?;
-    let (Some(tenant), Some(kind)) = (account.tenant_code.as_deref(), AccountKind::parse(&account.kind)) else { return Err(not_found()) };
+pub async fn remove_staff(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let not_found = || {
+        ApiError::not_found("staff_not_found", "没有该工作人员账号", "no such staff account")
+            .with_field("id")
+    };
+    let account =
+        state.store.account(&id).await?.filter(|a| a.status == "active").ok_or_else(not_found)?;
+    let (Some(tenant), Some(kind)) =
+        (account.tenant_code.as_deref(), AccountKind::parse(&account.kind))
+    else {
+        return Err(not_found());
+    };
     let path = path_of(tenant, &state.store.list_tenants().await?).ok_or_else(not_found)?;
     if !state.authz.allowed(&actor, &path, "accounts", "write").await {
         return Err(not_found());
     }
-    let senior = matches!(kind, AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor);
+    let senior =
+        matches!(kind, AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor);
     if senior && actor.kind != AccountKind::CityAdmin {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "只有市级管理员可以停用管理员和审计账号", "only city administrators remove administrators and auditors"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "只有市级管理员可以停用管理员和审计账号",
+            "only city administrators remove administrators and auditors",
+        ));
     }
     if actor.id == account.id {
-        return Err(ApiError::new(StatusCode::CONFLICT, "cannot_remove_self", "不能停用自己的账号", "you cannot remove your own account"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "cannot_remove_self",
+            "不能停用自己的账号",
+            "you cannot remove your own account",
+        ));
     }
     if state.store.disable_staff(&account.id, &crate::store::now()).await? {
         let detail = serde_json::json!({"role": kind.as_str()});
-        state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(tenant), action: "account.disable", target: Some(&account.id), detail }).await?;
+        state
+            .store
+            .audit(AuditEvent {
+                actor: &actor.id,
+                tenant_code: Some(tenant),
+                action: "account.disable",
+                target: Some(&account.id),
+                detail,
+            })
+            .await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -183,8 +280,17 @@ pub struct PolicyList {
 
 /// The role permissions in force.
 #[utoipa::path(get, path = "/api/v1/authz/policies", tag = "auth", responses((status = 200, body = PolicyList)), security(("session" = [])))]
-pub async fn list_policies(State(state): State<AppState>, _actor: Actor) -> Result<Json<PolicyList>, ApiError> {
-    let policies = state.authz.policies().await?.into_iter().map(|(role, object, action)| Policy { role, object, action }).collect();
+pub async fn list_policies(
+    State(state): State<AppState>,
+    _actor: Actor,
+) -> Result<Json<PolicyList>, ApiError> {
+    let policies = state
+        .authz
+        .policies()
+        .await?
+        .into_iter()
+        .map(|(role, object, action)| Policy { role, object, action })
+        .collect();
     Ok(Json(PolicyList { policies }))
 }
 
@@ -193,16 +299,32 @@ pub async fn list_policies(State(state): State<AppState>, _actor: Actor) -> Resu
 fn check_policy(p: &Policy) -> Result<(), ApiError> {
     let staff = AccountKind::parse(&p.role).is_some_and(|k| !k.self_service());
     let object_ok = crate::authz::OBJECTS.contains(&p.object.as_str());
-    let action_ok = !p.action.is_empty() && p.action.split('|').all(|a| matches!(a, "read" | "write"));
+    let action_ok =
+        !p.action.is_empty() && p.action.split('|').all(|a| matches!(a, "read" | "write"));
     if !staff {
-        return Err(ApiError::bad_request("invalid_policy", "角色必须是工作人员角色", "role must be a staff role").with_field("role"));
+        return Err(ApiError::bad_request(
+            "invalid_policy",
+            "角色必须是工作人员角色",
+            "role must be a staff role",
+        )
+        .with_field("role"));
     }
     if !object_ok {
         let known = crate::authz::OBJECTS.join(", ");
-        return Err(ApiError::bad_request("invalid_policy", &format!("未知的对象,应为:{known}"), &format!("unknown object; one of: {known}")).with_field("object"));
+        return Err(ApiError::bad_request(
+            "invalid_policy",
+            &format!("未知的对象,应为:{known}"),
+            &format!("unknown object; one of: {known}"),
+        )
+        .with_field("object"));
     }
     if !action_ok {
-        return Err(ApiError::bad_request("invalid_policy", "动作只能是 read、write 或 read|write", "action must be read, write or read|write").with_field("action"));
+        return Err(ApiError::bad_request(
+            "invalid_policy",
+            "动作只能是 read、write 或 read|write",
+            "action must be read, write or read|write",
+        )
+        .with_field("action"));
     }
     Ok(())
 }
@@ -210,12 +332,25 @@ fn check_policy(p: &Policy) -> Result<(), ApiError> {
 /// Grant a role a permission (city administrators).
 #[utoipa::path(post, path = "/api/v1/authz/policies", tag = "auth", request_body = Policy,
     responses((status = 201, body = Policy), (status = 200, body = Policy, description = "already granted")), security(("session" = [])))]
-pub async fn add_policy(State(state): State<AppState>, actor: Actor, Json(p): Json<Policy>) -> Result<(StatusCode, Json<Policy>), ApiError> {
+pub async fn add_policy(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(p): Json<Policy>,
+) -> Result<(StatusCode, Json<Policy>), ApiError> {
     check_policy(&p)?;
     let new = state.authz.add_policy(&p.role, &p.object, &p.action).await?;
     if new {
         let detail = serde_json::json!({"role": p.role, "object": p.object, "action": p.action});
-        state.store.audit(AuditEvent { actor: &actor.id, tenant_code: None, action: "authz.grant", target: Some(&p.role), detail }).await?;
+        state
+            .store
+            .audit(AuditEvent {
+                actor: &actor.id,
+                tenant_code: None,
+                action: "authz.grant",
+                target: Some(&p.role),
+                detail,
+            })
+            .await?;
     }
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(p)))
 }
@@ -223,12 +358,25 @@ pub async fn add_policy(State(state): State<AppState>, actor: Actor, Json(p): Js
 /// Take a permission from a role (city administrators).
 #[utoipa::path(delete, path = "/api/v1/authz/policies", tag = "auth", request_body = Policy,
     responses((status = 204), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn remove_policy(State(state): State<AppState>, actor: Actor, Json(p): Json<Policy>) -> Result<StatusCode, ApiError> {
+pub async fn remove_policy(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(p): Json<Policy>,
+) -> Result<StatusCode, ApiError> {
     check_policy(&p)?;
     if !state.authz.remove_policy(&p.role, &p.object, &p.action).await? {
         return Err(ApiError::not_found("policy_not_found", "没有这条权限", "no such permission"));
     }
     let detail = serde_json::json!({"role": p.role, "object": p.object, "action": p.action});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: None, action: "authz.revoke", target: Some(&p.role), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: None,
+            action: "authz.revoke",
+            target: Some(&p.role),
+            detail,
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

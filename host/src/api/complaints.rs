@@ -80,8 +80,15 @@ pub struct ComplaintList {
     pub count: usize,
 }
 
-fn view(c: ComplaintRow, tenants: &[Tenant], history: Option<Vec<EventView>>) -> Result<ComplaintView, ApiError> {
-    let market = tenants.iter().find(|t| t.code == c.handling_tenant).map_or(c.handling_tenant.as_str(), |t| t.name.as_str());
+fn view(
+    c: ComplaintRow,
+    tenants: &[Tenant],
+    history: Option<Vec<EventView>>,
+) -> Result<ComplaintView, ApiError> {
+    let market = tenants
+        .iter()
+        .find(|t| t.code == c.handling_tenant)
+        .map_or(c.handling_tenant.as_str(), |t| t.name.as_str());
     let notice = complaints::notice(&c, market)?;
     let overdue = complaints::is_overdue(&c, &crate::store::now());
     Ok(ComplaintView {
@@ -108,11 +115,21 @@ fn view(c: ComplaintRow, tenants: &[Tenant], history: Option<Vec<EventView>>) ->
 
 /// The history as shown: with who acted for staff, without for the complainant.
 fn history(events: Vec<EventRow>, for_staff: bool) -> Vec<EventView> {
-    events.into_iter().map(|e| EventView { status: e.status, tenant: e.tenant_code, actor: for_staff.then_some(e.actor), note: e.note, at: e.at }).collect()
+    events
+        .into_iter()
+        .map(|e| EventView {
+            status: e.status,
+            tenant: e.tenant_code,
+            actor: for_staff.then_some(e.actor),
+            note: e.note,
+            at: e.at,
+        })
+        .collect()
 }
 
 fn list(rows: Vec<ComplaintRow>, tenants: &[Tenant]) -> Result<ComplaintList, ApiError> {
-    let complaints = rows.into_iter().map(|r| view(r, tenants, None)).collect::<Result<Vec<_>, _>>()?;
+    let complaints =
+        rows.into_iter().map(|r| view(r, tenants, None)).collect::<Result<Vec<_>, _>>()?;
     Ok(ComplaintList { count: complaints.len(), complaints })
 }
 
@@ -122,7 +139,11 @@ fn list(rows: Vec<ComplaintRow>, tenants: &[Tenant]) -> Result<ComplaintList, Ap
     responses((status = 201, body = ComplaintView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "staff accounts do not file complaints"),
         (status = 404, body = ErrorBody, description = "unknown market or engagement"), (status = 422, body = ErrorBody, description = "the market has no rule for this kind")),
     security(("session" = [])))]
-pub async fn file_complaint(State(state): State<AppState>, actor: Actor, Json(req): Json<FileRequest>) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
+pub async fn file_complaint(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(req): Json<FileRequest>,
+) -> Result<(StatusCode, Json<ComplaintView>), ApiError> {
     let tenant = load_tenant(&state, &req.tenant).await.map_err(|e| e.with_field("tenant"))?;
     let filing = Filing {
         complainant: &actor.id,
@@ -139,7 +160,10 @@ pub async fn file_complaint(State(state): State<AppState>, actor: Actor, Json(re
 
 /// One's own complaints, newest first, in whichever market handles them.
 #[utoipa::path(get, path = "/api/v1/me/complaints", tag = "complaints", responses((status = 200, body = ComplaintList)), security(("session" = [])))]
-pub async fn my_complaints(State(state): State<AppState>, actor: Actor) -> Result<Json<ComplaintList>, ApiError> {
+pub async fn my_complaints(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<ComplaintList>, ApiError> {
     let rows = state.store.complaints_of_complainant(&actor.id).await?;
     Ok(Json(list(rows, &state.store.list_tenants().await?)?))
 }
@@ -147,8 +171,16 @@ pub async fn my_complaints(State(state): State<AppState>, actor: Actor) -> Resul
 /// One of one's own complaints with its history. Staff use the market's route.
 #[utoipa::path(get, path = "/api/v1/complaints/{id}", tag = "complaints", params(("id" = String, Path)),
     responses((status = 200, body = ComplaintView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn my_complaint(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<ComplaintView>, ApiError> {
-    let row = state.store.complaint_of_complainant(&actor.id, &id).await?.ok_or_else(complaints::not_found)?;
+pub async fn my_complaint(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    let row = state
+        .store
+        .complaint_of_complainant(&actor.id, &id)
+        .await?
+        .ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_of_complainant(&actor.id, &id).await?;
     Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, false)))?))
 }
@@ -164,13 +196,23 @@ pub struct ListParams {
 /// The cases a market handles now (escalated cases are listed by the market they moved to).
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/complaints", tag = "complaints", params(("code" = String, Path), ListParams),
     responses((status = 200, body = ComplaintList), (status = 400, body = ErrorBody)), security(("session" = [])))]
-pub async fn tenant_complaints(State(state): State<AppState>, Path(code): Path<String>, Query(params): Query<ListParams>) -> Result<Json<ComplaintList>, ApiError> {
+pub async fn tenant_complaints(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<ComplaintList>, ApiError> {
     let status = match params.status.as_deref() {
         None => "",
-        Some(raw) => complaints::Status::parse(raw).map(complaints::Status::as_str).ok_or_else(|| {
-            ApiError::bad_request("invalid_status", "状态无效,应为 submitted、accepted、in_progress、resolved 或 rejected", "status must be submitted, accepted, in_progress, resolved or rejected")
+        Some(raw) => {
+            complaints::Status::parse(raw).map(complaints::Status::as_str).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_status",
+                    "状态无效,应为 submitted、accepted、in_progress、resolved 或 rejected",
+                    "status must be submitted, accepted, in_progress, resolved or rejected",
+                )
                 .with_field("status")
-        })?,
+            })?
+        }
     };
     let overdue = match params.overdue {
         None => OverdueFilter::Any,
@@ -184,8 +226,12 @@ pub async fn tenant_complaints(State(state): State<AppState>, Path(code): Path<S
 /// A case this market handles or that was filed with it, with its full history.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/complaints/{id}", tag = "complaints", params(("code" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = ComplaintView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn tenant_complaint(State(state): State<AppState>, Path((code, id)): Path<(String, String)>) -> Result<Json<ComplaintView>, ApiError> {
-    let row = state.store.complaint_in_tenant(&code, &id).await?.ok_or_else(complaints::not_found)?;
+pub async fn tenant_complaint(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    let row =
+        state.store.complaint_in_tenant(&code, &id).await?.ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
     Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)))?))
 }
@@ -207,8 +253,20 @@ pub struct EventRequest {
     responses((status = 200, body = ComplaintView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "closed case, forbidden step, or handled by another market now")),
     security(("session" = [])))]
-pub async fn add_event(State(state): State<AppState>, actor: Actor, Path((code, id)): Path<(String, String)>, Json(req): Json<EventRequest>) -> Result<Json<ComplaintView>, ApiError> {
-    let step = Handling { actor: &actor.id, tenant: &code, id: &id, status: &req.status, note: req.note.as_deref(), outcome: req.outcome.as_deref() };
+pub async fn add_event(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, id)): Path<(String, String)>,
+    Json(req): Json<EventRequest>,
+) -> Result<Json<ComplaintView>, ApiError> {
+    let step = Handling {
+        actor: &actor.id,
+        tenant: &code,
+        id: &id,
+        status: &req.status,
+        note: req.note.as_deref(),
+        outcome: req.outcome.as_deref(),
+    };
     let row = complaints::handle(&state.store, step).await?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
     Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)))?))

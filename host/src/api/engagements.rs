@@ -89,12 +89,42 @@ async fn party(state: &AppState, account: &str) -> Result<PartyView, ApiError> {
 
 async fn view(state: &AppState, e: &EngagementRow) -> Result<EngagementView, ApiError> {
     let job = load_job(state, &e.job_id).await?;
-    let agreement = e.agreement.as_deref().map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
-    let intact = e.agreement.as_deref().zip(e.agreement_hash.as_deref()).map(|(t, h)| engagements::verify(t, h));
-    let engaged = !matches!(e.status.as_str(), "applied" | "offered" | "withdrawn" | "declined" | "turned_down" | "no_show");
-    let contact_phone = if engaged { Some(state.accounts.keys().decrypt(&job.contact_phone_enc).map_err(ApiError::internal)?) } else { None };
-    let history = state.store.engagement_events(&e.id).await?.into_iter().map(|h| EventView { from_status: h.from_status, to_status: h.to_status, actor: h.actor, note: h.note, at: h.at }).collect();
-    let ratings = state.store.engagement_ratings(&e.id).await?.into_iter().map(|(rater, score, comment)| RatingView { rater, score, comment }).collect();
+    let agreement =
+        e.agreement.as_deref().map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
+    let intact = e
+        .agreement
+        .as_deref()
+        .zip(e.agreement_hash.as_deref())
+        .map(|(t, h)| engagements::verify(t, h));
+    let engaged = !matches!(
+        e.status.as_str(),
+        "applied" | "offered" | "withdrawn" | "declined" | "turned_down" | "no_show"
+    );
+    let contact_phone = if engaged {
+        Some(state.accounts.keys().decrypt(&job.contact_phone_enc).map_err(ApiError::internal)?)
+    } else {
+        None
+    };
+    let history = state
+        .store
+        .engagement_events(&e.id)
+        .await?
+        .into_iter()
+        .map(|h| EventView {
+            from_status: h.from_status,
+            to_status: h.to_status,
+            actor: h.actor,
+            note: h.note,
+            at: h.at,
+        })
+        .collect();
+    let ratings = state
+        .store
+        .engagement_ratings(&e.id)
+        .await?
+        .into_iter()
+        .map(|(rater, score, comment)| RatingView { rater, score, comment })
+        .collect();
     Ok(EngagementView {
         id: e.id.clone(),
         job_id: e.job_id.clone(),
@@ -125,20 +155,44 @@ async fn view(state: &AppState, e: &EngagementRow) -> Result<EngagementView, Api
 
 /// A worker must have a real-name profile to be engaged at all.
 async fn require_worker_profile(state: &AppState, account: &str) -> Result<(), ApiError> {
-    let ok = state.store.account(account).await?.is_some_and(|a| a.kind == "worker") && state.store.profile(account).await?.is_some();
-    if ok { Ok(()) } else { Err(forbidden("worker_profile_required", "请先填写零工实名信息", "a worker with a real-name profile is required")) }
+    let ok = state.store.account(account).await?.is_some_and(|a| a.kind == "worker")
+        && state.store.profile(account).await?.is_some();
+    if ok {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "worker_profile_required",
+            "请先填写零工实名信息",
+            "a worker with a real-name profile is required",
+        ))
+    }
 }
 
 fn refused(why: TakeRefused) -> ApiError {
     match why {
-        TakeRefused::NotOpen => conflict("job_not_open", "该岗位已停止招聘", "the job is not open for hiring"),
-        TakeRefused::Full => conflict("job_full", "该岗位名额已满", "every place of this job is taken"),
-        TakeRefused::AlreadyEngaged => conflict("already_engaged", "已报名或已被录用该岗位", "already applied to or engaged on this job"),
+        TakeRefused::NotOpen => {
+            conflict("job_not_open", "该岗位已停止招聘", "the job is not open for hiring")
+        }
+        TakeRefused::Full => {
+            conflict("job_full", "该岗位名额已满", "every place of this job is taken")
+        }
+        TakeRefused::AlreadyEngaged => conflict(
+            "already_engaged",
+            "已报名或已被录用该岗位",
+            "already applied to or engaged on this job",
+        ),
     }
 }
 
 /// Take a place of `job` for `worker` as `status`, returning the new engagement.
-pub async fn take(state: &AppState, job: &JobRow, worker: &str, status: &str, origin: &str, actor: &str) -> Result<Result<EngagementRow, TakeRefused>, ApiError> {
+pub async fn take(
+    state: &AppState,
+    job: &JobRow,
+    worker: &str,
+    status: &str,
+    origin: &str,
+    actor: &str,
+) -> Result<Result<EngagementRow, TakeRefused>, ApiError> {
     let now = crate::store::now();
     let row = EngagementRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -167,10 +221,16 @@ pub async fn take(state: &AppState, job: &JobRow, worker: &str, status: &str, or
 /// Apply for a job (在线报名): takes one of its places, first come first served.
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/applications", tag = "engagements", params(("id" = String, Path)),
     responses((status = 201, body = EngagementView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "full, closed, or applied already")), security(("session" = [])))]
-pub async fn apply(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<(StatusCode, Json<EngagementView>), ApiError> {
+pub async fn apply(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<EngagementView>), ApiError> {
     require_worker_profile(&state, &user.account.id).await?;
     let job = load_job(&state, &id).await?;
-    let row = take(&state, &job, &user.account.id, "applied", "application", &user.account.id).await?.map_err(refused)?;
+    let row = take(&state, &job, &user.account.id, "applied", "application", &user.account.id)
+        .await?
+        .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(view(&state, &row).await?)))
 }
 
@@ -184,13 +244,20 @@ pub struct OfferRequest {
 /// The employer offers its job directly to a worker (e.g. a recommended one).
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/offers", tag = "engagements", params(("id" = String, Path)), request_body = OfferRequest,
     responses((status = 201, body = EngagementView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
-pub async fn offer(State(state): State<AppState>, user: User, Path(id): Path<String>, Json(req): Json<OfferRequest>) -> Result<(StatusCode, Json<EngagementView>), ApiError> {
+pub async fn offer(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+    Json(req): Json<OfferRequest>,
+) -> Result<(StatusCode, Json<EngagementView>), ApiError> {
     let job = load_job(&state, &id).await?;
     if job.employer_id != user.account.id {
         return Err(ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post"));
     }
     require_worker_profile(&state, &req.worker_id).await.map_err(|e| e.with_field("worker_id"))?;
-    let row = take(&state, &job, &req.worker_id, "offered", "offer", &user.account.id).await?.map_err(refused)?;
+    let row = take(&state, &job, &req.worker_id, "offered", "offer", &user.account.id)
+        .await?
+        .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(view(&state, &row).await?)))
 }
 
@@ -202,7 +269,11 @@ pub struct EngagementList {
 /// The applicants and engaged workers of one's own job (another employer's: 404).
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/engagements", tag = "engagements", params(("id" = String, Path)),
     responses((status = 200, body = EngagementList), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn job_engagements(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<Json<EngagementList>, ApiError> {
+pub async fn job_engagements(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Json<EngagementList>, ApiError> {
     let job = load_job(&state, &id).await?;
     if job.employer_id != user.account.id {
         return Err(ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post"));
@@ -216,7 +287,10 @@ pub async fn job_engagements(State(state): State<AppState>, user: User, Path(id)
 
 /// One's own engagements (as worker or employer), newest first.
 #[utoipa::path(get, path = "/api/v1/me/engagements", tag = "engagements", responses((status = 200, body = EngagementList)), security(("session" = [])))]
-pub async fn my_engagements(State(state): State<AppState>, user: User) -> Result<Json<EngagementList>, ApiError> {
+pub async fn my_engagements(
+    State(state): State<AppState>,
+    user: User,
+) -> Result<Json<EngagementList>, ApiError> {
     let mut engagements = Vec::new();
     for e in state.store.engagements_of(&user.account.id).await? {
         engagements.push(view(&state, &e).await?);
@@ -224,17 +298,31 @@ pub async fn my_engagements(State(state): State<AppState>, user: User) -> Result
     Ok(Json(EngagementList { engagements }))
 }
 
-async fn load_as_party(state: &AppState, user: &User, id: &str) -> Result<(EngagementRow, Party), ApiError> {
+async fn load_as_party(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<(EngagementRow, Party), ApiError> {
     let e = state.store.engagement(id).await?.ok_or_else(engagement_not_found)?;
     let me = &user.account.id;
-    let party = if *me == e.worker_id { Party::Worker } else if *me == e.employer_id { Party::Employer } else { return Err(engagement_not_found()) };
+    let party = if *me == e.worker_id {
+        Party::Worker
+    } else if *me == e.employer_id {
+        Party::Employer
+    } else {
+        return Err(engagement_not_found());
+    };
     Ok((e, party))
 }
 
 /// One engagement, with its agreement, history and ratings (its parties only).
 #[utoipa::path(get, path = "/api/v1/engagements/{id}", tag = "engagements", params(("id" = String, Path)),
     responses((status = 200, body = EngagementView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn get_engagement(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<Json<EngagementView>, ApiError> {
+pub async fn get_engagement(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Json<EngagementView>, ApiError> {
     let (e, _) = load_as_party(&state, &user, &id).await?;
     Ok(Json(view(&state, &e).await?))
 }
@@ -265,12 +353,22 @@ pub struct ActionRequest {
     request_body = ActionRequest,
     responses((status = 200, body = EngagementView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("session" = [])))]
-pub async fn act(State(state): State<AppState>, user: User, Path((id, action)): Path<(String, String)>, body: Bytes) -> Result<Json<EngagementView>, ApiError> {
-    let action = Action::parse(&action).ok_or_else(|| ApiError::not_found("action_not_found", "没有这个操作", "unknown action").with_field("action"))?;
+pub async fn act(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<EngagementView>, ApiError> {
+    let action = Action::parse(&action).ok_or_else(|| {
+        ApiError::not_found("action_not_found", "没有这个操作", "unknown action")
+            .with_field("action")
+    })?;
     let req: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ActionRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_body", "请求内容格式错误", &e.to_string()))?
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::bad_request("invalid_body", "请求内容格式错误", &e.to_string())
+        })?
     };
     let (e, party) = load_as_party(&state, &user, &id).await?;
     let (who, from, to) = engagements::rule(action);
@@ -280,7 +378,11 @@ pub async fn act(State(state): State<AppState>, user: User, Path((id, action)): 
     }
     if !from.contains(&e.status.as_str()) {
         let zh = format!("当前状态为「{}」,不能{}", engagements::status_zh(&e.status), action.zh());
-        return Err(conflict("invalid_transition", &zh, &format!("the engagement is `{}`; `{}` is not possible now", e.status, action.as_str())));
+        return Err(conflict(
+            "invalid_transition",
+            &zh,
+            &format!("the engagement is `{}`; `{}` is not possible now", e.status, action.as_str()),
+        ));
     }
     let me = user.account.id.as_str();
     match action {
@@ -293,7 +395,12 @@ pub async fn act(State(state): State<AppState>, user: User, Path((id, action)): 
             let now = crate::store::now();
             let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             if action == Action::Dispute && reason.is_none() {
-                return Err(ApiError::bad_request("reason_required", "请说明异议内容", "a dispute needs a reason").with_field("reason"));
+                return Err(ApiError::bad_request(
+                    "reason_required",
+                    "请说明异议内容",
+                    "a dispute needs a reason",
+                )
+                .with_field("reason"));
             }
             let stamp: &[(&'static str, Option<&str>)] = match action {
                 Action::CheckIn => &[("checked_in_at", Some(now.as_str()))],
@@ -301,7 +408,19 @@ pub async fn act(State(state): State<AppState>, user: User, Path((id, action)): 
                 Action::Dispute => &[("dispute_reason", reason)],
                 _ => &[],
             };
-            apply_change(&state, &Change { id: &e.id, from: &e.status, to, actor: me, note: reason, set: stamp, paid_cents: None }).await?;
+            apply_change(
+                &state,
+                &Change {
+                    id: &e.id,
+                    from: &e.status,
+                    to,
+                    actor: me,
+                    note: reason,
+                    set: stamp,
+                    paid_cents: None,
+                },
+            )
+            .await?;
         }
     }
     let e = state.store.engagement(&id).await?.ok_or_else(engagement_not_found)?;
@@ -312,7 +431,11 @@ async fn apply_change(state: &AppState, change: &Change<'_>) -> Result<(), ApiEr
     if state.store.change(change).await? {
         Ok(())
     } else {
-        Err(conflict("concurrent_change", "状态已被另一方更改,请刷新后重试", "the engagement changed meanwhile; reload and retry"))
+        Err(conflict(
+            "concurrent_change",
+            "状态已被另一方更改,请刷新后重试",
+            "the engagement changed meanwhile; reload and retry",
+        ))
     }
 }
 
@@ -320,11 +443,17 @@ async fn apply_change(state: &AppState, change: &Change<'_>) -> Result<(), ApiEr
 async fn accept(state: &AppState, e: &EngagementRow, me: &str) -> Result<(), ApiError> {
     let worker = state.store.profile(&e.worker_id).await?;
     if worker.as_ref().is_none_or(|p| p.verification != "verified") {
-        return Err(forbidden("worker_unverified", "零工实名信息尚未通过审核,不能确认用工", "the worker's real-name profile is not verified yet"));
+        return Err(forbidden(
+            "worker_unverified",
+            "零工实名信息尚未通过审核,不能确认用工",
+            "the worker's real-name profile is not verified yet",
+        ));
     }
     let job = load_job(state, &e.job_id).await?;
-    let market = state.store.get_tenant(&job.tenant_code).await?.map_or(job.tenant_code.clone(), |t| t.name);
-    let employer_name = state.store.profile(&e.employer_id).await?.map(|p| p.name).unwrap_or_default();
+    let market =
+        state.store.get_tenant(&job.tenant_code).await?.map_or(job.tenant_code.clone(), |t| t.name);
+    let employer_name =
+        state.store.profile(&e.employer_id).await?.map(|p| p.name).unwrap_or_default();
     let agreement = Agreement {
         engagement_id: e.id.clone(),
         job_id: job.id.clone(),
@@ -344,48 +473,133 @@ async fn accept(state: &AppState, e: &EngagementRow, me: &str) -> Result<(), Api
         terms: "双方按本协议约定的岗位、工期、工时、工资标准和结算方式履行;用工方按时足额支付工资,不得向劳动者收取任何费用。".into(),
     };
     let (text, hash) = engagements::seal(&agreement);
-    if state.store.accept(&e.id, &text, &hash, me).await? { Ok(()) } else { Err(conflict("concurrent_change", "状态已被更改,请刷新后重试", "the engagement changed meanwhile")) }
+    if state.store.accept(&e.id, &text, &hash, me).await? {
+        Ok(())
+    } else {
+        Err(conflict(
+            "concurrent_change",
+            "状态已被更改,请刷新后重试",
+            "the engagement changed meanwhile",
+        ))
+    }
 }
 
-async fn sign(state: &AppState, e: &EngagementRow, party: Party, me: &str, req: &ActionRequest) -> Result<(), ApiError> {
-    let hash = req.agreement_hash.as_deref().ok_or_else(|| ApiError::bad_request("agreement_hash_required", "请提交所签协议的哈希值", "sign with the agreement's hash").with_field("agreement_hash"))?;
+async fn sign(
+    state: &AppState,
+    e: &EngagementRow,
+    party: Party,
+    me: &str,
+    req: &ActionRequest,
+) -> Result<(), ApiError> {
+    let hash = req.agreement_hash.as_deref().ok_or_else(|| {
+        ApiError::bad_request(
+            "agreement_hash_required",
+            "请提交所签协议的哈希值",
+            "sign with the agreement's hash",
+        )
+        .with_field("agreement_hash")
+    })?;
     if e.agreement_hash.as_deref() != Some(hash) {
-        return Err(conflict("agreement_mismatch", "所签协议与当前协议不一致", "the hash is not the current agreement's").with_field("agreement_hash"));
+        return Err(conflict(
+            "agreement_mismatch",
+            "所签协议与当前协议不一致",
+            "the hash is not the current agreement's",
+        )
+        .with_field("agreement_hash"));
     }
     match state.store.sign(&e.id, party == Party::Worker, hash, me).await? {
         Some(_) => Ok(()),
-        None => Err(conflict("already_signed", "您已签署该协议", "you have signed this agreement already")),
+        None => Err(conflict(
+            "already_signed",
+            "您已签署该协议",
+            "you have signed this agreement already",
+        )),
     }
 }
 
-async fn pay(state: &AppState, e: &EngagementRow, me: &str, req: &ActionRequest) -> Result<(), ApiError> {
-    let amount = req.amount_cents.filter(|a| (1..=100_000_000).contains(a)).ok_or_else(|| ApiError::bad_request("invalid_field", "请填写实发工资金额(单位:分)", "amount_cents is a positive amount in fen").with_field("amount_cents"))?;
-    let method = req.method.as_deref().filter(|m| engagements::PAYMENT_METHODS.contains(m)).ok_or_else(|| {
-        ApiError::bad_request("invalid_field", "支付方式应为 cash、bank_transfer、wechat、alipay 或 other", "method is cash, bank_transfer, wechat, alipay or other").with_field("method")
+async fn pay(
+    state: &AppState,
+    e: &EngagementRow,
+    me: &str,
+    req: &ActionRequest,
+) -> Result<(), ApiError> {
+    let amount = req.amount_cents.filter(|a| (1..=100_000_000).contains(a)).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_field",
+            "请填写实发工资金额(单位:分)",
+            "amount_cents is a positive amount in fen",
+        )
+        .with_field("amount_cents")
     })?;
+    let method =
+        req.method.as_deref().filter(|m| engagements::PAYMENT_METHODS.contains(m)).ok_or_else(
+            || {
+                ApiError::bad_request(
+                    "invalid_field",
+                    "支付方式应为 cash、bank_transfer、wechat、alipay 或 other",
+                    "method is cash, bank_transfer, wechat, alipay or other",
+                )
+                .with_field("method")
+            },
+        )?;
     let paid_at = match req.paid_at.as_deref() {
         None => crate::store::now(),
         Some(raw) => {
             let at = crate::clock::parse_instant(raw, "paid_at")?;
             if at > chrono::Utc::now() + chrono::Duration::minutes(5) {
-                return Err(ApiError::bad_request("invalid_field", "发放时间不能晚于现在", "paid_at is in the future").with_field("paid_at"));
+                return Err(ApiError::bad_request(
+                    "invalid_field",
+                    "发放时间不能晚于现在",
+                    "paid_at is in the future",
+                )
+                .with_field("paid_at"));
             }
             crate::store::stamp(at)
         }
     };
     let set = [("paid_method", Some(method)), ("paid_at", Some(paid_at.as_str()))];
-    apply_change(state, &Change { id: &e.id, from: &e.status, to: "paid", actor: me, note: None, set: &set, paid_cents: Some(amount) }).await
+    apply_change(
+        state,
+        &Change {
+            id: &e.id,
+            from: &e.status,
+            to: "paid",
+            actor: me,
+            note: None,
+            set: &set,
+            paid_cents: Some(amount),
+        },
+    )
+    .await
 }
 
-async fn rate(state: &AppState, e: &EngagementRow, party: Party, me: &str, req: &ActionRequest) -> Result<(), ApiError> {
-    let score = req.score.filter(|s| (1..=5).contains(s)).ok_or_else(|| ApiError::bad_request("invalid_field", "评分应为1至5分", "score is 1 to 5").with_field("score"))?;
+async fn rate(
+    state: &AppState,
+    e: &EngagementRow,
+    party: Party,
+    me: &str,
+    req: &ActionRequest,
+) -> Result<(), ApiError> {
+    let score = req.score.filter(|s| (1..=5).contains(s)).ok_or_else(|| {
+        ApiError::bad_request("invalid_field", "评分应为1至5分", "score is 1 to 5")
+            .with_field("score")
+    })?;
     let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > 200) {
-        return Err(ApiError::bad_request("invalid_field", "评价内容不超过200字", "comment is at most 200 characters").with_field("comment"));
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            "评价内容不超过200字",
+            "comment is at most 200 characters",
+        )
+        .with_field("comment"));
     }
     let (ratee, ratee_is_worker) = match party {
         Party::Worker => (&e.employer_id, false),
         Party::Employer => (&e.worker_id, true),
     };
-    if state.store.rate(&e.id, me, ratee, score, comment, ratee_is_worker).await? { Ok(()) } else { Err(conflict("already_rated", "您已评价过", "you have rated this engagement already")) }
+    if state.store.rate(&e.id, me, ratee, score, comment, ratee_is_worker).await? {
+        Ok(())
+    } else {
+        Err(conflict("already_rated", "您已评价过", "you have rated this engagement already"))
+    }
 }

@@ -33,15 +33,25 @@ pub async fn load_job(state: &AppState, id: &str) -> Result<JobRow, ApiError> {
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", request_body = JobInput,
     responses((status = 201, body = JobView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "not a verified employer")),
     security(("session" = [])))]
-pub async fn post_job(State(state): State<AppState>, user: User, Json(input): Json<JobInput>) -> Result<(StatusCode, Json<JobView>), ApiError> {
-    let row = jobs::publish(&state.store, &state.rules, state.accounts.keys(), &user.account, input).await?;
+pub async fn post_job(
+    State(state): State<AppState>,
+    user: User,
+    Json(input): Json<JobInput>,
+) -> Result<(StatusCode, Json<JobView>), ApiError> {
+    let row =
+        jobs::publish(&state.store, &state.rules, state.accounts.keys(), &user.account, input)
+            .await?;
     Ok((StatusCode::CREATED, Json(JobView::new(&row, state.accounts.keys(), true)?)))
 }
 
 /// One post. Open posts are public; others only to their employer.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", params(("id" = String, Path)),
     responses((status = 200, body = JobView), (status = 404, body = ErrorBody)))]
-pub async fn get_job(State(state): State<AppState>, user: Option<User>, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {
+pub async fn get_job(
+    State(state): State<AppState>,
+    user: Option<User>,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, ApiError> {
     let row = load_job(&state, &id).await?;
     let owner = user.is_some_and(|u| u.account.id == row.employer_id);
     if row.status != "open" && !owner {
@@ -59,20 +69,32 @@ pub struct JobList {
 #[utoipa::path(get, path = "/api/v1/me/jobs", tag = "jobs", responses((status = 200, body = JobList)), security(("session" = [])))]
 pub async fn my_jobs(State(state): State<AppState>, user: User) -> Result<Json<JobList>, ApiError> {
     let rows = state.store.employer_jobs(&user.account.id).await?;
-    let jobs = rows.iter().map(|r| JobView::new(r, state.accounts.keys(), true)).collect::<Result<_, _>>()?;
+    let jobs = rows
+        .iter()
+        .map(|r| JobView::new(r, state.accounts.keys(), true))
+        .collect::<Result<_, _>>()?;
     Ok(Json(JobList { jobs }))
 }
 
 /// The employer stops hiring on its post.
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/close", tag = "jobs", params(("id" = String, Path)),
     responses((status = 200, body = JobView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
-pub async fn close_job(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<Json<JobView>, ApiError> {
+pub async fn close_job(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, ApiError> {
     let row = load_job(&state, &id).await?;
     if row.employer_id != user.account.id {
         return Err(job_not_found());
     }
     if !state.store.close_job(&id, &user.account.id).await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "job_not_open", &format!("该招聘信息状态为 {},不能关闭", row.status), &format!("the post is {}, it cannot be closed", row.status)));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "job_not_open",
+            &format!("该招聘信息状态为 {},不能关闭", row.status),
+            &format!("the post is {}, it cannot be closed", row.status),
+        ));
     }
     Ok(Json(JobView::new(&load_job(&state, &id).await?, state.accounts.keys(), true)?))
 }
@@ -80,29 +102,47 @@ pub async fn close_job(State(state): State<AppState>, user: User, Path(id): Path
 /// The city feed: every market's open posts.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(FeedParams),
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody)))]
-pub async fn city_feed(State(state): State<AppState>, Query(params): Query<FeedParams>) -> Result<Json<FeedPage>, ApiError> {
+pub async fn city_feed(
+    State(state): State<AppState>,
+    Query(params): Query<FeedParams>,
+) -> Result<Json<FeedPage>, ApiError> {
     run_feed(&state, &params, None).await
 }
 
 /// A market's feed: its own open posts and those of the markets under it.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/jobs", tag = "jobs", params(("code" = String, Path), FeedParams),
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn tenant_feed(State(state): State<AppState>, Path(code): Path<String>, Query(params): Query<FeedParams>) -> Result<Json<FeedPage>, ApiError> {
+pub async fn tenant_feed(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(params): Query<FeedParams>,
+) -> Result<Json<FeedPage>, ApiError> {
     load_tenant(&state, &code).await?;
     let tenants = state.store.list_tenants().await?;
     run_feed(&state, &params, Some(feed::subtree(&code, &tenants))).await
 }
 
-async fn run_feed(state: &AppState, params: &FeedParams, tenants: Option<Vec<String>>) -> Result<Json<FeedPage>, ApiError> {
+async fn run_feed(
+    state: &AppState,
+    params: &FeedParams,
+    tenants: Option<Vec<String>>,
+) -> Result<Json<FeedPage>, ApiError> {
     Ok(Json(feed::run(&state.store, state.accounts.keys(), params, tenants).await?))
 }
 
 /// Posts of this market held for staff review, oldest first.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/jobs/held", tag = "jobs", params(("code" = String, Path)),
     responses((status = 200, body = JobList)), security(("session" = [])))]
-pub async fn held_jobs(State(state): State<AppState>, _actor: Actor, Path(code): Path<String>) -> Result<Json<JobList>, ApiError> {
+pub async fn held_jobs(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(code): Path<String>,
+) -> Result<Json<JobList>, ApiError> {
     let rows = state.store.held_jobs(&code).await?;
-    let jobs = rows.iter().map(|r| JobView::new(r, state.accounts.keys(), false)).collect::<Result<_, _>>()?;
+    let jobs = rows
+        .iter()
+        .map(|r| JobView::new(r, state.accounts.keys(), false))
+        .collect::<Result<_, _>>()?;
     Ok(Json(JobList { jobs }))
 }
 
@@ -117,21 +157,54 @@ pub struct HeldDecision {
 /// Staff publish or reject a held post. Audited.
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/jobs/{id}/review", tag = "jobs", params(("code" = String, Path), ("id" = String, Path)),
     request_body = HeldDecision, responses((status = 200, body = JobView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
-pub async fn review_held(State(state): State<AppState>, actor: Actor, Path((code, id)): Path<(String, String)>, Json(req): Json<HeldDecision>) -> Result<Json<JobView>, ApiError> {
-    let row = state.store.job(&id).await?.filter(|j| j.tenant_code == code).ok_or_else(job_not_found)?;
+pub async fn review_held(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, id)): Path<(String, String)>,
+    Json(req): Json<HeldDecision>,
+) -> Result<Json<JobView>, ApiError> {
+    let row =
+        state.store.job(&id).await?.filter(|j| j.tenant_code == code).ok_or_else(job_not_found)?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if !req.approve && reason.is_none() {
-        return Err(ApiError::bad_request("reason_required", "驳回时须说明原因", "a rejection needs a reason").with_field("reason"));
+        return Err(ApiError::bad_request(
+            "reason_required",
+            "驳回时须说明原因",
+            "a rejection needs a reason",
+        )
+        .with_field("reason"));
     }
-    let mut reasons: Vec<ReasonView> = serde_json::from_str(&row.review_reasons).map_err(ApiError::internal)?;
-    let (status, code_word) = if req.approve { ("open", "staff.approved") } else { ("rejected", "staff.rejected") };
-    reasons.insert(0, ReasonView { code: code_word.into(), message: reason.unwrap_or("工作人员审核通过").to_string() });
+    let mut reasons: Vec<ReasonView> =
+        serde_json::from_str(&row.review_reasons).map_err(ApiError::internal)?;
+    let (status, code_word) =
+        if req.approve { ("open", "staff.approved") } else { ("rejected", "staff.rejected") };
+    reasons.insert(
+        0,
+        ReasonView {
+            code: code_word.into(),
+            message: reason.unwrap_or("工作人员审核通过").to_string(),
+        },
+    );
     let stored = serde_json::to_string(&reasons).map_err(ApiError::internal)?;
     if !state.store.decide_held_job(&id, &code, status, &stored, &actor.id).await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "job_not_held", &format!("该招聘信息状态为 {},无需审核", row.status), &format!("the post is {}, not held", row.status)));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "job_not_held",
+            &format!("该招聘信息状态为 {},无需审核", row.status),
+            &format!("the post is {}, not held", row.status),
+        ));
     }
     let detail = serde_json::json!({"decision": status, "reason": reason});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "job.review", target: Some(&id), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&code),
+            action: "job.review",
+            target: Some(&id),
+            detail,
+        })
+        .await?;
     Ok(Json(JobView::new(&load_job(&state, &id).await?, state.accounts.keys(), false)?))
 }
 
@@ -148,32 +221,57 @@ pub async fn occupations() -> Json<OccupationList> {
 
 /// `http://host` as the client reached us, for links inside QR codes.
 fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))).unwrap_or("localhost");
-    let proto = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).filter(|p| *p == "https").unwrap_or("http");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
+        .unwrap_or("localhost");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
     format!("{proto}://{host}")
 }
 
 fn qr_response(link: &str, format: &str) -> Result<Response, ApiError> {
     let err = |e: qr::QrError| ApiError::internal(e.0);
     Ok(match format {
-        "png" => ([(header::CONTENT_TYPE, "image/png")], qr::png(link, 8).map_err(err)?).into_response(),
-        _ => ([(header::CONTENT_TYPE, "image/svg+xml")], qr::svg(link).map_err(err)?).into_response(),
+        "png" => {
+            ([(header::CONTENT_TYPE, "image/png")], qr::png(link, 8).map_err(err)?).into_response()
+        }
+        _ => {
+            ([(header::CONTENT_TYPE, "image/svg+xml")], qr::svg(link).map_err(err)?).into_response()
+        }
     })
 }
 
 /// The QR code of an open post: its link opens the post.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/qr.png", tag = "jobs", params(("id" = String, Path)), responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)))]
-pub async fn job_qr_png(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn job_qr_png(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     job_qr(&state, &headers, &id, "png").await
 }
 
 /// The QR code of an open post, as SVG.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/qr.svg", tag = "jobs", params(("id" = String, Path)), responses((status = 200, content_type = "image/svg+xml"), (status = 404, body = ErrorBody)))]
-pub async fn job_qr_svg(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn job_qr_svg(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     job_qr(&state, &headers, &id, "svg").await
 }
 
-async fn job_qr(state: &AppState, headers: &HeaderMap, id: &str, format: &str) -> Result<Response, ApiError> {
+async fn job_qr(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    format: &str,
+) -> Result<Response, ApiError> {
     let row = load_job(state, id).await?;
     if row.status != "open" {
         return Err(job_not_found());
@@ -183,14 +281,22 @@ async fn job_qr(state: &AppState, headers: &HeaderMap, id: &str, format: &str) -
 
 /// A market's QR code: scanning it with the app records a check-in (扫码登记) for the day.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/qr.png", tag = "jobs", params(("code" = String, Path)), responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)))]
-pub async fn tenant_qr_png(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, ApiError> {
+pub async fn tenant_qr_png(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     qr_response(&format!("{}/api/v1/tenants/{}/check-ins", base_url(&headers), tenant.code), "png")
 }
 
 /// A market's QR code, as SVG.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/qr.svg", tag = "jobs", params(("code" = String, Path)), responses((status = 200, content_type = "image/svg+xml"), (status = 404, body = ErrorBody)))]
-pub async fn tenant_qr_svg(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, ApiError> {
+pub async fn tenant_qr_svg(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     qr_response(&format!("{}/api/v1/tenants/{}/check-ins", base_url(&headers), tenant.code), "svg")
 }
@@ -207,10 +313,19 @@ pub struct CheckIn {
 /// Check in at a market for today (what the market's QR code leads to).
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/check-ins", tag = "jobs", params(("code" = String, Path)),
     responses((status = 200, body = CheckIn), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn check_in(State(state): State<AppState>, user: User, Path(code): Path<String>) -> Result<Json<CheckIn>, ApiError> {
+pub async fn check_in(
+    State(state): State<AppState>,
+    user: User,
+    Path(code): Path<String>,
+) -> Result<Json<CheckIn>, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     if user.account.kind != "worker" {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "workers_only", "仅零工人员需要扫码登记", "only workers check in at a market"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "workers_only",
+            "仅零工人员需要扫码登记",
+            "only workers check in at a market",
+        ));
     }
     let day = crate::clock::today().to_string();
     let new = state.store.check_in(&tenant.code, &user.account.id, &day).await?;
@@ -226,7 +341,11 @@ pub struct CheckInList {
 /// Who checked in at this market today.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/check-ins", tag = "jobs", params(("code" = String, Path)),
     responses((status = 200, body = CheckInList)), security(("session" = [])))]
-pub async fn list_check_ins(State(state): State<AppState>, _actor: Actor, Path(code): Path<String>) -> Result<Json<CheckInList>, ApiError> {
+pub async fn list_check_ins(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(code): Path<String>,
+) -> Result<Json<CheckInList>, ApiError> {
     let day = crate::clock::today().to_string();
     let accounts = state.store.checked_in(&code, &day).await?;
     Ok(Json(CheckInList { day, accounts }))

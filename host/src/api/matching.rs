@@ -31,7 +31,12 @@ pub struct TopParams {
 
 fn limit(p: &TopParams) -> Result<usize, ApiError> {
     let k = p.limit.unwrap_or(20);
-    if (1..=50).contains(&k) { Ok(k) } else { Err(ApiError::bad_request("invalid_query", "条数应为1至50", "limit must be 1 to 50").with_field("limit")) }
+    if (1..=50).contains(&k) {
+        Ok(k)
+    } else {
+        Err(ApiError::bad_request("invalid_query", "条数应为1至50", "limit must be 1 to 50")
+            .with_field("limit"))
+    }
 }
 
 /// A recommended worker (no PII: name, occupations, level, rating).
@@ -62,11 +67,17 @@ pub struct WorkerRecommendations {
 }
 
 /// The job's employer, or staff allowed to read matching in the job's market.
-async fn may_see_candidates(state: &AppState, actor: &Actor, job: &JobRow) -> Result<bool, ApiError> {
+async fn may_see_candidates(
+    state: &AppState,
+    actor: &Actor,
+    job: &JobRow,
+) -> Result<bool, ApiError> {
     if actor.id == job.employer_id {
         return Ok(true);
     }
-    let Some(domain) = path_of(&job.tenant_code, &state.store.list_tenants().await?) else { return Ok(false) };
+    let Some(domain) = path_of(&job.tenant_code, &state.store.list_tenants().await?) else {
+        return Ok(false);
+    };
     Ok(actor.home.is_some() && state.authz.allowed(actor, &domain, "matching", "read").await)
 }
 
@@ -74,18 +85,31 @@ async fn may_see_candidates(state: &AppState, actor: &Actor, job: &JobRow) -> Re
 /// market's staff).
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/recommendations", tag = "matching", params(("id" = String, Path), TopParams),
     responses((status = 200, body = WorkerRecommendations), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn workers_for_job(State(state): State<AppState>, actor: Actor, Path(id): Path<String>, Query(params): Query<TopParams>) -> Result<Json<WorkerRecommendations>, ApiError> {
+pub async fn workers_for_job(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Query(params): Query<TopParams>,
+) -> Result<Json<WorkerRecommendations>, ApiError> {
     let k = limit(&params)?;
     let job = load_job(&state, &id).await?;
     if !may_see_candidates(&state, &actor, &job).await? {
         return Err(ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post"));
     }
     let tenant = load_tenant(&state, &job.tenant_code).await?;
-    let engaged: Vec<String> = state.store.job_engagements(&id).await?.into_iter().map(|e| e.worker_id).collect();
-    let pool: Vec<WorkerFeatures> = state.store.verified_workers().await?.into_iter().filter(|w| !engaged.contains(&w.account_id)).collect();
+    let engaged: Vec<String> =
+        state.store.job_engagements(&id).await?.into_iter().map(|e| e.worker_id).collect();
+    let pool: Vec<WorkerFeatures> = state
+        .store
+        .verified_workers()
+        .await?
+        .into_iter()
+        .filter(|w| !engaged.contains(&w.account_id))
+        .collect();
     let best = matching::top(matching::score_pool(&state.rules, &tenant, &job, &pool).await?, k);
     let shown: Vec<&WorkerFeatures> = best.iter().map(|s| &pool[s.index]).collect();
-    let (decision_id, recorded) = matching::record(&state.rules, &tenant, &job, &shown, "job-recommendations").await?;
+    let (decision_id, recorded) =
+        matching::record(&state.rules, &tenant, &job, &shown, "job-recommendations").await?;
     let mut workers = Vec::with_capacity(shown.len());
     for (w, scored) in shown.iter().zip(recorded) {
         let Some(scored) = scored else { continue };
@@ -139,12 +163,27 @@ const WORKER_RADIUS_KM: f64 = 50.0;
 /// plugin of the job's market.
 #[utoipa::path(get, path = "/api/v1/me/recommendations", tag = "matching", params(TopParams),
     responses((status = 200, body = JobRecommendations), (status = 403, body = ErrorBody)), security(("session" = [])))]
-pub async fn jobs_for_worker(State(state): State<AppState>, user: User, Query(params): Query<TopParams>) -> Result<Json<JobRecommendations>, ApiError> {
+pub async fn jobs_for_worker(
+    State(state): State<AppState>,
+    user: User,
+    Query(params): Query<TopParams>,
+) -> Result<Json<JobRecommendations>, ApiError> {
     let k = limit(&params)?;
     let me = state.store.worker_features(&user.account.id).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::FORBIDDEN, "worker_profile_required", "请先填写零工实名信息", "a worker with a real-name profile is required")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "worker_profile_required",
+            "请先填写零工实名信息",
+            "a worker with a real-name profile is required",
+        )
     })?;
-    let near = FeedParams { lon: Some(me.lon), lat: Some(me.lat), radius_km: Some(WORKER_RADIUS_KM), limit: Some(100), ..FeedParams::default() };
+    let near = FeedParams {
+        lon: Some(me.lon),
+        lat: Some(me.lat),
+        radius_km: Some(WORKER_RADIUS_KM),
+        limit: Some(100),
+        ..FeedParams::default()
+    };
     let (query, _) = crate::jobs::feed::query(&near, None, crate::store::now())?;
     let rows = state.store.feed(&FeedQuery { limit: 500, ..query }).await?;
     let mut scored: Vec<(f64, Vec<ScoreReason>, &JobRow)> = Vec::new();
@@ -156,10 +195,19 @@ pub async fn jobs_for_worker(State(state): State<AppState>, user: User, Query(pa
     for (code, jobs) in by_tenant {
         let tenant = load_tenant(&state, code).await?;
         match matching::score_jobs(&state.rules, &tenant, &jobs, &me).await? {
-            Ok(scores) => scored.extend(jobs.into_iter().zip(scores).filter_map(|(job, s)| s.map(|s| (s.score, s.reasons, job)))),
+            Ok(scores) => scored.extend(
+                jobs.into_iter()
+                    .zip(scores)
+                    .filter_map(|(job, s)| s.map(|s| (s.score, s.reasons, job))),
+            ),
             Err(e) => {
                 let message = ApiError::from(e.clone()).message;
-                skipped_markets.push(SkippedMarket { tenant: tenant.code, name: tenant.name, error: e.code().to_string(), message });
+                skipped_markets.push(SkippedMarket {
+                    tenant: tenant.code,
+                    name: tenant.name,
+                    error: e.code().to_string(),
+                    message,
+                });
             }
         }
     }
@@ -167,7 +215,9 @@ pub async fn jobs_for_worker(State(state): State<AppState>, user: User, Query(pa
     let jobs = scored
         .into_iter()
         .take(k)
-        .map(|(score, reasons, job)| Ok(JobMatch { job: JobView::new(job, state.accounts.keys(), false)?, score, reasons }))
+        .map(|(score, reasons, job)| {
+            Ok(JobMatch { job: JobView::new(job, state.accounts.keys(), false)?, score, reasons })
+        })
         .collect::<Result<_, ApiError>>()?;
     Ok(Json(JobRecommendations { jobs, skipped_markets }))
 }
@@ -239,19 +289,34 @@ async fn run_view(state: &AppState, run: RunRow, items: Vec<ItemRow>) -> Result<
 /// the draft, then publish it as offers.
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/assignments", tag = "matching", params(("code" = String, Path)),
     responses((status = 201, body = RunView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn draft_assignment(State(state): State<AppState>, actor: Actor, Path(code): Path<String>) -> Result<(StatusCode, Json<RunView>), ApiError> {
+pub async fn draft_assignment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(code): Path<String>,
+) -> Result<(StatusCode, Json<RunView>), ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     let day = crate::clock::today().to_string();
     let jobs = state.store.open_jobs_of(&code, &crate::store::now()).await?;
     let busy = state.store.busy_workers(&day).await?;
-    let present: Vec<String> = state.store.checked_in(&code, &day).await?.into_iter().filter(|w| !busy.contains(w)).collect();
+    let present: Vec<String> = state
+        .store
+        .checked_in(&code, &day)
+        .await?
+        .into_iter()
+        .filter(|w| !busy.contains(w))
+        .collect();
     let workers = state.store.workers_features(&present).await?;
     let mut edges = Vec::new();
     for (j, job) in jobs.iter().enumerate() {
         let scored = matching::score_pool(&state.rules, &tenant, job, &workers).await?;
-        edges.extend(scored.into_iter().map(|r| assign::Edge { job: j, worker: r.index, score: r.score }));
+        edges.extend(scored.into_iter().map(|r| assign::Edge {
+            job: j,
+            worker: r.index,
+            score: r.score,
+        }));
     }
-    let headcounts: Vec<u32> = jobs.iter().map(|j| (j.headcount - j.taken).clamp(0, i64::from(u32::MAX)) as u32).collect();
+    let headcounts: Vec<u32> =
+        jobs.iter().map(|j| (j.headcount - j.taken).clamp(0, i64::from(u32::MAX)) as u32).collect();
     let chosen = assign::assign(&headcounts, workers.len(), &edges);
     // Receipts (and reasons) for what staff will review: each job's chosen workers, scored once
     // more through the receipt-keeping call.
@@ -262,7 +327,8 @@ pub async fn draft_assignment(State(state): State<AppState>, actor: Actor, Path(
             continue;
         }
         let shown: Vec<&WorkerFeatures> = mine.iter().map(|a| &workers[a.worker]).collect();
-        let (decision, scores) = matching::record(&state.rules, &tenant, job, &shown, "batch-assignment").await?;
+        let (decision, scores) =
+            matching::record(&state.rules, &tenant, job, &shown, "batch-assignment").await?;
         for (a, s) in mine.into_iter().zip(scores) {
             let reasons: Vec<ScoreReason> = s.map(|s| s.reasons).unwrap_or_default();
             items.push(ItemRow {
@@ -291,7 +357,16 @@ pub async fn draft_assignment(State(state): State<AppState>, actor: Actor, Path(
     };
     state.store.insert_run(&run, &items).await?;
     let detail = serde_json::json!({"run": run.id, "pairs": items.len(), "jobs": run.jobs, "workers": run.workers});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "assignment.draft", target: Some(&run.id), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&code),
+            action: "assignment.draft",
+            target: Some(&run.id),
+            detail,
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(run_view(&state, run, items).await?)))
 }
 
@@ -302,7 +377,11 @@ fn run_not_found() -> ApiError {
 /// A batch assignment of this market.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/assignments/{id}", tag = "matching", params(("code" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = RunView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn get_assignment(State(state): State<AppState>, _actor: Actor, Path((code, id)): Path<(String, String)>) -> Result<Json<RunView>, ApiError> {
+pub async fn get_assignment(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Json<RunView>, ApiError> {
     let (run, items) = state.store.run(&id, &code).await?.ok_or_else(run_not_found)?;
     Ok(Json(run_view(&state, run, items).await?))
 }
@@ -311,10 +390,19 @@ pub async fn get_assignment(State(state): State<AppState>, _actor: Actor, Path((
 /// declines). Pairs whose place was taken meanwhile are skipped with the reason. Audited.
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/assignments/{id}/publish", tag = "matching", params(("code" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = RunView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
-pub async fn publish_assignment(State(state): State<AppState>, actor: Actor, Path((code, id)): Path<(String, String)>) -> Result<Json<RunView>, ApiError> {
+pub async fn publish_assignment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Json<RunView>, ApiError> {
     let (_, items) = state.store.run(&id, &code).await?.ok_or_else(run_not_found)?;
     if !state.store.publish_run(&id, &code, &actor.id).await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "run_not_draft", "该配岗方案已发布", "this run was published already"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "run_not_draft",
+            "该配岗方案已发布",
+            "this run was published already",
+        ));
     }
     let mut offered = 0;
     for item in &items {
@@ -327,11 +415,25 @@ pub async fn publish_assignment(State(state): State<AppState>, actor: Actor, Pat
                 offered += 1;
                 state.store.set_item_outcome(&id, &item.worker_id, Some(&e.id), None).await?;
             }
-            Err(why) => state.store.set_item_outcome(&id, &item.worker_id, None, Some(&format!("{why:?}"))).await?,
+            Err(why) => {
+                state
+                    .store
+                    .set_item_outcome(&id, &item.worker_id, None, Some(&format!("{why:?}")))
+                    .await?
+            }
         }
     }
     let detail = serde_json::json!({"offers": offered, "pairs": items.len()});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "assignment.publish", target: Some(&id), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&code),
+            action: "assignment.publish",
+            target: Some(&id),
+            detail,
+        })
+        .await?;
     let (run, items) = state.store.run(&id, &code).await?.ok_or_else(run_not_found)?;
     Ok(Json(run_view(&state, run, items).await?))
 }

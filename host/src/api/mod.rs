@@ -33,10 +33,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use crate::config::Config;
-use crate::error::ApiError;
 use crate::accounts::Accounts;
 use crate::authz::Authz;
+use crate::config::Config;
+use crate::error::ApiError;
 use crate::rules::Rules;
 use crate::store::Store;
 
@@ -72,8 +72,14 @@ struct AdminAuth;
 impl Modify for AdminAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("admin", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        components.add_security_scheme("session", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "admin",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -81,14 +87,18 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Build the whole application router.
 pub fn router(state: AppState) -> Router {
-    let authorize = axum::middleware::from_fn_with_state(state.clone(), crate::authz::middleware::authorize);
+    let authorize =
+        axum::middleware::from_fn_with_state(state.clone(), crate::authz::middleware::authorize);
     let upload_limit = state.config.plugin_runtime.max_component_bytes + 1024;
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(tenants::list_tenants, tenants::create_tenant))
         .routes(routes!(tenants::get_tenant, tenants::patch_tenant))
-        .routes(routes!(plugins::upload_plugin, plugins::list_plugins).layer(DefaultBodyLimit::max(upload_limit)))
+        .routes(
+            routes!(plugins::upload_plugin, plugins::list_plugins)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .routes(routes!(plugins::runtime_stats))
         .routes(routes!(slots::list_slots))
         .routes(routes!(slots::bind_slot))
@@ -168,5 +178,10 @@ async fn route_not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "此接口不支持该请求方法", "method not allowed on this route")
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "此接口不支持该请求方法",
+        "method not allowed on this route",
+    )
 }

@@ -28,7 +28,12 @@ impl<S: Send + Sync> FromRequest<S> for WasmBody {
 impl From<BytesRejection> for ApiError {
     fn from(rejection: BytesRejection) -> ApiError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "plugin_too_large", "插件文件过大", "the component is larger than the upload limit")
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "plugin_too_large",
+                "插件文件过大",
+                "the component is larger than the upload limit",
+            )
         } else {
             ApiError::bad_request("invalid_body", "无法读取上传内容", &rejection.body_text())
         }
@@ -55,10 +60,23 @@ pub struct Uploaded {
     responses((status = 201, body = Uploaded, description = "stored"), (status = 200, body = Uploaded, description = "already stored"),
         (status = 422, body = ErrorBody, description = "not a component of a known slot world"), (status = 413, body = ErrorBody)),
     security(("admin" = [])))]
-pub async fn upload_plugin(State(state): State<AppState>, actor: Actor, Query(params): Query<UploadParams>, WasmBody(body): WasmBody) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    let name = params.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| crate::plugins::Runtime::hash_of(&body)[..12].to_string());
+pub async fn upload_plugin(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(params): Query<UploadParams>,
+    WasmBody(body): WasmBody,
+) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
+    let name = params
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| crate::plugins::Runtime::hash_of(&body)[..12].to_string());
     if name.chars().count() > 80 {
-        return Err(ApiError::bad_request("invalid_name", "插件名称不能超过80个字", "the name must be at most 80 characters").with_field("name"));
+        return Err(ApiError::bad_request(
+            "invalid_name",
+            "插件名称不能超过80个字",
+            "the name must be at most 80 characters",
+        )
+        .with_field("name"));
     }
     let (plugin, new) = state.rules.register(body.to_vec(), &name, &actor.id).await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
@@ -72,7 +90,10 @@ pub struct PluginList {
 
 /// Every stored component.
 #[utoipa::path(get, path = "/api/v1/plugins", tag = "plugins", responses((status = 200, body = PluginList)), security(("admin" = [])))]
-pub async fn list_plugins(State(state): State<AppState>, _actor: Actor) -> Result<Json<PluginList>, ApiError> {
+pub async fn list_plugins(
+    State(state): State<AppState>,
+    _actor: Actor,
+) -> Result<Json<PluginList>, ApiError> {
     Ok(Json(PluginList { plugins: state.store.list_plugins().await? }))
 }
 

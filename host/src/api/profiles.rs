@@ -51,7 +51,9 @@ fn view(state: &AppState, row: &ProfileRow, unmasked: bool) -> Result<ProfileVie
         name: row.name.clone(),
         id_number: id.map(|n| if unmasked { n } else { mask_id_number(&n) }),
         birth_date: parsed.as_ref().map(|p| p.birth_date.to_string()),
-        sex: parsed.as_ref().map(|p| if p.sex == idcard::Sex::Male { "男" } else { "女" }.to_string()),
+        sex: parsed
+            .as_ref()
+            .map(|p| if p.sex == idcard::Sex::Male { "男" } else { "女" }.to_string()),
         region_code: parsed.map(|p| p.region_code),
         uscc: row.uscc.clone(),
         details: serde_json::from_str(&row.details).map_err(ApiError::internal)?,
@@ -65,23 +67,43 @@ fn view(state: &AppState, row: &ProfileRow, unmasked: bool) -> Result<ProfileVie
 #[utoipa::path(put, path = "/api/v1/me/profile", tag = "profiles", request_body = ProfileInput,
     responses((status = 200, body = ProfileView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody, description = "ID number registered to another account")),
     security(("session" = [])))]
-pub async fn put_profile(State(state): State<AppState>, user: User, Json(input): Json<ProfileInput>) -> Result<Json<ProfileView>, ApiError> {
+pub async fn put_profile(
+    State(state): State<AppState>,
+    user: User,
+    Json(input): Json<ProfileInput>,
+) -> Result<Json<ProfileView>, ApiError> {
     let fits = match user.account.kind.as_str() {
         "worker" => input.kind == ProfileKind::Worker,
         "employer" => input.kind != ProfileKind::Worker,
         _ => false,
     };
     if !fits {
-        return Err(ApiError::bad_request("wrong_profile_kind", "资料类型与账号类型不符", "the profile kind does not fit the account kind").with_field("kind"));
+        return Err(ApiError::bad_request(
+            "wrong_profile_kind",
+            "资料类型与账号类型不符",
+            "the profile kind does not fit the account kind",
+        )
+        .with_field("kind"));
     }
     load_tenant(&state, &input.home_tenant).await.map_err(|e| e.with_field("home_tenant"))?;
     let checked = profiles::check(&input, crate::clock::today())?;
     let (row, index) = checked.to_row(&user.account.id, state.accounts.keys());
     if !state.store.upsert_profile(&row, index.as_deref()).await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "id_number_taken", "该身份证号码已登记在另一个账号下", "this ID number is registered to another account").with_field("id_number"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "id_number_taken",
+            "该身份证号码已登记在另一个账号下",
+            "this ID number is registered to another account",
+        )
+        .with_field("id_number"));
     }
     if let Some(url) = state.config.verification_url.as_deref() {
-        let query = provider::Query { kind: &row.kind, name: &row.name, id_number: checked.id.as_ref().map(|i| i.normalized.as_str()), uscc: row.uscc.as_deref() };
+        let query = provider::Query {
+            kind: &row.kind,
+            name: &row.name,
+            id_number: checked.id.as_ref().map(|i| i.normalized.as_str()),
+            uscc: row.uscc.as_deref(),
+        };
         let (verdict, reason) = match provider::ask(url, &query).await {
             provider::Outcome::Verified => ("verified", None),
             provider::Outcome::Rejected(reason) => ("rejected", Some(reason)),
@@ -91,10 +113,24 @@ pub async fn put_profile(State(state): State<AppState>, user: User, Json(input):
             }
         };
         let at = crate::store::now();
-        let decision = VerificationDecision { verdict, reason: reason.as_deref(), by: "provider", at: &at };
-        if state.store.set_verification(&row.account_id, &row.home_tenant, &row.updated_at, &decision).await? {
+        let decision =
+            VerificationDecision { verdict, reason: reason.as_deref(), by: "provider", at: &at };
+        if state
+            .store
+            .set_verification(&row.account_id, &row.home_tenant, &row.updated_at, &decision)
+            .await?
+        {
             let detail = serde_json::json!({"verdict": verdict, "reason": reason});
-            state.store.audit(AuditEvent { actor: "provider", tenant_code: Some(&row.home_tenant), action: "profile.verify", target: Some(&row.account_id), detail }).await?;
+            state
+                .store
+                .audit(AuditEvent {
+                    actor: "provider",
+                    tenant_code: Some(&row.home_tenant),
+                    action: "profile.verify",
+                    target: Some(&row.account_id),
+                    detail,
+                })
+                .await?;
         }
         crate::matching::refresh_worker(&state.store, &row.account_id).await?;
         let stored = state.store.profile(&row.account_id).await?.ok_or_else(profile_not_found)?;
@@ -106,7 +142,10 @@ pub async fn put_profile(State(state): State<AppState>, user: User, Json(input):
 
 /// One's own profile, ID number in clear.
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "profiles", responses((status = 200, body = ProfileView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn get_profile(State(state): State<AppState>, user: User) -> Result<Json<ProfileView>, ApiError> {
+pub async fn get_profile(
+    State(state): State<AppState>,
+    user: User,
+) -> Result<Json<ProfileView>, ApiError> {
     let row = state.store.profile(&user.account.id).await?.ok_or_else(profile_not_found)?;
     Ok(Json(view(&state, &row, true)?))
 }
@@ -123,7 +162,11 @@ pub struct PendingList {
 /// Profiles of this market waiting for verification (ID numbers masked).
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/verifications", tag = "profiles", params(("code" = String, Path)),
     responses((status = 200, body = PendingList)), security(("session" = [])))]
-pub async fn pending(State(state): State<AppState>, _actor: Actor, Path(code): Path<String>) -> Result<Json<PendingList>, ApiError> {
+pub async fn pending(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(code): Path<String>,
+) -> Result<Json<PendingList>, ApiError> {
     let rows = state.store.pending_profiles(&code).await?;
     let profiles = rows.iter().map(|r| view(&state, r, false)).collect::<Result<_, _>>()?;
     Ok(Json(PendingList { profiles }))
@@ -141,20 +184,49 @@ pub struct VerifyRequest {
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/verifications/{account}", tag = "profiles",
     params(("code" = String, Path), ("account" = String, Path)), request_body = VerifyRequest,
     responses((status = 200, body = ProfileView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("session" = [])))]
-pub async fn verify(State(state): State<AppState>, actor: Actor, Path((code, account)): Path<(String, String)>, Json(req): Json<VerifyRequest>) -> Result<Json<ProfileView>, ApiError> {
-    let row = state.store.profile(&account).await?.filter(|p| p.home_tenant == code).ok_or_else(profile_not_found)?;
+pub async fn verify(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, account)): Path<(String, String)>,
+    Json(req): Json<VerifyRequest>,
+) -> Result<Json<ProfileView>, ApiError> {
+    let row = state
+        .store
+        .profile(&account)
+        .await?
+        .filter(|p| p.home_tenant == code)
+        .ok_or_else(profile_not_found)?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if !req.approve && reason.is_none() {
-        return Err(ApiError::bad_request("reason_required", "驳回时须说明原因", "a rejection needs a reason").with_field("reason"));
+        return Err(ApiError::bad_request(
+            "reason_required",
+            "驳回时须说明原因",
+            "a rejection needs a reason",
+        )
+        .with_field("reason"));
     }
     let verdict = if req.approve { "verified" } else { "rejected" };
     let at = crate::store::now();
     let decision = VerificationDecision { verdict, reason, by: &actor.id, at: &at };
     if !state.store.set_verification(&account, &code, &row.updated_at, &decision).await? {
-        return Err(ApiError::new(StatusCode::CONFLICT, "profile_changed", "资料已被修改,请重新审核", "the profile changed meanwhile; review it again"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "profile_changed",
+            "资料已被修改,请重新审核",
+            "the profile changed meanwhile; review it again",
+        ));
     }
     let detail = serde_json::json!({"verdict": verdict, "reason": reason});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "profile.verify", target: Some(&account), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&code),
+            action: "profile.verify",
+            target: Some(&account),
+            detail,
+        })
+        .await?;
     crate::matching::refresh_worker(&state.store, &account).await?;
     let row = state.store.profile(&account).await?.ok_or_else(profile_not_found)?;
     Ok(Json(view(&state, &row, false)?))
@@ -163,8 +235,26 @@ pub async fn verify(State(state): State<AppState>, actor: Actor, Path((code, acc
 /// A person's profile with the ID number in clear, for entitled staff. Every such read is audited.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/people/{account}", tag = "profiles",
     params(("code" = String, Path), ("account" = String, Path)), responses((status = 200, body = ProfileView), (status = 404, body = ErrorBody)), security(("session" = [])))]
-pub async fn person(State(state): State<AppState>, actor: Actor, Path((code, account)): Path<(String, String)>) -> Result<Json<ProfileView>, ApiError> {
-    let row = state.store.profile(&account).await?.filter(|p| p.home_tenant == code).ok_or_else(profile_not_found)?;
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "pii.read", target: Some(&account), detail: serde_json::json!({"fields": ["id_number"]}) }).await?;
+pub async fn person(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, account)): Path<(String, String)>,
+) -> Result<Json<ProfileView>, ApiError> {
+    let row = state
+        .store
+        .profile(&account)
+        .await?
+        .filter(|p| p.home_tenant == code)
+        .ok_or_else(profile_not_found)?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&code),
+            action: "pii.read",
+            target: Some(&account),
+            detail: serde_json::json!({"fields": ["id_number"]}),
+        })
+        .await?;
     Ok(Json(view(&state, &row, true)?))
 }

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::extract::Json;
-use crate::authz::Actor;
 use super::tenants::load_tenant;
+use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::plugins::Slot;
 use crate::rules::dry_run::{Candidate, DryRunJob};
@@ -19,7 +19,12 @@ use crate::store::rules::Binding;
 
 fn parse_slot(raw: &str) -> Result<Slot, ApiError> {
     Slot::parse(raw).ok_or_else(|| {
-        ApiError::not_found("slot_not_found", &format!("没有名为 `{raw}` 的插件槽位"), "unknown slot: expected naming, service-catalog, posting-review, matching, subsidy or evaluation").with_field("slot")
+        ApiError::not_found(
+            "slot_not_found",
+            &format!("没有名为 `{raw}` 的插件槽位"),
+            "unknown slot: expected naming, service-catalog, posting-review, matching, subsidy or evaluation",
+        )
+        .with_field("slot")
     })
 }
 
@@ -33,7 +38,10 @@ pub struct SlotList {
 /// market's own versions.
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/slots", tag = "slots",
     params(("code" = String, Path)), responses((status = 200, body = SlotList), (status = 404, body = ErrorBody)))]
-pub async fn list_slots(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<SlotList>, ApiError> {
+pub async fn list_slots(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<SlotList>, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     Ok(Json(SlotList { slots: state.rules.slots(&tenant).await?, tenant: code }))
 }
@@ -55,7 +63,12 @@ pub struct BindRequest {
 #[utoipa::path(put, path = "/api/v1/tenants/{code}/slots/{slot}", tag = "slots",
     params(("code" = String, Path), ("slot" = String, Path)), request_body = BindRequest,
     responses((status = 201, body = Binding), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn bind_slot(State(state): State<AppState>, actor: Actor, Path((code, slot)): Path<(String, String)>, Json(req): Json<BindRequest>) -> Result<(StatusCode, Json<Binding>), ApiError> {
+pub async fn bind_slot(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, slot)): Path<(String, String)>,
+    Json(req): Json<BindRequest>,
+) -> Result<(StatusCode, Json<Binding>), ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let effective = match req.effective_from.as_deref() {
@@ -63,7 +76,12 @@ pub async fn bind_slot(State(state): State<AppState>, actor: Actor, Path((code, 
         Some(raw) => Some(crate::clock::parse_day(raw, "effective_from")?),
     };
     let config = req.config.unwrap_or_else(|| serde_json::json!({}));
-    let activation = Activation { plugin: &req.plugin, config: &config, effective_from: effective, note: req.note.as_deref() };
+    let activation = Activation {
+        plugin: &req.plugin,
+        config: &config,
+        effective_from: effective,
+        note: req.note.as_deref(),
+    };
     let binding = state.rules.bind(&tenant, slot, activation, &actor.id).await?;
     Ok((StatusCode::CREATED, Json(binding)))
 }
@@ -79,13 +97,20 @@ pub struct RollbackRequest {
 #[utoipa::path(post, path = "/api/v1/tenants/{code}/slots/{slot}/rollback", tag = "slots",
     params(("code" = String, Path), ("slot" = String, Path)), request_body(content = Option<RollbackRequest>),
     responses((status = 201, body = Binding), (status = 409, body = ErrorBody, description = "nothing to roll back")), security(("admin" = [])))]
-pub async fn rollback_slot(State(state): State<AppState>, actor: Actor, Path((code, slot)): Path<(String, String)>, body: Bytes) -> Result<(StatusCode, Json<Binding>), ApiError> {
+pub async fn rollback_slot(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, slot)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Binding>), ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let req: RollbackRequest = if body.iter().all(u8::is_ascii_whitespace) {
         RollbackRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_body", "请求内容格式错误", &e.to_string()))?
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::bad_request("invalid_body", "请求内容格式错误", &e.to_string())
+        })?
     };
     let binding = state.rules.rollback(&tenant, slot, req.to_version, &actor.id).await?;
     Ok((StatusCode::CREATED, Json(binding)))
@@ -97,7 +122,12 @@ pub async fn rollback_slot(State(state): State<AppState>, actor: Actor, Path((co
     params(("code" = String, Path), ("slot" = String, Path)), request_body = serde_json::Value,
     responses((status = 200, body = Invocation), (status = 400, body = ErrorBody, description = "input does not fit the slot"),
         (status = 502, body = ErrorBody, description = "the plugin failed: plugin_trap, plugin_timeout, plugin_memory, …")), security(("admin" = [])))]
-pub async fn invoke_slot(State(state): State<AppState>, _actor: Actor, Path((code, slot)): Path<(String, String)>, Json(input): Json<serde_json::Value>) -> Result<Json<Invocation>, ApiError> {
+pub async fn invoke_slot(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path((code, slot)): Path<(String, String)>,
+    Json(input): Json<serde_json::Value>,
+) -> Result<Json<Invocation>, ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     Ok(Json(state.rules.invoke_json(&tenant, slot, input, "invoke").await?))
@@ -127,10 +157,16 @@ pub struct DryRunRequest {
     params(("code" = String, Path), ("slot" = String, Path)), request_body = DryRunRequest,
     responses((status = 200, body = DryRunReport), (status = 202, body = DryRunJob, description = "started as a background job"),
         (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn dry_run_slot(State(state): State<AppState>, actor: Actor, Path((code, slot)): Path<(String, String)>, Json(req): Json<DryRunRequest>) -> Result<Response, ApiError> {
+pub async fn dry_run_slot(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((code, slot)): Path<(String, String)>,
+    Json(req): Json<DryRunRequest>,
+) -> Result<Response, ApiError> {
     let slot = parse_slot(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
-    let candidate = Candidate { slot, plugin: req.plugin, config: req.config, limit: req.limit.unwrap_or(50) };
+    let candidate =
+        Candidate { slot, plugin: req.plugin, config: req.config, limit: req.limit.unwrap_or(50) };
     if req.background {
         let job = state.rules.start_dry_run(&tenant, candidate, &actor.id).await?;
         return Ok((StatusCode::ACCEPTED, Json(job)).into_response());
@@ -142,7 +178,11 @@ pub async fn dry_run_slot(State(state): State<AppState>, actor: Actor, Path((cod
 #[utoipa::path(get, path = "/api/v1/tenants/{code}/dry-runs/{id}", tag = "slots",
     params(("code" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = DryRunJob), (status = 404, body = ErrorBody)), security(("admin" = [])))]
-pub async fn get_dry_run(State(state): State<AppState>, _actor: Actor, Path((code, id)): Path<(String, String)>) -> Result<Json<DryRunJob>, ApiError> {
+pub async fn get_dry_run(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Json<DryRunJob>, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     Ok(Json(state.rules.dry_run_job(&tenant.code, &id).await?))
 }

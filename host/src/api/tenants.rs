@@ -41,20 +41,24 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/api/v1/tenants", tag = "tenants", params(ListParams), responses(
     (status = 200, body = TenantList),
     (status = 400, body = ErrorBody, description = "unknown kind")))]
-pub async fn list_tenants(State(state): State<AppState>, Query(params): Query<ListParams>) -> Result<Json<TenantList>, ApiError> {
+pub async fn list_tenants(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<TenantList>, ApiError> {
     let kind = match params.kind.as_deref() {
         None => None,
         Some(raw) => Some(TenantKind::parse(raw).ok_or_else(|| {
-            ApiError::bad_request("invalid_kind", "市场类型无效,应为 city、county、specialty 或 station", "kind must be city, county, specialty or station")
-                .with_field("kind")
+            ApiError::bad_request(
+                "invalid_kind",
+                "市场类型无效,应为 city、county、specialty 或 station",
+                "kind must be city, county, specialty or station",
+            )
+            .with_field("kind")
         })?),
     };
     let all = state.store.list_tenants().await?;
-    let tenants: Vec<TenantView> = all
-        .iter()
-        .filter(|t| kind.is_none_or(|k| t.kind == k))
-        .map(|t| view(t, &all))
-        .collect();
+    let tenants: Vec<TenantView> =
+        all.iter().filter(|t| kind.is_none_or(|k| t.kind == k)).map(|t| view(t, &all)).collect();
     Ok(Json(TenantList { count: tenants.len(), tenants }))
 }
 
@@ -62,21 +66,33 @@ pub async fn list_tenants(State(state): State<AppState>, Query(params): Query<Li
 #[utoipa::path(get, path = "/api/v1/tenants/{code}", tag = "tenants",
     params(("code" = String, Path, description = "Tenant code, e.g. `lankao`")),
     responses((status = 200, body = TenantView), (status = 404, body = ErrorBody)))]
-pub async fn get_tenant(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<TenantView>, ApiError> {
+pub async fn get_tenant(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<TenantView>, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
     let children = state.store.child_tenant_codes(&code).await?;
     Ok(Json(TenantView { tenant, children }))
 }
 
 fn view(tenant: &Tenant, all: &[Tenant]) -> TenantView {
-    let children = all.iter().filter(|c| c.parent.as_deref() == Some(&tenant.code)).map(|c| c.code.clone()).collect();
+    let children = all
+        .iter()
+        .filter(|c| c.parent.as_deref() == Some(&tenant.code))
+        .map(|c| c.code.clone())
+        .collect();
     TenantView { tenant: tenant.clone(), children }
 }
 
 /// A stored tenant, or a structured 404.
 pub async fn load_tenant(state: &AppState, code: &str) -> Result<Tenant, ApiError> {
     state.store.get_tenant(code).await?.ok_or_else(|| {
-        ApiError::not_found("tenant_not_found", &format!("没有编码为 `{code}` 的市场"), &format!("no market with code `{code}`")).with_field("code")
+        ApiError::not_found(
+            "tenant_not_found",
+            &format!("没有编码为 `{code}` 的市场"),
+            &format!("no market with code `{code}`"),
+        )
+        .with_field("code")
     })
 }
 
@@ -85,20 +101,44 @@ pub async fn load_tenant(state: &AppState, code: &str) -> Result<Tenant, ApiErro
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = Tenant,
     responses((status = 201, body = TenantView), (status = 409, body = ErrorBody, description = "code taken"),
         (status = 422, body = ErrorBody, description = "refused by the tree rules or the naming plugin")), security(("admin" = [])))]
-pub async fn create_tenant(State(state): State<AppState>, actor: Actor, Json(tenant): Json<Tenant>) -> Result<(StatusCode, Json<TenantView>), ApiError> {
+pub async fn create_tenant(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(tenant): Json<Tenant>,
+) -> Result<(StatusCode, Json<TenantView>), ApiError> {
     let tenants = state.store.list_tenants().await?;
-    let parent_path = tenant.parent.as_deref().and_then(|p| crate::authz::path_of(p, &tenants)).unwrap_or_default();
+    let parent_path = tenant
+        .parent
+        .as_deref()
+        .and_then(|p| crate::authz::path_of(p, &tenants))
+        .unwrap_or_default();
     if !state.authz.allowed(&actor, &parent_path, "tenants", "write").await {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "无权在该上级市场下新建市场", "not allowed to create markets under this parent").with_field("parent"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "无权在该上级市场下新建市场",
+            "not allowed to create markets under this parent",
+        )
+        .with_field("parent"));
     }
     if state.store.get_tenant(&tenant.code).await?.is_some() {
         let en = format!("a market with code `{}` already exists", tenant.code);
-        return Err(ApiError::new(StatusCode::CONFLICT, "tenant_exists", "该编码已被使用", &en).with_field("code"));
+        return Err(ApiError::new(StatusCode::CONFLICT, "tenant_exists", "该编码已被使用", &en)
+            .with_field("code"));
     }
     check_change(&state, &tenant, true).await?;
     state.store.upsert_tenants(std::slice::from_ref(&tenant)).await?;
     let detail = serde_json::to_value(&tenant).map_err(ApiError::internal)?;
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&tenant.code), action: "tenant.create", target: Some(&tenant.code), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&tenant.code),
+            action: "tenant.create",
+            target: Some(&tenant.code),
+            detail,
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(TenantView { tenant, children: Vec::new() })))
 }
 
@@ -119,7 +159,12 @@ pub struct TenantPatch {
 /// Change a market's details; a new name is checked by the naming plugin that governs its parent.
 #[utoipa::path(patch, path = "/api/v1/tenants/{code}", tag = "tenants", params(("code" = String, Path)), request_body = TenantPatch,
     responses((status = 200, body = TenantView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("admin" = [])))]
-pub async fn patch_tenant(State(state): State<AppState>, actor: Actor, Path(code): Path<String>, Json(patch): Json<TenantPatch>) -> Result<Json<TenantView>, ApiError> {
+pub async fn patch_tenant(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(code): Path<String>,
+    Json(patch): Json<TenantPatch>,
+) -> Result<Json<TenantView>, ApiError> {
     let before = load_tenant(&state, &code).await?;
     let before_json = serde_json::to_value(&before).map_err(ApiError::internal)?;
     let renamed = patch.name.as_ref().is_some_and(|n| *n != before.name);
@@ -137,14 +182,27 @@ pub async fn patch_tenant(State(state): State<AppState>, actor: Actor, Path(code
     check_change(&state, &after, renamed).await?;
     state.store.upsert_tenants(std::slice::from_ref(&after)).await?;
     let detail = serde_json::json!({"before": before_json, "after": after});
-    state.store.audit(AuditEvent { actor: &actor.id, tenant_code: Some(&code), action: "tenant.update", target: Some(&code), detail }).await?;
+    state
+        .store
+        .audit(AuditEvent {
+            actor: &actor.id,
+            tenant_code: Some(&code),
+            action: "tenant.update",
+            target: Some(&code),
+            detail,
+        })
+        .await?;
     let children = state.store.child_tenant_codes(&code).await?;
     Ok(Json(TenantView { tenant: after, children }))
 }
 
 /// Check a created or changed market against the whole stored tree, and (when its name is new)
 /// ask the naming plugin that governs its parent.
-async fn check_change(state: &AppState, changed: &Tenant, check_name: bool) -> Result<(), ApiError> {
+async fn check_change(
+    state: &AppState,
+    changed: &Tenant,
+    check_name: bool,
+) -> Result<(), ApiError> {
     const SOURCE: &str = "request";
     let mut defs: Vec<SourcedTenant> = state
         .store
@@ -152,12 +210,24 @@ async fn check_change(state: &AppState, changed: &Tenant, check_name: bool) -> R
         .await?
         .into_iter()
         .filter(|t| t.code != changed.code)
-        .map(|tenant| SourcedTenant { source: format!("tenant {}", tenant.code), tenant, plugins: Vec::new() })
+        .map(|tenant| SourcedTenant {
+            source: format!("tenant {}", tenant.code),
+            tenant,
+            plugins: Vec::new(),
+        })
         .collect();
-    defs.push(SourcedTenant { source: SOURCE.into(), tenant: changed.clone(), plugins: Vec::new() });
+    defs.push(SourcedTenant {
+        source: SOURCE.into(),
+        tenant: changed.clone(),
+        plugins: Vec::new(),
+    });
     if let Err(errors) = tree::check(&defs, &|_| Ok(())) {
         let first = errors.iter().find(|e| e.source == SOURCE).unwrap_or(&errors[0]);
-        let err = ApiError::with_message(StatusCode::UNPROCESSABLE_ENTITY, "invalid_tenant", first.message.clone());
+        let err = ApiError::with_message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_tenant",
+            first.message.clone(),
+        );
         return Err(match &first.field {
             Some(f) => err.with_field(f.clone()),
             None => err,
@@ -180,8 +250,13 @@ async fn check_name_by_plugin(state: &AppState, t: &Tenant) -> Result<(), ApiErr
     if verdict.accepted {
         return Ok(());
     }
-    let reasons: Vec<String> = verdict.reasons.iter().map(|r| format!("{}({})", r.message, r.code)).collect();
+    let reasons: Vec<String> =
+        verdict.reasons.iter().map(|r| format!("{}({})", r.message, r.code)).collect();
     let suggestion = verdict.canonical_name.map(|n| format!(";建议名称:{n}")).unwrap_or_default();
-    let message = format!("名称不符合命名规范:{}{suggestion} / the naming rule refused the name", reasons.join(";"));
-    Err(ApiError::with_message(StatusCode::UNPROCESSABLE_ENTITY, "name_refused", message).with_field("name"))
+    let message = format!(
+        "名称不符合命名规范:{}{suggestion} / the naming rule refused the name",
+        reasons.join(";")
+    );
+    Err(ApiError::with_message(StatusCode::UNPROCESSABLE_ENTITY, "name_refused", message)
+        .with_field("name"))
 }

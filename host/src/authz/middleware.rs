@@ -23,7 +23,8 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
 }
 
 async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiError> {
-    let Some(template) = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
+    let Some(template) = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string())
+    else {
         return Ok(request);
     };
     let rule = access(request.method(), &template).ok_or_else(|| {
@@ -41,13 +42,21 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
             Some(code) => {
                 let tenants = state.store.list_tenants().await?;
                 path_of(&code, &tenants).ok_or_else(|| {
-                    ApiError::not_found("tenant_not_found", &format!("没有编码为 `{code}` 的市场"), &format!("no market with code `{code}`")).with_field("code")
+                    ApiError::not_found(
+                        "tenant_not_found",
+                        &format!("没有编码为 `{code}` 的市场"),
+                        &format!("no market with code `{code}`"),
+                    )
+                    .with_field("code")
                 })?
             }
             None => home,
         };
         if !state.authz.check(&actor, &domain, object, action).await? {
-            return Err(forbidden("无权在该市场执行此操作", &format!("not allowed to {action} {object} in {domain}")));
+            return Err(forbidden(
+                "无权在该市场执行此操作",
+                &format!("not allowed to {action} {object} in {domain}"),
+            ));
         }
     }
     parts.extensions.insert(actor);
@@ -61,17 +70,37 @@ fn forbidden(zh: &str, en: &str) -> ApiError {
 
 /// The `{code}` segment of a path, given its template.
 fn tenant_param(template: &str, path: &str) -> Option<String> {
-    template.split('/').zip(path.split('/')).find(|(t, _)| *t == "{code}").map(|(_, p)| p.to_string())
+    template
+        .split('/')
+        .zip(path.split('/'))
+        .find(|(t, _)| *t == "{code}")
+        .map(|(_, p)| p.to_string())
 }
 
 /// The bootstrap administrator token, or a live session.
 async fn resolve_actor(state: &AppState, parts: &Parts) -> Result<Actor, ApiError> {
     let token = crate::api::bearer(parts).ok_or_else(|| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "请先登录(Authorization: Bearer 令牌)", "log in first (Authorization: Bearer <token>)")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请先登录(Authorization: Bearer 令牌)",
+            "log in first (Authorization: Bearer <token>)",
+        )
     })?;
-    let is_admin_token = state.config.admin_token.as_deref().filter(|t| !t.is_empty()).is_some_and(|admin| bool::from(token.as_bytes().ct_eq(admin.as_bytes())));
+    let is_admin_token = state
+        .config
+        .admin_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .is_some_and(|admin| bool::from(token.as_bytes().ct_eq(admin.as_bytes())));
     if is_admin_token {
-        let city = state.store.list_tenants().await?.into_iter().find(|t| t.parent.is_none()).map(|t| t.code);
+        let city = state
+            .store
+            .list_tenants()
+            .await?
+            .into_iter()
+            .find(|t| t.parent.is_none())
+            .map(|t| t.code);
         return Ok(Actor { id: "admin-token".into(), kind: AccountKind::CityAdmin, home: city });
     }
     let account = state.accounts.authenticate(token).await?;
@@ -79,7 +108,8 @@ async fn resolve_actor(state: &AppState, parts: &Parts) -> Result<Actor, ApiErro
         Some(code) => path_of(code, &state.store.list_tenants().await?),
         None => None,
     };
-    let kind = AccountKind::parse(&account.kind).ok_or_else(|| ApiError::internal("unknown account kind"))?;
+    let kind = AccountKind::parse(&account.kind)
+        .ok_or_else(|| ApiError::internal("unknown account kind"))?;
     Ok(Actor { id: account.id, kind, home })
 }
 
@@ -87,7 +117,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Actor, ApiError> {
-        parts.extensions.get::<Actor>().cloned().ok_or_else(|| ApiError::internal("route reached without authorisation"))
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("route reached without authorisation"))
     }
 }
 
@@ -95,7 +129,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
 mod tests {
     #[test]
     fn the_tenant_is_read_from_the_matching_segment() {
-        assert_eq!(super::tenant_param("/api/v1/tenants/{code}/slots/{slot}", "/api/v1/tenants/lankao/slots/naming").as_deref(), Some("lankao"));
+        assert_eq!(
+            super::tenant_param(
+                "/api/v1/tenants/{code}/slots/{slot}",
+                "/api/v1/tenants/lankao/slots/naming"
+            )
+            .as_deref(),
+            Some("lankao")
+        );
         assert_eq!(super::tenant_param("/api/v1/plugins", "/api/v1/plugins"), None);
     }
 }

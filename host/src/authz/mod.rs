@@ -64,7 +64,20 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
 /// Every object a permission can name: the areas of the API the route table and the handlers
 /// check, and `*` for all of them.
 pub const OBJECTS: &[&str] = &[
-    "*", "tenants", "slots", "plugins", "decisions", "audit", "accounts", "verifications", "people", "jobs", "assignments", "matching", "complaints", "authz",
+    "*",
+    "tenants",
+    "slots",
+    "plugins",
+    "decisions",
+    "audit",
+    "accounts",
+    "verifications",
+    "people",
+    "jobs",
+    "assignments",
+    "matching",
+    "complaints",
+    "authz",
 ];
 
 /// Who is acting: an account (by id, with its kind and tenant path) or the bootstrap token.
@@ -123,24 +136,43 @@ impl Authz {
         }
         let snapshot = Snapshot::build(&self.store).await.map_err(ApiError::from)?;
         let mut current = self.current.write().await;
-        tracing::info!(from = current.version, to = snapshot.version, "permissions changed: enforcer rebuilt");
+        tracing::info!(
+            from = current.version,
+            to = snapshot.version,
+            "permissions changed: enforcer rebuilt"
+        );
         *current = snapshot;
         Ok(())
     }
 
     /// Whether `actor` may do `action` on `object` in the tenant at `tenant_path`, by the
     /// permissions stored now; an error when the database cannot say which those are.
-    pub async fn check(&self, actor: &Actor, tenant_path: &str, object: &str, action: &str) -> std::result::Result<bool, ApiError> {
+    pub async fn check(
+        &self,
+        actor: &Actor,
+        tenant_path: &str,
+        object: &str,
+        action: &str,
+    ) -> std::result::Result<bool, ApiError> {
         if actor.id == "admin-token" {
             return Ok(true);
         }
         self.refresh().await?;
         let current = self.current.read().await;
-        Ok(current.enforcer.enforce((actor.id.as_str(), tenant_path, object, action)).unwrap_or(false))
+        Ok(current
+            .enforcer
+            .enforce((actor.id.as_str(), tenant_path, object, action))
+            .unwrap_or(false))
     }
 
     /// [`Authz::check`] that fails closed: when the stored version cannot be read, no.
-    pub async fn allowed(&self, actor: &Actor, tenant_path: &str, object: &str, action: &str) -> bool {
+    pub async fn allowed(
+        &self,
+        actor: &Actor,
+        tenant_path: &str,
+        object: &str,
+        action: &str,
+    ) -> bool {
         self.check(actor, tenant_path, object, action).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "cannot confirm the permissions are current: refusing");
             false
@@ -159,7 +191,12 @@ impl Authz {
     }
 
     /// Remove a permission from a role, on every host at once. Returns whether it existed.
-    pub async fn remove_policy(&self, role: &str, object: &str, action: &str) -> anyhow::Result<bool> {
+    pub async fn remove_policy(
+        &self,
+        role: &str,
+        object: &str,
+        action: &str,
+    ) -> anyhow::Result<bool> {
         Ok(self.store.delete_authz_policy(role, object, action).await?)
     }
 }
@@ -172,7 +209,8 @@ impl Snapshot {
         let model = DefaultModel::from_str(MODEL).await?;
         let mut enforcer = Enforcer::new(model, MemoryAdapter::default()).await?;
         enforcer.get_role_manager().write().matching_fn(None, Some(path_prefix));
-        let policies: Vec<Vec<String>> = store.authz_policies().await?.into_iter().map(|(r, o, a)| vec![r, o, a]).collect();
+        let policies: Vec<Vec<String>> =
+            store.authz_policies().await?.into_iter().map(|(r, o, a)| vec![r, o, a]).collect();
         if !policies.is_empty() {
             enforcer.add_policies(policies).await?;
         }
@@ -222,9 +260,14 @@ mod tests {
     /// Kaifeng's tenants in a fresh database, and its enforcer.
     async fn authz() -> (tempfile::TempDir, Authz) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
+        let store =
+            Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
         store.migrate().await.unwrap();
-        let defs = crate::tenants::files::read_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants"))).unwrap();
+        let defs = crate::tenants::files::read_dir(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tenants"
+        )))
+        .unwrap();
         let tenants = crate::tenants::tree::check(&defs, &|_| Ok(())).unwrap();
         store.upsert_tenants(&tenants).await.unwrap();
         (dir, Authz::load(store).await.unwrap())
@@ -274,11 +317,21 @@ mod tests {
         let (_d, a) = authz().await;
         grant(&a, "boss", AccountKind::CityAdmin, "kaifeng").await;
         grant(&a, "eye", AccountKind::Auditor, "kaifeng").await;
-        assert!(a.allowed(&actor("boss", AccountKind::CityAdmin), "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
+        assert!(
+            a.allowed(
+                &actor("boss", AccountKind::CityAdmin),
+                "kaifeng/lankao/lankao-lanyang",
+                "slots",
+                "write"
+            )
+            .await
+        );
         let eye = actor("eye", AccountKind::Auditor);
         assert!(a.allowed(&eye, "kaifeng/weishi", "audit", "read").await);
         assert!(!a.allowed(&eye, "kaifeng/weishi", "slots", "write").await);
-        assert!(!a.allowed(&actor("nobody", AccountKind::Worker), "kaifeng", "tenants", "read").await);
+        assert!(
+            !a.allowed(&actor("nobody", AccountKind::Worker), "kaifeng", "tenants", "read").await
+        );
     }
 
     #[tokio::test]
@@ -301,14 +354,29 @@ mod tests {
         let (_d, here) = authz().await;
         let there = Authz::load(here.store.clone()).await.unwrap();
         let st = actor("st", AccountKind::StationStaff);
-        assert!(!there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await, "no such account yet");
+        assert!(
+            !there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await,
+            "no such account yet"
+        );
         grant(&here, "st", AccountKind::StationStaff, "lankao-lanyang").await;
-        assert!(there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await, "a new staff account");
+        assert!(
+            there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await,
+            "a new staff account"
+        );
         assert!(here.add_policy("station_staff", "slots", "read|write").await.unwrap());
-        assert!(there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await, "a grant");
+        assert!(
+            there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await,
+            "a grant"
+        );
         assert!(here.remove_policy("station_staff", "slots", "read|write").await.unwrap());
-        assert!(!there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await, "a revocation");
-        assert!(there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await, "the rest stays");
+        assert!(
+            !there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await,
+            "a revocation"
+        );
+        assert!(
+            there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await,
+            "the rest stays"
+        );
     }
 
     #[tokio::test]
@@ -319,23 +387,36 @@ mod tests {
         assert!(a.allowed(&boss, "kaifeng", "slots", "write").await);
         a.store.close().await;
         assert!(!a.allowed(&boss, "kaifeng", "slots", "write").await, "no stale copy is trusted");
-        assert_eq!(a.refresh().await.unwrap_err().status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            a.refresh().await.unwrap_err().status,
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 
     #[tokio::test]
     async fn an_older_install_gets_the_hiring_permissions_by_migration() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
+        let store =
+            Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 2).await.unwrap();
         store.migrate().await.unwrap();
-        assert!(store.authz_policies().await.unwrap().is_empty(), "a fresh install is left to the seeding");
+        assert!(
+            store.authz_policies().await.unwrap().is_empty(),
+            "a fresh install is left to the seeding"
+        );
         // An install seeded before the migration existed: only the older permissions.
-        for (role, object, action) in DEFAULT_POLICIES.iter().filter(|(_, o, _)| !["jobs", "assignments", "matching", "complaints"].contains(o)) {
+        for (role, object, action) in DEFAULT_POLICIES
+            .iter()
+            .filter(|(_, o, _)| !["jobs", "assignments", "matching", "complaints"].contains(o))
+        {
             store.insert_authz_policy(role, object, action).await.unwrap();
         }
         let migration = include_str!("../../../migrations/0011_hiring_permissions.sql");
         sqlx::query(migration).execute(store.pool()).await.unwrap();
         let mut have = store.authz_policies().await.unwrap();
-        let mut want: Vec<(String, String, String)> = DEFAULT_POLICIES.iter().map(|(r, o, a)| (r.to_string(), o.to_string(), a.to_string())).collect();
+        let mut want: Vec<(String, String, String)> = DEFAULT_POLICIES
+            .iter()
+            .map(|(r, o, a)| (r.to_string(), o.to_string(), a.to_string()))
+            .collect();
         have.sort();
         want.sort();
         assert_eq!(have, want);

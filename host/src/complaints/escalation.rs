@@ -19,7 +19,11 @@ use crate::tenants::Tenant;
 /// Returns how many cases changed. A case that cannot move (e.g. the parent's catalog has no
 /// rule) stays where it is and is retried next time; the others still move, and the error
 /// names every case that failed.
-pub async fn escalate_overdue(store: &Store, rules: &Rules, now: DateTime<Utc>) -> anyhow::Result<usize> {
+pub async fn escalate_overdue(
+    store: &Store,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let cases = store.overdue_complaints_all_tenants(&stamp(now)).await?;
     let mut changed = 0;
     let mut failed = Vec::new();
@@ -30,27 +34,45 @@ pub async fn escalate_overdue(store: &Store, rules: &Rules, now: DateTime<Utc>) 
         }
     }
     if !failed.is_empty() {
-        anyhow::bail!("{changed} overdue complaint(s) escalated, {} failed: {}", failed.len(), failed.join("; "));
+        anyhow::bail!(
+            "{changed} overdue complaint(s) escalated, {} failed: {}",
+            failed.len(),
+            failed.join("; ")
+        );
     }
     Ok(changed)
 }
 
 async fn tenant(store: &Store, code: &str) -> Result<Tenant, ApiError> {
-    store.get_tenant(code).await?.ok_or_else(|| ApiError::internal(format!("complaint handled by unknown tenant {code}")))
+    store
+        .get_tenant(code)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("complaint handled by unknown tenant {code}")))
 }
 
 /// Move one case to its handling market's parent, or flag it if there is none.
-async fn escalate_one(store: &Store, rules: &Rules, case: &ComplaintRow, now: DateTime<Utc>) -> Result<bool, ApiError> {
+async fn escalate_one(
+    store: &Store,
+    rules: &Rules,
+    case: &ComplaintRow,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
     let current = tenant(store, &case.handling_tenant).await?;
     let Some(parent_code) = &current.parent else {
         return flag_overdue(store, case, &current).await;
     };
     let parent = tenant(store, parent_code).await?;
-    let kind = Kind::parse(&case.kind).ok_or_else(|| ApiError::internal(format!("stored kind {}", case.kind)))?;
+    let kind = Kind::parse(&case.kind)
+        .ok_or_else(|| ApiError::internal(format!("stored kind {}", case.kind)))?;
     let rule = case_rule(rules, &parent, kind, now).await?;
     let hours = i64::from(rule.time_limit_hours);
     let due_at = stamp(now + chrono::Duration::hours(hours));
-    let note = format!("逾期未办结,由{}升级至{}办理;办结时限{hours}小时,将于{}前办结", current.name, parent.name, local_time(&due_at));
+    let note = format!(
+        "逾期未办结,由{}升级至{}办理;办结时限{hours}小时,将于{}前办结",
+        current.name,
+        parent.name,
+        local_time(&due_at)
+    );
     let ev = event(&case.id, "escalated", SYSTEM, &parent.code, Some(note));
     let escalation = Escalation {
         id: &case.id,
@@ -65,7 +87,15 @@ async fn escalate_one(store: &Store, rules: &Rules, case: &ComplaintRow, now: Da
         return Ok(false);
     }
     let detail = serde_json::json!({"from": current.code, "to": parent.code, "level": case.escalation_level + 1, "time_limit_hours": hours, "due_at": due_at, "was_due_at": case.due_at});
-    store.audit(AuditEvent { actor: SYSTEM, tenant_code: Some(&parent.code), action: "complaint.escalate", target: Some(&case.id), detail }).await?;
+    store
+        .audit(AuditEvent {
+            actor: SYSTEM,
+            tenant_code: Some(&parent.code),
+            action: "complaint.escalate",
+            target: Some(&case.id),
+            detail,
+        })
+        .await?;
     Ok(true)
 }
 
@@ -77,7 +107,14 @@ async fn flag_overdue(store: &Store, case: &ComplaintRow, top: &Tenant) -> Resul
         return Ok(false);
     }
     let detail = serde_json::json!({"due_at": case.due_at, "level": case.escalation_level});
-    store.audit(AuditEvent { actor: SYSTEM, tenant_code: Some(&top.code), action: "complaint.overdue", target: Some(&case.id), detail }).await?;
+    store
+        .audit(AuditEvent {
+            actor: SYSTEM,
+            tenant_code: Some(&top.code),
+            action: "complaint.overdue",
+            target: Some(&case.id),
+            detail,
+        })
+        .await?;
     Ok(true)
 }
-

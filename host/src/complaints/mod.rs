@@ -22,7 +22,9 @@ pub use escalation::escalate_overdue;
 
 use crate::accounts::AccountKind;
 use crate::error::ApiError;
-use crate::plugins::bindings::service_catalog::gigmarket::plugins::catalog_types::{CaseRule, CatalogRequest};
+use crate::plugins::bindings::service_catalog::gigmarket::plugins::catalog_types::{
+    CaseRule, CatalogRequest,
+};
 use crate::plugins::slots::ServiceCatalogWorld;
 use crate::rules::{Rules, tenant_info};
 use crate::store::audit::AuditEvent;
@@ -42,7 +44,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::WageArrears, Kind::Discrimination, Kind::FakeRecruitment, Kind::FeeCharging, Kind::Safety, Kind::Other];
+    pub const ALL: [Kind; 6] = [
+        Kind::WageArrears,
+        Kind::Discrimination,
+        Kind::FakeRecruitment,
+        Kind::FeeCharging,
+        Kind::Safety,
+        Kind::Other,
+    ];
 
     /// As the API and the database spell it.
     pub fn as_str(self) -> &'static str {
@@ -88,7 +97,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Submitted, Status::Accepted, Status::InProgress, Status::Resolved, Status::Rejected];
+    pub const ALL: [Status; 5] = [
+        Status::Submitted,
+        Status::Accepted,
+        Status::InProgress,
+        Status::Resolved,
+        Status::Rejected,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -122,7 +137,12 @@ impl Status {
     /// The state machine: which status may follow this one.
     pub fn may_become(self, to: Status) -> bool {
         use Status::*;
-        matches!((self, to), (Submitted, Accepted | Resolved | Rejected) | (Accepted, InProgress) | (InProgress, Resolved | Rejected))
+        matches!(
+            (self, to),
+            (Submitted, Accepted | Resolved | Rejected)
+                | (Accepted, InProgress)
+                | (InProgress, Resolved | Rejected)
+        )
     }
 }
 
@@ -189,7 +209,12 @@ pub fn parse_kind(raw: &str) -> Result<Kind, ApiError> {
 pub fn check_description(raw: &str) -> Result<String, ApiError> {
     let text = raw.trim();
     if !DESCRIPTION_CHARS.contains(&text.chars().count()) {
-        return Err(invalid("invalid_description", "description", "投诉描述应为5至2000字,请写明时间、地点、经过和诉求", "description must be 5 to 2000 characters"));
+        return Err(invalid(
+            "invalid_description",
+            "description",
+            "投诉描述应为5至2000字,请写明时间、地点、经过和诉求",
+            "description must be 5 to 2000 characters",
+        ));
     }
     Ok(text.to_string())
 }
@@ -197,7 +222,12 @@ pub fn check_description(raw: &str) -> Result<String, ApiError> {
 /// The status staff may set: any but `submitted` (escalation is the system's).
 pub fn parse_target(raw: &str) -> Result<Status, ApiError> {
     Status::parse(raw).filter(|s| *s != Status::Submitted).ok_or_else(|| {
-        invalid("invalid_status", "status", "状态无效,应为 accepted、in_progress、resolved 或 rejected", "status must be accepted, in_progress, resolved or rejected")
+        invalid(
+            "invalid_status",
+            "status",
+            "状态无效,应为 accepted、in_progress、resolved 或 rejected",
+            "status must be accepted, in_progress, resolved or rejected",
+        )
     })
 }
 
@@ -205,7 +235,12 @@ pub fn parse_target(raw: &str) -> Result<Status, ApiError> {
 pub fn check_note(raw: Option<&str>) -> Result<String, ApiError> {
     let text = raw.map(str::trim).unwrap_or_default();
     if text.is_empty() || text.chars().count() > NOTE_CHARS {
-        return Err(invalid("invalid_note", "note", "请填写1至1000字的办理说明", "note must be 1 to 1000 characters"));
+        return Err(invalid(
+            "invalid_note",
+            "note",
+            "请填写1至1000字的办理说明",
+            "note must be 1 to 1000 characters",
+        ));
     }
     Ok(text.to_string())
 }
@@ -214,9 +249,24 @@ pub fn check_note(raw: Option<&str>) -> Result<String, ApiError> {
 pub fn check_outcome(to: Status, raw: Option<&str>) -> Result<Option<String>, ApiError> {
     let text = raw.map(str::trim).filter(|t| !t.is_empty());
     match (to.is_final(), text) {
-        (true, None) => Err(invalid("outcome_required", "outcome", "办结或不予受理时须填写处理结果", "an outcome is required to resolve or reject a case")),
-        (false, Some(_)) => Err(invalid("outcome_not_allowed", "outcome", "仅在办结或不予受理时填写处理结果", "an outcome is given only when resolving or rejecting")),
-        (_, Some(t)) if t.chars().count() > OUTCOME_CHARS => Err(invalid("invalid_outcome", "outcome", "处理结果不超过2000字", "outcome must be at most 2000 characters")),
+        (true, None) => Err(invalid(
+            "outcome_required",
+            "outcome",
+            "办结或不予受理时须填写处理结果",
+            "an outcome is required to resolve or reject a case",
+        )),
+        (false, Some(_)) => Err(invalid(
+            "outcome_not_allowed",
+            "outcome",
+            "仅在办结或不予受理时填写处理结果",
+            "an outcome is given only when resolving or rejecting",
+        )),
+        (_, Some(t)) if t.chars().count() > OUTCOME_CHARS => Err(invalid(
+            "invalid_outcome",
+            "outcome",
+            "处理结果不超过2000字",
+            "outcome must be at most 2000 characters",
+        )),
         (_, t) => Ok(t.map(str::to_string)),
     }
 }
@@ -225,11 +275,19 @@ pub fn check_outcome(to: Status, raw: Option<&str>) -> Result<Option<String>, Ap
 pub fn check_transition(from: Status, to: Status) -> Result<(), ApiError> {
     if from.is_final() {
         let zh = format!("本案已{},不能再变更", from.name_zh());
-        return Err(conflict("complaint_closed", &zh, &format!("the case is already {}; it cannot change any more", from.as_str())));
+        return Err(conflict(
+            "complaint_closed",
+            &zh,
+            &format!("the case is already {}; it cannot change any more", from.as_str()),
+        ));
     }
     if !from.may_become(to) {
         let zh = format!("不能从“{}”变为“{}”", from.name_zh(), to.name_zh());
-        return Err(conflict("invalid_transition", &zh, &format!("a case cannot go from {} to {}", from.as_str(), to.as_str())));
+        return Err(conflict(
+            "invalid_transition",
+            &zh,
+            &format!("a case cannot go from {} to {}", from.as_str(), to.as_str()),
+        ));
     }
     Ok(())
 }
@@ -259,11 +317,24 @@ pub fn pick_rule(rules: Vec<CaseRule>, kind: Kind) -> Option<CaseRule> {
 
 /// The case rule the market's service-catalog plugin gives for `kind` at `at`. A market whose
 /// catalog has no rule (not even `other`), or no catalog at all, cannot take the case.
-pub async fn case_rule(rules: &Rules, tenant: &Tenant, kind: Kind, at: DateTime<Utc>) -> Result<CaseRule, ApiError> {
-    let request = CatalogRequest { today: crate::clock::china_date(at).into(), kind: tenant_info(tenant).kind };
+pub async fn case_rule(
+    rules: &Rules,
+    tenant: &Tenant,
+    kind: Kind,
+    at: DateTime<Utc>,
+) -> Result<CaseRule, ApiError> {
+    let request = CatalogRequest {
+        today: crate::clock::china_date(at).into(),
+        kind: tenant_info(tenant).kind,
+    };
     let no_rule = || {
-        let zh = format!("{}的服务目录没有“{}”投诉的办理时限,暂不能受理", tenant.name, kind.name_zh());
-        let en = format!("the service catalog of `{}` gives no time limit for `{}` cases", tenant.code, kind.as_str());
+        let zh =
+            format!("{}的服务目录没有“{}”投诉的办理时限,暂不能受理", tenant.name, kind.name_zh());
+        let en = format!(
+            "the service catalog of `{}` gives no time limit for `{}` cases",
+            tenant.code,
+            kind.as_str()
+        );
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_case_rule", &zh, &en).with_field("kind")
     };
     let catalog = match rules.call::<ServiceCatalogWorld>(tenant, request, "complaint").await {
@@ -275,7 +346,13 @@ pub async fn case_rule(rules: &Rules, tenant: &Tenant, kind: Kind, at: DateTime<
 }
 
 /// A new history entry, stamped now.
-pub fn event(complaint_id: &str, status: &str, actor: &str, tenant: &str, note: Option<String>) -> EventRow {
+pub fn event(
+    complaint_id: &str,
+    status: &str,
+    actor: &str,
+    tenant: &str,
+    note: Option<String>,
+) -> EventRow {
     EventRow {
         id: uuid::Uuid::now_v7().to_string(),
         complaint_id: complaint_id.to_string(),
@@ -290,36 +367,61 @@ pub fn event(complaint_id: &str, status: &str, actor: &str, tenant: &str, note: 
 /// A stored time as people in Kaifeng read it: `2026年3月7日 14:05`.
 pub fn local_time(stored: &str) -> String {
     match DateTime::parse_from_rfc3339(stored) {
-        Ok(t) => t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).format("%Y年%-m月%-d日 %H:%M").to_string(),
+        Ok(t) => t
+            .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+            .format("%Y年%-m月%-d日 %H:%M")
+            .to_string(),
         Err(_) => stored.to_string(),
     }
 }
 
 /// The one-time notice of a case handled by the market named `market`.
 pub fn notice(c: &ComplaintRow, market: &str) -> Result<Notice, ApiError> {
-    let materials: Vec<String> = serde_json::from_str(&c.required_materials).map_err(ApiError::internal)?;
+    let materials: Vec<String> =
+        serde_json::from_str(&c.required_materials).map_err(ApiError::internal)?;
     let kind = Kind::parse(&c.kind).map_or("", Kind::name_zh);
-    let list: Vec<String> = materials.iter().enumerate().map(|(i, m)| format!("{}. {m}", i + 1)).collect();
+    let list: Vec<String> =
+        materials.iter().enumerate().map(|(i, m)| format!("{}. {m}", i + 1)).collect();
     let text = format!(
         "一次性告知:您的{kind}投诉由{market}办理,办结时限{}小时,将于{}前办结。请一次性备齐以下材料:{}。如有疑问请拨打12333人社服务热线。",
         c.time_limit_hours,
         local_time(&c.due_at),
         list.join(";")
     );
-    Ok(Notice { required_materials: materials, time_limit_hours: c.time_limit_hours, due_at: c.due_at.clone(), text })
+    Ok(Notice {
+        required_materials: materials,
+        time_limit_hours: c.time_limit_hours,
+        due_at: c.due_at.clone(),
+        text,
+    })
 }
 
 /// File a complaint: check it, look up the market's rule for its kind and store it with the
 /// one-time notice and its first event. Returns the case and that event.
-pub async fn file(store: &Store, rules: &Rules, f: Filing<'_>) -> Result<(ComplaintRow, EventRow), ApiError> {
+pub async fn file(
+    store: &Store,
+    rules: &Rules,
+    f: Filing<'_>,
+) -> Result<(ComplaintRow, EventRow), ApiError> {
     if !f.complainant_kind.self_service() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "complainant_only", "只有零工和用工主体可以投诉", "only workers and employers file complaints"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "complainant_only",
+            "只有零工和用工主体可以投诉",
+            "only workers and employers file complaints",
+        ));
     }
     let kind = parse_kind(f.kind)?;
     let description = check_description(f.description)?;
     if f.tenant.status != TenantStatus::Active {
         let zh = format!("{}目前不在运营中,请向其他市场投诉", f.tenant.name);
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "market_not_active", &zh, "this market is not active; file with another one").with_field("tenant"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "market_not_active",
+            &zh,
+            "this market is not active; file with another one",
+        )
+        .with_field("tenant"));
     }
     let respondent = respondent(store, f.complainant, f.engagement_id).await?;
     let filed = Utc::now();
@@ -337,7 +439,8 @@ pub async fn file(store: &Store, rules: &Rules, f: Filing<'_>) -> Result<(Compla
         description,
         status: Status::Submitted.as_str().to_string(),
         outcome: None,
-        required_materials: serde_json::to_string(&rule.required_materials).map_err(ApiError::internal)?,
+        required_materials: serde_json::to_string(&rule.required_materials)
+            .map_err(ApiError::internal)?,
         time_limit_hours: hours,
         due_at: stamp(filed + chrono::Duration::hours(hours)),
         escalation_level: 0,
@@ -345,25 +448,39 @@ pub async fn file(store: &Store, rules: &Rules, f: Filing<'_>) -> Result<(Compla
         created_at: at.clone(),
         updated_at: at,
     };
-    let first = EventRow { at: row.created_at.clone(), ..event(&row.id, "submitted", f.complainant, &f.tenant.code, None) };
+    let first = EventRow {
+        at: row.created_at.clone(),
+        ..event(&row.id, "submitted", f.complainant, &f.tenant.code, None)
+    };
     store.insert_complaint(&row, &first).await?;
     Ok((row, first))
 }
 
 /// The respondent of a complaint about an engagement: the other party. The complainant must be
 /// one of the two; to anyone else the engagement does not exist.
-async fn respondent(store: &Store, complainant: &str, engagement: Option<&str>) -> Result<Option<String>, ApiError> {
+async fn respondent(
+    store: &Store,
+    complainant: &str,
+    engagement: Option<&str>,
+) -> Result<Option<String>, ApiError> {
     let Some(id) = engagement else { return Ok(None) };
     let parties = store.engagement_parties(id).await?;
-    let other = parties.and_then(|(worker, employer, _tenant)| other_party(complainant, &worker, &employer));
+    let other = parties
+        .and_then(|(worker, employer, _tenant)| other_party(complainant, &worker, &employer));
     match other {
         Some(o) => Ok(Some(o)),
-        None => Err(ApiError::not_found("engagement_not_found", "没有找到您参与的这项用工", "no engagement of yours with this id").with_field("engagement_id")),
+        None => Err(ApiError::not_found(
+            "engagement_not_found",
+            "没有找到您参与的这项用工",
+            "no engagement of yours with this id",
+        )
+        .with_field("engagement_id")),
     }
 }
 
 pub fn not_found() -> ApiError {
-    ApiError::not_found("complaint_not_found", "没有找到该投诉", "no such complaint").with_field("id")
+    ApiError::not_found("complaint_not_found", "没有找到该投诉", "no such complaint")
+        .with_field("id")
 }
 
 /// A staff member's step: checked against the state machine, applied with its event in one
@@ -375,23 +492,44 @@ pub async fn handle(store: &Store, h: Handling<'_>) -> Result<ComplaintRow, ApiE
         let en = format!("the case is now handled by `{}`", case.handling_tenant);
         return Err(conflict("not_handling", "本案已升级至上级市场办理,请由上级市场处理", &en));
     }
-    let from = Status::parse(&case.status).ok_or_else(|| ApiError::internal(format!("stored status {}", case.status)))?;
+    let from = Status::parse(&case.status)
+        .ok_or_else(|| ApiError::internal(format!("stored status {}", case.status)))?;
     check_transition(from, to)?;
     let note = check_note(h.note)?;
     let outcome = check_outcome(to, h.outcome)?;
     let ev = event(h.id, to.as_str(), h.actor, h.tenant, Some(note.clone()));
-    let change = StatusChange { id: h.id, handling_tenant: h.tenant, from: from.as_str(), to: to.as_str(), outcome: outcome.as_deref(), event: &ev };
+    let change = StatusChange {
+        id: h.id,
+        handling_tenant: h.tenant,
+        from: from.as_str(),
+        to: to.as_str(),
+        outcome: outcome.as_deref(),
+        event: &ev,
+    };
     if !store.change_complaint_status(&change).await? {
-        return Err(conflict("concurrent_change", "本案刚被他人处理或已升级,请刷新后重试", "the case changed meanwhile; reload and retry"));
+        return Err(conflict(
+            "concurrent_change",
+            "本案刚被他人处理或已升级,请刷新后重试",
+            "the case changed meanwhile; reload and retry",
+        ));
     }
     let detail = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "note": note, "outcome": outcome});
-    store.audit(AuditEvent { actor: h.actor, tenant_code: Some(h.tenant), action: "complaint.status", target: Some(h.id), detail }).await?;
+    store
+        .audit(AuditEvent {
+            actor: h.actor,
+            tenant_code: Some(h.tenant),
+            action: "complaint.status",
+            target: Some(h.id),
+            detail,
+        })
+        .await?;
     store.complaint_in_tenant(h.tenant, h.id).await?.ok_or_else(not_found)
 }
 
 /// Whether a case is overdue at `now`: flagged, or still open past its due time.
 pub fn is_overdue(c: &ComplaintRow, now: &str) -> bool {
-    c.overdue == 1 || (Status::parse(&c.status).is_some_and(|s| !s.is_final()) && c.due_at.as_str() < now)
+    c.overdue == 1
+        || (Status::parse(&c.status).is_some_and(|s| !s.is_final()) && c.due_at.as_str() < now)
 }
 
 #[cfg(test)]
@@ -399,15 +537,32 @@ mod tests {
     use super::*;
 
     fn rule(kind: &str, hours: u32) -> CaseRule {
-        CaseRule { case_kind: kind.into(), time_limit_hours: hours, required_materials: vec!["身份证件".into()] }
+        CaseRule {
+            case_kind: kind.into(),
+            time_limit_hours: hours,
+            required_materials: vec!["身份证件".into()],
+        }
     }
 
     #[test]
     fn the_state_machine_allows_only_the_documented_steps() {
         use Status::*;
-        let allowed: Vec<(Status, Status)> =
-            Status::ALL.iter().flat_map(|a| Status::ALL.iter().map(move |b| (*a, *b))).filter(|(a, b)| a.may_become(*b)).collect();
-        assert_eq!(allowed, [(Submitted, Accepted), (Submitted, Resolved), (Submitted, Rejected), (Accepted, InProgress), (InProgress, Resolved), (InProgress, Rejected)]);
+        let allowed: Vec<(Status, Status)> = Status::ALL
+            .iter()
+            .flat_map(|a| Status::ALL.iter().map(move |b| (*a, *b)))
+            .filter(|(a, b)| a.may_become(*b))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (Submitted, Accepted),
+                (Submitted, Resolved),
+                (Submitted, Rejected),
+                (Accepted, InProgress),
+                (InProgress, Resolved),
+                (InProgress, Rejected)
+            ]
+        );
         assert_eq!(check_transition(Resolved, Accepted).unwrap_err().code, "complaint_closed");
         assert_eq!(check_transition(Submitted, InProgress).unwrap_err().code, "invalid_transition");
         assert_eq!(check_transition(Accepted, Accepted).unwrap_err().status, StatusCode::CONFLICT);
@@ -422,8 +577,18 @@ mod tests {
 
     #[test]
     fn a_kind_without_its_own_rule_takes_the_other_rule() {
-        assert_eq!(pick_rule(vec![rule("other", 120), rule("safety", 24)], Kind::Safety).unwrap().time_limit_hours, 24);
-        assert_eq!(pick_rule(vec![rule("safety", 24), rule("other", 120)], Kind::WageArrears).unwrap().time_limit_hours, 120);
+        assert_eq!(
+            pick_rule(vec![rule("other", 120), rule("safety", 24)], Kind::Safety)
+                .unwrap()
+                .time_limit_hours,
+            24
+        );
+        assert_eq!(
+            pick_rule(vec![rule("safety", 24), rule("other", 120)], Kind::WageArrears)
+                .unwrap()
+                .time_limit_hours,
+            120
+        );
         assert!(pick_rule(vec![rule("safety", 24)], Kind::WageArrears).is_none());
     }
 
@@ -431,11 +596,20 @@ mod tests {
     fn descriptions_notes_and_outcomes_are_bounded() {
         assert_eq!(check_description("  老板拖欠三天工资  ").unwrap(), "老板拖欠三天工资");
         assert_eq!(check_description("欠薪").unwrap_err().field.as_deref(), Some("description"));
-        assert!(check_description(&"字".repeat(2001)).is_err() && check_description(&"字".repeat(2000)).is_ok());
+        assert!(
+            check_description(&"字".repeat(2001)).is_err()
+                && check_description(&"字".repeat(2000)).is_ok()
+        );
         assert_eq!(check_note(Some("  ")).unwrap_err().field.as_deref(), Some("note"));
         assert_eq!(check_outcome(Status::Resolved, None).unwrap_err().code, "outcome_required");
-        assert_eq!(check_outcome(Status::Accepted, Some("补发")).unwrap_err().code, "outcome_not_allowed");
-        assert_eq!(check_outcome(Status::Rejected, Some(" 不属于受理范围 ")).unwrap().as_deref(), Some("不属于受理范围"));
+        assert_eq!(
+            check_outcome(Status::Accepted, Some("补发")).unwrap_err().code,
+            "outcome_not_allowed"
+        );
+        assert_eq!(
+            check_outcome(Status::Rejected, Some(" 不属于受理范围 ")).unwrap().as_deref(),
+            Some("不属于受理范围")
+        );
         assert_eq!(parse_target("escalated").unwrap_err().field.as_deref(), Some("status"));
         assert!(parse_target("submitted").is_err());
     }

@@ -14,8 +14,9 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 /// Province-level codes (first two digits) in use since 1999, plus 71/81/82 for Taiwan, Hong Kong, Macao.
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
-    "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -50,8 +51,18 @@ pub fn parse(raw: &str, today: NaiveDate) -> Result<IdNumber, IdError> {
     let normalized = match s.len() {
         18 => s,
         15 if s.bytes().all(|b| b.is_ascii_digit()) => upgrade(&s),
-        15 => return Err(fail("15位身份证号码只能由数字组成", "a 15-digit ID number has digits only")),
-        _ => return Err(fail("身份证号码应为18位(或旧式15位)", "an ID number has 18 characters (or 15 for old cards)")),
+        15 => {
+            return Err(fail(
+                "15位身份证号码只能由数字组成",
+                "a 15-digit ID number has digits only",
+            ));
+        }
+        _ => {
+            return Err(fail(
+                "身份证号码应为18位(或旧式15位)",
+                "an ID number has 18 characters (or 15 for old cards)",
+            ));
+        }
     };
     let body = &normalized[..17];
     if !body.bytes().all(|b| b.is_ascii_digit()) {
@@ -59,7 +70,10 @@ pub fn parse(raw: &str, today: NaiveDate) -> Result<IdNumber, IdError> {
     }
     let last = normalized.chars().last().expect("18 chars");
     if last != check_char(body) {
-        return Err(fail("身份证号码校验位不正确", "the check character does not match (GB 11643)"));
+        return Err(fail(
+            "身份证号码校验位不正确",
+            "the check character does not match (GB 11643)",
+        ));
     }
     if !PROVINCES.contains(&&normalized[..2]) {
         return Err(fail("身份证号码的地区码不存在", "the region code names no province"));
@@ -83,12 +97,20 @@ fn upgrade(old: &str) -> String {
 }
 
 fn birth(yyyymmdd: &str, today: NaiveDate) -> Result<NaiveDate, IdError> {
-    let date = NaiveDate::parse_from_str(yyyymmdd, "%Y%m%d").map_err(|_| fail("身份证号码中的出生日期不存在", "the birth date in the number is not a real date"))?;
+    let date = NaiveDate::parse_from_str(yyyymmdd, "%Y%m%d").map_err(|_| {
+        fail("身份证号码中的出生日期不存在", "the birth date in the number is not a real date")
+    })?;
     if date > today {
-        return Err(fail("身份证号码中的出生日期晚于今天", "the birth date in the number is in the future"));
+        return Err(fail(
+            "身份证号码中的出生日期晚于今天",
+            "the birth date in the number is in the future",
+        ));
     }
     if date.year() < 1900 {
-        return Err(fail("身份证号码中的出生年份早于1900年", "the birth year in the number is before 1900"));
+        return Err(fail(
+            "身份证号码中的出生年份早于1900年",
+            "the birth year in the number is before 1900",
+        ));
     }
     Ok(date)
 }
@@ -144,7 +166,9 @@ mod tests {
     #[test]
     fn impossible_and_future_birth_dates_are_refused() {
         assert!(parse(&with_check("41022519900230123"), today()).unwrap_err().0.contains("不存在"));
-        assert!(parse(&with_check("41022520300101123"), today()).unwrap_err().0.contains("晚于今天"));
+        assert!(
+            parse(&with_check("41022520300101123"), today()).unwrap_err().0.contains("晚于今天")
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ pub mod uscc;
 /// A mobile number: `1[3-9]` and nine more digits.
 pub fn is_mobile(phone: &str) -> bool {
     let b = phone.as_bytes();
-    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]

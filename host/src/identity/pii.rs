@@ -39,9 +39,17 @@ impl PiiKeys {
     pub fn parse(keys: &str, index_key: &str) -> anyhow::Result<PiiKeys> {
         let mut parsed = Vec::new();
         for entry in keys.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-            let (id, b64) = entry.split_once(':').ok_or_else(|| anyhow::anyhow!("PII key `{entry}` must be id:base64"))?;
-            anyhow::ensure!(!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()), "PII key id `{id}` must be ASCII letters and digits");
-            parsed.push((id.to_string(), XChaCha20Poly1305::new(&decode_key(b64, "a PII key")?.into())));
+            let (id, b64) = entry
+                .split_once(':')
+                .ok_or_else(|| anyhow::anyhow!("PII key `{entry}` must be id:base64"))?;
+            anyhow::ensure!(
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()),
+                "PII key id `{id}` must be ASCII letters and digits"
+            );
+            parsed.push((
+                id.to_string(),
+                XChaCha20Poly1305::new(&decode_key(b64, "a PII key")?.into()),
+            ));
         }
         anyhow::ensure!(!parsed.is_empty(), "no PII encryption key configured");
         Ok(PiiKeys { keys: parsed, index_key: decode_key(index_key, "the PII index key")? })
@@ -61,7 +69,9 @@ impl PiiKeys {
         let (id, cipher) = &self.keys[0];
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let sealed = cipher.encrypt(&XNonce::from(nonce), plaintext.as_bytes()).expect("encryption of a short string cannot fail");
+        let sealed = cipher
+            .encrypt(&XNonce::from(nonce), plaintext.as_bytes())
+            .expect("encryption of a short string cannot fail");
         let mut out = nonce.to_vec();
         out.extend(sealed);
         format!("{id}:{}", B64.encode(out))
@@ -69,12 +79,19 @@ impl PiiKeys {
 
     /// Open a value sealed by [`PiiKeys::encrypt`] under any listed key.
     pub fn decrypt(&self, stored: &str) -> anyhow::Result<String> {
-        let (id, b64) = stored.split_once(':').ok_or_else(|| anyhow::anyhow!("not an encrypted value"))?;
-        let (_, cipher) = self.keys.iter().find(|(k, _)| k == id).ok_or_else(|| anyhow::anyhow!("PII key `{id}` is not configured"))?;
+        let (id, b64) =
+            stored.split_once(':').ok_or_else(|| anyhow::anyhow!("not an encrypted value"))?;
+        let (_, cipher) = self
+            .keys
+            .iter()
+            .find(|(k, _)| k == id)
+            .ok_or_else(|| anyhow::anyhow!("PII key `{id}` is not configured"))?;
         let bytes = B64.decode(b64)?;
         anyhow::ensure!(bytes.len() > 24, "encrypted value too short");
         let nonce: [u8; 24] = bytes[..24].try_into()?;
-        let plain = cipher.decrypt(&XNonce::from(nonce), &bytes[24..]).map_err(|_| anyhow::anyhow!("PII value fails authentication"))?;
+        let plain = cipher
+            .decrypt(&XNonce::from(nonce), &bytes[24..])
+            .map_err(|_| anyhow::anyhow!("PII value fails authentication"))?;
         Ok(String::from_utf8(plain)?)
     }
 
@@ -86,7 +103,8 @@ impl PiiKeys {
     /// A keyed, deterministic digest for equality lookups without storing the value in clear.
     /// `kind` separates kinds of value, so a phone and an ID number never share an index entry.
     pub fn blind_index(&self, kind: &str, normalized: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("any key length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("any key length");
         mac.update(kind.as_bytes());
         mac.update(&[0]);
         mac.update(normalized.as_bytes());
@@ -110,7 +128,12 @@ fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
         return "*".repeat(chars.len());
     }
     let middle = chars.len() - keep_start - keep_end;
-    format!("{}{}{}", chars[..keep_start].iter().collect::<String>(), "*".repeat(middle), chars[chars.len() - keep_end..].iter().collect::<String>())
+    format!(
+        "{}{}{}",
+        chars[..keep_start].iter().collect::<String>(),
+        "*".repeat(middle),
+        chars[chars.len() - keep_end..].iter().collect::<String>()
+    )
 }
 
 #[cfg(test)]
@@ -147,11 +170,16 @@ mod tests {
         let before = PiiKeys::parse(&old, &index).unwrap();
         let sealed = before.encrypt("13900001111");
         let (new, _) = PiiKeys::generate();
-        let rotated = PiiKeys::parse(&format!("{},{old}", new.replace("k1:", "k2:")), &index).unwrap();
+        let rotated =
+            PiiKeys::parse(&format!("{},{old}", new.replace("k1:", "k2:")), &index).unwrap();
         assert_eq!(rotated.decrypt(&sealed).unwrap(), "13900001111");
         assert!(!rotated.is_current(&sealed));
         assert!(rotated.is_current(&rotated.encrypt("x")));
-        assert_eq!(before.blind_index("phone", "13900001111"), rotated.blind_index("phone", "13900001111"), "the index survives rotation");
+        assert_eq!(
+            before.blind_index("phone", "13900001111"),
+            rotated.blind_index("phone", "13900001111"),
+            "the index survives rotation"
+        );
     }
 
     #[test]
@@ -172,6 +200,11 @@ mod tests {
     #[test]
     fn bad_key_configuration_is_refused() {
         assert!(PiiKeys::parse("", "AAAA").is_err());
-        assert!(PiiKeys::parse("k1:bm90IDMyIGJ5dGVz", &B64.encode([0u8; 32])).unwrap_err().to_string().contains("32 bytes"));
+        assert!(
+            PiiKeys::parse("k1:bm90IDMyIGJ5dGVz", &B64.encode([0u8; 32]))
+                .unwrap_err()
+                .to_string()
+                .contains("32 bytes")
+        );
     }
 }

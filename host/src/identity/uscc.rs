@@ -21,20 +21,36 @@ fn fail(zh: &str, en: &str) -> UsccError {
 pub fn parse(raw: &str) -> Result<String, UsccError> {
     let code = raw.trim().to_uppercase();
     if code.chars().count() != 18 {
-        return Err(fail("统一社会信用代码应为18位", "a unified social credit code has 18 characters"));
+        return Err(fail(
+            "统一社会信用代码应为18位",
+            "a unified social credit code has 18 characters",
+        ));
     }
-    let values: Option<Vec<u32>> = code.chars().map(|c| CHARSET.find(c).map(|i| i as u32)).collect();
+    let values: Option<Vec<u32>> =
+        code.chars().map(|c| CHARSET.find(c).map(|i| i as u32)).collect();
     let Some(values) = values else {
-        return Err(fail("统一社会信用代码含有不允许的字符(不使用 I、O、Z、S、V)", "the code has characters outside 0-9 and A-Z without I, O, Z, S, V"));
+        return Err(fail(
+            "统一社会信用代码含有不允许的字符(不使用 I、O、Z、S、V)",
+            "the code has characters outside 0-9 and A-Z without I, O, Z, S, V",
+        ));
     };
     if !AUTHORITIES.contains(&code[..1]) {
-        return Err(fail("统一社会信用代码的登记管理部门代码无效", "the first character is not a registering authority code"));
+        return Err(fail(
+            "统一社会信用代码的登记管理部门代码无效",
+            "the first character is not a registering authority code",
+        ));
     }
     if !code[2..8].bytes().all(|b| b.is_ascii_digit()) {
-        return Err(fail("统一社会信用代码第3至8位应为行政区划代码", "characters 3 to 8 must be a region code"));
+        return Err(fail(
+            "统一社会信用代码第3至8位应为行政区划代码",
+            "characters 3 to 8 must be a region code",
+        ));
     }
     if values[17] != check_value(&values[..17]) {
-        return Err(fail("统一社会信用代码校验位不正确", "the check character does not match (GB 32100)"));
+        return Err(fail(
+            "统一社会信用代码校验位不正确",
+            "the check character does not match (GB 32100)",
+        ));
     }
     Ok(code)
 }
@@ -46,7 +62,8 @@ fn check_value(first17: &[u32]) -> u32 {
 
 /// The check character for 17 characters (for tests and demo data).
 pub fn check_char(first17: &str) -> char {
-    let values: Vec<u32> = first17.chars().map(|c| CHARSET.find(c).expect("valid charset") as u32).collect();
+    let values: Vec<u32> =
+        first17.chars().map(|c| CHARSET.find(c).expect("valid charset") as u32).collect();
     CHARSET.as_bytes()[check_value(&values) as usize] as char
 }
 

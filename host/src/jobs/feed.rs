@@ -74,20 +74,39 @@ fn around(p: &FeedParams) -> Result<Option<Around>, ApiError> {
         (Some(lon), Some(lat), Some(r)) => {
             let point = GeoPoint { lon, lat };
             if !in_kaifeng(&point) {
-                return Err(bad("lon", "搜索中心不在开封市范围内", "the search point is not in Kaifeng"));
+                return Err(bad(
+                    "lon",
+                    "搜索中心不在开封市范围内",
+                    "the search point is not in Kaifeng",
+                ));
             }
             if !(r > 0.0 && r <= MAX_RADIUS_KM) {
-                return Err(bad("radius_km", "搜索半径应在0至100公里之间", "radius_km must be more than 0 and at most 100"));
+                return Err(bad(
+                    "radius_km",
+                    "搜索半径应在0至100公里之间",
+                    "radius_km must be more than 0 and at most 100",
+                ));
             }
             Ok(Some(Around { point, radius_km: r }))
         }
-        _ => Err(bad("radius_km", "按距离搜索需同时提供 lon、lat 和 radius_km", "a distance search needs lon, lat and radius_km together")),
+        _ => Err(bad(
+            "radius_km",
+            "按距离搜索需同时提供 lon、lat 和 radius_km",
+            "a distance search needs lon, lat and radius_km together",
+        )),
     }
 }
 
 fn check_filters(p: &FeedParams) -> Result<(), ApiError> {
-    if p.settlement.as_deref().is_some_and(|s| !matches!(s, "daily" | "weekly" | "monthly" | "on_completion")) {
-        return Err(bad("settlement", "结算方式应为 daily、weekly、monthly 或 on_completion", "settlement is daily, weekly, monthly or on_completion"));
+    if p.settlement
+        .as_deref()
+        .is_some_and(|s| !matches!(s, "daily" | "weekly" | "monthly" | "on_completion"))
+    {
+        return Err(bad(
+            "settlement",
+            "结算方式应为 daily、weekly、monthly 或 on_completion",
+            "settlement is daily, weekly, monthly or on_completion",
+        ));
     }
     if p.wage_min.is_some_and(|w| w < 0) || p.wage_max.is_some_and(|w| w < 0) {
         return Err(bad("wage_min", "薪资范围不能为负", "wage bounds cannot be negative"));
@@ -103,8 +122,15 @@ fn encode(parts: &[&str]) -> String {
 }
 
 fn decode(cursor: &str, want: usize) -> Result<Vec<String>, ApiError> {
-    let err = || bad("cursor", "翻页游标无效,请从第一页重新查询", "invalid cursor; start again from the first page");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| err())?;
+    let err = || {
+        bad(
+            "cursor",
+            "翻页游标无效,请从第一页重新查询",
+            "invalid cursor; start again from the first page",
+        )
+    };
+    let bytes =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| err())?;
     let text = String::from_utf8(bytes).map_err(|_| err())?;
     let parts: Vec<String> = text.split('|').map(str::to_string).collect();
     if parts.len() != want { Err(err()) } else { Ok(parts) }
@@ -116,14 +142,23 @@ pub fn subtree(root: &str, tenants: &[Tenant]) -> Vec<String> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i].clone();
-        out.extend(tenants.iter().filter(|t| t.parent.as_deref() == Some(parent.as_str())).map(|t| t.code.clone()));
+        out.extend(
+            tenants
+                .iter()
+                .filter(|t| t.parent.as_deref() == Some(parent.as_str()))
+                .map(|t| t.code.clone()),
+        );
         i += 1;
     }
     out
 }
 
 /// Build the database query for `params` (`tenants`: the markets whose posts count, `None` for all).
-pub fn query(params: &FeedParams, tenants: Option<Vec<String>>, now: String) -> Result<(FeedQuery, Option<(GeoPoint, f64)>), ApiError> {
+pub fn query(
+    params: &FeedParams,
+    tenants: Option<Vec<String>>,
+    now: String,
+) -> Result<(FeedQuery, Option<(GeoPoint, f64)>), ApiError> {
     check_filters(params)?;
     let limit = params.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
@@ -146,7 +181,8 @@ pub fn query(params: &FeedParams, tenants: Option<Vec<String>>, now: String) -> 
     if let Some(a) = &around {
         let dlat = a.radius_km / 111.0;
         let dlon = a.radius_km / (111.0 * a.point.lat.to_radians().cos());
-        q.bbox = Some((a.point.lon - dlon, a.point.lon + dlon, a.point.lat - dlat, a.point.lat + dlat));
+        q.bbox =
+            Some((a.point.lon - dlon, a.point.lon + dlon, a.point.lat - dlat, a.point.lat + dlat));
         q.limit = RADIUS_CANDIDATES;
     } else if let Some(c) = &params.cursor {
         let parts = decode(c, 2)?;
@@ -157,7 +193,12 @@ pub fn query(params: &FeedParams, tenants: Option<Vec<String>>, now: String) -> 
 
 /// One page of the feed for `params` (`tenants`: the markets whose posts count, `None` for
 /// the whole city), as the API serves it.
-pub async fn run(store: &Store, keys: &PiiKeys, params: &FeedParams, tenants: Option<Vec<String>>) -> Result<FeedPage, ApiError> {
+pub async fn run(
+    store: &Store,
+    keys: &PiiKeys,
+    params: &FeedParams,
+    tenants: Option<Vec<String>>,
+) -> Result<FeedPage, ApiError> {
     let (query, around) = query(params, tenants, crate::store::now())?;
     if params.q.is_some() && query.terms.is_empty() {
         return Ok(FeedPage { jobs: vec![], next_cursor: None });
@@ -186,33 +227,46 @@ type NearestPage = (Vec<(String, i64)>, Option<String>);
 
 /// A newest-first page: the rows are already in order (one more than the page, to tell
 /// whether another page follows).
-fn page_newest(rows: Vec<JobRow>, params: &FeedParams, view: impl Fn(&JobRow) -> Result<JobView, ApiError>) -> Result<FeedPage, ApiError> {
+fn page_newest(
+    rows: Vec<JobRow>,
+    params: &FeedParams,
+    view: impl Fn(&JobRow) -> Result<JobView, ApiError>,
+) -> Result<FeedPage, ApiError> {
     let limit = params.limit.unwrap_or(20) as usize;
     let more = rows.len() > limit;
     let jobs: Vec<JobView> = rows.iter().take(limit).map(view).collect::<Result<_, _>>()?;
-    let next_cursor = if more { jobs.last().map(|j| encode(&[&j.created_at, &j.id])) } else { None };
+    let next_cursor =
+        if more { jobs.last().map(|j| encode(&[&j.created_at, &j.id])) } else { None };
     Ok(FeedPage { jobs, next_cursor })
 }
 
 /// A nearest-first page of a radius search: the posts in the box are measured, kept within the
 /// radius, ordered by `(metres, id)` and cut at the cursor. Returns the page's ids with their
 /// distances in metres, and the next cursor.
-fn page_nearest(points: Vec<(String, f64, f64)>, params: &FeedParams, (centre, radius): (GeoPoint, f64)) -> Result<NearestPage, ApiError> {
+fn page_nearest(
+    points: Vec<(String, f64, f64)>,
+    params: &FeedParams,
+    (centre, radius): (GeoPoint, f64),
+) -> Result<NearestPage, ApiError> {
     let limit = params.limit.unwrap_or(20) as usize;
     let mut measured: Vec<(i64, String)> = points
         .into_iter()
-        .map(|(id, lon, lat)| ((distance_km(&centre, &GeoPoint { lon, lat }) * 1000.0).round() as i64, id))
+        .map(|(id, lon, lat)| {
+            ((distance_km(&centre, &GeoPoint { lon, lat }) * 1000.0).round() as i64, id)
+        })
         .filter(|(m, _)| (*m as f64) <= radius * 1000.0)
         .collect();
     measured.sort();
     if let Some(c) = &params.cursor {
         let parts = decode(c, 2)?;
-        let metres: i64 = parts[0].parse().map_err(|_| bad("cursor", "翻页游标无效", "invalid cursor"))?;
+        let metres: i64 =
+            parts[0].parse().map_err(|_| bad("cursor", "翻页游标无效", "invalid cursor"))?;
         measured.retain(|(m, id)| (*m, id.as_str()) > (metres, parts[1].as_str()));
     }
     let more = measured.len() > limit;
     measured.truncate(limit);
-    let next_cursor = if more { measured.last().map(|(m, id)| encode(&[&m.to_string(), id])) } else { None };
+    let next_cursor =
+        if more { measured.last().map(|(m, id)| encode(&[&m.to_string(), id])) } else { None };
     Ok((measured.into_iter().map(|(m, id)| (id, m)).collect(), next_cursor))
 }
 
@@ -232,7 +286,12 @@ mod tests {
     fn a_radius_search_needs_all_three_parameters() {
         let p = FeedParams { lon: Some(114.35), lat: Some(34.79), ..Default::default() };
         assert_eq!(around(&p).err().unwrap().field.as_deref(), Some("radius_km"));
-        let far = FeedParams { lon: Some(116.4), lat: Some(39.9), radius_km: Some(5.0), ..Default::default() };
+        let far = FeedParams {
+            lon: Some(116.4),
+            lat: Some(39.9),
+            radius_km: Some(5.0),
+            ..Default::default()
+        };
         assert_eq!(around(&far).err().unwrap().field.as_deref(), Some("lon"));
     }
 }

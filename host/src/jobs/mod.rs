@@ -143,13 +143,22 @@ fn field_err(field: &str, zh: &str, en: &str) -> ApiError {
     ApiError::bad_request("invalid_field", zh, en).with_field(field)
 }
 
-fn text(value: &str, field: &str, range: std::ops::RangeInclusive<usize>, zh: &str) -> Result<(), ApiError> {
+fn text(
+    value: &str,
+    field: &str,
+    range: std::ops::RangeInclusive<usize>,
+    zh: &str,
+) -> Result<(), ApiError> {
     let n = value.trim().chars().count();
     if range.contains(&n) && !value.chars().any(|c| c.is_control() && c != '\n') {
         return Ok(());
     }
     let (lo, hi) = (range.start(), range.end());
-    Err(field_err(field, &format!("{zh}应为{lo}至{hi}个字"), &format!("{field} must be {lo} to {hi} characters")))
+    Err(field_err(
+        field,
+        &format!("{zh}应为{lo}至{hi}个字"),
+        &format!("{field} must be {lo} to {hi} characters"),
+    ))
 }
 
 /// Whether a point lies in or near Kaifeng (a generous box: posts elsewhere are a typo).
@@ -160,15 +169,22 @@ pub fn in_kaifeng(p: &GeoPoint) -> bool {
 /// A landline such as `0371-23220001` or `037123220001`.
 fn is_landline(phone: &str) -> bool {
     let digits: String = phone.chars().filter(|c| *c != '-').collect();
-    phone.starts_with('0') && (10..=12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    phone.starts_with('0')
+        && (10..=12).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Check a post at `now`.
 pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError> {
     text(&input.title, "title", 2..=60, "标题")?;
     text(&input.description, "description", 0..=2000, "描述")?;
-    let occupation = occupations::find(&input.occupation_code)
-        .ok_or_else(|| field_err("occupation_code", "未知的职业代码,请从职业列表中选择", "unknown occupation code; pick one from GET /api/v1/occupations"))?;
+    let occupation = occupations::find(&input.occupation_code).ok_or_else(|| {
+        field_err(
+            "occupation_code",
+            "未知的职业代码,请从职业列表中选择",
+            "unknown occupation code; pick one from GET /api/v1/occupations",
+        )
+    })?;
     if !(1..=1000).contains(&input.headcount) {
         return Err(field_err("headcount", "招聘人数应为1至1000人", "headcount must be 1 to 1000"));
     }
@@ -176,13 +192,25 @@ pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError
     let work_start = crate::clock::parse_day(&input.work_start, "work_start")?;
     let work_end = crate::clock::parse_day(&input.work_end, "work_end")?;
     if work_end < work_start {
-        return Err(field_err("work_end", "结束日期不能早于开始日期", "work_end is before work_start"));
+        return Err(field_err(
+            "work_end",
+            "结束日期不能早于开始日期",
+            "work_end is before work_start",
+        ));
     }
     if !(input.daily_hours > 0.0 && input.daily_hours <= 24.0) {
-        return Err(field_err("daily_hours", "每日工作时长应在0至24小时之间", "daily_hours must be more than 0 and at most 24"));
+        return Err(field_err(
+            "daily_hours",
+            "每日工作时长应在0至24小时之间",
+            "daily_hours must be more than 0 and at most 24",
+        ));
     }
     if !(1..=100_000_000).contains(&input.wage_cents) {
-        return Err(field_err("wage_cents", "薪资应为正数(单位:分)", "wage_cents is a positive amount in fen"));
+        return Err(field_err(
+            "wage_cents",
+            "薪资应为正数(单位:分)",
+            "wage_cents is a positive amount in fen",
+        ));
     }
     let closes_at = crate::clock::parse_instant(&input.closes_at, "closes_at")?;
     if closes_at <= now {
@@ -190,32 +218,56 @@ pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError
     }
     text(&input.contact_name, "contact_name", 2..=30, "联系人")?;
     if !is_mobile(&input.contact_phone) && !is_landline(&input.contact_phone) {
-        return Err(field_err("contact_phone", "联系电话应为手机号或带区号的座机号", "contact_phone must be a mobile number or a landline with area code"));
+        return Err(field_err(
+            "contact_phone",
+            "联系电话应为手机号或带区号的座机号",
+            "contact_phone must be a mobile number or a landline with area code",
+        ));
     }
     check_lists(&input)?;
     Ok(CheckedJob { input, work_start, work_end, closes_at, occupation_name: occupation.name })
 }
 
 fn check_place(input: &JobInput) -> Result<(), ApiError> {
-    let district = crate::regions::find(&input.district).filter(|r| r.code != crate::regions::CITY_CODE && r.status != crate::regions::RegionStatus::Retired);
+    let district = crate::regions::find(&input.district).filter(|r| {
+        r.code != crate::regions::CITY_CODE && r.status != crate::regions::RegionStatus::Retired
+    });
     if district.is_none() {
-        return Err(field_err("district", "区县代码应为开封市现行的县级行政区划代码,如 410225(兰考县)", "district must be a current county-level code of Kaifeng, e.g. 410225"));
+        return Err(field_err(
+            "district",
+            "区县代码应为开封市现行的县级行政区划代码,如 410225(兰考县)",
+            "district must be a current county-level code of Kaifeng, e.g. 410225",
+        ));
     }
     text(&input.address, "address", 4..=200, "工作地址")?;
     if !in_kaifeng(&input.location) {
-        return Err(field_err("location", "工作地点坐标不在开封市范围内", "location is not in Kaifeng"));
+        return Err(field_err(
+            "location",
+            "工作地点坐标不在开封市范围内",
+            "location is not in Kaifeng",
+        ));
     }
     Ok(())
 }
 
 fn check_lists(input: &JobInput) -> Result<(), ApiError> {
-    for (field, list) in [("requirements", &input.requirements), ("qualifications", &input.qualifications)] {
+    for (field, list) in
+        [("requirements", &input.requirements), ("qualifications", &input.qualifications)]
+    {
         if list.len() > 20 || list.iter().any(|s| s.trim().is_empty() || s.chars().count() > 100) {
-            return Err(field_err(field, "最多20条,每条1至100个字", &format!("{field}: at most 20 items of 1 to 100 characters")));
+            return Err(field_err(
+                field,
+                "最多20条,每条1至100个字",
+                &format!("{field}: at most 20 items of 1 to 100 characters"),
+            ));
         }
     }
     if input.skill_level.is_some_and(|l| l > 5) {
-        return Err(field_err("skill_level", "技能等级应为0(无)到5(一级/高级技师)", "skill_level is 0 (none) to 5 (一级/高级技师)"));
+        return Err(field_err(
+            "skill_level",
+            "技能等级应为0(无)到5(一级/高级技师)",
+            "skill_level is 0 (none) to 5 (一级/高级技师)",
+        ));
     }
     if let (Some(lo), Some(hi)) = (input.min_age, input.max_age)
         && lo > hi
@@ -244,9 +296,15 @@ pub fn distance_km(a: &GeoPoint, b: &GeoPoint) -> f64 {
 }
 
 /// What the posting-review plugin sees.
-pub fn review_request(job: &CheckedJob, today: NaiveDate, employer_verified: bool, recent_postings: u32) -> review::ReviewRequest {
+pub fn review_request(
+    job: &CheckedJob,
+    today: NaiveDate,
+    employer_verified: bool,
+    recent_postings: u32,
+) -> review::ReviewRequest {
     let i = &job.input;
-    let district = crate::regions::find(&i.district).map_or(i.district.clone(), |r| r.name.to_string());
+    let district =
+        crate::regions::find(&i.district).map_or(i.district.clone(), |r| r.name.to_string());
     review::ReviewRequest {
         today: today.into(),
         posting: review::Posting {
@@ -348,11 +406,13 @@ impl JobView {
             title: row.title.clone(),
             description: row.description.clone(),
             occupation_code: row.occupation_code.clone(),
-            occupation_name: occupations::find(&row.occupation_code).map_or_else(String::new, |o| o.name.to_string()),
+            occupation_name: occupations::find(&row.occupation_code)
+                .map_or_else(String::new, |o| o.name.to_string()),
             headcount: row.headcount,
             open_places: row.headcount - row.taken,
             district: row.district.clone(),
-            district_name: crate::regions::find(&row.district).map_or_else(String::new, |r| r.name.to_string()),
+            district_name: crate::regions::find(&row.district)
+                .map_or_else(String::new, |r| r.name.to_string()),
             address: row.address.clone(),
             location: GeoPoint { lon: row.lon, lat: row.lat },
             work_start: row.work_start.clone(),
@@ -367,7 +427,8 @@ impl JobView {
             contact_phone: phone,
             details: serde_json::from_str(&row.details).map_err(ApiError::internal)?,
             status: row.status.clone(),
-            review_reasons: serde_json::from_str(&row.review_reasons).map_err(ApiError::internal)?,
+            review_reasons: serde_json::from_str(&row.review_reasons)
+                .map_err(ApiError::internal)?,
             review_decision: row.review_decision.clone(),
             created_at: row.created_at.clone(),
             distance_km: None,
@@ -376,7 +437,15 @@ impl JobView {
 }
 
 /// The row to store for a checked post.
-pub fn new_row(job: &CheckedJob, id: String, employer: &str, keys: &PiiKeys, status: &str, decision: Option<String>, reasons: &[ReasonView]) -> JobRow {
+pub fn new_row(
+    job: &CheckedJob,
+    id: String,
+    employer: &str,
+    keys: &PiiKeys,
+    status: &str,
+    decision: Option<String>,
+    reasons: &[ReasonView],
+) -> JobRow {
     let i = &job.input;
     let details = JobDetails {
         requirements: i.requirements.clone(),
@@ -423,33 +492,77 @@ pub fn new_row(job: &CheckedJob, id: String, employer: &str, keys: &PiiKeys, sta
 /// Only a verified employer publishes (双实名, plan §9).
 async fn require_verified_employer(store: &Store, account: &AccountRow) -> Result<(), ApiError> {
     if account.kind != "employer" {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "employers_only", "仅用工单位或个人雇主可以发布招聘信息", "only employers publish jobs"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "employers_only",
+            "仅用工单位或个人雇主可以发布招聘信息",
+            "only employers publish jobs",
+        ));
     }
     let verified = store.profile(&account.id).await?.is_some_and(|p| p.verification == "verified");
     if !verified {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "employer_unverified", "用工方实名信息尚未通过审核,不能发布招聘信息", "the employer's real-name profile is not verified yet"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "employer_unverified",
+            "用工方实名信息尚未通过审核,不能发布招聘信息",
+            "the employer's real-name profile is not verified yet",
+        ));
     }
     Ok(())
 }
 
 /// Check, review and store a post by `employer`: the one way a post enters the platform (the
 /// API and the demo both come here).
-pub async fn publish(store: &Store, rules: &Rules, keys: &PiiKeys, employer: &AccountRow, input: JobInput) -> Result<JobRow, ApiError> {
+pub async fn publish(
+    store: &Store,
+    rules: &Rules,
+    keys: &PiiKeys,
+    employer: &AccountRow,
+    input: JobInput,
+) -> Result<JobRow, ApiError> {
     require_verified_employer(store, employer).await?;
     let tenant = store.get_tenant(&input.tenant).await?.ok_or_else(|| {
-        ApiError::not_found("tenant_not_found", &format!("没有编码为 `{}` 的市场", input.tenant), "no such market").with_field("tenant")
+        ApiError::not_found(
+            "tenant_not_found",
+            &format!("没有编码为 `{}` 的市场", input.tenant),
+            "no such market",
+        )
+        .with_field("tenant")
     })?;
     if tenant.status != TenantStatus::Active {
-        return Err(ApiError::bad_request("market_not_active", "该市场当前不接受发布", "this market is not active").with_field("tenant"));
+        return Err(ApiError::bad_request(
+            "market_not_active",
+            "该市场当前不接受发布",
+            "this market is not active",
+        )
+        .with_field("tenant"));
     }
     let now = Utc::now();
     let checked = check(input, now)?;
     let since = crate::store::stamp(now - chrono::Duration::days(30));
     let recent = store.count_employer_jobs_since(&employer.id, &since).await?;
-    let request = review_request(&checked, crate::clock::today(), true, recent.clamp(0, i64::from(u32::MAX)) as u32);
+    let request = review_request(
+        &checked,
+        crate::clock::today(),
+        true,
+        recent.clamp(0, i64::from(u32::MAX)) as u32,
+    );
     let decided = rules.call::<PostingReviewWorld>(&tenant, request, "job-post").await?;
-    let reasons: Vec<ReasonView> = decided.output.reasons.iter().map(|r| ReasonView { code: r.code.clone(), message: r.message.clone() }).collect();
-    let row = new_row(&checked, uuid::Uuid::now_v7().to_string(), &employer.id, keys, status_after(decided.output.decision), decided.decision_id, &reasons);
+    let reasons: Vec<ReasonView> = decided
+        .output
+        .reasons
+        .iter()
+        .map(|r| ReasonView { code: r.code.clone(), message: r.message.clone() })
+        .collect();
+    let row = new_row(
+        &checked,
+        uuid::Uuid::now_v7().to_string(),
+        &employer.id,
+        keys,
+        status_after(decided.output.decision),
+        decided.decision_id,
+        &reasons,
+    );
     store.insert_job(&row, &terms::index_terms(&search_text(&checked))).await?;
     Ok(row)
 }

@@ -19,7 +19,12 @@ pub struct Occupation {
     pub health_certificate: bool,
 }
 
-const fn occ(code: &'static str, name: &'static str, confirmed: bool, health_certificate: bool) -> Occupation {
+const fn occ(
+    code: &'static str,
+    name: &'static str,
+    confirmed: bool,
+    health_certificate: bool,
+) -> Occupation {
     Occupation { code, name, confirmed, health_certificate }
 }
 
@@ -85,9 +90,17 @@ mod tests {
     #[test]
     fn codes_are_unique_and_well_formed() {
         for (i, o) in OCCUPATIONS.iter().enumerate() {
-            assert!(OCCUPATIONS[i + 1..].iter().all(|p| p.code != o.code && p.name != o.name), "{o:?} twice");
+            assert!(
+                OCCUPATIONS[i + 1..].iter().all(|p| p.code != o.code && p.name != o.name),
+                "{o:?} twice"
+            );
             let parts: Vec<&str> = o.code.split('-').collect();
-            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [1, 2, 2, 2], "{}", o.code);
+            assert_eq!(
+                parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+                [1, 2, 2, 2],
+                "{}",
+                o.code
+            );
         }
         assert_eq!(find("4-10-01-06").unwrap().name, "家政服务员");
     }

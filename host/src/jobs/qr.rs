@@ -63,10 +63,7 @@ impl Matrix {
     fn encode(text: &str) -> Result<Self, QrError> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
             .map_err(|e| QrError(e.to_string()))?;
-        Ok(Matrix {
-            width: code.width(),
-            colors: code.into_colors(),
-        })
+        Ok(Matrix { width: code.width(), colors: code.into_colors() })
     }
 
     fn side_with_quiet_zone(&self) -> usize {
@@ -113,15 +110,8 @@ fn pixels(matrix: &Matrix, scale: usize) -> Vec<u8> {
     let side = modules * scale;
     let mut out = Vec::with_capacity(side * side);
     for y in 0..modules {
-        let row: Vec<u8> = (0..side)
-            .map(|px| {
-                if matrix.is_dark(px / scale, y) {
-                    DARK
-                } else {
-                    LIGHT
-                }
-            })
-            .collect();
+        let row: Vec<u8> =
+            (0..side).map(|px| if matrix.is_dark(px / scale, y) { DARK } else { LIGHT }).collect();
         for _ in 0..scale {
             out.extend_from_slice(&row);
         }
@@ -175,9 +165,7 @@ mod tests {
     }
 
     fn modules(text: &str) -> usize {
-        QrCode::with_error_correction_level(text, EcLevel::M)
-            .unwrap()
-            .width()
+        QrCode::with_error_correction_level(text, EcLevel::M).unwrap().width()
     }
 
     #[test]
@@ -201,11 +189,7 @@ mod tests {
         let side = modules(ASCII_URL) + 8;
         for scale in [1, 5, 8] {
             let (w, h, _) = read_png(&png(ASCII_URL, scale).unwrap());
-            assert_eq!(
-                (w, h),
-                (side * scale as usize, side * scale as usize),
-                "scale {scale}"
-            );
+            assert_eq!((w, h), (side * scale as usize, side * scale as usize), "scale {scale}");
         }
     }
 
@@ -222,10 +206,7 @@ mod tests {
         let (w, _, grey) = read_png(&png(ASCII_URL, scale).unwrap());
         let margin = QUIET_ZONE * scale as usize;
         assert!(grey[..margin * w].iter().all(|&p| p == LIGHT), "top rows");
-        assert!(
-            (0..w).all(|y| grey[y * w..y * w + margin].iter().all(|&p| p == LIGHT)),
-            "left"
-        );
+        assert!((0..w).all(|y| grey[y * w..y * w + margin].iter().all(|&p| p == LIGHT)), "left");
         assert_eq!(grey[margin * w + margin], DARK, "finder pattern corner");
     }
 
@@ -234,10 +215,7 @@ mod tests {
         let doc = svg(ASCII_URL).unwrap();
         let side = modules(ASCII_URL) + 8;
         assert!(doc.starts_with("<svg"), "{doc}");
-        assert!(
-            doc.contains(&format!(r#"viewBox="0 0 {side} {side}""#)),
-            "{doc}"
-        );
+        assert!(doc.contains(&format!(r#"viewBox="0 0 {side} {side}""#)), "{doc}");
         assert!(doc.contains("<path"), "{doc}");
         assert!(doc.ends_with("</svg>"));
     }

@@ -45,7 +45,8 @@ pub fn index_terms(text: &str) -> Vec<String> {
 
 /// The words of a query, each of which a post must contain.
 pub fn query_terms(query: &str) -> Vec<String> {
-    let mut terms: Vec<String> = JIEBA.cut(query, false).into_iter().filter_map(|t| normalise(t.word)).collect();
+    let mut terms: Vec<String> =
+        JIEBA.cut(query, false).into_iter().filter_map(|t| normalise(t.word)).collect();
     terms.dedup();
     terms.truncate(MAX_QUERY_TERMS);
     terms

@@ -94,11 +94,8 @@ pub fn assign(headcounts: &[u32], workers: usize, edges: &[Edge]) -> Vec<Assignm
 /// The caller's edges that may be assigned, one per (job, worker) with its highest score,
 /// sorted by (job, worker) so that every later step is deterministic and can binary-search.
 fn usable_pairs(headcounts: &[u32], workers: usize, edges: &[Edge]) -> Vec<Edge> {
-    let mut pairs: Vec<Edge> = edges
-        .iter()
-        .filter(|e| is_usable(headcounts, workers, e))
-        .copied()
-        .collect();
+    let mut pairs: Vec<Edge> =
+        edges.iter().filter(|e| is_usable(headcounts, workers, e)).copied().collect();
     pairs.sort_unstable_by(|a, b| by_job_worker(a, b).then(b.score.total_cmp(&a.score)));
     // `dedup_by` keeps the first of each run, which the sort made the highest score.
     pairs.dedup_by(|later, first| later.job == first.job && later.worker == first.worker);
@@ -132,9 +129,7 @@ fn slot_counts(headcounts: &[u32], pairs: &[Edge]) -> Vec<(usize, usize)> {
 /// Keep only each job's `limit` best candidates (exact when `limit` is the total number of
 /// slots; see the module docs). The result stays sorted by (job, worker).
 fn keep_top_candidates(pairs: Vec<Edge>, limit: usize) -> Vec<Edge> {
-    let needs_pruning = pairs
-        .chunk_by(|a, b| a.job == b.job)
-        .any(|g| g.len() > limit);
+    let needs_pruning = pairs.chunk_by(|a, b| a.job == b.job).any(|g| g.len() > limit);
     if !needs_pruning || limit == 0 {
         return pairs;
     }
@@ -181,12 +176,7 @@ impl Problem {
         let mut columns: Vec<usize> = pairs.iter().map(|p| p.worker).collect();
         columns.sort_unstable();
         columns.dedup();
-        Self {
-            pairs,
-            slot_jobs,
-            job_slots,
-            columns,
-        }
+        Self { pairs, slot_jobs, job_slots, columns }
     }
 
     /// Kuhn–Munkres needs rows ≤ columns; with more slots than workers the matrix is transposed.
@@ -206,11 +196,7 @@ impl Problem {
             if matrix.get((row, column)).is_none_or(|&w| w <= 0) {
                 continue;
             }
-            let (slot, worker_column) = if transposed {
-                (column, row)
-            } else {
-                (row, column)
-            };
+            let (slot, worker_column) = if transposed { (column, row) } else { (row, column) };
             chosen.push(self.assignment(slot, worker_column)?);
         }
         chosen.sort_unstable_by(|a, b| a.job.cmp(&b.job).then(a.worker.cmp(&b.worker)));
@@ -220,25 +206,15 @@ impl Problem {
     fn assignment(&self, slot: usize, worker_column: usize) -> Option<Assignment> {
         let job = *self.slot_jobs.get(slot)?;
         let worker = *self.columns.get(worker_column)?;
-        let index = self
-            .pairs
-            .binary_search_by(|p| p.job.cmp(&job).then(p.worker.cmp(&worker)))
-            .ok()?;
-        Some(Assignment {
-            job,
-            worker,
-            score: self.pairs[index].score,
-        })
+        let index =
+            self.pairs.binary_search_by(|p| p.job.cmp(&job).then(p.worker.cmp(&worker))).ok()?;
+        Some(Assignment { job, worker, score: self.pairs[index].score })
     }
 
     /// The dense integer weight matrix: slots × workers (or its transpose), 0 for non-edges.
     fn weight_matrix(&self, transposed: bool) -> Option<Matrix<i64>> {
         let (slots, workers) = (self.slot_jobs.len(), self.columns.len());
-        let (rows, columns) = if transposed {
-            (workers, slots)
-        } else {
-            (slots, workers)
-        };
+        let (rows, columns) = if transposed { (workers, slots) } else { (slots, workers) };
         let mut cells = vec![0_i64; rows.checked_mul(columns)?];
         let scale = WeightScale::new(&self.pairs, rows + columns);
         let mut pairs = self.pairs.as_slice();
@@ -250,11 +226,8 @@ impl Problem {
                 let worker_column = self.columns.binary_search(&pair.worker).ok()?;
                 let weight = scale.weight(pair.score);
                 for slot in first_slot..first_slot + count {
-                    let (row, column) = if transposed {
-                        (worker_column, slot)
-                    } else {
-                        (slot, worker_column)
-                    };
+                    let (row, column) =
+                        if transposed { (worker_column, slot) } else { (slot, worker_column) };
                     cells[row * columns + column] = weight;
                 }
             }
@@ -276,19 +249,12 @@ impl WeightScale {
         let max_score = pairs.iter().map(|p| p.score).fold(0.0_f64, f64::max);
         let nodes = u64::try_from(nodes).unwrap_or(u64::MAX);
         let budget = (i64::MAX as u64) / nodes.saturating_add(1).saturating_mul(2);
-        Self {
-            max_score,
-            max_weight: budget.clamp(1, WEIGHT_CAP),
-        }
+        Self { max_score, max_weight: budget.clamp(1, WEIGHT_CAP) }
     }
 
     /// Scale relative to the maximum (the ratio is ≤ 1, so nothing can overflow), at least 1.
     fn weight(&self, score: f64) -> i64 {
-        let ratio = if self.max_score > 0.0 {
-            score / self.max_score
-        } else {
-            0.0
-        };
+        let ratio = if self.max_score > 0.0 { score / self.max_score } else { 0.0 };
         let scaled = (ratio * self.max_weight as f64).round();
         // `as` saturates; both bounds are well inside i64.
         (scaled as i64).clamp(1, self.max_weight as i64)
@@ -316,10 +282,7 @@ mod tests {
         let mut per_job = vec![0_u32; headcounts.len()];
         let mut taken = vec![false; workers];
         for a in result {
-            assert!(
-                a.job < headcounts.len() && a.worker < workers,
-                "index out of range: {a:?}"
-            );
+            assert!(a.job < headcounts.len() && a.worker < workers, "index out of range: {a:?}");
             per_job[a.job] += 1;
             assert!(!taken[a.worker], "worker {} assigned twice", a.worker);
             taken[a.worker] = true;
@@ -330,47 +293,27 @@ mod tests {
                 .map(|e| e.score)
                 .fold(f64::NEG_INFINITY, f64::max);
             assert!(best > 0.0, "pair without a usable edge: {a:?}");
-            assert_eq!(
-                a.score, best,
-                "score must be the pair's highest usable score"
-            );
+            assert_eq!(a.score, best, "score must be the pair's highest usable score");
         }
         for (job, (&used, &cap)) in per_job.iter().zip(headcounts).enumerate() {
             assert!(used <= cap, "job {job} got {used} workers for {cap} places");
         }
         let mut sorted = pairs_of(result);
         sorted.sort_unstable();
-        assert_eq!(
-            sorted,
-            pairs_of(result),
-            "result must be sorted by (job, worker)"
-        );
+        assert_eq!(sorted, pairs_of(result), "result must be sorted by (job, worker)");
     }
 
     #[test]
     fn greedy_is_wrong_hungarian_is_right() {
         // Greedy by highest score takes (0,0)=10 first, then job 1 only has (1,1)=1: total 11.
         // The optimum gives worker 0 to job 1 and worker 1 to job 0: 9 + 8 = 17.
-        let edges = [
-            edge(0, 0, 10.0),
-            edge(0, 1, 9.0),
-            edge(1, 0, 8.0),
-            edge(1, 1, 1.0),
-        ];
+        let edges = [edge(0, 0, 10.0), edge(0, 1, 9.0), edge(1, 0, 8.0), edge(1, 1, 1.0)];
         let result = assign(&[1, 1], 2, &edges);
         assert_eq!(
             result,
             vec![
-                Assignment {
-                    job: 0,
-                    worker: 1,
-                    score: 9.0
-                },
-                Assignment {
-                    job: 1,
-                    worker: 0,
-                    score: 8.0
-                },
+                Assignment { job: 0, worker: 1, score: 9.0 },
+                Assignment { job: 1, worker: 0, score: 8.0 },
             ]
         );
         assert_eq!(total(&result), 17.0);
@@ -381,13 +324,8 @@ mod tests {
         // Job 0 has two places. Greedy: job 0 takes workers 0 and 1 (5 + 5), job 1 gets nobody
         // it can use (it only scores workers 0 and 1): 10. Optimum: job 0 takes 1 and 2 (5 + 4),
         // job 1 takes 0 (6): 15.
-        let edges = [
-            edge(0, 0, 5.0),
-            edge(0, 1, 5.0),
-            edge(0, 2, 4.0),
-            edge(1, 0, 6.0),
-            edge(1, 1, 0.5),
-        ];
+        let edges =
+            [edge(0, 0, 5.0), edge(0, 1, 5.0), edge(0, 2, 4.0), edge(1, 0, 6.0), edge(1, 1, 0.5)];
         let result = assign(&[2, 1], 3, &edges);
         assert_eq!(pairs_of(&result), vec![(0, 1), (0, 2), (1, 0)]);
         assert_eq!(total(&result), 15.0);
@@ -402,15 +340,8 @@ mod tests {
             .collect();
         let result = assign(&headcounts, workers, &edges);
         assert_valid(&headcounts, workers, &edges, &result);
-        assert_eq!(
-            result.len(),
-            5,
-            "5 workers, 6 usable places: every worker is placed"
-        );
-        assert!(
-            result.iter().all(|a| a.job != 2),
-            "a job with no places gets nobody"
-        );
+        assert_eq!(result.len(), 5, "5 workers, 6 usable places: every worker is placed");
+        assert!(result.iter().all(|a| a.job != 2), "a job with no places gets nobody");
     }
 
     #[test]
@@ -427,14 +358,7 @@ mod tests {
             edge(1, 4, 0.25), // the only usable edge
         ];
         let result = assign(&[3, 3], 5, &edges);
-        assert_eq!(
-            result,
-            vec![Assignment {
-                job: 1,
-                worker: 4,
-                score: 0.25
-            }]
-        );
+        assert_eq!(result, vec![Assignment { job: 1, worker: 4, score: 0.25 }]);
     }
 
     #[test]
@@ -446,21 +370,9 @@ mod tests {
 
     #[test]
     fn duplicate_edges_keep_highest_score() {
-        let edges = [
-            edge(0, 0, 1.0),
-            edge(0, 0, 7.0),
-            edge(0, 0, f64::NAN),
-            edge(0, 0, 3.0),
-        ];
+        let edges = [edge(0, 0, 1.0), edge(0, 0, 7.0), edge(0, 0, f64::NAN), edge(0, 0, 3.0)];
         let result = assign(&[1], 1, &edges);
-        assert_eq!(
-            result,
-            vec![Assignment {
-                job: 0,
-                worker: 0,
-                score: 7.0
-            }]
-        );
+        assert_eq!(result, vec![Assignment { job: 0, worker: 0, score: 7.0 }]);
     }
 
     #[test]
@@ -494,12 +406,7 @@ mod tests {
     #[test]
     fn more_slots_than_workers_with_idle_worker_indices() {
         // Many places, few scored workers, and worker indices with gaps (workers 1, 3 unscored).
-        let edges = [
-            edge(0, 4, 2.0),
-            edge(1, 4, 3.0),
-            edge(1, 2, 1.0),
-            edge(2, 0, 1.0),
-        ];
+        let edges = [edge(0, 4, 2.0), edge(1, 4, 3.0), edge(1, 2, 1.0), edge(2, 0, 1.0)];
         let headcounts = [5, 5, 5];
         let result = assign(&headcounts, 5, &edges);
         assert_valid(&headcounts, 5, &edges, &result);
@@ -509,19 +416,11 @@ mod tests {
     #[test]
     fn pruning_to_top_candidates_keeps_optimum() {
         // One place in total (R = 1): job 0 keeps only its best candidate, worker 2.
-        let edges: Vec<Edge> = (0..6)
-            .map(|w| edge(0, w, [1.0, 2.0, 9.0, 3.0, 9.0, 0.5][w]))
-            .collect();
+        let edges: Vec<Edge> =
+            (0..6).map(|w| edge(0, w, [1.0, 2.0, 9.0, 3.0, 9.0, 0.5][w])).collect();
         let result = assign(&[1], 6, &edges);
         // Two candidates tie at 9.0: the lower worker index wins, deterministically.
-        assert_eq!(
-            result,
-            vec![Assignment {
-                job: 0,
-                worker: 2,
-                score: 9.0
-            }]
-        );
+        assert_eq!(result, vec![Assignment { job: 0, worker: 2, score: 9.0 }]);
         // R = 2, and job 1 only wants worker 2: job 0 must fall back to worker 4.
         let mut edges = edges;
         edges.push(edge(1, 2, 9.5));
@@ -546,12 +445,8 @@ mod tests {
     #[test]
     fn close_scores_are_told_apart() {
         // Differences far below 1/1000 still decide: 1.0000001 + 1.0 > 1.0 + 1.0000000.
-        let edges = [
-            edge(0, 0, 1.000_000_1),
-            edge(0, 1, 1.0),
-            edge(1, 0, 1.0),
-            edge(1, 1, 1.000_000_2),
-        ];
+        let edges =
+            [edge(0, 0, 1.000_000_1), edge(0, 1, 1.0), edge(1, 0, 1.0), edge(1, 1, 1.000_000_2)];
         let result = assign(&[1, 1], 2, &edges);
         assert_eq!(pairs_of(&result), vec![(0, 0), (1, 1)]);
     }
@@ -559,12 +454,7 @@ mod tests {
     #[test]
     fn tiny_scores_keep_their_order() {
         // The greedy trap again, on scores a fixed `× 1000` scaling would flatten to one tie.
-        let edges = [
-            edge(0, 0, 10e-12),
-            edge(0, 1, 9e-12),
-            edge(1, 0, 8e-12),
-            edge(1, 1, 1e-12),
-        ];
+        let edges = [edge(0, 0, 10e-12), edge(0, 1, 9e-12), edge(1, 0, 8e-12), edge(1, 1, 1e-12)];
         let result = assign(&[1, 1], 2, &edges);
         assert_eq!(pairs_of(&result), vec![(0, 1), (1, 0)]);
     }
@@ -607,9 +497,7 @@ mod tests {
     ) -> (Vec<u32>, usize, Vec<Edge>) {
         let jobs = rng.below(max_jobs + 1);
         let workers = rng.below(max_workers + 1);
-        let headcounts = (0..jobs)
-            .map(|_| rng.below(max_headcount + 1) as u32)
-            .collect();
+        let headcounts = (0..jobs).map(|_| rng.below(max_headcount + 1) as u32).collect();
         let mut edges = Vec::new();
         for job in 0..jobs {
             for worker in 0..workers {
@@ -630,10 +518,7 @@ mod tests {
     /// Best total score by trying every choice (nobody, or one job) for every worker.
     fn brute_force_best(headcounts: &[u32], workers: usize, edges: &[Edge]) -> f64 {
         let mut best_score = vec![vec![None; workers]; headcounts.len()];
-        for e in edges
-            .iter()
-            .filter(|e| e.score.is_finite() && e.score > 0.0)
-        {
+        for e in edges.iter().filter(|e| e.score.is_finite() && e.score > 0.0) {
             let cell: &mut Option<f64> = &mut best_score[e.job][e.worker];
             *cell = Some(cell.map_or(e.score, |s| s.max(e.score)));
         }

@@ -16,8 +16,8 @@ use crate::accounts::profiles::SKILL_LEVELS;
 use crate::error::ApiError;
 use crate::jobs::occupations::{self, OCCUPATIONS};
 use crate::jobs::{JobDetails, distance_km};
-use crate::plugins::bindings::matching::gigmarket::plugins::matching_types as mt;
 use crate::plugins::PluginError;
+use crate::plugins::bindings::matching::gigmarket::plugins::matching_types as mt;
 use crate::plugins::slots::MatchingWorld;
 use crate::rules::Rules;
 use crate::store::Store;
@@ -35,15 +35,25 @@ pub fn worker_features(profile: &ProfileRow, home: &Tenant) -> Option<WorkerFeat
         return None;
     }
     let d: serde_json::Value = serde_json::from_str(&profile.details).ok()?;
-    let occupations: Vec<String> = d["occupations"].as_array()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-    let place = d["location"].as_object().and_then(|l| Some(GeoPoint { lon: l.get("lon")?.as_f64()?, lat: l.get("lat")?.as_f64()? })).or(home.location)?;
+    let occupations: Vec<String> = d["occupations"]
+        .as_array()?
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let place = d["location"]
+        .as_object()
+        .and_then(|l| Some(GeoPoint { lon: l.get("lon")?.as_f64()?, lat: l.get("lat")?.as_f64()? }))
+        .or(home.location)?;
     let wage = d["wage_expectation_cents"].as_i64().unwrap_or(0);
     let unit = match d["wage_unit"].as_str() {
         Some("hour") => crate::jobs::WageUnit::Hour,
         Some("month") => crate::jobs::WageUnit::Month,
         _ => crate::jobs::WageUnit::Day,
     };
-    let certificates = d["certificates"].as_array().map(|c| c.iter().filter_map(|v| v.as_str()).any(|c| c.contains("健康证"))).unwrap_or(false);
+    let certificates = d["certificates"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|v| v.as_str()).any(|c| c.contains("健康证")))
+        .unwrap_or(false);
     Some(WorkerFeatures {
         account_id: profile.account_id.clone(),
         home_tenant: profile.home_tenant.clone(),
@@ -75,7 +85,9 @@ pub async fn refresh_worker(store: &Store, account: &str) -> Result<(), ApiError
 /// What the plugin needs to know of a job.
 pub fn job_features(job: &JobRow) -> mt::JobFeatures {
     let details: JobDetails = serde_json::from_str(&job.details).unwrap_or_default();
-    let needs_health = occupations::find(&job.occupation_code).is_some_and(|o| o.health_certificate) || details.qualifications.iter().any(|q| q.contains("健康证"));
+    let needs_health = occupations::find(&job.occupation_code)
+        .is_some_and(|o| o.health_certificate)
+        || details.qualifications.iter().any(|q| q.contains("健康证"));
     mt::JobFeatures {
         required_level: details.skill_level.unwrap_or(0),
         wage_cents_per_day: job.wage_cents_per_day.unwrap_or(job.wage_cents),
@@ -85,8 +97,13 @@ pub fn job_features(job: &JobRow) -> mt::JobFeatures {
 
 /// One worker as a candidate for one job.
 pub fn candidate(job: &JobRow, w: &WorkerFeatures) -> mt::Candidate {
-    let skill_match = w.occupations.iter().map(|o| occupations::similarity(&job.occupation_code, o)).fold(0.0f32, f32::max);
-    let distance = distance_km(&GeoPoint { lon: job.lon, lat: job.lat }, &GeoPoint { lon: w.lon, lat: w.lat });
+    let skill_match = w
+        .occupations
+        .iter()
+        .map(|o| occupations::similarity(&job.occupation_code, o))
+        .fold(0.0f32, f32::max);
+    let distance =
+        distance_km(&GeoPoint { lon: job.lon, lat: job.lat }, &GeoPoint { lon: w.lon, lat: w.lat });
     mt::Candidate {
         skill_match,
         skill_level: w.skill_level.clamp(0, 5) as u8,
@@ -118,7 +135,13 @@ pub struct Scored {
 fn explain(result: &mt::MatchResult, s: &mt::Scored) -> Vec<ScoreReason> {
     s.contributions
         .iter()
-        .filter_map(|c| result.reasons.get(c.reason as usize).map(|r| ScoreReason { code: r.code.clone(), message: r.message.clone(), points: c.points }))
+        .filter_map(|c| {
+            result.reasons.get(c.reason as usize).map(|r| ScoreReason {
+                code: r.code.clone(),
+                message: r.message.clone(),
+                points: c.points,
+            })
+        })
         .collect()
 }
 
@@ -132,16 +155,30 @@ pub struct Ranked {
 
 /// Score every worker of `pool` for `job` with the tenant's plugin (in chunks, no receipts).
 /// Workers the plugin leaves out (must not be offered the job) are absent.
-pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[WorkerFeatures]) -> Result<Vec<Ranked>, ApiError> {
+pub async fn score_pool(
+    rules: &Rules,
+    tenant: &Tenant,
+    job: &JobRow,
+    pool: &[WorkerFeatures],
+) -> Result<Vec<Ranked>, ApiError> {
     let features = job_features(job);
     let inputs: Vec<mt::MatchRequest> = pool
         .chunks(CHUNK)
-        .map(|chunk| mt::MatchRequest { today: crate::clock::today().into(), job: features, candidates: chunk.iter().map(|w| candidate(job, w)).collect() })
+        .map(|chunk| mt::MatchRequest {
+            today: crate::clock::today().into(),
+            job: features,
+            candidates: chunk.iter().map(|w| candidate(job, w)).collect(),
+        })
         .collect();
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await??;
     let mut scored = Vec::new();
     for (chunk, result) in outputs.iter().enumerate() {
-        scored.extend(result.scores.iter().map(|s| Ranked { index: chunk * CHUNK + s.candidate as usize, score: s.score }));
+        scored.extend(
+            result
+                .scores
+                .iter()
+                .map(|s| Ranked { index: chunk * CHUNK + s.candidate as usize, score: s.score }),
+        );
     }
     Ok(scored)
 }
@@ -149,10 +186,27 @@ pub async fn score_pool(rules: &Rules, tenant: &Tenant, job: &JobRow, pool: &[Wo
 /// Score one worker for each of `jobs` (all of one market) with the market's plugin, in one
 /// hop to the plugin runtime. `None` where the plugin leaves the worker out; the inner error is
 /// the market's plugin failing, which a ranking over several markets leaves out.
-pub async fn score_jobs(rules: &Rules, tenant: &Tenant, jobs: &[&JobRow], worker: &WorkerFeatures) -> Result<Result<Vec<Option<Scored>>, PluginError>, ApiError> {
-    let inputs: Vec<mt::MatchRequest> = jobs.iter().map(|job| mt::MatchRequest { today: crate::clock::today().into(), job: job_features(job), candidates: vec![candidate(job, worker)] }).collect();
+pub async fn score_jobs(
+    rules: &Rules,
+    tenant: &Tenant,
+    jobs: &[&JobRow],
+    worker: &WorkerFeatures,
+) -> Result<Result<Vec<Option<Scored>>, PluginError>, ApiError> {
+    let inputs: Vec<mt::MatchRequest> = jobs
+        .iter()
+        .map(|job| mt::MatchRequest {
+            today: crate::clock::today().into(),
+            job: job_features(job),
+            candidates: vec![candidate(job, worker)],
+        })
+        .collect();
     let outputs = rules.call_many::<MatchingWorld>(tenant, inputs).await?;
-    Ok(outputs.map(|outputs| outputs.iter().map(|r| r.scores.first().map(|s| Scored { score: s.score, reasons: explain(r, s) })).collect()))
+    Ok(outputs.map(|outputs| {
+        outputs
+            .iter()
+            .map(|r| r.scores.first().map(|s| Scored { score: s.score, reasons: explain(r, s) }))
+            .collect()
+    }))
 }
 
 /// The best `k`, highest score first (ties: lower index, i.e. the pool's order).
@@ -164,8 +218,18 @@ pub fn top(mut scored: Vec<Ranked>, k: usize) -> Vec<Ranked> {
 
 /// Score the shown candidates once more through the receipt-keeping path, so that the receipt
 /// holds exactly the ranking shown. Returns the receipt id and the scores in `shown` order.
-pub async fn record(rules: &Rules, tenant: &Tenant, job: &JobRow, shown: &[&WorkerFeatures], source: &str) -> Result<(Option<String>, Vec<Option<Scored>>), ApiError> {
-    let request = mt::MatchRequest { today: crate::clock::today().into(), job: job_features(job), candidates: shown.iter().map(|w| candidate(job, w)).collect() };
+pub async fn record(
+    rules: &Rules,
+    tenant: &Tenant,
+    job: &JobRow,
+    shown: &[&WorkerFeatures],
+    source: &str,
+) -> Result<(Option<String>, Vec<Option<Scored>>), ApiError> {
+    let request = mt::MatchRequest {
+        today: crate::clock::today().into(),
+        job: job_features(job),
+        candidates: shown.iter().map(|w| candidate(job, w)).collect(),
+    };
     let decided = rules.call::<MatchingWorld>(tenant, request, source).await?;
     let mut out: Vec<Option<Scored>> = vec![None; shown.len()];
     for s in &decided.output.scores {
@@ -178,5 +242,13 @@ pub async fn record(rules: &Rules, tenant: &Tenant, job: &JobRow, shown: &[&Work
 
 /// The occupations a code list names, for display.
 pub fn occupation_names(codes: &[String]) -> Vec<String> {
-    codes.iter().map(|c| OCCUPATIONS.iter().find(|o| o.code == c).map_or_else(|| c.clone(), |o| o.name.to_string())).collect()
+    codes
+        .iter()
+        .map(|c| {
+            OCCUPATIONS
+                .iter()
+                .find(|o| o.code == c)
+                .map_or_else(|| c.clone(), |o| o.name.to_string())
+        })
+        .collect()
 }

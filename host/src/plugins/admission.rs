@@ -48,8 +48,17 @@ pub struct Admitted {
 
 impl Admission {
     pub fn new(limits: AdmissionLimits) -> Admission {
-        let limits = AdmissionLimits { global: limits.global.max(1), per_share: limits.per_share.clamp(1, limits.global.max(1)), ..limits };
-        Admission { global: Arc::new(Semaphore::new(limits.global as usize)), shares: Mutex::new(HashMap::new()), refused: AtomicU64::new(0), limits }
+        let limits = AdmissionLimits {
+            global: limits.global.max(1),
+            per_share: limits.per_share.clamp(1, limits.global.max(1)),
+            ..limits
+        };
+        Admission {
+            global: Arc::new(Semaphore::new(limits.global as usize)),
+            shares: Mutex::new(HashMap::new()),
+            refused: AtomicU64::new(0),
+            limits,
+        }
     }
 
     pub fn limits(&self) -> AdmissionLimits {
@@ -70,13 +79,22 @@ impl Admission {
         Ok(Admitted { _share: share_permit, _global: global_permit, waited: start.elapsed() })
     }
 
-    async fn acquire(&self, semaphore: Arc<Semaphore>, deadline: tokio::time::Instant, share: &str) -> Result<OwnedSemaphorePermit, PluginError> {
+    async fn acquire(
+        &self,
+        semaphore: Arc<Semaphore>,
+        deadline: tokio::time::Instant,
+        share: &str,
+    ) -> Result<OwnedSemaphorePermit, PluginError> {
         match tokio::time::timeout_at(deadline, semaphore.acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(PluginError::Host(closed.to_string())),
             Err(_) => {
                 self.refused.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(share, wait_ms = self.limits.queue_wait.as_millis() as u64, "plugin call refused: its market's share stayed full");
+                tracing::warn!(
+                    share,
+                    wait_ms = self.limits.queue_wait.as_millis() as u64,
+                    "plugin call refused: its market's share stayed full"
+                );
                 Err(PluginError::Busy { share: share.to_string() })
             }
         }
@@ -84,7 +102,10 @@ impl Admission {
 
     fn semaphore(&self, share: &str) -> Arc<Semaphore> {
         let mut shares = self.shares.lock().expect("admission lock");
-        shares.entry(share.to_string()).or_insert_with(|| Arc::new(Semaphore::new(self.limits.per_share as usize))).clone()
+        shares
+            .entry(share.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.limits.per_share as usize)))
+            .clone()
     }
 }
 
@@ -93,7 +114,11 @@ mod tests {
     use super::*;
 
     fn admission() -> Admission {
-        Admission::new(AdmissionLimits { global: 3, per_share: 2, queue_wait: Duration::from_millis(500) })
+        Admission::new(AdmissionLimits {
+            global: 3,
+            per_share: 2,
+            queue_wait: Duration::from_millis(500),
+        })
     }
 
     #[tokio::test(start_paused = true)]
@@ -104,14 +129,19 @@ mod tests {
         let started = tokio::time::Instant::now();
         let third = admission.admit("qixian").await;
         assert_eq!(third.unwrap_err(), PluginError::Busy { share: "qixian".into() });
-        assert_eq!(started.elapsed(), Duration::from_millis(500), "refused exactly at the queue bound");
+        assert_eq!(
+            started.elapsed(),
+            Duration::from_millis(500),
+            "refused exactly at the queue bound"
+        );
         assert_eq!(admission.refused(), 1);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_neighbour_is_admitted_at_once_while_another_share_is_full() {
         let admission = admission();
-        let _held = (admission.admit("qixian").await.unwrap(), admission.admit("qixian").await.unwrap());
+        let _held =
+            (admission.admit("qixian").await.unwrap(), admission.admit("qixian").await.unwrap());
         let started = tokio::time::Instant::now();
         let neighbour = admission.admit("lankao").await.unwrap();
         assert_eq!(started.elapsed(), Duration::ZERO, "no queueing behind another market");
@@ -135,7 +165,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_global_limit_holds_over_all_shares() {
         let admission = admission();
-        let _held = (admission.admit("a").await.unwrap(), admission.admit("b").await.unwrap(), admission.admit("c").await.unwrap());
-        assert_eq!(admission.admit("d").await.unwrap_err(), PluginError::Busy { share: "d".into() });
+        let _held = (
+            admission.admit("a").await.unwrap(),
+            admission.admit("b").await.unwrap(),
+            admission.admit("c").await.unwrap(),
+        );
+        assert_eq!(
+            admission.admit("d").await.unwrap_err(),
+            PluginError::Busy { share: "d".into() }
+        );
     }
 }

@@ -81,7 +81,9 @@ impl PluginError {
             PluginError::InvalidOutput(_) => "插件输出不符合槽位规则",
             PluginError::OutputTooLarge { .. } => "插件输出过大",
             PluginError::Busy { .. } => "该市场的规则插件正忙,请稍后重试",
-            PluginError::HostOverloaded => "服务器负载过高,未能在安全时限内完成,请稍后重试(这不是插件的不同决定)",
+            PluginError::HostOverloaded => {
+                "服务器负载过高,未能在安全时限内完成,请稍后重试(这不是插件的不同决定)"
+            }
             PluginError::InvalidInput { .. } => "输入不符合该槽位的格式",
             PluginError::Host(_) => "插件运行环境出错",
         }
@@ -89,18 +91,27 @@ impl PluginError {
 
     /// Whether the plugin's own behaviour caused it (as opposed to the host or the load on it).
     pub fn is_plugin_failure(&self) -> bool {
-        !matches!(self, PluginError::Host(_) | PluginError::Busy { .. } | PluginError::HostOverloaded | PluginError::InvalidInput { .. })
+        !matches!(
+            self,
+            PluginError::Host(_)
+                | PluginError::Busy { .. }
+                | PluginError::HostOverloaded
+                | PluginError::InvalidInput { .. }
+        )
     }
 
     fn status(&self) -> StatusCode {
         match self {
-            PluginError::InvalidWasm(_) | PluginError::NotComponent | PluginError::UnknownWorld(_) | PluginError::AmbiguousWorld(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            PluginError::InvalidWasm(_)
+            | PluginError::NotComponent
+            | PluginError::UnknownWorld(_)
+            | PluginError::AmbiguousWorld(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PluginError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PluginError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
             PluginError::Host(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            PluginError::Busy { .. } | PluginError::HostOverloaded => StatusCode::SERVICE_UNAVAILABLE,
+            PluginError::Busy { .. } | PluginError::HostOverloaded => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             // The plugin failed, not the request: a bad gateway to the tenant's rule.
             _ => StatusCode::BAD_GATEWAY,
         }

@@ -17,5 +17,5 @@ pub mod runtime;
 pub mod slots;
 
 pub use error::PluginError;
-pub use runtime::{Called, CallContext, LoadedPlugin, Runtime, RuntimeStats};
+pub use runtime::{CallContext, Called, LoadedPlugin, Runtime, RuntimeStats};
 pub use slots::{Slot, SlotLimits, SlotWorld};

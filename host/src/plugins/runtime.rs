@@ -31,8 +31,8 @@ use super::admission::{Admission, AdmissionLimits};
 use super::bindings::{host, types};
 use super::error::PluginError;
 use super::slots::{
-    EvaluationWorld, MatchingWorld, NamingWorld, PostingReviewWorld, ServiceCatalogWorld, Slot, SlotLimits, SlotPre, SlotWorld,
-    SubsidyWorld,
+    EvaluationWorld, MatchingWorld, NamingWorld, PostingReviewWorld, ServiceCatalogWorld, Slot,
+    SlotLimits, SlotPre, SlotWorld, SubsidyWorld,
 };
 
 /// How often the epoch ticks; deadlines are counted in ticks.
@@ -82,9 +82,15 @@ impl RuntimeSettings {
     /// Parse per-slot limit overrides: `{"matching": {"fuel": 1000000000, "deadline_ms": 1000,
     /// "memory_bytes": 67108864, "output_bytes": 8388608}}` (every field of a slot's limits).
     pub fn parse_limits(json: &str) -> Result<HashMap<Slot, SlotLimits>, String> {
-        let limits: HashMap<Slot, SlotLimits> = serde_json::from_str(json).map_err(|e| format!("plugin limits: {e}"))?;
-        match limits.iter().find(|(_, l)| l.fuel == 0 || l.deadline_ms == 0 || l.memory_bytes < (1 << 20) || l.output_bytes == 0) {
-            Some((slot, _)) => Err(format!("plugin limits for `{}`: fuel, deadline and output must be positive and memory at least 1 MiB", slot.as_str())),
+        let limits: HashMap<Slot, SlotLimits> =
+            serde_json::from_str(json).map_err(|e| format!("plugin limits: {e}"))?;
+        match limits.iter().find(|(_, l)| {
+            l.fuel == 0 || l.deadline_ms == 0 || l.memory_bytes < (1 << 20) || l.output_bytes == 0
+        }) {
+            Some((slot, _)) => Err(format!(
+                "plugin limits for `{}`: fuel, deadline and output must be positive and memory at least 1 MiB",
+                slot.as_str()
+            )),
             None => Ok(limits),
         }
     }
@@ -107,7 +113,11 @@ pub struct Budget {
 impl Budget {
     /// A live call: the slot's fuel and deadline.
     pub fn live(limits: &SlotLimits) -> Budget {
-        Budget { fuel: limits.fuel, deadline: Duration::from_millis(limits.deadline_ms), safety_deadline: false }
+        Budget {
+            fuel: limits.fuel,
+            deadline: Duration::from_millis(limits.deadline_ms),
+            safety_deadline: false,
+        }
     }
 
     /// Re-running a recorded call: the fuel it used, and a wall-clock limit far beyond the live
@@ -119,7 +129,9 @@ impl Budget {
     pub fn replay(recorded_fuel: u64, limits: &SlotLimits, safety_factor: u32) -> Budget {
         Budget {
             fuel: recorded_fuel.saturating_add(replay_margin(recorded_fuel)),
-            deadline: Duration::from_millis(limits.deadline_ms.saturating_mul(u64::from(safety_factor))),
+            deadline: Duration::from_millis(
+                limits.deadline_ms.saturating_mul(u64::from(safety_factor)),
+            ),
             safety_deadline: true,
         }
     }
@@ -273,12 +285,20 @@ impl Runtime {
         }
         let component = self.compile(&hash, bytes)?;
         let mut linker = self.linker.clone();
-        linker.define_unknown_imports_as_traps(&component).map_err(|e| PluginError::Host(e.to_string()))?;
-        let pre = linker.instantiate_pre(&component).map_err(|e| PluginError::UnknownWorld(format!("{e:#}")))?;
+        linker
+            .define_unknown_imports_as_traps(&component)
+            .map_err(|e| PluginError::Host(e.to_string()))?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| PluginError::UnknownWorld(format!("{e:#}")))?;
         let mut found = SlotPre::detect(&pre);
         let pre = match found.len() {
             1 => found.pop().expect("one"),
-            0 => return Err(PluginError::UnknownWorld("its exports match none of the slot worlds".into())),
+            0 => {
+                return Err(PluginError::UnknownWorld(
+                    "its exports match none of the slot worlds".into(),
+                ));
+            }
             _ => {
                 let names: Vec<&str> = found.iter().map(|p| p.slot().as_str()).collect();
                 return Err(PluginError::AmbiguousWorld(names.join(", ")));
@@ -300,10 +320,13 @@ impl Runtime {
                     self.cache_hits.fetch_add(1, Ordering::Relaxed);
                     return Ok(component);
                 }
-                Err(e) => tracing::warn!(error = %e, path = %path.display(), "discarding unusable compiled plugin"),
+                Err(e) => {
+                    tracing::warn!(error = %e, path = %path.display(), "discarding unusable compiled plugin")
+                }
             }
         }
-        let component = Component::new(&self.engine, bytes).map_err(|e| PluginError::InvalidWasm(format!("{e:#}")))?;
+        let component = Component::new(&self.engine, bytes)
+            .map_err(|e| PluginError::InvalidWasm(format!("{e:#}")))?;
         self.compiled.fetch_add(1, Ordering::Relaxed);
         if let Some(Err(e)) = cached.map(|path| write_artifact(&component, &path)) {
             tracing::warn!(error = %e, "cannot cache compiled plugin");
@@ -313,20 +336,41 @@ impl Runtime {
 
     /// Call a plugin with a typed input under the slot's live limits. CPU-bound: call it from a
     /// blocking context.
-    pub fn call<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &W::Input) -> Result<Called<W::Output>, PluginError> {
+    pub fn call<W: SlotWorld>(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &W::Input,
+    ) -> Result<Called<W::Output>, PluginError> {
         self.call_within::<W>(plugin, ctx, input, Budget::live(&self.settings.limits(W::SLOT)))
     }
 
     /// Call a plugin with a typed input and an explicit budget (replays, dry-runs).
-    pub fn call_within<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &W::Input, budget: Budget) -> Result<Called<W::Output>, PluginError> {
+    pub fn call_within<W: SlotWorld>(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &W::Input,
+        budget: Budget,
+    ) -> Result<Called<W::Output>, PluginError> {
         self.metered::<W>(plugin, ctx, input, budget).into_called()
     }
 
     /// A call's outcome with what it cost, whether it succeeded or not.
-    fn metered<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &W::Input, budget: Budget) -> Metered<W::Output> {
+    fn metered<W: SlotWorld>(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &W::Input,
+        budget: Budget,
+    ) -> Metered<W::Output> {
         let failed = |error| Metered { result: Err(error), fuel_used: 0, duration_us: 0 };
         let Some(pre) = W::unwrap(&plugin.pre) else {
-            return failed(PluginError::Host(format!("plugin implements {}, not {}", plugin.slot().as_str(), W::SLOT.as_str())));
+            return failed(PluginError::Host(format!(
+                "plugin implements {}, not {}",
+                plugin.slot().as_str(),
+                W::SLOT.as_str()
+            )));
         };
         if let Err((field, message)) = W::check_input(input) {
             return failed(PluginError::InvalidInput { message, field: Some(field) });
@@ -340,68 +384,124 @@ impl Runtime {
         let result = W::run(pre, &mut store, input);
         let duration_us = start.elapsed().as_micros() as u64;
         let fuel_used = budget.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
-        let result = result.map_err(|e| classify(&e, store.data(), &budget, limits.output_bytes)).and_then(|output| {
-            let size = json_size(&output).map_err(|e| PluginError::InvalidOutput(e.to_string()))?;
-            if size > limits.output_bytes {
-                return Err(PluginError::OutputTooLarge { size: Some(size), limit: limits.output_bytes });
-            }
-            let config: serde_json::Value = serde_json::from_str(&ctx.config).unwrap_or(serde_json::Value::Null);
-            W::check(input, &output, &config).map_err(PluginError::InvalidOutput)?;
-            Ok(output)
-        });
+        let result = result
+            .map_err(|e| classify(&e, store.data(), &budget, limits.output_bytes))
+            .and_then(|output| {
+                let size =
+                    json_size(&output).map_err(|e| PluginError::InvalidOutput(e.to_string()))?;
+                if size > limits.output_bytes {
+                    return Err(PluginError::OutputTooLarge {
+                        size: Some(size),
+                        limit: limits.output_bytes,
+                    });
+                }
+                let config: serde_json::Value =
+                    serde_json::from_str(&ctx.config).unwrap_or(serde_json::Value::Null);
+                W::check(input, &output, &config).map_err(PluginError::InvalidOutput)?;
+                Ok(output)
+            });
         Metered { result, fuel_used, duration_us }
     }
 
     /// Call with a JSON input and get a JSON output under the slot's live limits: the playground.
-    pub fn call_json(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value) -> Result<Called<serde_json::Value>, PluginError> {
-        self.call_json_within(plugin, ctx, input, Budget::live(&self.settings.limits(plugin.slot())))
+    pub fn call_json(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &serde_json::Value,
+    ) -> Result<Called<serde_json::Value>, PluginError> {
+        self.call_json_within(
+            plugin,
+            ctx,
+            input,
+            Budget::live(&self.settings.limits(plugin.slot())),
+        )
     }
 
     /// [`Runtime::call_json`] with an explicit budget: replays.
-    pub fn call_json_within(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value, budget: Budget) -> Result<Called<serde_json::Value>, PluginError> {
+    pub fn call_json_within(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &serde_json::Value,
+        budget: Budget,
+    ) -> Result<Called<serde_json::Value>, PluginError> {
         self.metered_json(plugin, ctx, input, budget).into_called()
     }
 
     /// [`Runtime::call_json_within`] that also says what a failed call cost: dry-runs, whose
     /// budget counts every call.
-    pub fn metered_json(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value, budget: Budget) -> Metered<serde_json::Value> {
+    pub fn metered_json(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &serde_json::Value,
+        budget: Budget,
+    ) -> Metered<serde_json::Value> {
         match plugin.slot() {
             Slot::Naming => self.metered_json_as::<NamingWorld>(plugin, ctx, input, budget),
-            Slot::ServiceCatalog => self.metered_json_as::<ServiceCatalogWorld>(plugin, ctx, input, budget),
-            Slot::PostingReview => self.metered_json_as::<PostingReviewWorld>(plugin, ctx, input, budget),
+            Slot::ServiceCatalog => {
+                self.metered_json_as::<ServiceCatalogWorld>(plugin, ctx, input, budget)
+            }
+            Slot::PostingReview => {
+                self.metered_json_as::<PostingReviewWorld>(plugin, ctx, input, budget)
+            }
             Slot::Matching => self.metered_json_as::<MatchingWorld>(plugin, ctx, input, budget),
             Slot::Subsidy => self.metered_json_as::<SubsidyWorld>(plugin, ctx, input, budget),
             Slot::Evaluation => self.metered_json_as::<EvaluationWorld>(plugin, ctx, input, budget),
         }
     }
 
-    fn metered_json_as<W: SlotWorld>(&self, plugin: &LoadedPlugin, ctx: &CallContext, input: &serde_json::Value, budget: Budget) -> Metered<serde_json::Value> {
+    fn metered_json_as<W: SlotWorld>(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        input: &serde_json::Value,
+        budget: Budget,
+    ) -> Metered<serde_json::Value> {
         let input: W::Input = match serde_path_to_error::deserialize(input) {
             Ok(input) => input,
             Err(e) => {
                 let path = e.path().to_string();
-                let error = PluginError::InvalidInput { message: e.into_inner().to_string(), field: (path != ".").then_some(path) };
+                let error = PluginError::InvalidInput {
+                    message: e.into_inner().to_string(),
+                    field: (path != ".").then_some(path),
+                };
                 return Metered { result: Err(error), fuel_used: 0, duration_us: 0 };
             }
         };
         let metered = self.metered::<W>(plugin, ctx, &input, budget);
-        let result = metered.result.and_then(|output| serde_json::to_value(&output).map_err(|e| PluginError::Host(e.to_string())));
+        let result = metered.result.and_then(|output| {
+            serde_json::to_value(&output).map_err(|e| PluginError::Host(e.to_string()))
+        });
         Metered { result, fuel_used: metered.fuel_used, duration_us: metered.duration_us }
     }
 
     /// Run `f` on a blocking thread once `share` (the market the calls are for, see
     /// [`super::admission`]) has a free slot, so that no market takes more than its share, at most
     /// `max_concurrent_calls` plugin calls run at once, and async workers are never blocked.
-    pub async fn blocking<R: Send + 'static>(self: &Arc<Self>, share: &str, f: impl FnOnce(&Runtime) -> R + Send + 'static) -> Result<R, PluginError> {
+    pub async fn blocking<R: Send + 'static>(
+        self: &Arc<Self>,
+        share: &str,
+        f: impl FnOnce(&Runtime) -> R + Send + 'static,
+    ) -> Result<R, PluginError> {
         let admitted = self.admission.admit(share).await?;
         let runtime = self.clone();
-        let result = tokio::task::spawn_blocking(move || f(&runtime)).await.map_err(|e| PluginError::Host(format!("plugin call aborted: {e}")));
+        let result = tokio::task::spawn_blocking(move || f(&runtime))
+            .await
+            .map_err(|e| PluginError::Host(format!("plugin call aborted: {e}")));
         drop(admitted);
         result
     }
 
     /// A fresh store for one call, with every limit set in this one place.
-    fn store(&self, plugin: &LoadedPlugin, ctx: &CallContext, limits: &SlotLimits, budget: &Budget) -> Result<Store<HostState>, PluginError> {
+    fn store(
+        &self,
+        plugin: &LoadedPlugin,
+        ctx: &CallContext,
+        limits: &SlotLimits,
+        budget: &Budget,
+    ) -> Result<Store<HostState>, PluginError> {
         let state = HostState {
             limiter: MemoryCap { limit: limits.memory_bytes, denied: false },
             tenant: ctx.tenant.clone(),
@@ -414,7 +514,9 @@ impl Runtime {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         store.set_fuel(budget.fuel).map_err(|e| PluginError::Host(e.to_string()))?;
-        store.set_epoch_deadline((budget.deadline.as_millis() as u64).div_ceil(EPOCH_TICK.as_millis() as u64) + 1);
+        store.set_epoch_deadline(
+            (budget.deadline.as_millis() as u64).div_ceil(EPOCH_TICK.as_millis() as u64) + 1,
+        );
         store.epoch_deadline_trap();
         // Data the host copies out of the plugin (its output, a log line) is counted while it is
         // copied, and the copy stops past the output cap: a plugin cannot make the host allocate
@@ -449,7 +551,8 @@ fn build_engine(settings: &RuntimeSettings) -> anyhow::Result<(Engine, bool)> {
     config.cranelift_nan_canonicalization(true).relaxed_simd_deterministic(true);
     if settings.pooling {
         let n = settings.max_concurrent_calls.max(1);
-        let max_memory = Slot::ALL.iter().map(|s| settings.limits(*s).memory_bytes).max().unwrap_or(64 << 20);
+        let max_memory =
+            Slot::ALL.iter().map(|s| settings.limits(*s).memory_bytes).max().unwrap_or(64 << 20);
         let mut pool = PoolingAllocationConfig::new();
         pool.total_component_instances(n)
             .total_core_instances(n * 8)
@@ -460,7 +563,9 @@ fn build_engine(settings: &RuntimeSettings) -> anyhow::Result<(Engine, bool)> {
         pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         match Engine::new(&pooled) {
             Ok(engine) => return Ok((engine, true)),
-            Err(e) => tracing::warn!(error = %e, "pooling allocator unavailable; using on-demand allocation"),
+            Err(e) => {
+                tracing::warn!(error = %e, "pooling allocator unavailable; using on-demand allocation")
+            }
         }
     }
     Ok((Engine::new(&config)?, false))
@@ -503,7 +608,12 @@ const COPY_REFUSED: &str = "fuel allocated for hostcalls has been exhausted";
 /// Map a failed call to its error: the memory cap first (a denied allocation usually surfaces
 /// as a trap in the guest's allocator), then the kind of trap. A trap carries the last error the
 /// plugin logged (the plugin kit logs its panic message there).
-fn classify(err: &wasmtime::Error, state: &HostState, budget: &Budget, output_limit: usize) -> PluginError {
+fn classify(
+    err: &wasmtime::Error,
+    state: &HostState,
+    budget: &Budget,
+    output_limit: usize,
+) -> PluginError {
     let error = if state.limiter.denied {
         PluginError::Memory
     } else {
@@ -511,7 +621,9 @@ fn classify(err: &wasmtime::Error, state: &HostState, budget: &Budget, output_li
             Some(Trap::OutOfFuel) => PluginError::FuelExhausted,
             Some(Trap::Interrupt) if budget.safety_deadline => PluginError::HostOverloaded,
             Some(Trap::Interrupt) => PluginError::Timeout,
-            _ if format!("{err:#}").contains(COPY_REFUSED) => PluginError::OutputTooLarge { size: None, limit: output_limit },
+            _ if format!("{err:#}").contains(COPY_REFUSED) => {
+                PluginError::OutputTooLarge { size: None, limit: output_limit }
+            }
             Some(trap) => PluginError::Trap(with_logged(trap.to_string(), state)),
             None => PluginError::Trap(with_logged(format!("{:#}", err.root_cause()), state)),
         }
@@ -553,7 +665,8 @@ impl host::Host for HostState {
         if matches!(level, host::LogLevel::Error) {
             self.last_error = Some(message.clone());
         }
-        let (tenant, slot, plugin) = (&self.tenant.code, self.slot.as_str(), &self.plugin_hash[..12]);
+        let (tenant, slot, plugin) =
+            (&self.tenant.code, self.slot.as_str(), &self.plugin_hash[..12]);
         match level {
             host::LogLevel::Debug => tracing::debug!(tenant, slot, plugin, "plugin: {message}"),
             host::LogLevel::Info => tracing::info!(tenant, slot, plugin, "plugin: {message}"),
@@ -580,13 +693,23 @@ struct MemoryCap {
 }
 
 impl wasmtime::ResourceLimiter for MemoryCap {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let allow = desired <= self.limit;
         self.denied |= !allow;
         Ok(allow)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -625,10 +748,17 @@ mod tests {
 
     #[test]
     fn slot_limits_are_configurable_and_checked() {
-        let limits = RuntimeSettings::parse_limits(r#"{"matching": {"fuel": 5, "deadline_ms": 100, "memory_bytes": 2097152, "output_bytes": 10}}"#).unwrap();
+        let limits = RuntimeSettings::parse_limits(
+            r#"{"matching": {"fuel": 5, "deadline_ms": 100, "memory_bytes": 2097152, "output_bytes": 10}}"#,
+        )
+        .unwrap();
         assert_eq!(limits[&Slot::Matching].deadline_ms, 100);
         assert!(RuntimeSettings::parse_limits(r#"{"matching": {"fuel": 0, "deadline_ms": 100, "memory_bytes": 2097152, "output_bytes": 10}}"#).is_err());
-        assert!(RuntimeSettings::parse_limits(r#"{"matchmaking": {}}"#).unwrap_err().contains("matchmaking"));
+        assert!(
+            RuntimeSettings::parse_limits(r#"{"matchmaking": {}}"#)
+                .unwrap_err()
+                .contains("matchmaking")
+        );
     }
 
     #[test]
@@ -642,6 +772,9 @@ mod tests {
         assert!(matches!(check_header(b"hello world", 100), Err(PluginError::InvalidWasm(_))));
         assert_eq!(check_header(b"\0asm\x01\0\0\0", 100), Err(PluginError::NotComponent));
         assert_eq!(check_header(b"\0asm\x0d\0\x01\0", 100), Ok(()));
-        assert_eq!(check_header(&[0; 200], 100), Err(PluginError::TooLarge { size: 200, limit: 100 }));
+        assert_eq!(
+            check_header(&[0; 200], 100),
+            Err(PluginError::TooLarge { size: 200, limit: 100 })
+        );
     }
 }

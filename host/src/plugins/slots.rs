@@ -7,12 +7,16 @@ use wasmtime::component::InstancePre;
 
 use chrono::NaiveDate;
 
-use super::bindings::{evaluation, matching, naming, posting_review, service_catalog, subsidy, types};
 use super::bindings::subsidy::gigmarket::plugins::period_types;
+use super::bindings::{
+    evaluation, matching, naming, posting_review, service_catalog, subsidy, types,
+};
 use super::runtime::HostState;
 
 /// An extension point tenants fill with a plugin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Slot {
     Naming,
@@ -24,7 +28,14 @@ pub enum Slot {
 }
 
 impl Slot {
-    pub const ALL: [Slot; 6] = [Slot::Naming, Slot::ServiceCatalog, Slot::PostingReview, Slot::Matching, Slot::Subsidy, Slot::Evaluation];
+    pub const ALL: [Slot; 6] = [
+        Slot::Naming,
+        Slot::ServiceCatalog,
+        Slot::PostingReview,
+        Slot::Matching,
+        Slot::Subsidy,
+        Slot::Evaluation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,8 +60,18 @@ impl Slot {
     /// Default limits: matching scores thousands of candidates per call, the others are small.
     pub fn default_limits(self) -> SlotLimits {
         match self {
-            Slot::Matching => SlotLimits { fuel: 2_000_000_000, deadline_ms: 2_000, memory_bytes: 128 << 20, output_bytes: 16 << 20 },
-            _ => SlotLimits { fuel: 100_000_000, deadline_ms: 500, memory_bytes: 32 << 20, output_bytes: 1 << 20 },
+            Slot::Matching => SlotLimits {
+                fuel: 2_000_000_000,
+                deadline_ms: 2_000,
+                memory_bytes: 128 << 20,
+                output_bytes: 16 << 20,
+            },
+            _ => SlotLimits {
+                fuel: 100_000_000,
+                deadline_ms: 500,
+                memory_bytes: 32 << 20,
+                output_bytes: 1 << 20,
+            },
         }
     }
 }
@@ -95,7 +116,8 @@ impl SlotPre {
     pub fn detect(pre: &InstancePre<HostState>) -> Vec<SlotPre> {
         let mut found = Vec::new();
         found.extend(NamingWorld::make_pre(pre.clone()).ok().map(NamingWorld::wrap));
-        found.extend(ServiceCatalogWorld::make_pre(pre.clone()).ok().map(ServiceCatalogWorld::wrap));
+        found
+            .extend(ServiceCatalogWorld::make_pre(pre.clone()).ok().map(ServiceCatalogWorld::wrap));
         found.extend(PostingReviewWorld::make_pre(pre.clone()).ok().map(PostingReviewWorld::wrap));
         found.extend(MatchingWorld::make_pre(pre.clone()).ok().map(MatchingWorld::wrap));
         found.extend(SubsidyWorld::make_pre(pre.clone()).ok().map(SubsidyWorld::wrap));
@@ -115,13 +137,21 @@ pub trait SlotWorld: 'static {
     fn make_pre(pre: InstancePre<HostState>) -> wasmtime::Result<Self::Pre>;
     fn wrap(pre: Self::Pre) -> SlotPre;
     fn unwrap(pre: &SlotPre) -> Option<&Self::Pre>;
-    fn run(pre: &Self::Pre, store: &mut Store<HostState>, input: &Self::Input) -> wasmtime::Result<Self::Output>;
+    fn run(
+        pre: &Self::Pre,
+        store: &mut Store<HostState>,
+        input: &Self::Input,
+    ) -> wasmtime::Result<Self::Output>;
     /// Whether an input may be given to a plugin at all (dates that exist, within the plausible
     /// range, periods that end after they start). `Err((field, message))`.
     fn check_input(input: &Self::Input) -> Result<(), (String, String)>;
     /// `Err` names the broken invariant. `config` is the binding's configuration (`Null` when it
     /// is not JSON): host-known keys such as a subsidy's `max_total_cents` bound the output.
-    fn check(input: &Self::Input, output: &Self::Output, config: &serde_json::Value) -> Result<(), String>;
+    fn check(
+        input: &Self::Input,
+        output: &Self::Output,
+        config: &serde_json::Value,
+    ) -> Result<(), String>;
 }
 
 macro_rules! slot_world {
@@ -149,26 +179,106 @@ macro_rules! slot_world {
                     _ => None,
                 }
             }
-            fn run(pre: &Self::Pre, store: &mut Store<HostState>, input: &Self::Input) -> wasmtime::Result<Self::Output> {
+            fn run(
+                pre: &Self::Pre,
+                store: &mut Store<HostState>,
+                input: &Self::Input,
+            ) -> wasmtime::Result<Self::Output> {
                 let instance: $module::$bindings = pre.instantiate(&mut *store)?;
                 instance.$call(store, $pass(input))
             }
             fn check_input(input: &Self::Input) -> Result<(), (String, String)> {
                 $check_input(input)
             }
-            fn check(input: &Self::Input, output: &Self::Output, config: &serde_json::Value) -> Result<(), String> {
+            fn check(
+                input: &Self::Input,
+                output: &Self::Output,
+                config: &serde_json::Value,
+            ) -> Result<(), String> {
                 $check(input, output, config)
             }
         }
     };
 }
 
-slot_world!(NamingWorld, Naming, naming, Naming, NamingPre, naming::NameRequest, naming::NameVerdict, call_check_name, std::convert::identity, no_dates, check_naming);
-slot_world!(ServiceCatalogWorld, ServiceCatalog, service_catalog, ServiceCatalog, ServiceCatalogPre, service_catalog::CatalogRequest, service_catalog::Catalog, call_service_catalog, Clone::clone, catalog_input, check_catalog);
-slot_world!(PostingReviewWorld, PostingReview, posting_review, PostingReview, PostingReviewPre, posting_review::ReviewRequest, posting_review::ReviewVerdict, call_review_posting, std::convert::identity, review_input, check_review);
-slot_world!(MatchingWorld, Matching, matching, Matching, MatchingPre, matching::MatchRequest, matching::MatchResult, call_score_candidates, std::convert::identity, matching_input, check_matching);
-slot_world!(SubsidyWorld, Subsidy, subsidy, Subsidy, SubsidyPre, subsidy::SubsidyRequest, subsidy::SubsidyResult, call_compute_subsidy, Clone::clone, subsidy_input, check_subsidy);
-slot_world!(EvaluationWorld, Evaluation, evaluation, Evaluation, EvaluationPre, evaluation::EvaluationRequest, evaluation::EvaluationResult, call_evaluate_market, Clone::clone, evaluation_input, check_evaluation);
+slot_world!(
+    NamingWorld,
+    Naming,
+    naming,
+    Naming,
+    NamingPre,
+    naming::NameRequest,
+    naming::NameVerdict,
+    call_check_name,
+    std::convert::identity,
+    no_dates,
+    check_naming
+);
+slot_world!(
+    ServiceCatalogWorld,
+    ServiceCatalog,
+    service_catalog,
+    ServiceCatalog,
+    ServiceCatalogPre,
+    service_catalog::CatalogRequest,
+    service_catalog::Catalog,
+    call_service_catalog,
+    Clone::clone,
+    catalog_input,
+    check_catalog
+);
+slot_world!(
+    PostingReviewWorld,
+    PostingReview,
+    posting_review,
+    PostingReview,
+    PostingReviewPre,
+    posting_review::ReviewRequest,
+    posting_review::ReviewVerdict,
+    call_review_posting,
+    std::convert::identity,
+    review_input,
+    check_review
+);
+slot_world!(
+    MatchingWorld,
+    Matching,
+    matching,
+    Matching,
+    MatchingPre,
+    matching::MatchRequest,
+    matching::MatchResult,
+    call_score_candidates,
+    std::convert::identity,
+    matching_input,
+    check_matching
+);
+slot_world!(
+    SubsidyWorld,
+    Subsidy,
+    subsidy,
+    Subsidy,
+    SubsidyPre,
+    subsidy::SubsidyRequest,
+    subsidy::SubsidyResult,
+    call_compute_subsidy,
+    Clone::clone,
+    subsidy_input,
+    check_subsidy
+);
+slot_world!(
+    EvaluationWorld,
+    Evaluation,
+    evaluation,
+    Evaluation,
+    EvaluationPre,
+    evaluation::EvaluationRequest,
+    evaluation::EvaluationResult,
+    call_evaluate_market,
+    Clone::clone,
+    evaluation_input,
+    check_evaluation
+);
 
 fn require(ok: bool, broken: impl FnOnce() -> String) -> Result<(), String> {
     if ok { Ok(()) } else { Err(broken()) }
@@ -178,7 +288,16 @@ fn require(ok: bool, broken: impl FnOnce() -> String) -> Result<(), String> {
 fn date(d: &types::Date, field: &str) -> Result<NaiveDate, (String, String)> {
     NaiveDate::from_ymd_opt(d.year, u32::from(d.month), u32::from(d.day))
         .filter(|day| crate::clock::day_in_range(*day))
-        .ok_or_else(|| (field.to_string(), format!("{field} must be a real date between {} and {}", crate::clock::FIRST_DAY, crate::clock::LAST_DAY)))
+        .ok_or_else(|| {
+            (
+                field.to_string(),
+                format!(
+                    "{field} must be a real date between {} and {}",
+                    crate::clock::FIRST_DAY,
+                    crate::clock::LAST_DAY
+                ),
+            )
+        })
 }
 
 fn no_dates(_: &naming::NameRequest) -> Result<(), (String, String)> {
@@ -194,7 +313,10 @@ fn review_input(input: &posting_review::ReviewRequest) -> Result<(), (String, St
     let start = date(&input.posting.work_start, "posting.work_start")?;
     let end = date(&input.posting.work_end, "posting.work_end")?;
     if end < start {
-        return Err(("posting.work_end".into(), "posting.work_end is before posting.work_start".into()));
+        return Err((
+            "posting.work_end".into(),
+            "posting.work_end is before posting.work_start".into(),
+        ));
     }
     Ok(())
 }
@@ -204,12 +326,18 @@ fn matching_input(input: &matching::MatchRequest) -> Result<(), (String, String)
 }
 
 /// The days a period covers, after checking its dates.
-fn period_days(today: &types::Date, f: &period_types::PeriodFigures) -> Result<i64, (String, String)> {
+fn period_days(
+    today: &types::Date,
+    f: &period_types::PeriodFigures,
+) -> Result<i64, (String, String)> {
     date(today, "today")?;
     let start = date(&f.period_start, "figures.period_start")?;
     let end = date(&f.period_end, "figures.period_end")?;
     if end < start {
-        return Err(("figures.period_end".into(), "figures.period_end is before figures.period_start".into()));
+        return Err((
+            "figures.period_end".into(),
+            "figures.period_end is before figures.period_start".into(),
+        ));
     }
     Ok((end - start).num_days() + 1)
 }
@@ -222,30 +350,55 @@ fn evaluation_input(input: &evaluation::EvaluationRequest) -> Result<(), (String
     period_days(&input.today, &input.figures).map(drop)
 }
 
-fn check_naming(_: &naming::NameRequest, out: &naming::NameVerdict, _: &serde_json::Value) -> Result<(), String> {
+fn check_naming(
+    _: &naming::NameRequest,
+    out: &naming::NameVerdict,
+    _: &serde_json::Value,
+) -> Result<(), String> {
     require(!out.reasons.is_empty(), || "a naming verdict must give at least one reason".into())?;
-    require(out.canonical_name.as_ref().is_none_or(|n| !n.trim().is_empty() && n.chars().count() <= 60), || "the canonical name must be 1 to 60 characters".into())
+    require(
+        out.canonical_name.as_ref().is_none_or(|n| !n.trim().is_empty() && n.chars().count() <= 60),
+        || "the canonical name must be 1 to 60 characters".into(),
+    )
 }
 
 /// The three basic services of plan §4 every market must offer.
 pub const MANDATORY_SERVICES: [&str; 3] = ["instant-hiring", "skill-training", "rights-protection"];
 
-fn check_catalog(_: &service_catalog::CatalogRequest, out: &service_catalog::Catalog, _: &serde_json::Value) -> Result<(), String> {
+fn check_catalog(
+    _: &service_catalog::CatalogRequest,
+    out: &service_catalog::Catalog,
+    _: &serde_json::Value,
+) -> Result<(), String> {
     for code in MANDATORY_SERVICES {
-        require(out.items.iter().any(|i| i.code == code && i.mandatory), || format!("the mandatory service `{code}` is missing or not marked mandatory"))?;
+        require(out.items.iter().any(|i| i.code == code && i.mandatory), || {
+            format!("the mandatory service `{code}` is missing or not marked mandatory")
+        })?;
     }
     let mut codes: Vec<&str> = out.items.iter().map(|i| i.code.as_str()).collect();
     codes.sort_unstable();
     require(codes.windows(2).all(|w| w[0] != w[1]), || "service codes must be unique".into())?;
-    require(out.items.iter().all(|i| i.time_limit_hours != Some(0)), || "a service time limit must be at least one hour".into())?;
-    require(out.case_rules.iter().all(|r| r.time_limit_hours > 0), || "a case time limit must be at least one hour".into())
+    require(out.items.iter().all(|i| i.time_limit_hours != Some(0)), || {
+        "a service time limit must be at least one hour".into()
+    })?;
+    require(out.case_rules.iter().all(|r| r.time_limit_hours > 0), || {
+        "a case time limit must be at least one hour".into()
+    })
 }
 
-fn check_review(_: &posting_review::ReviewRequest, out: &posting_review::ReviewVerdict, _: &serde_json::Value) -> Result<(), String> {
+fn check_review(
+    _: &posting_review::ReviewRequest,
+    out: &posting_review::ReviewVerdict,
+    _: &serde_json::Value,
+) -> Result<(), String> {
     require(!out.reasons.is_empty(), || "a review verdict must give at least one reason".into())
 }
 
-fn check_matching(input: &matching::MatchRequest, out: &matching::MatchResult, _: &serde_json::Value) -> Result<(), String> {
+fn check_matching(
+    input: &matching::MatchRequest,
+    out: &matching::MatchResult,
+    _: &serde_json::Value,
+) -> Result<(), String> {
     let n = input.candidates.len();
     require(out.scores.len() <= n, || format!("{} scores for {n} candidates", out.scores.len()))?;
     let mut seen = vec![false; n];
@@ -253,9 +406,13 @@ fn check_matching(input: &matching::MatchRequest, out: &matching::MatchResult, _
         let i = s.candidate as usize;
         require(i < n, || format!("score for candidate {i}, but there are only {n}"))?;
         require(!std::mem::replace(&mut seen[i], true), || format!("candidate {i} scored twice"))?;
-        require(s.score.is_finite() && (0.0..=100.0).contains(&s.score), || format!("candidate {i}'s score {} is not within 0..=100", s.score))?;
+        require(s.score.is_finite() && (0.0..=100.0).contains(&s.score), || {
+            format!("candidate {i}'s score {} is not within 0..=100", s.score)
+        })?;
         for c in &s.contributions {
-            require((c.reason as usize) < out.reasons.len(), || format!("contribution refers to reason {} of {}", c.reason, out.reasons.len()))?;
+            require((c.reason as usize) < out.reasons.len(), || {
+                format!("contribution refers to reason {} of {}", c.reason, out.reasons.len())
+            })?;
             require(c.points.is_finite(), || "a contribution's points are not finite".into())?;
         }
     }
@@ -269,25 +426,52 @@ pub const SUBSIDY_CEILING_CENTS_PER_DAY: i64 = 1_000_000;
 /// At most this many line items in a subsidy.
 pub const SUBSIDY_MAX_ITEMS: usize = 100;
 
-fn check_subsidy(input: &subsidy::SubsidyRequest, out: &subsidy::SubsidyResult, config: &serde_json::Value) -> Result<(), String> {
+fn check_subsidy(
+    input: &subsidy::SubsidyRequest,
+    out: &subsidy::SubsidyResult,
+    config: &serde_json::Value,
+) -> Result<(), String> {
     require(out.total_cents >= 0, || format!("negative subsidy total {}", out.total_cents))?;
-    require(out.items.len() <= SUBSIDY_MAX_ITEMS, || format!("{} line items (at most {SUBSIDY_MAX_ITEMS})", out.items.len()))?;
+    require(out.items.len() <= SUBSIDY_MAX_ITEMS, || {
+        format!("{} line items (at most {SUBSIDY_MAX_ITEMS})", out.items.len())
+    })?;
     require(out.items.iter().all(|i| i.amount_cents >= 0), || "a negative line item".into())?;
     let sum = out.items.iter().try_fold(0i64, |acc, i| acc.checked_add(i.amount_cents));
-    require(sum == Some(out.total_cents), || format!("total {} is not the sum of the line items {sum:?}", out.total_cents))?;
+    require(sum == Some(out.total_cents), || {
+        format!("total {} is not the sum of the line items {sum:?}", out.total_cents)
+    })?;
     let days = period_days(&input.today, &input.figures).map_err(|(_, m)| m)?;
     let ceiling = days.saturating_mul(SUBSIDY_CEILING_CENTS_PER_DAY);
-    require(out.total_cents <= ceiling, || format!("total {} fen is above the slot's ceiling of {ceiling} fen ({days} days × {SUBSIDY_CEILING_CENTS_PER_DAY})", out.total_cents))?;
+    require(out.total_cents <= ceiling, || {
+        format!(
+            "total {} fen is above the slot's ceiling of {ceiling} fen ({days} days × {SUBSIDY_CEILING_CENTS_PER_DAY})",
+            out.total_cents
+        )
+    })?;
     match config.get("max_total_cents") {
         None => Ok(()),
         Some(cap) => {
-            let cap = cap.as_i64().filter(|c| *c >= 0).ok_or_else(|| "the binding's max_total_cents is not a non-negative whole number of fen".to_string())?;
-            require(out.total_cents <= cap, || format!("total {} fen is above the binding's max_total_cents {cap}", out.total_cents))
+            let cap = cap.as_i64().filter(|c| *c >= 0).ok_or_else(|| {
+                "the binding's max_total_cents is not a non-negative whole number of fen"
+                    .to_string()
+            })?;
+            require(out.total_cents <= cap, || {
+                format!(
+                    "total {} fen is above the binding's max_total_cents {cap}",
+                    out.total_cents
+                )
+            })
         }
     }
 }
 
-fn check_evaluation(_: &evaluation::EvaluationRequest, out: &evaluation::EvaluationResult, _: &serde_json::Value) -> Result<(), String> {
-    require(out.score.is_finite() && (0.0..=100.0).contains(&out.score), || format!("score {} is not within 0..=100", out.score))?;
+fn check_evaluation(
+    _: &evaluation::EvaluationRequest,
+    out: &evaluation::EvaluationResult,
+    _: &serde_json::Value,
+) -> Result<(), String> {
+    require(out.score.is_finite() && (0.0..=100.0).contains(&out.score), || {
+        format!("score {} is not within 0..=100", out.score)
+    })?;
     require(!out.reasons.is_empty(), || "an evaluation must give at least one reason".into())
 }

@@ -56,7 +56,15 @@ pub struct DryRunReport {
 }
 
 impl DryRunReport {
-    pub fn new(slot: Slot, candidate: &str, inputs: usize, items: Vec<DryRunItem>, stopped: Option<Stopped>, fuel_used: u64, elapsed_ms: u64) -> DryRunReport {
+    pub fn new(
+        slot: Slot,
+        candidate: &str,
+        inputs: usize,
+        items: Vec<DryRunItem>,
+        stopped: Option<Stopped>,
+        fuel_used: u64,
+        elapsed_ms: u64,
+    ) -> DryRunReport {
         DryRunReport {
             slot,
             candidate: candidate.to_string(),
@@ -73,25 +81,42 @@ impl DryRunReport {
     }
 }
 
-pub fn compare(slot: Slot, decision_id: String, recorded: &Value, candidate: Result<Value, PluginError>) -> DryRunItem {
+pub fn compare(
+    slot: Slot,
+    decision_id: String,
+    recorded: &Value,
+    candidate: Result<Value, PluginError>,
+) -> DryRunItem {
     let before = key_figures(slot, recorded);
     match candidate {
         Ok(out) => {
             let after = key_figures(slot, &out);
             DryRunItem { decision_id, changed: before != after, before, after, error: None }
         }
-        Err(e) => DryRunItem { decision_id, changed: true, before, after: Value::Null, error: Some(e.code().to_string()) },
+        Err(e) => DryRunItem {
+            decision_id,
+            changed: true,
+            before,
+            after: Value::Null,
+            error: Some(e.code().to_string()),
+        },
     }
 }
 
 /// The figures of an output that a change in is worth reporting.
 fn key_figures(slot: Slot, out: &Value) -> Value {
     match slot {
-        Slot::PostingReview => json!({ "decision": out["decision"], "reasons": reason_codes(&out["reasons"]) }),
+        Slot::PostingReview => {
+            json!({ "decision": out["decision"], "reasons": reason_codes(&out["reasons"]) })
+        }
         Slot::Subsidy => json!({ "total_cents": out["total_cents"] }),
-        Slot::Evaluation => json!({ "score": round2(&out["score"]), "grade": out["grade"], "demonstration_eligible": out["demonstration_eligible"] }),
+        Slot::Evaluation => {
+            json!({ "score": round2(&out["score"]), "grade": out["grade"], "demonstration_eligible": out["demonstration_eligible"] })
+        }
         Slot::Matching => json!({ "top": top_candidates(out, 5) }),
-        Slot::Naming => json!({ "accepted": out["accepted"], "canonical_name": out["canonical_name"] }),
+        Slot::Naming => {
+            json!({ "accepted": out["accepted"], "canonical_name": out["canonical_name"] })
+        }
         Slot::ServiceCatalog => out.clone(),
     }
 }
@@ -108,7 +133,11 @@ fn round2(v: &Value) -> Value {
 fn top_candidates(out: &Value, n: usize) -> Vec<u64> {
     let mut scored: Vec<(u64, f64)> = out["scores"]
         .as_array()
-        .map(|s| s.iter().filter_map(|x| Some((x["candidate"].as_u64()?, x["score"].as_f64()?))).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|x| Some((x["candidate"].as_u64()?, x["score"].as_f64()?)))
+                .collect()
+        })
         .unwrap_or_default();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     scored.into_iter().take(n).map(|(i, _)| i).collect()
@@ -120,7 +149,8 @@ mod tests {
 
     #[test]
     fn a_flipped_verdict_is_a_change_and_equal_figures_are_not() {
-        let accept = json!({"decision": "Accept", "reasons": [{"code": "review.ok", "message": "x"}]});
+        let accept =
+            json!({"decision": "Accept", "reasons": [{"code": "review.ok", "message": "x"}]});
         let reject = json!({"decision": "Reject", "reasons": [{"code": "wage.below-minimum", "message": "y"}]});
         assert!(compare(Slot::PostingReview, "d".into(), &accept, Ok(reject)).changed);
         assert!(!compare(Slot::PostingReview, "d".into(), &accept, Ok(accept.clone())).changed);
@@ -138,7 +168,12 @@ mod tests {
 
     #[test]
     fn a_failing_candidate_is_reported_with_its_code() {
-        let item = compare(Slot::Subsidy, "d".into(), &json!({"total_cents": 5}), Err(PluginError::FuelExhausted));
+        let item = compare(
+            Slot::Subsidy,
+            "d".into(),
+            &json!({"total_cents": 5}),
+            Err(PluginError::FuelExhausted),
+        );
         assert_eq!(item.error.as_deref(), Some("plugin_fuel_exhausted"));
     }
 }

@@ -134,9 +134,17 @@ impl Rules {
     }
 
     /// Verify and store a component. Returns its record and whether it was new.
-    pub async fn register(&self, bytes: Vec<u8>, name: &str, by: &str) -> Result<(PluginRecord, bool), ApiError> {
+    pub async fn register(
+        &self,
+        bytes: Vec<u8>,
+        name: &str,
+        by: &str,
+    ) -> Result<(PluginRecord, bool), ApiError> {
         let size = bytes.len();
-        let (loaded, bytes) = self.runtime.blocking(COMPILE_SHARE, move |rt| rt.load(&bytes).map(|p| (p, bytes))).await??;
+        let (loaded, bytes) = self
+            .runtime
+            .blocking(COMPILE_SHARE, move |rt| rt.load(&bytes).map(|p| (p, bytes)))
+            .await??;
         let record = PluginRecord {
             hash: loaded.hash.clone(),
             slot: loaded.slot().as_str().to_string(),
@@ -149,9 +157,18 @@ impl Rules {
         let new = self.store.insert_plugin(&record, &encoded).await?;
         if new {
             let detail = serde_json::json!({"name": name, "slot": record.slot, "size_bytes": size});
-            self.store.audit(AuditEvent { actor: by, tenant_code: None, action: "plugin.upload", target: Some(&record.hash), detail }).await?;
+            self.store
+                .audit(AuditEvent {
+                    actor: by,
+                    tenant_code: None,
+                    action: "plugin.upload",
+                    target: Some(&record.hash),
+                    detail,
+                })
+                .await?;
         }
-        let stored = if new { record } else { self.store.get_plugin(&loaded.hash).await?.unwrap_or(record) };
+        let stored =
+            if new { record } else { self.store.get_plugin(&loaded.hash).await?.unwrap_or(record) };
         Ok((stored, new))
     }
 
@@ -162,25 +179,51 @@ impl Rules {
             return Ok(p);
         }
         let encoded = self.store.plugin_wasm(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(ApiError::internal)?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(ApiError::internal)?;
         Ok(self.runtime.blocking(COMPILE_SHARE, move |rt| rt.load(&bytes)).await??)
     }
 
     /// Append a binding version for a tenant's slot.
-    pub async fn bind(&self, tenant: &Tenant, slot: Slot, activation: Activation<'_>, by: &str) -> Result<Binding, ApiError> {
+    pub async fn bind(
+        &self,
+        tenant: &Tenant,
+        slot: Slot,
+        activation: Activation<'_>,
+        by: &str,
+    ) -> Result<Binding, ApiError> {
         self.bind_as("slot.bind", tenant, slot, activation, by).await
     }
 
     /// [`Rules::bind`], audited as `action`.
-    async fn bind_as(&self, action: &str, tenant: &Tenant, slot: Slot, activation: Activation<'_>, by: &str) -> Result<Binding, ApiError> {
+    async fn bind_as(
+        &self,
+        action: &str,
+        tenant: &Tenant,
+        slot: Slot,
+        activation: Activation<'_>,
+        by: &str,
+    ) -> Result<Binding, ApiError> {
         let Activation { plugin: hash, config, effective_from, note } = activation;
         let plugin = self.store.get_plugin(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
         if plugin.slot != slot.as_str() {
             let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot, slot.as_str());
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plugin_wrong_slot", "该插件不实现这个槽位", &en).with_field("plugin"));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plugin_wrong_slot",
+                "该插件不实现这个槽位",
+                &en,
+            )
+            .with_field("plugin"));
         }
         if !config.is_object() {
-            return Err(bad_request("invalid_config", "config", "插件配置必须是 JSON 对象", "config must be a JSON object"));
+            return Err(bad_request(
+                "invalid_config",
+                "config",
+                "插件配置必须是 JSON 对象",
+                "config must be a JSON object",
+            ));
         }
         if effective_from.is_some_and(|d| !crate::clock::day_in_range(d)) {
             return Err(crate::clock::parse_day("", "effective_from").unwrap_err());
@@ -196,35 +239,68 @@ impl Rules {
             created_by: by,
         };
         let stored = self.store.insert_binding(&binding).await.map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                ApiError::new(StatusCode::CONFLICT, "concurrent_change", "另一位管理员同时修改了此槽位,请重试", "another administrator changed this slot at the same time; retry")
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => ApiError::new(
+                StatusCode::CONFLICT,
+                "concurrent_change",
+                "另一位管理员同时修改了此槽位,请重试",
+                "another administrator changed this slot at the same time; retry",
+            ),
             _ => e.into(),
         })?;
         let detail = serde_json::json!({"slot": slot.as_str(), "version": stored.version, "plugin": hash, "config": config, "effective_from": stored.effective_from});
-        self.store.audit(AuditEvent { actor: by, tenant_code: Some(&tenant.code), action, target: Some(slot.as_str()), detail }).await?;
+        self.store
+            .audit(AuditEvent {
+                actor: by,
+                tenant_code: Some(&tenant.code),
+                action,
+                target: Some(slot.as_str()),
+                detail,
+            })
+            .await?;
         Ok(stored)
     }
 
     /// Roll a tenant's own slot back: append a copy of `to_version`, or of the version before
     /// the one in force today. The copy takes effect at once (and so also supersedes versions
     /// scheduled for later).
-    pub async fn rollback(&self, tenant: &Tenant, slot: Slot, to_version: Option<i64>, by: &str) -> Result<Binding, ApiError> {
+    pub async fn rollback(
+        &self,
+        tenant: &Tenant,
+        slot: Slot,
+        to_version: Option<i64>,
+        by: &str,
+    ) -> Result<Binding, ApiError> {
         let versions: Vec<Binding> = self.own_versions(&tenant.code, slot).await?;
         let active = in_force(&versions, crate::clock::today()).map(|b| b.version);
         let target = match to_version {
             Some(v) => versions.iter().find(|b| b.version == v).ok_or_else(|| {
-                bad_request("version_not_found", "to_version", &format!("没有第{v}版"), &format!("there is no version {v}"))
+                bad_request(
+                    "version_not_found",
+                    "to_version",
+                    &format!("没有第{v}版"),
+                    &format!("there is no version {v}"),
+                )
             })?,
             None => active
                 .and_then(|a| versions.iter().filter(|b| b.version < a).max_by_key(|b| b.version))
                 .ok_or_else(|| {
-                    ApiError::new(StatusCode::CONFLICT, "nothing_to_roll_back", "此槽位没有可回滚的更早版本", "this slot has no earlier version to roll back to")
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        "nothing_to_roll_back",
+                        "此槽位没有可回滚的更早版本",
+                        "this slot has no earlier version to roll back to",
+                    )
                 })?,
         };
         let note = format!("回滚到第{}版 / rollback to version {}", target.version, target.version);
-        let config: serde_json::Value = serde_json::from_str(&target.config).map_err(ApiError::internal)?;
-        let activation = Activation { plugin: &target.plugin_hash, config: &config, effective_from: None, note: Some(&note) };
+        let config: serde_json::Value =
+            serde_json::from_str(&target.config).map_err(ApiError::internal)?;
+        let activation = Activation {
+            plugin: &target.plugin_hash,
+            config: &config,
+            effective_from: None,
+            note: Some(&note),
+        };
         self.bind_as("slot.rollback", tenant, slot, activation, by).await
     }
 
@@ -234,7 +310,12 @@ impl Rules {
     }
 
     /// The binding in force on `day` for a tenant's slot, looking up the tree.
-    pub async fn resolve(&self, tenant: &Tenant, slot: Slot, day: NaiveDate) -> Result<Option<Resolved>, ApiError> {
+    pub async fn resolve(
+        &self,
+        tenant: &Tenant,
+        slot: Slot,
+        day: NaiveDate,
+    ) -> Result<Option<Resolved>, ApiError> {
         let mut current = Some(tenant.clone());
         while let Some(t) = current {
             let versions = self.own_versions(&t.code, slot).await?;
@@ -266,13 +347,22 @@ impl Rules {
 
     /// Call a tenant's slot with a JSON input (the playground), keeping a receipt for
     /// consequential slots.
-    pub async fn invoke_json(&self, tenant: &Tenant, slot: Slot, input: serde_json::Value, source: &str) -> Result<Invocation, ApiError> {
+    pub async fn invoke_json(
+        &self,
+        tenant: &Tenant,
+        slot: Slot,
+        input: serde_json::Value,
+        source: &str,
+    ) -> Result<Invocation, ApiError> {
         let (resolved, plugin, ctx) = self.prepare(tenant, slot).await?;
         let called = {
             let (plugin, ctx, input) = (plugin.clone(), ctx.clone(), input.clone());
-            self.runtime.blocking(share_of(tenant), move |rt| rt.call_json(&plugin, &ctx, &input)).await??
+            self.runtime
+                .blocking(share_of(tenant), move |rt| rt.call_json(&plugin, &ctx, &input))
+                .await??
         };
-        let decision_id = self.keep_receipt(slot, tenant, &resolved, &ctx, &input, &called, source).await?;
+        let decision_id =
+            self.keep_receipt(slot, tenant, &resolved, &ctx, &input, &called, source).await?;
         Ok(Invocation {
             decision_id,
             tenant: tenant.code.clone(),
@@ -288,11 +378,18 @@ impl Rules {
 
     /// Call a tenant's slot with a typed input (domain code), keeping a receipt for
     /// consequential slots.
-    pub async fn call<W: SlotWorld>(&self, tenant: &Tenant, input: W::Input, source: &str) -> Result<Decided<W::Output>, ApiError> {
+    pub async fn call<W: SlotWorld>(
+        &self,
+        tenant: &Tenant,
+        input: W::Input,
+        source: &str,
+    ) -> Result<Decided<W::Output>, ApiError> {
         let (resolved, plugin, ctx) = self.prepare(tenant, W::SLOT).await?;
         let called = {
             let (ctx, input) = (ctx.clone(), input.clone());
-            self.runtime.blocking(share_of(tenant), move |rt| rt.call::<W>(&plugin, &ctx, &input)).await??
+            self.runtime
+                .blocking(share_of(tenant), move |rt| rt.call::<W>(&plugin, &ctx, &input))
+                .await??
         };
         let as_json = Called {
             output: serde_json::to_value(&called.output).map_err(ApiError::internal)?,
@@ -300,7 +397,8 @@ impl Rules {
             duration_us: called.duration_us,
         };
         let input = serde_json::to_value(&input).map_err(ApiError::internal)?;
-        let decision_id = self.keep_receipt(W::SLOT, tenant, &resolved, &ctx, &input, &as_json, source).await?;
+        let decision_id =
+            self.keep_receipt(W::SLOT, tenant, &resolved, &ctx, &input, &as_json, source).await?;
         Ok(Decided { decision_id, output: called.output })
     }
 
@@ -308,11 +406,20 @@ impl Rules {
     /// for rankings computed to choose what to show (the shown part is then recorded with
     /// [`Rules::call`]). The inner result is the market's plugin failing (or too busy), which a
     /// caller spanning several markets leaves out instead of failing as a whole.
-    pub async fn call_many<W: SlotWorld>(&self, tenant: &Tenant, inputs: Vec<W::Input>) -> Result<Result<Vec<W::Output>, PluginError>, ApiError> {
+    pub async fn call_many<W: SlotWorld>(
+        &self,
+        tenant: &Tenant,
+        inputs: Vec<W::Input>,
+    ) -> Result<Result<Vec<W::Output>, PluginError>, ApiError> {
         let (_, plugin, ctx) = self.prepare(tenant, W::SLOT).await?;
         let outputs = self
             .runtime
-            .blocking(share_of(tenant), move |rt| inputs.iter().map(|input| rt.call::<W>(&plugin, &ctx, input).map(|c| c.output)).collect::<Result<Vec<_>, _>>())
+            .blocking(share_of(tenant), move |rt| {
+                inputs
+                    .iter()
+                    .map(|input| rt.call::<W>(&plugin, &ctx, input).map(|c| c.output))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .await;
         Ok(match outputs {
             Ok(result) => result,
@@ -321,18 +428,37 @@ impl Rules {
         })
     }
 
-    async fn prepare(&self, tenant: &Tenant, slot: Slot) -> Result<(Resolved, Arc<LoadedPlugin>, CallContext), ApiError> {
-        let resolved = self.resolve(tenant, slot, crate::clock::today()).await?.ok_or_else(|| {
-            let en = format!("no rule is bound for slot `{}` in this market or above it", slot.as_str());
-            ApiError::not_found("slot_unbound", "此市场及其上级均未配置该规则", &en).with_field("slot")
-        })?;
+    async fn prepare(
+        &self,
+        tenant: &Tenant,
+        slot: Slot,
+    ) -> Result<(Resolved, Arc<LoadedPlugin>, CallContext), ApiError> {
+        let resolved =
+            self.resolve(tenant, slot, crate::clock::today()).await?.ok_or_else(|| {
+                let en = format!(
+                    "no rule is bound for slot `{}` in this market or above it",
+                    slot.as_str()
+                );
+                ApiError::not_found("slot_unbound", "此市场及其上级均未配置该规则", &en)
+                    .with_field("slot")
+            })?;
         let plugin = self.plugin(&resolved.binding.plugin_hash).await?;
-        let ctx = CallContext { tenant: tenant_info(tenant), config: resolved.binding.config.clone() };
+        let ctx =
+            CallContext { tenant: tenant_info(tenant), config: resolved.binding.config.clone() };
         Ok((resolved, plugin, ctx))
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn keep_receipt(&self, slot: Slot, tenant: &Tenant, resolved: &Resolved, ctx: &CallContext, input: &serde_json::Value, called: &Called<serde_json::Value>, source: &str) -> Result<Option<String>, ApiError> {
+    async fn keep_receipt(
+        &self,
+        slot: Slot,
+        tenant: &Tenant,
+        resolved: &Resolved,
+        ctx: &CallContext,
+        input: &serde_json::Value,
+        called: &Called<serde_json::Value>,
+        source: &str,
+    ) -> Result<Option<String>, ApiError> {
         if !slot.keeps_receipts() {
             return Ok(None);
         }
@@ -357,7 +483,12 @@ impl Rules {
 
     pub async fn decision(&self, id: &str) -> Result<Decision, ApiError> {
         self.store.get_decision(id).await?.ok_or_else(|| {
-            ApiError::not_found("decision_not_found", &format!("没有编号为 {id} 的决定记录"), &format!("no decision with id {id}")).with_field("id")
+            ApiError::not_found(
+                "decision_not_found",
+                &format!("没有编号为 {id} 的决定记录"),
+                &format!("no decision with id {id}"),
+            )
+            .with_field("id")
         })
     }
 
@@ -371,14 +502,25 @@ impl Rules {
         let (ctx, input) = recorded_call(&d)?;
         let settings = self.runtime.settings();
         let recorded_fuel = d.fuel_used as u64;
-        let budget = Budget::replay(recorded_fuel, &settings.limits(plugin.slot()), settings.safety_factor);
+        let budget =
+            Budget::replay(recorded_fuel, &settings.limits(plugin.slot()), settings.safety_factor);
         let share = d.tenant_code.clone();
-        let result = self.runtime.blocking(&share, move |rt| rt.call_json_within(&plugin, &ctx, &input, budget)).await?;
-        let recorded: serde_json::Value = serde_json::from_str(&d.output).map_err(ApiError::internal)?;
+        let result = self
+            .runtime
+            .blocking(&share, move |rt| rt.call_json_within(&plugin, &ctx, &input, budget))
+            .await?;
+        let recorded: serde_json::Value =
+            serde_json::from_str(&d.output).map_err(ApiError::internal)?;
         let (replayed_output, replayed_fuel, error) = match result {
-            Ok(called) if called.fuel_used > recorded_fuel => (called.output, called.fuel_used, Some(PluginError::FuelExhausted.code().to_string())),
+            Ok(called) if called.fuel_used > recorded_fuel => (
+                called.output,
+                called.fuel_used,
+                Some(PluginError::FuelExhausted.code().to_string()),
+            ),
             Ok(called) => (called.output, called.fuel_used, None),
-            Err(e) if e.is_plugin_failure() => (serde_json::Value::Null, budget.fuel, Some(e.code().to_string())),
+            Err(e) if e.is_plugin_failure() => {
+                (serde_json::Value::Null, budget.fuel, Some(e.code().to_string()))
+            }
             Err(e) => return Err(e.into()),
         };
         let output_identical = recorded == replayed_output;
@@ -404,8 +546,18 @@ impl Rules {
     async fn candidate(&self, slot: Slot, hash: &str) -> Result<Arc<LoadedPlugin>, ApiError> {
         let plugin = self.plugin(hash).await?;
         if plugin.slot() != slot {
-            let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot().as_str(), slot.as_str());
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plugin_wrong_slot", "该插件不实现这个槽位", &en).with_field("plugin"));
+            let en = format!(
+                "plugin {hash} implements `{}`, not `{}`",
+                plugin.slot().as_str(),
+                slot.as_str()
+            );
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plugin_wrong_slot",
+                "该插件不实现这个槽位",
+                &en,
+            )
+            .with_field("plugin"));
         }
         Ok(plugin)
     }
@@ -419,7 +571,12 @@ pub fn tenant_info(t: &Tenant) -> types::TenantInfo {
         TenantKind::Specialty => types::TenantKind::Specialty,
         TenantKind::Station => types::TenantKind::Station,
     };
-    types::TenantInfo { code: t.code.clone(), kind, name: t.name.clone(), region_code: t.region_code.clone() }
+    types::TenantInfo {
+        code: t.code.clone(),
+        kind,
+        name: t.name.clone(),
+        region_code: t.region_code.clone(),
+    }
 }
 
 /// The call context and input a decision was made with.
@@ -436,5 +593,10 @@ fn in_force(versions: &[Binding], day: NaiveDate) -> Option<&Binding> {
 }
 
 fn plugin_not_found(hash: &str) -> ApiError {
-    ApiError::not_found("plugin_not_found", &format!("没有哈希为 {hash} 的插件"), &format!("no plugin with hash {hash}")).with_field("plugin")
+    ApiError::not_found(
+        "plugin_not_found",
+        &format!("没有哈希为 {hash} 的插件"),
+        &format!("no plugin with hash {hash}"),
+    )
+    .with_field("plugin")
 }

@@ -29,7 +29,11 @@ impl Store {
     /// Insert an account; `Ok(false)` when the phone (by its blind index) is already registered.
     /// A staff account (one with a tenant) is a role grant: it bumps the permission version in
     /// the same transaction, so every host reloads its enforcer.
-    pub async fn insert_account(&self, a: &AccountRow, phone_index: &str) -> Result<bool, sqlx::Error> {
+    pub async fn insert_account(
+        &self,
+        a: &AccountRow,
+        phone_index: &str,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO accounts (id, kind, phone_enc, phone_index, password_hash, tenant_code, status, failed_logins, locked_until, created_at) \
@@ -55,18 +59,37 @@ impl Store {
         Ok(new)
     }
 
-    pub async fn account_by_phone_index(&self, phone_index: &str) -> Result<Option<AccountRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", account_columns!(), " FROM accounts WHERE phone_index = $1")).bind(phone_index).fetch_optional(&self.pool).await?;
+    pub async fn account_by_phone_index(
+        &self,
+        phone_index: &str,
+    ) -> Result<Option<AccountRow>, sqlx::Error> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            account_columns!(),
+            " FROM accounts WHERE phone_index = $1"
+        ))
+        .bind(phone_index)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(account_from_row).transpose()
     }
 
     pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", account_columns!(), " FROM accounts WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query(concat!("SELECT ", account_columns!(), " FROM accounts WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(account_from_row).transpose()
     }
 
     /// Record a failed login; lock the account until `lock_until` once `max_failures` is reached.
-    pub async fn record_login_failure(&self, id: &str, max_failures: i64, lock_until: &str) -> Result<(), sqlx::Error> {
+    pub async fn record_login_failure(
+        &self,
+        id: &str,
+        max_failures: i64,
+        lock_until: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE accounts SET failed_logins = failed_logins + 1, \
              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
@@ -81,11 +104,20 @@ impl Store {
 
     /// A successful login clears the failure count and any lock.
     pub async fn record_login_success(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    pub async fn insert_session(&self, token_hash: &str, account_id: &str, created_at: &str, expires_at: &str) -> Result<(), sqlx::Error> {
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        account_id: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)")
             .bind(token_hash)
             .bind(account_id)
@@ -97,7 +129,11 @@ impl Store {
     }
 
     /// The account of a live session: not revoked, not expired at `now`.
-    pub async fn session_account(&self, token_hash: &str, now: &str) -> Result<Option<String>, sqlx::Error> {
+    pub async fn session_account(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
         let row = sqlx::query("SELECT account_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
@@ -108,25 +144,45 @@ impl Store {
 
     /// Revoke one session; returns whether it was live.
     pub async fn revoke_session(&self, token_hash: &str, now: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL").bind(token_hash).bind(now).execute(&self.pool).await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 }
 
 impl Store {
     /// Every encrypted PII value, as (table, column, row id, ciphertext), for key rotation.
-    pub async fn encrypted_pii(&self) -> Result<Vec<(&'static str, &'static str, String, String)>, sqlx::Error> {
-        let rows = sqlx::query("SELECT id, phone_enc FROM accounts ORDER BY id").fetch_all(&self.pool).await?;
+    pub async fn encrypted_pii(
+        &self,
+    ) -> Result<Vec<(&'static str, &'static str, String, String)>, sqlx::Error> {
+        let rows = sqlx::query("SELECT id, phone_enc FROM accounts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok(("accounts", "phone_enc", r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
     /// Replace one encrypted value (only if it is still `old`, so a concurrent change wins).
-    pub async fn reencrypt_pii(&self, table: &str, column: &str, id: &str, old: &str, new: &str) -> Result<bool, sqlx::Error> {
+    pub async fn reencrypt_pii(
+        &self,
+        table: &str,
+        column: &str,
+        id: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<bool, sqlx::Error> {
         let sql = match (table, column) {
-            ("accounts", "phone_enc") => "UPDATE accounts SET phone_enc = $3 WHERE id = $1 AND phone_enc = $2",
+            ("accounts", "phone_enc") => {
+                "UPDATE accounts SET phone_enc = $3 WHERE id = $1 AND phone_enc = $2"
+            }
             _ => return Err(sqlx::Error::Protocol(format!("no PII column {table}.{column}"))),
         };
-        Ok(sqlx::query(sql).bind(id).bind(old).bind(new).execute(&self.pool).await?.rows_affected() == 1)
+        Ok(sqlx::query(sql).bind(id).bind(old).bind(new).execute(&self.pool).await?.rows_affected()
+            == 1)
     }
 }
 
@@ -147,19 +203,39 @@ fn account_from_row(r: &AnyRow) -> Result<AccountRow, sqlx::Error> {
 impl Store {
     /// (account id, role, tenant code) of every active staff account.
     pub async fn staff_grants(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-        let rows = sqlx::query("SELECT id, kind, tenant_code FROM accounts WHERE tenant_code IS NOT NULL AND status = 'active'").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT id, kind, tenant_code FROM accounts WHERE tenant_code IS NOT NULL AND status = 'active'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
     pub async fn authz_policies(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-        let rows = sqlx::query("SELECT role, object, action FROM authz_policies ORDER BY role, object, action").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT role, object, action FROM authz_policies ORDER BY role, object, action",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
     /// Returns whether the permission was new. Bumps the permission version with it.
-    pub async fn insert_authz_policy(&self, role: &str, object: &str, action: &str) -> Result<bool, sqlx::Error> {
+    pub async fn insert_authz_policy(
+        &self,
+        role: &str,
+        object: &str,
+        action: &str,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").bind(role).bind(object).bind(action).execute(&mut *tx).await?;
+        let done = sqlx::query(
+            "INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(role)
+        .bind(object)
+        .bind(action)
+        .execute(&mut *tx)
+        .await?;
         let new = done.rows_affected() == 1;
         if new {
             bump_authz_version(&mut tx).await?;
@@ -169,9 +245,21 @@ impl Store {
     }
 
     /// Returns whether the permission existed. Bumps the permission version with it.
-    pub async fn delete_authz_policy(&self, role: &str, object: &str, action: &str) -> Result<bool, sqlx::Error> {
+    pub async fn delete_authz_policy(
+        &self,
+        role: &str,
+        object: &str,
+        action: &str,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3").bind(role).bind(object).bind(action).execute(&mut *tx).await?;
+        let done = sqlx::query(
+            "DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3",
+        )
+        .bind(role)
+        .bind(object)
+        .bind(action)
+        .execute(&mut *tx)
+        .await?;
         let removed = done.rows_affected() == 1;
         if removed {
             bump_authz_version(&mut tx).await?;
@@ -187,7 +275,13 @@ impl Store {
         let done = sqlx::query("UPDATE accounts SET status = 'disabled' WHERE id = $1 AND status = 'active' AND tenant_code IS NOT NULL").bind(id).execute(&mut *tx).await?;
         let disabled = done.rows_affected() == 1;
         if disabled {
-            sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL").bind(id).bind(now).execute(&mut *tx).await?;
+            sqlx::query(
+                "UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             bump_authz_version(&mut tx).await?;
         }
         tx.commit().await?;
@@ -196,26 +290,44 @@ impl Store {
 
     /// The version of the permissions and role grants (see `migrations/0014_shared_authz.sql`).
     pub async fn authz_version(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT version FROM authz_version WHERE id = 1").fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT version FROM authz_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// Count a failed login from a client address.
     pub async fn record_address_failure(&self, addr: &str, at: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO login_failures (addr, at) VALUES ($1, $2)").bind(addr).bind(at).execute(&self.pool).await.map(drop)
+        sqlx::query("INSERT INTO login_failures (addr, at) VALUES ($1, $2)")
+            .bind(addr)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map(drop)
     }
 
     /// Failed logins from a client address since `since`, over every host.
     pub async fn address_failures(&self, addr: &str, since: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE addr = $1 AND at > $2").bind(addr).bind(since).fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE addr = $1 AND at > $2")
+            .bind(addr)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// Forget failed logins older than `before` (the housekeeping sweep).
     pub async fn forget_address_failures(&self, before: &str) -> Result<u64, sqlx::Error> {
-        Ok(sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(before).execute(&self.pool).await?.rows_affected())
+        Ok(sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 }
 
 /// Every change to what the hosts' enforcers are built from bumps this, in its own transaction.
 async fn bump_authz_version(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE authz_version SET version = version + 1 WHERE id = 1").execute(&mut **tx).await.map(drop)
+    sqlx::query("UPDATE authz_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await
+        .map(drop)
 }

@@ -43,7 +43,16 @@ pub struct AuditEntry {
 impl AuditEntry {
     fn computed_hash(&self) -> String {
         let mut h = Sha256::new();
-        for part in [self.prev_hash.as_str(), &self.seq.to_string(), &self.at, &self.actor, self.tenant_code.as_deref().unwrap_or(""), &self.action, self.target.as_deref().unwrap_or(""), &self.detail] {
+        for part in [
+            self.prev_hash.as_str(),
+            &self.seq.to_string(),
+            &self.at,
+            &self.actor,
+            self.tenant_code.as_deref().unwrap_or(""),
+            &self.action,
+            self.target.as_deref().unwrap_or(""),
+            &self.detail,
+        ] {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part.as_bytes());
         }
@@ -71,7 +80,11 @@ impl Store {
         for _ in 0..APPEND_ATTEMPTS {
             match self.try_append(&event).await {
                 Ok(entry) => return Ok(entry),
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() || e.message().contains("locked") || e.message().contains("busy") => {
+                Err(sqlx::Error::Database(e))
+                    if e.is_unique_violation()
+                        || e.message().contains("locked")
+                        || e.message().contains("busy") =>
+                {
                     last_err = Some(sqlx::Error::Database(e));
                     tokio::task::yield_now().await;
                 }
@@ -82,7 +95,9 @@ impl Store {
     }
 
     async fn try_append(&self, event: &AuditEvent<'_>) -> Result<AuditEntry, sqlx::Error> {
-        let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&self.pool).await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
         let (seq, prev_hash) = match head {
             Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
             None => (1, GENESIS.to_string()),
@@ -115,17 +130,35 @@ impl Store {
     }
 
     /// The latest `limit` entries, newest first; only one tenant's when `tenant` is given.
-    pub async fn audit_entries(&self, tenant: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    pub async fn audit_entries(
+        &self,
+        tenant: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
         let rows = match tenant {
-            Some(t) => sqlx::query("SELECT * FROM audit_log WHERE tenant_code = $1 ORDER BY seq DESC LIMIT $2").bind(t).bind(limit).fetch_all(&self.pool).await?,
-            None => sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await?,
+            Some(t) => {
+                sqlx::query(
+                    "SELECT * FROM audit_log WHERE tenant_code = $1 ORDER BY seq DESC LIMIT $2",
+                )
+                .bind(t)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
         };
         rows.iter().map(entry_from_row).collect()
     }
 
     /// Recompute the whole chain.
     pub async fn verify_audit(&self) -> Result<AuditCheck, sqlx::Error> {
-        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY seq").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT * FROM audit_log ORDER BY seq").fetch_all(&self.pool).await?;
         let mut prev = GENESIS.to_string();
         for (i, row) in rows.iter().enumerate() {
             let entry = entry_from_row(row)?;
@@ -139,7 +172,11 @@ impl Store {
                 None
             };
             if let Some(problem) = problem {
-                return Ok(AuditCheck { entries: rows.len() as i64, broken_at: Some((i + 1) as i64), problem: Some(problem) });
+                return Ok(AuditCheck {
+                    entries: rows.len() as i64,
+                    broken_at: Some((i + 1) as i64),
+                    problem: Some(problem),
+                });
             }
             prev = entry.hash;
         }
@@ -167,13 +204,20 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 4).await.unwrap();
+        let store =
+            Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 4).await.unwrap();
         store.migrate().await.unwrap();
         (dir, store)
     }
 
     fn event(action: &str) -> AuditEvent<'_> {
-        AuditEvent { actor: "admin", tenant_code: Some("lankao"), action, target: Some("x"), detail: serde_json::json!({"n": 1}) }
+        AuditEvent {
+            actor: "admin",
+            tenant_code: Some("lankao"),
+            action,
+            target: Some("x"),
+            detail: serde_json::json!({"n": 1}),
+        }
     }
 
     #[tokio::test]
@@ -183,7 +227,10 @@ mod tests {
         let b = s.audit(event("two")).await.unwrap();
         assert_eq!((a.seq, b.seq), (1, 2));
         assert_eq!(b.prev_hash, a.hash);
-        assert_eq!(s.verify_audit().await.unwrap(), AuditCheck { entries: 2, broken_at: None, problem: None });
+        assert_eq!(
+            s.verify_audit().await.unwrap(),
+            AuditCheck { entries: 2, broken_at: None, problem: None }
+        );
     }
 
     #[tokio::test]
@@ -192,7 +239,10 @@ mod tests {
         for action in ["one", "two", "three"] {
             s.audit(event(action)).await.unwrap();
         }
-        sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2").execute(s.pool()).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2")
+            .execute(s.pool())
+            .await
+            .unwrap();
         let check = s.verify_audit().await.unwrap();
         assert_eq!(check.broken_at, Some(2));
         assert!(check.problem.unwrap().contains("changed"));
@@ -210,10 +260,22 @@ mod tests {
     #[tokio::test]
     async fn concurrent_appends_never_fork_the_chain() {
         let (_d, s) = store().await;
-        let tasks: Vec<_> = (0..8).map(|i| {
-            let s = s.clone();
-            tokio::spawn(async move { s.audit(AuditEvent { actor: "t", tenant_code: None, action: "race", target: None, detail: serde_json::json!(i) }).await.unwrap() })
-        }).collect();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    s.audit(AuditEvent {
+                        actor: "t",
+                        tenant_code: None,
+                        action: "race",
+                        target: None,
+                        detail: serde_json::json!(i),
+                    })
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
         for t in tasks {
             t.await.unwrap();
         }

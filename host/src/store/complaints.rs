@@ -94,73 +94,114 @@ pub enum OverdueFilter {
 
 impl Store {
     /// Store a new case with its first event.
-    pub async fn insert_complaint(&self, c: &ComplaintRow, first: &EventRow) -> Result<(), sqlx::Error> {
+    pub async fn insert_complaint(
+        &self,
+        c: &ComplaintRow,
+        first: &EventRow,
+    ) -> Result<(), sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        sqlx::query(concat!("INSERT INTO complaints (", complaint_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"))
-            .bind(&c.id)
-            .bind(&c.tenant_code)
-            .bind(&c.handling_tenant)
-            .bind(&c.complainant_id)
-            .bind(&c.engagement_id)
-            .bind(&c.respondent_id)
-            .bind(&c.kind)
-            .bind(&c.description)
-            .bind(&c.status)
-            .bind(&c.outcome)
-            .bind(&c.required_materials)
-            .bind(c.time_limit_hours)
-            .bind(&c.due_at)
-            .bind(c.escalation_level)
-            .bind(c.overdue)
-            .bind(&c.created_at)
-            .bind(&c.updated_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(concat!(
+            "INSERT INTO complaints (",
+            complaint_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+        ))
+        .bind(&c.id)
+        .bind(&c.tenant_code)
+        .bind(&c.handling_tenant)
+        .bind(&c.complainant_id)
+        .bind(&c.engagement_id)
+        .bind(&c.respondent_id)
+        .bind(&c.kind)
+        .bind(&c.description)
+        .bind(&c.status)
+        .bind(&c.outcome)
+        .bind(&c.required_materials)
+        .bind(c.time_limit_hours)
+        .bind(&c.due_at)
+        .bind(c.escalation_level)
+        .bind(c.overdue)
+        .bind(&c.created_at)
+        .bind(&c.updated_at)
+        .execute(&mut *tx)
+        .await?;
         insert_event(&mut tx, first).await?;
         tx.commit().await
     }
 
     /// A case of `complainant`, whichever market handles it.
-    pub async fn complaint_of_complainant(&self, complainant: &str, id: &str) -> Result<Option<ComplaintRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", complaint_columns!(), " FROM complaints WHERE id = $1 AND complainant_id = $2"))
-            .bind(id)
-            .bind(complainant)
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn complaint_of_complainant(
+        &self,
+        complainant: &str,
+        id: &str,
+    ) -> Result<Option<ComplaintRow>, sqlx::Error> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            complaint_columns!(),
+            " FROM complaints WHERE id = $1 AND complainant_id = $2"
+        ))
+        .bind(id)
+        .bind(complainant)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(complaint_from_row).transpose()
     }
 
     /// Every case `complainant` filed, newest first.
-    pub async fn complaints_of_complainant(&self, complainant: &str) -> Result<Vec<ComplaintRow>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", complaint_columns!(), " FROM complaints WHERE complainant_id = $1 ORDER BY created_at DESC, id DESC"))
-            .bind(complainant)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn complaints_of_complainant(
+        &self,
+        complainant: &str,
+    ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            complaint_columns!(),
+            " FROM complaints WHERE complainant_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(complainant)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(complaint_from_row).collect()
     }
 
     /// A case `tenant` has to do with: it handles it now, or the case was filed with it.
-    pub async fn complaint_in_tenant(&self, tenant: &str, id: &str) -> Result<Option<ComplaintRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", complaint_columns!(), " FROM complaints WHERE id = $1 AND (handling_tenant = $2 OR tenant_code = $2)"))
-            .bind(id)
-            .bind(tenant)
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn complaint_in_tenant(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Option<ComplaintRow>, sqlx::Error> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            complaint_columns!(),
+            " FROM complaints WHERE id = $1 AND (handling_tenant = $2 OR tenant_code = $2)"
+        ))
+        .bind(id)
+        .bind(tenant)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(complaint_from_row).transpose()
     }
 
     /// The cases `tenant` handles now, newest first; `status` `""` means any. `now` decides
     /// which open cases are past due.
-    pub async fn tenant_complaints(&self, tenant: &str, status: &str, overdue: OverdueFilter, now: &str) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    pub async fn tenant_complaints(
+        &self,
+        tenant: &str,
+        status: &str,
+        overdue: OverdueFilter,
+        now: &str,
+    ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
         let mode: i64 = match overdue {
             OverdueFilter::Any => -1,
             OverdueFilter::Overdue => 1,
             OverdueFilter::NotOverdue => 0,
         };
         let rows = sqlx::query(concat!(
-            "SELECT ", complaint_columns!(), " FROM complaints WHERE handling_tenant = $1 AND ($2 = '' OR status = $2) \
-             AND ($3 < 0 OR (CASE WHEN overdue = 1 OR (", open!(), " AND due_at < $4) THEN 1 ELSE 0 END) = $3) \
+            "SELECT ",
+            complaint_columns!(),
+            " FROM complaints WHERE handling_tenant = $1 AND ($2 = '' OR status = $2) \
+             AND ($3 < 0 OR (CASE WHEN overdue = 1 OR (",
+            open!(),
+            " AND due_at < $4) THEN 1 ELSE 0 END) = $3) \
              ORDER BY created_at DESC, id DESC"
         ))
         .bind(tenant)
@@ -173,7 +214,11 @@ impl Store {
     }
 
     /// The history of a case `tenant` has to do with (see [`Store::complaint_in_tenant`]), oldest first.
-    pub async fn complaint_events_in_tenant(&self, tenant: &str, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+    pub async fn complaint_events_in_tenant(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT e.id, e.complaint_id, e.status, e.actor, e.tenant_code, e.note, e.at FROM complaint_events e \
              JOIN complaints c ON c.id = e.complaint_id WHERE e.complaint_id = $1 AND (c.handling_tenant = $2 OR c.tenant_code = $2) \
@@ -187,7 +232,11 @@ impl Store {
     }
 
     /// The history of a case of `complainant`, oldest first.
-    pub async fn complaint_events_of_complainant(&self, complainant: &str, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+    pub async fn complaint_events_of_complainant(
+        &self,
+        complainant: &str,
+        id: &str,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT e.id, e.complaint_id, e.status, e.actor, e.tenant_code, e.note, e.at FROM complaint_events e \
              JOIN complaints c ON c.id = e.complaint_id WHERE e.complaint_id = $1 AND c.complainant_id = $2 ORDER BY e.at, e.id",
@@ -222,11 +271,20 @@ impl Store {
 
     /// Open cases past their due time and not yet flagged overdue, in every market: the
     /// escalation sweep's work list.
-    pub async fn overdue_complaints_all_tenants(&self, now: &str) -> Result<Vec<ComplaintRow>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", complaint_columns!(), " FROM complaints WHERE ", open!(), " AND overdue = 0 AND due_at < $1 ORDER BY due_at, id"))
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn overdue_complaints_all_tenants(
+        &self,
+        now: &str,
+    ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            complaint_columns!(),
+            " FROM complaints WHERE ",
+            open!(),
+            " AND overdue = 0 AND due_at < $1 ORDER BY due_at, id"
+        ))
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(complaint_from_row).collect()
     }
 
@@ -256,7 +314,12 @@ impl Store {
     }
 
     /// Flag an open case of `tenant` (the top of the tree) overdue and record the event, once.
-    pub async fn flag_complaint_overdue(&self, tenant: &str, id: &str, event: &EventRow) -> Result<bool, sqlx::Error> {
+    pub async fn flag_complaint_overdue(
+        &self,
+        tenant: &str,
+        id: &str,
+        event: &EventRow,
+    ) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let done = sqlx::query(concat!("UPDATE complaints SET overdue = 1, updated_at = $3 WHERE id = $1 AND handling_tenant = $2 AND overdue = 0 AND ", open!()))
@@ -273,13 +336,27 @@ impl Store {
     }
 
     /// The worker, the employer and the market of an engagement.
-    pub async fn engagement_parties(&self, id: &str) -> Result<Option<(String, String, String)>, sqlx::Error> {
-        let row = sqlx::query("SELECT worker_id, employer_id, tenant_code FROM engagements WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        row.map(|r| Ok((r.try_get("worker_id")?, r.try_get("employer_id")?, r.try_get("tenant_code")?))).transpose()
+    pub async fn engagement_parties(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, String, String)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT worker_id, employer_id, tenant_code FROM engagements WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((r.try_get("worker_id")?, r.try_get("employer_id")?, r.try_get("tenant_code")?))
+        })
+        .transpose()
     }
 }
 
-async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &EventRow) -> Result<(), sqlx::Error> {
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &EventRow,
+) -> Result<(), sqlx::Error> {
     sqlx::query(INSERT_EVENT)
         .bind(&e.id)
         .bind(&e.complaint_id)

@@ -81,7 +81,12 @@ impl Store {
     /// Take a place of an open post for a worker and create the engagement (`applied` or
     /// `offered`), in one transaction. Never over-fills: the place is taken by a conditional
     /// UPDATE before anything else is written.
-    pub async fn take_place(&self, e: &EngagementRow, actor: &str, now: &str) -> Result<Result<(), TakeRefused>, sqlx::Error> {
+    pub async fn take_place(
+        &self,
+        e: &EngagementRow,
+        actor: &str,
+        now: &str,
+    ) -> Result<Result<(), TakeRefused>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let taken = sqlx::query("UPDATE jobs SET taken = taken + 1, updated_at = $3 WHERE id = $1 AND status = 'open' AND closes_at > $2 AND taken < headcount")
             .bind(&e.job_id)
@@ -107,10 +112,20 @@ impl Store {
     }
 
     async fn why_not_open(&self, job: &str, now: &str) -> Result<TakeRefused, sqlx::Error> {
-        let row = sqlx::query("SELECT status, closes_at, taken, headcount FROM jobs WHERE id = $1").bind(job).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT status, closes_at, taken, headcount FROM jobs WHERE id = $1")
+            .bind(job)
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else { return Ok(TakeRefused::NotOpen) };
-        let (status, closes, taken, headcount): (String, String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-        Ok(if status != "open" || closes.as_str() <= now { TakeRefused::NotOpen } else if taken >= headcount { TakeRefused::Full } else { TakeRefused::AlreadyEngaged })
+        let (status, closes, taken, headcount): (String, String, i64, i64) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+        Ok(if status != "open" || closes.as_str() <= now {
+            TakeRefused::NotOpen
+        } else if taken >= headcount {
+            TakeRefused::Full
+        } else {
+            TakeRefused::AlreadyEngaged
+        })
     }
 
     /// Apply a change if the engagement is still in one of `from`; give the place back when it
@@ -118,7 +133,9 @@ impl Store {
     pub async fn change(&self, c: &Change<'_>) -> Result<bool, sqlx::Error> {
         let now = super::now();
         let mut tx = self.pool.begin().await?;
-        let mut sql = String::from("UPDATE engagements SET status = $1, updated_at = $2, paid_cents = COALESCE($3, paid_cents)");
+        let mut sql = String::from(
+            "UPDATE engagements SET status = $1, updated_at = $2, paid_cents = COALESCE($3, paid_cents)",
+        );
         for (i, (column, _)) in c.set.iter().enumerate() {
             sql.push_str(&format!(", {column} = ${}", i + 4));
         }
@@ -151,7 +168,13 @@ impl Store {
     /// Record one party's signature of the agreement with `hash`; the engagement becomes
     /// `signed` with the second signature. `Ok(None)`: not signable (wrong status, hash, or
     /// already signed by this party); `Ok(Some(signed))` otherwise.
-    pub async fn sign(&self, id: &str, worker: bool, hash: &str, actor: &str) -> Result<Option<bool>, sqlx::Error> {
+    pub async fn sign(
+        &self,
+        id: &str,
+        worker: bool,
+        hash: &str,
+        actor: &str,
+    ) -> Result<Option<bool>, sqlx::Error> {
         let now = super::now();
         let mut tx = self.pool.begin().await?;
         let sql = if worker {
@@ -161,11 +184,17 @@ impl Store {
             "UPDATE engagements SET employer_signed_at = $1, updated_at = $1, status = CASE WHEN worker_signed_at IS NULL THEN status ELSE 'signed' END \
              WHERE id = $2 AND status = 'accepted' AND agreement_hash = $3 AND employer_signed_at IS NULL"
         };
-        if sqlx::query(sql).bind(&now).bind(id).bind(hash).execute(&mut *tx).await?.rows_affected() == 0 {
+        if sqlx::query(sql).bind(&now).bind(id).bind(hash).execute(&mut *tx).await?.rows_affected()
+            == 0
+        {
             tx.rollback().await?;
             return Ok(None);
         }
-        let status: String = sqlx::query("SELECT status FROM engagements WHERE id = $1").bind(id).fetch_one(&mut *tx).await?.try_get(0)?;
+        let status: String = sqlx::query("SELECT status FROM engagements WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         let signed = status == "signed";
         let note = if worker { "worker signed" } else { "employer signed" };
         let to = if signed { "signed" } else { "accepted" };
@@ -175,7 +204,14 @@ impl Store {
     }
 
     pub async fn engagement(&self, id: &str) -> Result<Option<EngagementRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", engagement_columns!(), " FROM engagements WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            engagement_columns!(),
+            " FROM engagements WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(engagement_from_row).transpose()
     }
 
@@ -190,7 +226,14 @@ impl Store {
 
     /// The engagements of one post, oldest first.
     pub async fn job_engagements(&self, job: &str) -> Result<Vec<EngagementRow>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", engagement_columns!(), " FROM engagements WHERE job_id = $1 ORDER BY created_at, id")).bind(job).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            engagement_columns!(),
+            " FROM engagements WHERE job_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(job)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(engagement_from_row).collect()
     }
 
@@ -209,18 +252,49 @@ impl Store {
     pub async fn engagement_events(&self, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
         let rows = sqlx::query("SELECT from_status, to_status, actor, note, at FROM engagement_events WHERE engagement_id = $1 ORDER BY at, id").bind(id).fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| Ok(EventRow { from_status: r.try_get(0)?, to_status: r.try_get(1)?, actor: r.try_get(2)?, note: r.try_get(3)?, at: r.try_get(4)? }))
+            .map(|r| {
+                Ok(EventRow {
+                    from_status: r.try_get(0)?,
+                    to_status: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    note: r.try_get(3)?,
+                    at: r.try_get(4)?,
+                })
+            })
             .collect()
     }
 
     /// Store the agreement snapshot and move `offered` → `accepted`, in one step.
-    pub async fn accept(&self, id: &str, agreement: &str, hash: &str, actor: &str) -> Result<bool, sqlx::Error> {
+    pub async fn accept(
+        &self,
+        id: &str,
+        agreement: &str,
+        hash: &str,
+        actor: &str,
+    ) -> Result<bool, sqlx::Error> {
         let set = [("agreement", Some(agreement)), ("agreement_hash", Some(hash))];
-        self.change(&Change { id, from: "offered", to: "accepted", actor, note: None, set: &set, paid_cents: None }).await
+        self.change(&Change {
+            id,
+            from: "offered",
+            to: "accepted",
+            actor,
+            note: None,
+            set: &set,
+            paid_cents: None,
+        })
+        .await
     }
 
     /// A rating by one party of the other; `Ok(false)` if this party already rated.
-    pub async fn rate(&self, engagement: &str, rater: &str, ratee: &str, score: i64, comment: Option<&str>, ratee_is_worker: bool) -> Result<bool, sqlx::Error> {
+    pub async fn rate(
+        &self,
+        engagement: &str,
+        rater: &str,
+        ratee: &str,
+        score: i64,
+        comment: Option<&str>,
+        ratee_is_worker: bool,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query("INSERT INTO ratings (engagement_id, rater_id, ratee_id, score, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(engagement)
@@ -246,13 +320,24 @@ impl Store {
     }
 
     /// The ratings given on an engagement: (rater, score, comment).
-    pub async fn engagement_ratings(&self, engagement: &str) -> Result<Vec<(String, i64, Option<String>)>, sqlx::Error> {
-        let rows = sqlx::query("SELECT rater_id, score, comment FROM ratings WHERE engagement_id = $1 ORDER BY created_at").bind(engagement).fetch_all(&self.pool).await?;
+    pub async fn engagement_ratings(
+        &self,
+        engagement: &str,
+    ) -> Result<Vec<(String, i64, Option<String>)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT rater_id, score, comment FROM ratings WHERE engagement_id = $1 ORDER BY created_at",
+        )
+        .bind(engagement)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 }
 
-async fn insert_engagement(tx: &mut Transaction<'_, Any>, e: &EngagementRow) -> Result<(), sqlx::Error> {
+async fn insert_engagement(
+    tx: &mut Transaction<'_, Any>,
+    e: &EngagementRow,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO engagements (id, job_id, tenant_code, worker_id, employer_id, status, origin, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -270,7 +355,15 @@ async fn insert_engagement(tx: &mut Transaction<'_, Any>, e: &EngagementRow) -> 
     .map(|_| ())
 }
 
-async fn insert_event(tx: &mut Transaction<'_, Any>, engagement: &str, from: Option<&str>, to: &str, actor: &str, note: Option<&str>, at: &str) -> Result<(), sqlx::Error> {
+async fn insert_event(
+    tx: &mut Transaction<'_, Any>,
+    engagement: &str,
+    from: Option<&str>,
+    to: &str,
+    actor: &str,
+    note: Option<&str>,
+    at: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO engagement_events (id, engagement_id, from_status, to_status, actor, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(engagement)

@@ -1,7 +1,7 @@
 //! Stored job posts, their keyword terms, and market check-ins (see `migrations/0007_jobs.sql`).
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{DynQuery, Store};
 
@@ -106,31 +106,47 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         for term in terms {
-            sqlx::query("INSERT INTO job_terms (term, job_id, posted_at) VALUES ($1, $2, $3)").bind(term).bind(&j.id).bind(&j.created_at).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO job_terms (term, job_id, posted_at) VALUES ($1, $2, $3)")
+                .bind(term)
+                .bind(&j.id)
+                .bind(&j.created_at)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await
     }
 
     pub async fn job(&self, id: &str) -> Result<Option<JobRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(job_from_row).transpose()
     }
 
     /// Posts of one market waiting for staff review, oldest first.
     pub async fn held_jobs(&self, tenant: &str) -> Result<Vec<JobRow>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE tenant_code = $1 AND status = 'held' ORDER BY created_at, id"))
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE tenant_code = $1 AND status = 'held' ORDER BY created_at, id"
+        ))
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(job_from_row).collect()
     }
 
     /// An employer's own posts, newest first.
     pub async fn employer_jobs(&self, employer: &str) -> Result<Vec<JobRow>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE employer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"))
-            .bind(employer)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            job_columns!(),
+            " FROM jobs WHERE employer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"
+        ))
+        .bind(employer)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(job_from_row).collect()
     }
 
@@ -149,12 +165,28 @@ impl Store {
     }
 
     /// How many posts an employer made since `since`.
-    pub async fn count_employer_jobs_since(&self, employer: &str, since: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query("SELECT COUNT(*) FROM jobs WHERE employer_id = $1 AND created_at >= $2").bind(employer).bind(since).fetch_one(&self.pool).await?.try_get(0)
+    pub async fn count_employer_jobs_since(
+        &self,
+        employer: &str,
+        since: &str,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) FROM jobs WHERE employer_id = $1 AND created_at >= $2")
+            .bind(employer)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)
     }
 
     /// Staff decide a held post of `tenant`: `open` or `rejected`. Only a post still held changes.
-    pub async fn decide_held_job(&self, id: &str, tenant: &str, status: &str, reasons: &str, by: &str) -> Result<bool, sqlx::Error> {
+    pub async fn decide_held_job(
+        &self,
+        id: &str,
+        tenant: &str,
+        status: &str,
+        reasons: &str,
+        by: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("UPDATE jobs SET status = $3, review_reasons = $4, reviewed_by = $5, updated_at = $6 WHERE id = $1 AND tenant_code = $2 AND status = 'held'")
             .bind(id)
             .bind(tenant)
@@ -210,7 +242,12 @@ impl Store {
     }
 
     /// Record a market check-in for `day`; `Ok(false)` if already checked in that day.
-    pub async fn check_in(&self, tenant: &str, account: &str, day: &str) -> Result<bool, sqlx::Error> {
+    pub async fn check_in(
+        &self,
+        tenant: &str,
+        account: &str,
+        day: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("INSERT INTO check_ins (tenant_code, account_id, day, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(tenant)
             .bind(account)
@@ -223,7 +260,13 @@ impl Store {
 
     /// Accounts checked in at a market on a day.
     pub async fn checked_in(&self, tenant: &str, day: &str) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT account_id FROM check_ins WHERE tenant_code = $1 AND day = $2 ORDER BY at").bind(tenant).bind(day).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT account_id FROM check_ins WHERE tenant_code = $1 AND day = $2 ORDER BY at",
+        )
+        .bind(tenant)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| r.try_get(0)).collect()
     }
 }
@@ -235,7 +278,8 @@ fn feed_query(q: &FeedQuery, columns: &'static str) -> DynQuery {
     b.push(columns);
     let (created, id) = match q.terms.first() {
         Some(first) => {
-            b.push("FROM job_terms t JOIN jobs ON jobs.id = t.job_id WHERE t.term = ").text(first.clone());
+            b.push("FROM job_terms t JOIN jobs ON jobs.id = t.job_id WHERE t.term = ")
+                .text(first.clone());
             ("t.posted_at", "t.job_id")
         }
         None => {
@@ -246,11 +290,21 @@ fn feed_query(q: &FeedQuery, columns: &'static str) -> DynQuery {
     b.push(" AND status = 'open' AND taken < headcount AND closes_at > ").text(q.now.clone());
     push_filters(&mut b, q);
     for term in q.terms.iter().skip(1) {
-        b.push(" AND jobs.id IN (SELECT job_id FROM job_terms WHERE term = ").text(term.clone()).push(")");
+        b.push(" AND jobs.id IN (SELECT job_id FROM job_terms WHERE term = ")
+            .text(term.clone())
+            .push(")");
     }
     if let Some((at, last)) = &q.before {
         b.push(" AND (").push(created).push(" < ").text(at.clone());
-        b.push(" OR (").push(created).push(" = ").text(at.clone()).push(" AND ").push(id).push(" < ").text(last.clone()).push("))");
+        b.push(" OR (")
+            .push(created)
+            .push(" = ")
+            .text(at.clone())
+            .push(" AND ")
+            .push(id)
+            .push(" < ")
+            .text(last.clone())
+            .push("))");
     }
     b.push(" ORDER BY ").push(created).push(" DESC, ").push(id).push(" DESC LIMIT ").int(q.limit);
     b

@@ -1,8 +1,8 @@
 //! What matching reads and writes: worker features, and batch assignment runs (see
 //! `migrations/0008_engagements.sql` and `0009_assignments.sql`).
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{DynQuery, Store};
 
@@ -82,29 +82,61 @@ impl Store {
         .map(|_| ())
     }
 
-    pub async fn set_worker_verified(&self, account: &str, verified: bool) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE worker_features SET verified = $2 WHERE account_id = $1").bind(account).bind(i64::from(verified)).execute(&self.pool).await.map(|_| ())
+    pub async fn set_worker_verified(
+        &self,
+        account: &str,
+        verified: bool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE worker_features SET verified = $2 WHERE account_id = $1")
+            .bind(account)
+            .bind(i64::from(verified))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     /// Every verified worker: the candidate pool of a city-wide recommendation.
     pub async fn verified_workers(&self) -> Result<Vec<WorkerFeatures>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", feature_columns!(), " FROM worker_features WHERE verified = 1 ORDER BY account_id")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            feature_columns!(),
+            " FROM worker_features WHERE verified = 1 ORDER BY account_id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(features_from_row).collect()
     }
 
     /// The features of the given workers that are verified.
-    pub async fn workers_features(&self, ids: &[String]) -> Result<Vec<WorkerFeatures>, sqlx::Error> {
+    pub async fn workers_features(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<WorkerFeatures>, sqlx::Error> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let mut b = DynQuery::new(concat!("SELECT ", feature_columns!(), " FROM worker_features WHERE verified = 1 AND account_id IN "));
+        let mut b = DynQuery::new(concat!(
+            "SELECT ",
+            feature_columns!(),
+            " FROM worker_features WHERE verified = 1 AND account_id IN "
+        ));
         b.text_list(ids).push(" ORDER BY account_id");
         let rows = b.fetch_all(&self.pool).await?;
         rows.iter().map(features_from_row).collect()
     }
 
-    pub async fn worker_features(&self, account: &str) -> Result<Option<WorkerFeatures>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", feature_columns!(), " FROM worker_features WHERE account_id = $1")).bind(account).fetch_optional(&self.pool).await?;
+    pub async fn worker_features(
+        &self,
+        account: &str,
+    ) -> Result<Option<WorkerFeatures>, sqlx::Error> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            feature_columns!(),
+            " FROM worker_features WHERE account_id = $1"
+        ))
+        .bind(account)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(features_from_row).transpose()
     }
 
@@ -138,8 +170,18 @@ impl Store {
     }
 
     /// A run of `tenant` and its pairs.
-    pub async fn run(&self, id: &str, tenant: &str) -> Result<Option<(RunRow, Vec<ItemRow>)>, sqlx::Error> {
-        let Some(r) = sqlx::query("SELECT * FROM assignment_runs WHERE id = $1 AND tenant_code = $2").bind(id).bind(tenant).fetch_optional(&self.pool).await? else {
+    pub async fn run(
+        &self,
+        id: &str,
+        tenant: &str,
+    ) -> Result<Option<(RunRow, Vec<ItemRow>)>, sqlx::Error> {
+        let Some(r) =
+            sqlx::query("SELECT * FROM assignment_runs WHERE id = $1 AND tenant_code = $2")
+                .bind(id)
+                .bind(tenant)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
             return Ok(None);
         };
         let run = RunRow {
@@ -189,7 +231,13 @@ impl Store {
     }
 
     /// What publishing did with one pair: the offer made, or why none was.
-    pub async fn set_item_outcome(&self, run: &str, worker: &str, engagement: Option<&str>, skipped: Option<&str>) -> Result<(), sqlx::Error> {
+    pub async fn set_item_outcome(
+        &self,
+        run: &str,
+        worker: &str,
+        engagement: Option<&str>,
+        skipped: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE assignment_items SET engagement_id = $3, skipped = $4 WHERE run_id = $1 AND worker_id = $2")
             .bind(run)
             .bind(worker)

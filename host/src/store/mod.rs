@@ -56,16 +56,24 @@ impl Store {
     /// [`Store::connect`], waiting at most `acquire_timeout` for a connection: while the
     /// database is unreachable, a request fails after that with `database_unavailable` (503)
     /// instead of hanging.
-    pub async fn connect_with(url: &str, max_connections: u32, acquire_timeout: Duration) -> anyhow::Result<Store> {
+    pub async fn connect_with(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            anyhow::bail!("unsupported database URL (expected sqlite:// or postgres://): {}", redact(url));
+            anyhow::bail!(
+                "unsupported database URL (expected sqlite:// or postgres://): {}",
+                redact(url)
+            );
         };
-        let options = AnyConnectOptions::from_str(url).with_context(|| format!("bad database URL {}", redact(url)))?;
+        let options = AnyConnectOptions::from_str(url)
+            .with_context(|| format!("bad database URL {}", redact(url)))?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
@@ -168,9 +176,11 @@ mod tests {
         store.migrate().await.unwrap();
         store.migrate().await.unwrap(); // idempotent
         use sqlx::Row;
-        let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap().get(0);
+        let mode: String =
+            sqlx::query("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap().get(0);
         assert_eq!(mode, "wal");
-        let fk: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap().get(0);
+        let fk: i64 =
+            sqlx::query("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap().get(0);
         assert_eq!(fk, 1);
     }
 
@@ -187,9 +197,19 @@ mod tests {
                 continue;
             }
             let sql = std::fs::read_to_string(&path).unwrap().to_lowercase();
-            let changes = ["into authz_policies", "from authz_policies", "update authz_policies", "into accounts", "update accounts", "from accounts"];
+            let changes = [
+                "into authz_policies",
+                "from authz_policies",
+                "update authz_policies",
+                "into accounts",
+                "update accounts",
+                "from accounts",
+            ];
             if changes.iter().any(|c| sql.contains(c)) {
-                assert!(sql.contains("update authz_version set version = version + 1"), "{name} changes permissions or accounts without bumping authz_version");
+                assert!(
+                    sql.contains("update authz_version set version = version + 1"),
+                    "{name} changes permissions or accounts without bumping authz_version"
+                );
             }
         }
     }
@@ -260,7 +280,10 @@ impl DynQuery {
         self
     }
 
-    pub(crate) async fn fetch_all(self, pool: &AnyPool) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    pub(crate) async fn fetch_all(
+        self,
+        pool: &AnyPool,
+    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql));
         for a in self.args {
             q = match a {

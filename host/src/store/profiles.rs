@@ -41,7 +41,11 @@ macro_rules! profile_columns {
 impl Store {
     /// Insert or replace a profile; any change makes it unverified again. `Ok(false)` when the
     /// ID number (by blind index) belongs to another account.
-    pub async fn upsert_profile(&self, p: &ProfileRow, id_index: Option<&str>) -> Result<bool, sqlx::Error> {
+    pub async fn upsert_profile(
+        &self,
+        p: &ProfileRow,
+        id_index: Option<&str>,
+    ) -> Result<bool, sqlx::Error> {
         let result = sqlx::query(
             "INSERT INTO profiles (account_id, kind, home_tenant, name, id_enc, id_index, uscc, details, verification, verification_reason, verified_by, verified_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unverified', NULL, NULL, NULL, $9) \
@@ -68,22 +72,39 @@ impl Store {
     }
 
     pub async fn profile(&self, account_id: &str) -> Result<Option<ProfileRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", profile_columns!(), " FROM profiles WHERE account_id = $1")).bind(account_id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            profile_columns!(),
+            " FROM profiles WHERE account_id = $1"
+        ))
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(profile_from_row).transpose()
     }
 
     /// Profiles of one market waiting for verification, oldest first.
     pub async fn pending_profiles(&self, tenant: &str) -> Result<Vec<ProfileRow>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", profile_columns!(), " FROM profiles WHERE home_tenant = $1 AND verification = 'unverified' ORDER BY updated_at"))
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            profile_columns!(),
+            " FROM profiles WHERE home_tenant = $1 AND verification = 'unverified' ORDER BY updated_at"
+        ))
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(profile_from_row).collect()
     }
 
     /// Record a verification decision for a profile of `tenant` that is still as `updated_at`
     /// says (so a profile changed meanwhile is not verified unseen). Returns whether it applied.
-    pub async fn set_verification(&self, account_id: &str, tenant: &str, updated_at: &str, d: &VerificationDecision<'_>) -> Result<bool, sqlx::Error> {
+    pub async fn set_verification(
+        &self,
+        account_id: &str,
+        tenant: &str,
+        updated_at: &str,
+        d: &VerificationDecision<'_>,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE profiles SET verification = $4, verification_reason = $5, verified_by = $6, verified_at = $7 \
              WHERE account_id = $1 AND home_tenant = $2 AND updated_at = $3",

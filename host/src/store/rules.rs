@@ -108,7 +108,11 @@ macro_rules! decision_columns {
 impl Store {
     /// Store a component; a component already stored (same hash) is left as it is.
     /// Returns whether it was new.
-    pub async fn insert_plugin(&self, p: &PluginRecord, wasm_base64: &str) -> Result<bool, sqlx::Error> {
+    pub async fn insert_plugin(
+        &self,
+        p: &PluginRecord,
+        wasm_base64: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "INSERT INTO plugins (hash, slot, name, size_bytes, wasm_base64, uploaded_by, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hash) DO NOTHING",
@@ -126,18 +130,31 @@ impl Store {
     }
 
     pub async fn get_plugin(&self, hash: &str) -> Result<Option<PluginRecord>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", plugin_columns!(), " FROM plugins WHERE hash = $1")).bind(hash).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query(concat!("SELECT ", plugin_columns!(), " FROM plugins WHERE hash = $1"))
+                .bind(hash)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(plugin_from_row).transpose()
     }
 
     /// The base64 bytes of a stored component.
     pub async fn plugin_wasm(&self, hash: &str) -> Result<Option<String>, sqlx::Error> {
-        let row = sqlx::query("SELECT wasm_base64 FROM plugins WHERE hash = $1").bind(hash).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT wasm_base64 FROM plugins WHERE hash = $1")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| r.try_get(0)).transpose()
     }
 
     pub async fn list_plugins(&self) -> Result<Vec<PluginRecord>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", plugin_columns!(), " FROM plugins ORDER BY uploaded_at, hash")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            plugin_columns!(),
+            " FROM plugins ORDER BY uploaded_at, hash"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(plugin_from_row).collect()
     }
 
@@ -161,48 +178,74 @@ impl Store {
         .bind(now())
         .execute(&self.pool)
         .await?;
-        let row = sqlx::query(concat!("SELECT ", binding_columns!(), " FROM slot_bindings WHERE id = $1")).bind(&id).fetch_one(&self.pool).await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            binding_columns!(),
+            " FROM slot_bindings WHERE id = $1"
+        ))
+        .bind(&id)
+        .fetch_one(&self.pool)
+        .await?;
         binding_from_row(&row)
     }
 
     /// Every binding version of one tenant, by slot then version.
     pub async fn tenant_bindings(&self, tenant_code: &str) -> Result<Vec<Binding>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", binding_columns!(), " FROM slot_bindings WHERE tenant_code = $1 ORDER BY slot, version"))
-            .bind(tenant_code)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            binding_columns!(),
+            " FROM slot_bindings WHERE tenant_code = $1 ORDER BY slot, version"
+        ))
+        .bind(tenant_code)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(binding_from_row).collect()
     }
 
     pub async fn insert_decision(&self, d: &Decision) -> Result<(), sqlx::Error> {
-        sqlx::query(concat!("INSERT INTO decisions (", decision_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
-            .bind(&d.id)
-            .bind(&d.tenant_code)
-            .bind(&d.slot)
-            .bind(&d.plugin_hash)
-            .bind(&d.binding_id)
-            .bind(&d.tenant_info)
-            .bind(&d.config)
-            .bind(&d.input)
-            .bind(&d.output)
-            .bind(d.fuel_used)
-            .bind(d.duration_us)
-            .bind(&d.source)
-            .bind(&d.created_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(concat!(
+            "INSERT INTO decisions (",
+            decision_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        ))
+        .bind(&d.id)
+        .bind(&d.tenant_code)
+        .bind(&d.slot)
+        .bind(&d.plugin_hash)
+        .bind(&d.binding_id)
+        .bind(&d.tenant_info)
+        .bind(&d.config)
+        .bind(&d.input)
+        .bind(&d.output)
+        .bind(d.fuel_used)
+        .bind(d.duration_us)
+        .bind(&d.source)
+        .bind(&d.created_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     pub async fn get_decision(&self, id: &str) -> Result<Option<Decision>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", decision_columns!(), " FROM decisions WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query(concat!("SELECT ", decision_columns!(), " FROM decisions WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(decision_from_row).transpose()
     }
 
     /// The latest `limit` decisions of one tenant's slot, newest first.
-    pub async fn recent_decisions(&self, tenant_code: &str, slot: &str, limit: i64) -> Result<Vec<Decision>, sqlx::Error> {
+    pub async fn recent_decisions(
+        &self,
+        tenant_code: &str,
+        slot: &str,
+        limit: i64,
+    ) -> Result<Vec<Decision>, sqlx::Error> {
         let rows = sqlx::query(concat!(
-            "SELECT ", decision_columns!(), " FROM decisions WHERE tenant_code = $1 AND slot = $2 ORDER BY created_at DESC, id DESC LIMIT $3"
+            "SELECT ",
+            decision_columns!(),
+            " FROM decisions WHERE tenant_code = $1 AND slot = $2 ORDER BY created_at DESC, id DESC LIMIT $3"
         ))
         .bind(tenant_code)
         .bind(slot)
@@ -236,11 +279,25 @@ impl Store {
 
     /// Record that a running job has run `done` inputs.
     pub async fn dry_run_progress(&self, id: &str, done: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE dry_runs SET done = $1, updated_at = $2 WHERE id = $3 AND status = 'running'").bind(done).bind(now()).bind(id).execute(&self.pool).await.map(drop)
+        sqlx::query(
+            "UPDATE dry_runs SET done = $1, updated_at = $2 WHERE id = $3 AND status = 'running'",
+        )
+        .bind(done)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(drop)
     }
 
     /// Record a job's end: `finished` with its report, or `failed` with the error.
-    pub async fn finish_dry_run(&self, id: &str, status: &str, report: Option<&str>, error: Option<&str>) -> Result<(), sqlx::Error> {
+    pub async fn finish_dry_run(
+        &self,
+        id: &str,
+        status: &str,
+        report: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE dry_runs SET status = $1, report = $2, error = $3, updated_at = $4 WHERE id = $5 AND status = 'running'")
             .bind(status)
             .bind(report)
@@ -253,7 +310,11 @@ impl Store {
     }
 
     /// A job of one tenant.
-    pub async fn dry_run(&self, id: &str, tenant_code: &str) -> Result<Option<DryRunRow>, sqlx::Error> {
+    pub async fn dry_run(
+        &self,
+        id: &str,
+        tenant_code: &str,
+    ) -> Result<Option<DryRunRow>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT id, tenant_code, slot, plugin_hash, inputs, done, status, report, error, created_by, created_at, updated_at \
              FROM dry_runs WHERE id = $1 AND tenant_code = $2",
@@ -303,7 +364,11 @@ fn binding_from_row(r: &AnyRow) -> Result<Binding, sqlx::Error> {
         config: r.try_get("config")?,
         effective_from: match r.try_get::<Option<String>, _>("effective_from")? {
             // Stored only through `clock::parse_date`; migration 0012 repaired older rows.
-            Some(text) => Some(crate::clock::parse_date(&text).ok_or_else(|| sqlx::Error::Decode(format!("slot binding effective_from {text:?} is not a canonical date").into()))?),
+            Some(text) => Some(crate::clock::parse_date(&text).ok_or_else(|| {
+                sqlx::Error::Decode(
+                    format!("slot binding effective_from {text:?} is not a canonical date").into(),
+                )
+            })?),
             None => None,
         },
         note: r.try_get("note")?,
@@ -339,11 +404,18 @@ mod tests {
     #[tokio::test]
     async fn implausible_stored_dates_are_repaired_by_migration() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 1).await.unwrap();
+        let store =
+            Store::connect(&crate::config::sqlite_url(&dir.path().join("a.db")), 1).await.unwrap();
         store.migrate().await.unwrap();
         let mut conn = store.pool().acquire().await.unwrap();
         sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.unwrap();
-        let stored = [("a", Some("+10000-01-01")), ("b", Some("0000-01-01")), ("c", Some("-0001-01-01")), ("d", Some("2027-01-01")), ("e", None)];
+        let stored = [
+            ("a", Some("+10000-01-01")),
+            ("b", Some("0000-01-01")),
+            ("c", Some("-0001-01-01")),
+            ("d", Some("2027-01-01")),
+            ("e", None),
+        ];
         for (i, (id, day)) in stored.iter().enumerate() {
             sqlx::query("INSERT INTO slot_bindings (id, tenant_code, slot, version, plugin_hash, config, effective_from, note, created_by, created_at) VALUES ($1, 'qixian', 'matching', $2, 'h', '{}', $3, NULL, 't', 't')")
                 .bind(*id)
@@ -353,10 +425,22 @@ mod tests {
                 .await
                 .unwrap();
         }
-        sqlx::query(include_str!("../../../migrations/0012_binding_dates.sql")).execute(&mut *conn).await.unwrap();
+        sqlx::query(include_str!("../../../migrations/0012_binding_dates.sql"))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         drop(conn);
-        let days: Vec<Option<NaiveDate>> = store.tenant_bindings("qixian").await.unwrap().into_iter().map(|b| b.effective_from).collect();
+        let days: Vec<Option<NaiveDate>> = store
+            .tenant_bindings("qixian")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| b.effective_from)
+            .collect();
         let day = |s| crate::clock::parse_date(s);
-        assert_eq!(days, [day("2100-12-31"), day("2100-12-31"), day("2100-12-31"), day("2027-01-01"), None]);
+        assert_eq!(
+            days,
+            [day("2100-12-31"), day("2100-12-31"), day("2100-12-31"), day("2027-01-01"), None]
+        );
     }
 }

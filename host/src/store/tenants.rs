@@ -53,20 +53,28 @@ impl Store {
 
     /// Every tenant, parents before children, siblings by code.
     pub async fn list_tenants(&self) -> Result<Vec<Tenant>, sqlx::Error> {
-        let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM tenants ORDER BY code")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM tenants ORDER BY code"))
+            .fetch_all(&self.pool)
+            .await?;
         let tenants = rows.iter().map(tenant_from_row).collect::<Result<Vec<_>, _>>()?;
         Ok(preorder(tenants))
     }
 
     /// One tenant by code.
     pub async fn get_tenant(&self, code: &str) -> Result<Option<Tenant>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", columns!(), " FROM tenants WHERE code = $1")).bind(code).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(concat!("SELECT ", columns!(), " FROM tenants WHERE code = $1"))
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(tenant_from_row).transpose()
     }
 
     /// Codes of the markets directly under `code`.
     pub async fn child_tenant_codes(&self, code: &str) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT code FROM tenants WHERE parent_code = $1 ORDER BY code").bind(code).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT code FROM tenants WHERE parent_code = $1 ORDER BY code")
+            .bind(code)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| r.try_get(0)).collect()
     }
 

@@ -41,7 +41,12 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourcedTenant>, Vec<DefinitionError>> 
                 Ok((tenant, plugins)) => tenants.push(SourcedTenant { source, tenant, plugins }),
                 Err(mut errs) => errors.append(&mut errs),
             },
-            Err(e) => errors.push(DefinitionError::new(source, None, "无法读取文件", &format!("cannot read file: {e}"))),
+            Err(e) => errors.push(DefinitionError::new(
+                source,
+                None,
+                "无法读取文件",
+                &format!("cannot read file: {e}"),
+            )),
         }
     }
     if errors.is_empty() { Ok(tenants) } else { Err(errors) }
@@ -49,8 +54,14 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourcedTenant>, Vec<DefinitionError>> 
 
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, DefinitionError> {
     let source = dir.display().to_string();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| DefinitionError::new(&source, None, "无法读取租户目录", &format!("cannot read the tenants directory: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        DefinitionError::new(
+            &source,
+            None,
+            "无法读取租户目录",
+            &format!("cannot read the tenants directory: {e}"),
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
@@ -62,7 +73,12 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, DefinitionError> {
 /// Parse one definition. `source` names it in errors.
 pub fn parse(source: &str, text: &str) -> Result<(Tenant, Vec<PluginRef>), Vec<DefinitionError>> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        vec![DefinitionError::new(source, None, "TOML 格式错误", &format!("not valid TOML: {}", e.message()))]
+        vec![DefinitionError::new(
+            source,
+            None,
+            "TOML 格式错误",
+            &format!("not valid TOML: {}", e.message()),
+        )]
     })?;
     let mut fields = Fields { source, table, errors: Vec::new(), seen: BTreeSet::new() };
     let tenant = fields.tenant();
@@ -76,8 +92,19 @@ pub fn parse(source: &str, text: &str) -> Result<(Tenant, Vec<PluginRef>), Vec<D
 
 /// The keys a definition may have.
 const KNOWN_KEYS: &[&str] = &[
-    "code", "kind", "parent", "name", "region_code", "address", "location", "opening_hours",
-    "hotline", "complaint_channel", "status", "operator", "plugins",
+    "code",
+    "kind",
+    "parent",
+    "name",
+    "region_code",
+    "address",
+    "location",
+    "opening_hours",
+    "hotline",
+    "complaint_channel",
+    "status",
+    "operator",
+    "plugins",
 ];
 
 struct Fields<'a> {
@@ -149,7 +176,8 @@ impl Fields<'_> {
         let raw = self.required("kind")?;
         let kind = TenantKind::parse(&raw);
         if kind.is_none() {
-            let en = format!("unknown kind `{raw}`: expected one of city, county, specialty, station");
+            let en =
+                format!("unknown kind `{raw}`: expected one of city, county, specialty, station");
             self.error("kind", "市场类型无效", &en);
         }
         kind
@@ -159,7 +187,9 @@ impl Fields<'_> {
         let raw = self.required("status")?;
         let status = TenantStatus::parse(&raw);
         if status.is_none() {
-            let en = format!("unknown status `{raw}`: expected one of active, preparing, suspended, withdrawn");
+            let en = format!(
+                "unknown status `{raw}`: expected one of active, preparing, suspended, withdrawn"
+            );
             self.error("status", "状态无效", &en);
         }
         status
@@ -169,13 +199,21 @@ impl Fields<'_> {
         self.seen.insert("location".into());
         let value = self.table.get("location")?.clone();
         let point = value.as_table().and_then(|t| {
-            let num = |k: &str| t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+            let num = |k: &str| {
+                t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            };
             Some(GeoPoint { lon: num("lon")?, lat: num("lat")? })
         });
         match point {
-            Some(p) if (-180.0..=180.0).contains(&p.lon) && (-90.0..=90.0).contains(&p.lat) => Some(p),
+            Some(p) if (-180.0..=180.0).contains(&p.lon) && (-90.0..=90.0).contains(&p.lat) => {
+                Some(p)
+            }
             _ => {
-                self.error("location", "坐标格式应为 { lon = 经度, lat = 纬度 }", "must be { lon = <degrees>, lat = <degrees> } within range");
+                self.error(
+                    "location",
+                    "坐标格式应为 { lon = 经度, lat = 纬度 }",
+                    "must be { lon = <degrees>, lat = <degrees> } within range",
+                );
                 None
             }
         }
@@ -185,27 +223,38 @@ impl Fields<'_> {
         self.seen.insert("plugins".into());
         let Some(value) = self.table.get("plugins").cloned() else { return Vec::new() };
         let Some(table) = value.as_table() else {
-            self.error("plugins", "应为表,如 [plugins] naming = \"city_naming\"", "must be a table, e.g. [plugins] naming = \"city_naming\"");
+            self.error(
+                "plugins",
+                "应为表,如 [plugins] naming = \"city_naming\"",
+                "must be a table, e.g. [plugins] naming = \"city_naming\"",
+            );
             return Vec::new();
         };
         let mut refs = Vec::new();
         for (key, entry) in table {
             let field = format!("plugins.{key}");
             let Some(slot) = Slot::parse(key) else {
-                let en = format!("unknown slot `{key}`: expected naming, service-catalog, posting-review, matching, subsidy or evaluation");
+                let en = format!(
+                    "unknown slot `{key}`: expected naming, service-catalog, posting-review, matching, subsidy or evaluation"
+                );
                 self.error(&field, "未知的插件槽位", &en);
                 continue;
             };
             match plugin_entry(entry) {
                 Some((plugin, config)) => refs.push(PluginRef { slot, plugin, config }),
-                None => self.error(&field, "应为插件名,或 { plugin = \"…\", config = { … } }", "must be a plugin name or { plugin = \"…\", config = { … } }"),
+                None => self.error(
+                    &field,
+                    "应为插件名,或 { plugin = \"…\", config = { … } }",
+                    "must be a plugin name or { plugin = \"…\", config = { … } }",
+                ),
             }
         }
         refs
     }
 
     fn reject_unknown(&mut self) {
-        let unknown: Vec<String> = self.table.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())).cloned().collect();
+        let unknown: Vec<String> =
+            self.table.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())).cloned().collect();
         for key in unknown {
             let en = format!("unknown field (known fields: {})", KNOWN_KEYS.join(", "));
             self.error(&key, "未知字段", &en);
@@ -216,7 +265,9 @@ impl Fields<'_> {
 /// `"name"` or `{ plugin = "name", config = { … } }` (config defaults to `{}`).
 fn plugin_entry(entry: &toml::Value) -> Option<(String, serde_json::Value)> {
     match entry {
-        toml::Value::String(name) if !name.trim().is_empty() => Some((name.trim().to_string(), serde_json::json!({}))),
+        toml::Value::String(name) if !name.trim().is_empty() => {
+            Some((name.trim().to_string(), serde_json::json!({})))
+        }
         toml::Value::Table(t) => {
             let name = t.get("plugin")?.as_str()?.trim().to_string();
             let config = match t.get("config") {
@@ -260,7 +311,8 @@ status = "active"
 
     #[test]
     fn every_missing_field_is_named() {
-        let text = GOOD.replace("hotline = \"0371-12345678\"\n", "").replace("status = \"active\"\n", "");
+        let text =
+            GOOD.replace("hotline = \"0371-12345678\"\n", "").replace("status = \"active\"\n", "");
         let errs = parse("lankao.toml", &text).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.clone().unwrap()).collect();
         assert_eq!(fields, ["hotline", "status"]);
@@ -269,7 +321,10 @@ status = "active"
 
     #[test]
     fn wrong_types_unknown_keys_and_bad_values_are_reported() {
-        let text = GOOD.replace("kind = \"county\"", "kind = \"province\"").replace("hotline = \"0371-12345678\"", "hotline = 12345") + "colour = \"red\"\n";
+        let text = GOOD
+            .replace("kind = \"county\"", "kind = \"province\"")
+            .replace("hotline = \"0371-12345678\"", "hotline = 12345")
+            + "colour = \"red\"\n";
         let errs = parse("x.toml", &text).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.clone().unwrap()).collect();
         assert_eq!(fields, ["kind", "hotline", "colour"]);
@@ -279,13 +334,18 @@ status = "active"
 
     #[test]
     fn plugins_are_named_by_slot_with_optional_config() {
-        let text = format!("{GOOD}\n[plugins]\nnaming = \"city_naming\"\nsubsidy = {{ plugin = \"lankao_subsidy\", config = {{ cap_yuan = 5000 }} }}\n");
+        let text = format!(
+            "{GOOD}\n[plugins]\nnaming = \"city_naming\"\nsubsidy = {{ plugin = \"lankao_subsidy\", config = {{ cap_yuan = 5000 }} }}\n"
+        );
         let (_, plugins) = parse("lankao.toml", &text).unwrap();
         assert_eq!(plugins.len(), 2);
         assert_eq!((plugins[0].slot, plugins[0].plugin.as_str()), (Slot::Naming, "city_naming"));
         assert_eq!(plugins[1].config, serde_json::json!({"cap_yuan": 5000}));
-        let bad = format!("{GOOD}\n[plugins]\nmatchmaking = \"x\"\nsubsidy = {{ plugin = \"y\", colour = 1 }}\n");
-        let fields: Vec<_> = parse("lankao.toml", &bad).unwrap_err().into_iter().map(|e| e.field.unwrap()).collect();
+        let bad = format!(
+            "{GOOD}\n[plugins]\nmatchmaking = \"x\"\nsubsidy = {{ plugin = \"y\", colour = 1 }}\n"
+        );
+        let fields: Vec<_> =
+            parse("lankao.toml", &bad).unwrap_err().into_iter().map(|e| e.field.unwrap()).collect();
         assert_eq!(fields, ["plugins.matchmaking", "plugins.subsidy"]);
     }
 

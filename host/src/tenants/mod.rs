@@ -65,7 +65,8 @@ pub enum TenantStatus {
 }
 
 impl TenantStatus {
-    pub const ALL: [TenantStatus; 4] = [Self::Active, Self::Preparing, Self::Suspended, Self::Withdrawn];
+    pub const ALL: [TenantStatus; 4] =
+        [Self::Active, Self::Preparing, Self::Suspended, Self::Withdrawn];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -147,5 +148,9 @@ impl std::fmt::Display for DefinitionError {
 /// One error per line, for the terminal.
 pub fn render_errors(errors: &[DefinitionError]) -> String {
     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    format!("租户定义有 {n} 处错误 / {n} error(s) in the tenant definitions:\n{}", lines.join("\n"), n = errors.len())
+    format!(
+        "租户定义有 {n} 处错误 / {n} error(s) in the tenant definitions:\n{}",
+        lines.join("\n"),
+        n = errors.len()
+    )
 }

@@ -22,12 +22,19 @@ pub type NameRule<'a> = &'a dyn Fn(&SourcedTenant) -> Result<(), String>;
 
 /// Check the definitions; on success return the tenants ordered parents before children
 /// (the city first), ready to be stored in that order.
-pub fn check(defs: &[SourcedTenant], naming: NameRule<'_>) -> Result<Vec<Tenant>, Vec<DefinitionError>> {
+pub fn check(
+    defs: &[SourcedTenant],
+    naming: NameRule<'_>,
+) -> Result<Vec<Tenant>, Vec<DefinitionError>> {
     let mut errors = Vec::new();
     for def in defs {
         check_fields(def, &mut errors);
         if let Err(reason) = naming(def) {
-            errors.push(DefinitionError { source: def.source.clone(), field: Some("name".into()), message: reason });
+            errors.push(DefinitionError {
+                source: def.source.clone(),
+                field: Some("name".into()),
+                message: reason,
+            });
         }
     }
     let by_code = unique_codes(defs, &mut errors);
@@ -43,25 +50,47 @@ pub fn check(defs: &[SourcedTenant], naming: NameRule<'_>) -> Result<Vec<Tenant>
 /// Checks of one definition on its own: code shape, hotline, region code.
 fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
     let t = &def.tenant;
-    let mut err = |field: &str, zh: &str, en: &str| errors.push(DefinitionError::new(&def.source, Some(field), zh, en));
+    let mut err = |field: &str, zh: &str, en: &str| {
+        errors.push(DefinitionError::new(&def.source, Some(field), zh, en))
+    };
     if !is_valid_code(&t.code) {
-        err("code", "编码只能由小写字母、数字和连字符组成,以字母开头,2–40位", "must be 2-40 lower-case ASCII letters, digits or '-', starting with a letter");
+        err(
+            "code",
+            "编码只能由小写字母、数字和连字符组成,以字母开头,2–40位",
+            "must be 2-40 lower-case ASCII letters, digits or '-', starting with a letter",
+        );
     }
     if !is_valid_hotline(&t.hotline) {
-        err("hotline", "服务热线应为固定电话(如 0371-12345678)、手机号或 12333", "must be a landline (e.g. 0371-12345678), a mobile number, or 12333");
+        err(
+            "hotline",
+            "服务热线应为固定电话(如 0371-12345678)、手机号或 12333",
+            "must be a landline (e.g. 0371-12345678), a mobile number, or 12333",
+        );
     }
     let region = regions::find(&t.region_code);
     if !regions::is_well_formed(&t.region_code) {
-        err("region_code", "行政区划代码应为6、9或12位数字(本地代码为4位数字+L+1位数字)", "must be 6, 9 or 12 digits (local codes: 4 digits, L, 1 digit)");
+        err(
+            "region_code",
+            "行政区划代码应为6、9或12位数字(本地代码为4位数字+L+1位数字)",
+            "must be 6, 9 or 12 digits (local codes: 4 digits, L, 1 digit)",
+        );
     } else if matches!(t.kind, TenantKind::City | TenantKind::County) {
         match region {
-            None => err("region_code", "不是开封市的县级行政区划代码", "is not a county-level division of Kaifeng"),
-            Some(r) if r.status == RegionStatus::Retired => {
-                err("region_code", &format!("{}的代码已停用", r.name), "this division code is retired; use the current one")
-            }
-            Some(r) if (t.kind == TenantKind::City) != (r.code == regions::CITY_CODE) => {
-                err("region_code", "市级市场应使用市级代码,县级市场应使用县级代码", "the city uses the city's code, a county a county's")
-            }
+            None => err(
+                "region_code",
+                "不是开封市的县级行政区划代码",
+                "is not a county-level division of Kaifeng",
+            ),
+            Some(r) if r.status == RegionStatus::Retired => err(
+                "region_code",
+                &format!("{}的代码已停用", r.name),
+                "this division code is retired; use the current one",
+            ),
+            Some(r) if (t.kind == TenantKind::City) != (r.code == regions::CITY_CODE) => err(
+                "region_code",
+                "市级市场应使用市级代码,县级市场应使用县级代码",
+                "the city uses the city's code, a county a county's",
+            ),
             Some(_) => {}
         }
     }
@@ -86,12 +115,21 @@ pub fn is_valid_hotline(s: &str) -> bool {
     all_digits && s.matches('-').count() <= 1 && (landline || mobile || short)
 }
 
-fn unique_codes<'a>(defs: &'a [SourcedTenant], errors: &mut Vec<DefinitionError>) -> HashMap<&'a str, &'a SourcedTenant> {
+fn unique_codes<'a>(
+    defs: &'a [SourcedTenant],
+    errors: &mut Vec<DefinitionError>,
+) -> HashMap<&'a str, &'a SourcedTenant> {
     let mut by_code: HashMap<&str, &SourcedTenant> = HashMap::new();
     for def in defs {
         if let Some(first) = by_code.get(def.tenant.code.as_str()) {
-            let en = format!("duplicate code `{}`, already used by {}", def.tenant.code, first.source);
-            errors.push(DefinitionError::new(&def.source, Some("code"), &format!("编码重复(已被 {} 使用)", first.source), &en));
+            let en =
+                format!("duplicate code `{}`, already used by {}", def.tenant.code, first.source);
+            errors.push(DefinitionError::new(
+                &def.source,
+                Some("code"),
+                &format!("编码重复(已被 {} 使用)", first.source),
+                &en,
+            ));
         } else {
             by_code.insert(&def.tenant.code, def);
         }
@@ -104,27 +142,50 @@ fn unique_names(defs: &[SourcedTenant], errors: &mut Vec<DefinitionError>) {
     for def in defs {
         if let Some(first) = seen.insert(&def.tenant.name, &def.source) {
             let en = format!("duplicate name, already used by {first}");
-            errors.push(DefinitionError::new(&def.source, Some("name"), &format!("名称重复(已被 {first} 使用)"), &en));
+            errors.push(DefinitionError::new(
+                &def.source,
+                Some("name"),
+                &format!("名称重复(已被 {first} 使用)"),
+                &en,
+            ));
         }
     }
 }
 
 fn single_city(defs: &[SourcedTenant], errors: &mut Vec<DefinitionError>) {
-    let cities: Vec<&SourcedTenant> = defs.iter().filter(|d| d.tenant.kind == TenantKind::City).collect();
+    let cities: Vec<&SourcedTenant> =
+        defs.iter().filter(|d| d.tenant.kind == TenantKind::City).collect();
     match cities.as_slice() {
-        [] => errors.push(DefinitionError::new("tenants", Some("kind"), "必须有且只有一个市级零工市场,现在没有", "there must be exactly one city market, found none")),
+        [] => errors.push(DefinitionError::new(
+            "tenants",
+            Some("kind"),
+            "必须有且只有一个市级零工市场,现在没有",
+            "there must be exactly one city market, found none",
+        )),
         [_] => {}
         [first, rest @ ..] => {
             for extra in rest {
-                let en = format!("there must be exactly one city market; {} is already the city", first.source);
-                errors.push(DefinitionError::new(&extra.source, Some("kind"), &format!("只能有一个市级零工市场({} 已是市级)", first.source), &en));
+                let en = format!(
+                    "there must be exactly one city market; {} is already the city",
+                    first.source
+                );
+                errors.push(DefinitionError::new(
+                    &extra.source,
+                    Some("kind"),
+                    &format!("只能有一个市级零工市场({} 已是市级)", first.source),
+                    &en,
+                ));
             }
         }
     }
 }
 
 /// Report every parent chain that loops; return the codes on loops.
-fn cycles<'a>(defs: &'a [SourcedTenant], by_code: &HashMap<&'a str, &'a SourcedTenant>, errors: &mut Vec<DefinitionError>) -> HashSet<&'a str> {
+fn cycles<'a>(
+    defs: &'a [SourcedTenant],
+    by_code: &HashMap<&'a str, &'a SourcedTenant>,
+    errors: &mut Vec<DefinitionError>,
+) -> HashSet<&'a str> {
     let mut on_cycle: HashSet<&str> = HashSet::new();
     for def in defs {
         let start = def.tenant.code.as_str();
@@ -138,7 +199,12 @@ fn cycles<'a>(defs: &'a [SourcedTenant], by_code: &HashMap<&'a str, &'a SourcedT
             if code == start {
                 path.push(code);
                 let chain = path.join(" → ");
-                errors.push(DefinitionError::new(&def.source, Some("parent"), &format!("上级关系形成循环:{chain}"), &format!("the parent chain loops: {chain}")));
+                errors.push(DefinitionError::new(
+                    &def.source,
+                    Some("parent"),
+                    &format!("上级关系形成循环:{chain}"),
+                    &format!("the parent chain loops: {chain}"),
+                ));
                 on_cycle.extend(path.iter().copied());
                 break;
             }
@@ -153,16 +219,30 @@ fn cycles<'a>(defs: &'a [SourcedTenant], by_code: &HashMap<&'a str, &'a SourcedT
 }
 
 /// The parent exists and is of a kind this kind may sit under.
-fn check_parent(def: &SourcedTenant, by_code: &HashMap<&str, &SourcedTenant>, errors: &mut Vec<DefinitionError>) {
+fn check_parent(
+    def: &SourcedTenant,
+    by_code: &HashMap<&str, &SourcedTenant>,
+    errors: &mut Vec<DefinitionError>,
+) {
     let t = &def.tenant;
-    let mut err = |zh: &str, en: &str| errors.push(DefinitionError::new(&def.source, Some("parent"), zh, en));
+    let mut err =
+        |zh: &str, en: &str| errors.push(DefinitionError::new(&def.source, Some("parent"), zh, en));
     let parent = match (&t.parent, t.kind) {
         (None, TenantKind::City) => return,
-        (Some(_), TenantKind::City) => return err("市级零工市场不能有上级", "the city market has no parent"),
-        (None, _) => return err("缺少上级市场", "missing parent: every market but the city has one"),
+        (Some(_), TenantKind::City) => {
+            return err("市级零工市场不能有上级", "the city market has no parent");
+        }
+        (None, _) => {
+            return err("缺少上级市场", "missing parent: every market but the city has one");
+        }
         (Some(code), _) => match by_code.get(code.as_str()) {
             Some(parent) => parent,
-            None => return err(&format!("上级市场 `{code}` 不存在"), &format!("parent `{code}` does not exist")),
+            None => {
+                return err(
+                    &format!("上级市场 `{code}` 不存在"),
+                    &format!("parent `{code}` does not exist"),
+                );
+            }
         },
     };
     let allowed: &[TenantKind] = match t.kind {
@@ -175,25 +255,49 @@ fn check_parent(def: &SourcedTenant, by_code: &HashMap<&str, &SourcedTenant>, er
     if !allowed.contains(&pk) {
         let wanted: Vec<&str> = allowed.iter().map(|k| k.zh()).collect();
         let wanted_en: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
-        let zh = format!("{}的上级必须是{},而 `{}` 是{}", t.kind.zh(), wanted.join("或"), parent.tenant.code, pk.zh());
-        let en = format!("a {} must be under a {}, but `{}` is a {}", t.kind.as_str(), wanted_en.join(" or "), parent.tenant.code, pk.as_str());
+        let zh = format!(
+            "{}的上级必须是{},而 `{}` 是{}",
+            t.kind.zh(),
+            wanted.join("或"),
+            parent.tenant.code,
+            pk.zh()
+        );
+        let en = format!(
+            "a {} must be under a {}, but `{}` is a {}",
+            t.kind.as_str(),
+            wanted_en.join(" or "),
+            parent.tenant.code,
+            pk.as_str()
+        );
         return err(&zh, &en);
     }
-    if t.kind == TenantKind::Station && regions::find(&parent.tenant.region_code).is_some_and(|r| r.status != RegionStatus::Local)
+    if t.kind == TenantKind::Station
+        && regions::find(&parent.tenant.region_code)
+            .is_some_and(|r| r.status != RegionStatus::Local)
         && !t.region_code.starts_with(&parent.tenant.region_code)
     {
         let en = format!("region_code must lie inside the county's {}", parent.tenant.region_code);
-        errors.push(DefinitionError::new(&def.source, Some("region_code"), &format!("驿站的行政区划代码应在所属县(区) {} 之内", parent.tenant.region_code), &en));
+        errors.push(DefinitionError::new(
+            &def.source,
+            Some("region_code"),
+            &format!("驿站的行政区划代码应在所属县(区) {} 之内", parent.tenant.region_code),
+            &en,
+        ));
     }
 }
 
 /// Breadth-first from the city, so every parent is listed before its children.
 fn parents_first(defs: &[SourcedTenant]) -> Vec<Tenant> {
-    let mut ordered: Vec<Tenant> = defs.iter().filter(|d| d.tenant.parent.is_none()).map(|d| d.tenant.clone()).collect();
+    let mut ordered: Vec<Tenant> =
+        defs.iter().filter(|d| d.tenant.parent.is_none()).map(|d| d.tenant.clone()).collect();
     let mut i = 0;
     while i < ordered.len() {
         let code = ordered[i].code.clone();
-        ordered.extend(defs.iter().filter(|d| d.tenant.parent.as_deref() == Some(&code)).map(|d| d.tenant.clone()));
+        ordered.extend(
+            defs.iter()
+                .filter(|d| d.tenant.parent.as_deref() == Some(&code))
+                .map(|d| d.tenant.clone()),
+        );
         i += 1;
     }
     ordered
@@ -202,9 +306,15 @@ fn parents_first(defs: &[SourcedTenant]) -> Vec<Tenant> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tenants::{TenantStatus};
+    use crate::tenants::TenantStatus;
 
-    fn def(code: &str, kind: TenantKind, parent: Option<&str>, name: &str, region: &str) -> SourcedTenant {
+    fn def(
+        code: &str,
+        kind: TenantKind,
+        parent: Option<&str>,
+        name: &str,
+        region: &str,
+    ) -> SourcedTenant {
         SourcedTenant {
             source: format!("{code}.toml"),
             plugins: Vec::new(),
@@ -236,7 +346,11 @@ mod tests {
 
     /// A stand-in naming rule: refuses names containing 坏, so the wiring can be tested.
     fn naming(def: &SourcedTenant) -> Result<(), String> {
-        if def.tenant.name.contains('坏') { Err("名称不规范 / bad name".into()) } else { Ok(()) }
+        if def.tenant.name.contains('坏') {
+            Err("名称不规范 / bad name".into())
+        } else {
+            Ok(())
+        }
     }
 
     fn errors_of(defs: &[SourcedTenant]) -> Vec<String> {
@@ -245,7 +359,8 @@ mod tests {
 
     #[test]
     fn a_good_tree_comes_back_parents_first() {
-        let order: Vec<String> = check(&good(), &naming).unwrap().into_iter().map(|t| t.code).collect();
+        let order: Vec<String> =
+            check(&good(), &naming).unwrap().into_iter().map(|t| t.code).collect();
         assert_eq!(order, ["kaifeng", "lankao", "build", "lanyang"]);
     }
 
@@ -255,7 +370,11 @@ mod tests {
         defs[0].tenant.parent = Some("kaifeng".into());
         let errs = errors_of(&defs);
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert!(errs[0].starts_with("lanyang.toml: parent: 零工驿站的上级必须是县(区)级零工市场"), "{}", errs[0]);
+        assert!(
+            errs[0].starts_with("lanyang.toml: parent: 零工驿站的上级必须是县(区)级零工市场"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
@@ -273,11 +392,23 @@ mod tests {
         let mut defs = good();
         defs.push(def("kaifeng2", TenantKind::City, None, "郑州市零工市场", "410200"));
         defs.push(def("lankao", TenantKind::County, Some("kaifeng"), "杞县零工市场", "410221"));
-        defs.push(def("ghost", TenantKind::Station, Some("nowhere"), "桐乡街道零工驿站", "410225002"));
+        defs.push(def(
+            "ghost",
+            TenantKind::Station,
+            Some("nowhere"),
+            "桐乡街道零工驿站",
+            "410225002",
+        ));
         let errs = errors_of(&defs);
-        assert!(errs.iter().any(|e| e.starts_with("kaifeng2.toml: kind: 只能有一个市级零工市场")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.starts_with("kaifeng2.toml: kind: 只能有一个市级零工市场")),
+            "{errs:?}"
+        );
         assert!(errs.iter().any(|e| e.starts_with("lankao.toml: code: 编码重复")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.starts_with("ghost.toml: parent: 上级市场 `nowhere` 不存在")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.starts_with("ghost.toml: parent: 上级市场 `nowhere` 不存在")),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -293,8 +424,16 @@ mod tests {
         defs[2].tenant.region_code = "410224".into(); // 开封县, retired
         defs[0].tenant.region_code = "410221001".into(); // a 杞县 township under 兰考县
         let errs = errors_of(&defs);
-        assert!(errs.iter().any(|e| e.starts_with("lankao.toml: region_code: 开封县的代码已停用")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.starts_with("lanyang.toml: region_code: 驿站的行政区划代码应在所属县(区)")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.starts_with("lankao.toml: region_code: 开封县的代码已停用")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e
+                    .starts_with("lanyang.toml: region_code: 驿站的行政区划代码应在所属县(区)")),
+            "{errs:?}"
+        );
     }
 
     #[test]

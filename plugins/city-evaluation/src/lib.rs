@@ -56,8 +56,14 @@ pub enum Indicator {
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 6] =
-        [Indicator::MatchRate, Indicator::RightsInTime, Indicator::Ledger, Indicator::Satisfaction, Indicator::Training, Indicator::OpenDays];
+    pub const ALL: [Indicator; 6] = [
+        Indicator::MatchRate,
+        Indicator::RightsInTime,
+        Indicator::Ledger,
+        Indicator::Satisfaction,
+        Indicator::Training,
+        Indicator::OpenDays,
+    ];
 
     /// Key in the config's `weights` and `targets`.
     pub fn key(self) -> &'static str {
@@ -135,7 +141,11 @@ pub const DEFAULT_RULES: Rules = Rules {
     weights: [25.0, 20.0, 15.0, 15.0, 10.0, 15.0],
     targets: [0.5, 1.0, 1.0, 4.5, 2.0, 0.9],
     grades: Grades { excellent: 90.0, good: 75.0, pass: 60.0 },
-    demonstration: Demonstration { min_ledger_ratio: 0.95, min_in_time_ratio: 0.95, require_government_run: true },
+    demonstration: Demonstration {
+        min_ledger_ratio: 0.95,
+        min_in_time_ratio: 0.95,
+        require_government_run: true,
+    },
 };
 
 /// The rules of a config text; bad or missing values keep the defaults.
@@ -146,8 +156,10 @@ pub fn rules(config: &str) -> Rules {
     let (w, t) = (section("weights"), section("targets"));
     let mut rules = d;
     for (i, ind) in Indicator::ALL.into_iter().enumerate() {
-        rules.weights[i] = number(&w, ind.key()).filter(|x| (0.0..=1000.0).contains(x)).unwrap_or(d.weights[i]);
-        rules.targets[i] = number(&t, ind.key()).filter(|x| ind.valid_target(*x)).unwrap_or(d.targets[i]);
+        rules.weights[i] =
+            number(&w, ind.key()).filter(|x| (0.0..=1000.0).contains(x)).unwrap_or(d.weights[i]);
+        rules.targets[i] =
+            number(&t, ind.key()).filter(|x| ind.valid_target(*x)).unwrap_or(d.targets[i]);
     }
     if rules.weights.iter().sum::<f64>() <= 0.0 {
         rules.weights = d.weights;
@@ -159,18 +171,27 @@ pub fn rules(config: &str) -> Rules {
 
 fn grades(g: &Value) -> Grades {
     let d = DEFAULT_RULES.grades;
-    let pick = |key, default| number(g, key).filter(|x| (0.0..=100.0).contains(x)).unwrap_or(default);
-    let grades = Grades { excellent: pick("excellent", d.excellent), good: pick("good", d.good), pass: pick("pass", d.pass) };
+    let pick =
+        |key, default| number(g, key).filter(|x| (0.0..=100.0).contains(x)).unwrap_or(default);
+    let grades = Grades {
+        excellent: pick("excellent", d.excellent),
+        good: pick("good", d.good),
+        pass: pick("pass", d.pass),
+    };
     if grades.excellent >= grades.good && grades.good >= grades.pass { grades } else { d }
 }
 
 fn demonstration(v: &Value) -> Demonstration {
     let d = DEFAULT_RULES.demonstration;
-    let ratio = |key, default| number(v, key).filter(|x| (0.0..=1.0).contains(x)).unwrap_or(default);
+    let ratio =
+        |key, default| number(v, key).filter(|x| (0.0..=1.0).contains(x)).unwrap_or(default);
     Demonstration {
         min_ledger_ratio: ratio("min_ledger_ratio", d.min_ledger_ratio),
         min_in_time_ratio: ratio("min_in_time_ratio", d.min_in_time_ratio),
-        require_government_run: v.get("require_government_run").and_then(Value::as_bool).unwrap_or(d.require_government_run),
+        require_government_run: v
+            .get("require_government_run")
+            .and_then(Value::as_bool)
+            .unwrap_or(d.require_government_run),
     }
 }
 
@@ -190,8 +211,14 @@ pub fn evaluate(request: &EvaluationRequest, rules: &Rules) -> EvaluationResult 
         let max = 100.0 * rules.weights[i] / total_weight;
         let points = max * attainment(ind, value, rules.targets[i]);
         sum += points;
-        let message =
-            format!("{}:{}(满分标准{}),得{:.1}分(满分{:.1}分)", ind.zh(), explain(ind, f, days, value), target_text(ind, rules.targets[i]), points, max);
+        let message = format!(
+            "{}:{}(满分标准{}),得{:.1}分(满分{:.1}分)",
+            ind.zh(),
+            explain(ind, f, days, value),
+            target_text(ind, rules.targets[i]),
+            points,
+            max
+        );
         reasons.push(Reason { code: ind.code().into(), message });
     }
     let score = final_score(sum);
@@ -207,7 +234,9 @@ pub fn measure(ind: Indicator, f: &PeriodFigures, period_days: i64) -> f64 {
     match ind {
         Indicator::MatchRate => figures::ratio(f.matches, f.people_served, 0.0),
         // No case to close is no case closed late.
-        Indicator::RightsInTime => figures::ratio(f.rights_cases_closed_in_time, f.rights_cases, 1.0),
+        Indicator::RightsInTime => {
+            figures::ratio(f.rights_cases_closed_in_time, f.rights_cases, 1.0)
+        }
         // A market that never opened kept no ledgers.
         Indicator::Ledger => figures::ratio(f.ledger_days, f.open_days, 0.0),
         Indicator::Satisfaction => f64::from(f.satisfaction),
@@ -257,7 +286,13 @@ fn grade_zh(g: Grade) -> &'static str {
 }
 
 fn grade_reason(score: f64, grade: Grade, g: &Grades) -> Reason {
-    let mut message = format!("综合得分{score:.2}分,评定为{}(优秀≥{}分,良好≥{}分,合格≥{}分)", grade_zh(grade), g.excellent, g.good, g.pass);
+    let mut message = format!(
+        "综合得分{score:.2}分,评定为{}(优秀≥{}分,良好≥{}分,合格≥{}分)",
+        grade_zh(grade),
+        g.excellent,
+        g.good,
+        g.pass
+    );
     if grade == Grade::Fail {
         message.push_str(";评估不合格的零工市场应限期整改,仍不合格的及时予以退出");
     }
@@ -265,7 +300,11 @@ fn grade_reason(score: f64, grade: Grade, g: &Grades) -> Reason {
 }
 
 /// Whether the market qualifies as a 市级示范性零工市场, with the conditions it misses.
-pub fn demonstration_decision(f: &PeriodFigures, grade: Grade, d: &Demonstration) -> (bool, Reason) {
+pub fn demonstration_decision(
+    f: &PeriodFigures,
+    grade: Grade,
+    d: &Demonstration,
+) -> (bool, Reason) {
     let ledger = figures::ratio(f.ledger_days, f.open_days, 0.0);
     let in_time = figures::ratio(f.rights_cases_closed_in_time, f.rights_cases, 1.0);
     let mut missing = Vec::new();
@@ -276,13 +315,21 @@ pub fn demonstration_decision(f: &PeriodFigures, grade: Grade, d: &Demonstration
         missing.push(format!("台账完整率{}低于{}", percent(ledger), percent(d.min_ledger_ratio)));
     }
     if in_time < d.min_in_time_ratio {
-        missing.push(format!("维权按时办结率{}低于{}", percent(in_time), percent(d.min_in_time_ratio)));
+        missing.push(format!(
+            "维权按时办结率{}低于{}",
+            percent(in_time),
+            percent(d.min_in_time_ratio)
+        ));
     }
     if d.require_government_run && !f.is_government_run {
         missing.push("非政府设立的零工市场".to_string());
     }
     let message = if missing.is_empty() {
-        format!("符合市级示范性零工市场认定条件:评定优秀,台账完整率{},维权按时办结率{}", percent(ledger), percent(in_time))
+        format!(
+            "符合市级示范性零工市场认定条件:评定优秀,台账完整率{},维权按时办结率{}",
+            percent(ledger),
+            percent(in_time)
+        )
     } else {
         format!("不符合市级示范性零工市场认定条件:{}", missing.join(";"))
     };
@@ -292,13 +339,28 @@ pub fn demonstration_decision(f: &PeriodFigures, grade: Grade, d: &Demonstration
 /// The measure with the figures it comes from.
 fn explain(ind: Indicator, f: &PeriodFigures, days: i64, value: f64) -> String {
     match ind {
-        Indicator::MatchRate => format!("确认就业{}人次/服务{}人 = {}", f.matches, f.people_served, percent(value)),
-        Indicator::RightsInTime if f.rights_cases == 0 => "本期无维权案件,按全部按时办结计".to_string(),
-        Indicator::RightsInTime => format!("按时办结{}件/受理{}件 = {}", f.rights_cases_closed_in_time, f.rights_cases, percent(value)),
-        Indicator::Ledger => format!("五项台账齐全{}天/开放{}天 = {}", f.ledger_days, f.open_days, percent(value)),
-        Indicator::Satisfaction if value.is_nan() || value < 1.0 => "本期无有效满意度评价".to_string(),
+        Indicator::MatchRate => {
+            format!("确认就业{}人次/服务{}人 = {}", f.matches, f.people_served, percent(value))
+        }
+        Indicator::RightsInTime if f.rights_cases == 0 => {
+            "本期无维权案件,按全部按时办结计".to_string()
+        }
+        Indicator::RightsInTime => format!(
+            "按时办结{}件/受理{}件 = {}",
+            f.rights_cases_closed_in_time,
+            f.rights_cases,
+            percent(value)
+        ),
+        Indicator::Ledger => {
+            format!("五项台账齐全{}天/开放{}天 = {}", f.ledger_days, f.open_days, percent(value))
+        }
+        Indicator::Satisfaction if value.is_nan() || value < 1.0 => {
+            "本期无有效满意度评价".to_string()
+        }
         Indicator::Satisfaction => format!("平均{value:.2}分"),
-        Indicator::Training => format!("培训{}场/服务{}人 = 每百人{value:.2}场", f.trainings, f.people_served),
+        Indicator::Training => {
+            format!("培训{}场/服务{}人 = 每百人{value:.2}场", f.trainings, f.people_served)
+        }
         Indicator::OpenDays => format!("开放{}天/统计期{days}天 = {}", f.open_days, percent(value)),
     }
 }
@@ -375,7 +437,10 @@ mod tests {
         let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
         assert_eq!(codes[..6], Indicator::ALL.map(Indicator::code));
         assert_eq!(codes[6..], ["evaluation.grade", "evaluation.demonstration"]);
-        assert_eq!(message(&r, "evaluation.match-rate"), "人岗匹配率:确认就业500人次/服务1000人 = 50.0%(满分标准50.0%),得25.0分(满分25.0分)");
+        assert_eq!(
+            message(&r, "evaluation.match-rate"),
+            "人岗匹配率:确认就业500人次/服务1000人 = 50.0%(满分标准50.0%),得25.0分(满分25.0分)"
+        );
     }
 
     #[test]
@@ -403,7 +468,13 @@ mod tests {
 
     #[test]
     fn a_failing_market_is_told_it_faces_withdrawal() {
-        let r = run(PeriodFigures { matches: 0, trainings: 0, satisfaction: 0.0, ledger_days: 0, ..model() });
+        let r = run(PeriodFigures {
+            matches: 0,
+            trainings: 0,
+            satisfaction: 0.0,
+            ledger_days: 0,
+            ..model()
+        });
         assert_eq!(r.grade, Grade::Fail);
         assert!(message(&r, "evaluation.grade").contains("退出"));
     }
@@ -415,7 +486,10 @@ mod tests {
         let short = run(PeriodFigures { open_days: 20, ledger_days: 18, ..model() });
         assert_eq!(short.grade, Grade::Excellent);
         assert!(!short.demonstration_eligible);
-        assert_eq!(message(&short, "evaluation.demonstration"), "不符合市级示范性零工市场认定条件:台账完整率90.0%低于95.0%");
+        assert_eq!(
+            message(&short, "evaluation.demonstration"),
+            "不符合市级示范性零工市场认定条件:台账完整率90.0%低于95.0%"
+        );
         let late = run(PeriodFigures { rights_cases_closed_in_time: 18, ..model() });
         assert_eq!(late.grade, Grade::Excellent);
         assert!(!late.demonstration_eligible);
@@ -429,10 +503,22 @@ mod tests {
         let contracted = run(PeriodFigures { is_government_run: false, ..model() });
         assert!(!contracted.demonstration_eligible);
         assert!(message(&contracted, "evaluation.demonstration").contains("非政府设立"));
-        let lenient = Rules { demonstration: Demonstration { require_government_run: false, ..DEFAULT_RULES.demonstration }, ..DEFAULT_RULES };
+        let lenient = Rules {
+            demonstration: Demonstration {
+                require_government_run: false,
+                ..DEFAULT_RULES.demonstration
+            },
+            ..DEFAULT_RULES
+        };
         assert!(
-            evaluate(&EvaluationRequest { today: date(2026, 7, 5), figures: PeriodFigures { is_government_run: false, ..model() } }, &lenient)
-                .demonstration_eligible
+            evaluate(
+                &EvaluationRequest {
+                    today: date(2026, 7, 5),
+                    figures: PeriodFigures { is_government_run: false, ..model() }
+                },
+                &lenient
+            )
+            .demonstration_eligible
         );
     }
 
@@ -479,7 +565,11 @@ mod tests {
                 ..model()
             };
             let r = run(absurd);
-            assert!(r.score.is_finite() && (0.0..=100.0).contains(&r.score), "{satisfaction}: {}", r.score);
+            assert!(
+                r.score.is_finite() && (0.0..=100.0).contains(&r.score),
+                "{satisfaction}: {}",
+                r.score
+            );
         }
     }
 
@@ -492,7 +582,14 @@ mod tests {
         assert_eq!(r.weights[0], 50.0);
         assert_eq!((r.targets[3], r.targets[4]), (4.0, 5.0));
         assert_eq!(r.grades, Grades { excellent: 95.0, ..DEFAULT_RULES.grades });
-        assert_eq!(r.demonstration, Demonstration { min_ledger_ratio: 0.9, min_in_time_ratio: 0.95, require_government_run: false });
+        assert_eq!(
+            r.demonstration,
+            Demonstration {
+                min_ledger_ratio: 0.9,
+                min_in_time_ratio: 0.95,
+                require_government_run: false
+            }
+        );
     }
 
     #[test]
@@ -504,13 +601,23 @@ mod tests {
         );
         assert_eq!(r, DEFAULT_RULES);
         let zero = r#"{"weights": {"match_rate": 0, "rights_in_time": 0, "ledger": 0, "satisfaction": 0, "training": 0, "open_days": 0}}"#;
-        assert_eq!(rules(zero).weights, DEFAULT_RULES.weights, "all-zero weights would divide by zero");
+        assert_eq!(
+            rules(zero).weights,
+            DEFAULT_RULES.weights,
+            "all-zero weights would divide by zero"
+        );
     }
 
     #[test]
     fn reweighting_changes_the_score() {
         let only_matches = Rules { weights: [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], ..DEFAULT_RULES };
-        let r = evaluate(&EvaluationRequest { today: date(2026, 7, 5), figures: PeriodFigures { matches: 100, ..model() } }, &only_matches);
+        let r = evaluate(
+            &EvaluationRequest {
+                today: date(2026, 7, 5),
+                figures: PeriodFigures { matches: 100, ..model() },
+            },
+            &only_matches,
+        );
         assert_eq!(r.score, 20.0);
     }
 }

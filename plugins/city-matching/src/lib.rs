@@ -15,7 +15,15 @@ use gigmarket_plugin_kit::scoring::Weights;
 use serde::Deserialize;
 
 /// The city's weights: skill first, then distance and wage, then the rest.
-pub const DEFAULT_WEIGHTS: Weights = Weights { skill: 30.0, level: 10.0, distance: 20.0, wage: 20.0, rating: 10.0, history: 10.0, half_distance_km: 5.0 };
+pub const DEFAULT_WEIGHTS: Weights = Weights {
+    skill: 30.0,
+    level: 10.0,
+    distance: 20.0,
+    wage: 20.0,
+    rating: 10.0,
+    history: 10.0,
+    half_distance_km: 5.0,
+};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -40,7 +48,8 @@ pub fn weights(config: &str) -> Weights {
     let c: Config = serde_json::from_str(config).unwrap_or_default();
     let w = c.weights.unwrap_or_default();
     let d = DEFAULT_WEIGHTS;
-    let pick = |v: Option<f32>, default: f32| v.filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(default);
+    let pick =
+        |v: Option<f32>, default: f32| v.filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(default);
     Weights {
         skill: pick(w.skill, d.skill),
         level: pick(w.level, d.level),
@@ -54,7 +63,12 @@ pub fn weights(config: &str) -> Weights {
 
 /// Score every candidate with `w`.
 pub fn score_all(request: &MatchRequest, w: &Weights) -> MatchResult {
-    let scores = request.candidates.iter().enumerate().map(|(i, c)| scored(i, &features(request, c), w)).collect();
+    let scores = request
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| scored(i, &features(request, c), w))
+        .collect();
     MatchResult { scores, reasons: legend(w) }
 }
 
@@ -94,14 +108,21 @@ mod tests {
     fn request(candidates: Vec<Candidate>) -> MatchRequest {
         MatchRequest {
             today: Date { year: 2026, month: 11, day: 28 },
-            job: JobFeatures { required_level: 1, wage_cents_per_day: 20_000, requires_health_certificate: false },
+            job: JobFeatures {
+                required_level: 1,
+                wage_cents_per_day: 20_000,
+                requires_health_certificate: false,
+            },
             candidates,
         }
     }
 
     #[test]
     fn the_skilled_nearby_worker_ranks_first() {
-        let r = score_all(&request(vec![candidate(0.0, 1.0), candidate(1.0, 1.0), candidate(1.0, 30.0)]), &DEFAULT_WEIGHTS);
+        let r = score_all(
+            &request(vec![candidate(0.0, 1.0), candidate(1.0, 1.0), candidate(1.0, 30.0)]),
+            &DEFAULT_WEIGHTS,
+        );
         assert_eq!(r.scores.len(), 3);
         assert!(r.scores[1].score > r.scores[2].score && r.scores[2].score > r.scores[0].score);
         let top = &r.scores[1].contributions[0];

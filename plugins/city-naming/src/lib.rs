@@ -84,7 +84,10 @@ fn comprehensive(name: &str, region: Option<&str>, units: &[char]) -> Shape {
     match place {
         Some(p) if p.ends_with(units) && p.chars().count() > 1 => Shape::ok(name),
         Some(_) => Shape::bad(reason("naming.place", place_message(units)), None),
-        None => Shape::bad(suffix_reason(TenantKind::City), place_prefix(name, units).map(|p| format!("{p}{MARKET}"))),
+        None => Shape::bad(
+            suffix_reason(TenantKind::City),
+            place_prefix(name, units).map(|p| format!("{p}{MARKET}")),
+        ),
     }
 }
 
@@ -92,8 +95,18 @@ fn comprehensive(name: &str, region: Option<&str>, units: &[char]) -> Shape {
 fn comprehensive_in(name: &str, place: Option<&str>, region: &str) -> Shape {
     let standard = format!("{region}{MARKET}");
     match place {
-        Some(p) if p == region || p.strip_suffix(region).is_some_and(|city| city.ends_with('市')) => Shape::ok(name),
-        Some(_) => Shape::bad(reason("naming.region-mismatch", format!("所在行政区划为{region},名称应为“{standard}”")), Some(standard)),
+        Some(p)
+            if p == region || p.strip_suffix(region).is_some_and(|city| city.ends_with('市')) =>
+        {
+            Shape::ok(name)
+        }
+        Some(_) => Shape::bad(
+            reason(
+                "naming.region-mismatch",
+                format!("所在行政区划为{region},名称应为“{standard}”"),
+            ),
+            Some(standard),
+        ),
         None => Shape::bad(suffix_reason(TenantKind::City), Some(standard)),
     }
 }
@@ -110,7 +123,9 @@ fn place_message(units: &[char]) -> &'static str {
 /// not part of "市场" (兰考县人力资源市场 → 兰考县).
 fn place_prefix(name: &str, units: &[char]) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
-    let end = (1..chars.len()).rev().find(|&i| units.contains(&chars[i]) && chars.get(i + 1) != Some(&'场'))?;
+    let end = (1..chars.len())
+        .rev()
+        .find(|&i| units.contains(&chars[i]) && chars.get(i + 1) != Some(&'场'))?;
     Some(chars[..=end].iter().collect())
 }
 
@@ -118,7 +133,9 @@ fn suffix_reason(kind: TenantKind) -> Reason {
     let message = match kind {
         TenantKind::City | TenantKind::County => "综合性零工市场应按“XX市(县、区)零工市场”格式命名",
         TenantKind::Specialty => "专业性零工市场应按“行业+零工市场”格式命名,如“建筑业零工市场”",
-        TenantKind::Station => "零工驿站应按“XX街道(乡镇)、社区(村)零工驿站”格式命名,或称“XX家门口就业服务站”",
+        TenantKind::Station => {
+            "零工驿站应按“XX街道(乡镇)、社区(村)零工驿站”格式命名,或称“XX家门口就业服务站”"
+        }
     };
     reason("naming.suffix", message)
 }
@@ -130,7 +147,13 @@ fn specialty(name: &str) -> Shape {
         return Shape::bad(suffix_reason(TenantKind::Specialty), None);
     };
     if trade.is_empty() || ['市', '县', '区'].iter().any(|u| trade.ends_with(*u)) {
-        Shape::bad(reason("naming.specialty-trade", "专业性零工市场名称应写明行业而不是地名,如“建筑业零工市场”"), None)
+        Shape::bad(
+            reason(
+                "naming.specialty-trade",
+                "专业性零工市场名称应写明行业而不是地名,如“建筑业零工市场”",
+            ),
+            None,
+        )
     } else {
         Shape::ok(name)
     }
@@ -139,19 +162,30 @@ fn specialty(name: &str) -> Shape {
 /// "XX街道(乡镇)、社区(村)零工驿站", or "…家门口就业服务站".
 fn station(name: &str) -> Shape {
     let Some(place) = STATION_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)) else {
-        return Shape::bad(suffix_reason(TenantKind::Station), unit_prefix(name).map(|p| format!("{p}零工驿站")));
+        return Shape::bad(
+            suffix_reason(TenantKind::Station),
+            unit_prefix(name).map(|p| format!("{p}零工驿站")),
+        );
     };
     if STATION_UNITS.iter().any(|u| place.contains(u)) {
         Shape::ok(name)
     } else {
-        Shape::bad(reason("naming.station-place", "零工驿站名称应包含所在街道(乡镇)或社区(村)"), None)
+        Shape::bad(
+            reason("naming.station-place", "零工驿站名称应包含所在街道(乡镇)或社区(村)"),
+            None,
+        )
     }
 }
 
 /// Everything up to the last street, township, community or village unit, if something names
 /// it (兰阳街道服务点 → 兰阳街道).
 fn unit_prefix(name: &str) -> Option<&str> {
-    let end = STATION_UNITS.iter().filter_map(|u| name.rfind(u).map(|i| (i, i + u.len()))).filter(|(start, _)| *start > 0).map(|(_, end)| end).max()?;
+    let end = STATION_UNITS
+        .iter()
+        .filter_map(|u| name.rfind(u).map(|i| (i, i + u.len())))
+        .filter(|(start, _)| *start > 0)
+        .map(|(_, end)| end)
+        .max()?;
     Some(&name[..end])
 }
 
@@ -171,7 +205,12 @@ mod tests {
     use super::*;
 
     fn verdict(kind: TenantKind, name: &str, region: Option<&str>) -> NameVerdict {
-        check(&NameRequest { kind, name: name.into(), region_name: region.map(String::from), parent_name: None })
+        check(&NameRequest {
+            kind,
+            name: name.into(),
+            region_name: region.map(String::from),
+            parent_name: None,
+        })
     }
 
     fn codes(v: &NameVerdict) -> Vec<&str> {
@@ -206,8 +245,15 @@ mod tests {
         assert_eq!(codes(&v), ["naming.region-mismatch"]);
         assert!(v.reasons[0].message.contains("兰考县零工市场"));
         assert_eq!(v.canonical_name.as_deref(), Some("兰考县零工市场"));
-        assert_eq!(codes(&verdict(TenantKind::County, "郑州市龙亭区零工市场", Some("龙亭区"))), ["naming.ok"]);
-        assert_eq!(codes(&verdict(TenantKind::County, "开封龙亭区零工市场", Some("龙亭区"))), ["naming.region-mismatch"], "a prefix must be a city");
+        assert_eq!(
+            codes(&verdict(TenantKind::County, "郑州市龙亭区零工市场", Some("龙亭区"))),
+            ["naming.ok"]
+        );
+        assert_eq!(
+            codes(&verdict(TenantKind::County, "开封龙亭区零工市场", Some("龙亭区"))),
+            ["naming.region-mismatch"],
+            "a prefix must be a city"
+        );
     }
 
     #[test]
@@ -218,7 +264,10 @@ mod tests {
         let guessed = verdict(TenantKind::County, "开封市龙亭区劳务市场", None);
         assert_eq!(codes(&guessed), ["naming.suffix"]);
         assert_eq!(guessed.canonical_name.as_deref(), Some("开封市龙亭区零工市场"));
-        assert_eq!(verdict(TenantKind::City, "开封市人力市场", None).canonical_name.as_deref(), Some("开封市零工市场"));
+        assert_eq!(
+            verdict(TenantKind::City, "开封市人力市场", None).canonical_name.as_deref(),
+            Some("开封市零工市场")
+        );
         assert_eq!(verdict(TenantKind::County, "劳务市场", None).canonical_name, None);
     }
 
@@ -236,9 +285,18 @@ mod tests {
     fn specialty_markets_name_a_trade() {
         assert!(accepted(TenantKind::Specialty, "建筑业零工市场", None));
         assert!(accepted(TenantKind::Specialty, "开封市家政服务零工市场", None));
-        assert_eq!(codes(&verdict(TenantKind::Specialty, "零工市场", None)), ["naming.specialty-trade"]);
-        assert_eq!(codes(&verdict(TenantKind::Specialty, "杞县零工市场", None)), ["naming.specialty-trade"]);
-        assert_eq!(codes(&verdict(TenantKind::Specialty, "建筑业劳务中心", None)), ["naming.suffix"]);
+        assert_eq!(
+            codes(&verdict(TenantKind::Specialty, "零工市场", None)),
+            ["naming.specialty-trade"]
+        );
+        assert_eq!(
+            codes(&verdict(TenantKind::Specialty, "杞县零工市场", None)),
+            ["naming.specialty-trade"]
+        );
+        assert_eq!(
+            codes(&verdict(TenantKind::Specialty, "建筑业劳务中心", None)),
+            ["naming.suffix"]
+        );
     }
 
     #[test]
@@ -246,7 +304,10 @@ mod tests {
         assert!(accepted(TenantKind::Station, "兰阳街道零工驿站", None));
         assert!(accepted(TenantKind::Station, "东坝头镇张庄村零工驿站", None));
         assert!(accepted(TenantKind::Station, "北书店街道家门口就业服务站", None));
-        assert_eq!(codes(&verdict(TenantKind::Station, "兰考零工驿站", None)), ["naming.station-place"]);
+        assert_eq!(
+            codes(&verdict(TenantKind::Station, "兰考零工驿站", None)),
+            ["naming.station-place"]
+        );
     }
 
     #[test]
@@ -275,7 +336,10 @@ mod tests {
         assert_eq!(v.canonical_name, None, "the standard form would be too long too");
         let both = verdict(TenantKind::Station, &format!("{} 服务点", "很".repeat(40)), None);
         assert_eq!(codes(&both), ["naming.whitespace", "naming.too-long", "naming.suffix"]);
-        assert!(accepted(TenantKind::Station, &format!("{}街道零工驿站", "很".repeat(34)), None), "exactly 40 characters");
+        assert!(
+            accepted(TenantKind::Station, &format!("{}街道零工驿站", "很".repeat(34)), None),
+            "exactly 40 characters"
+        );
     }
 
     #[test]

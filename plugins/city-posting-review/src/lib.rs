@@ -118,7 +118,10 @@ mod tests {
 
     #[test]
     fn missing_information_is_rejected() {
-        let v = run(Posting { title: "".into(), district: "".into(), headcount: 0, ..posting() }, KAIFENG);
+        let v = run(
+            Posting { title: "".into(), district: "".into(), headcount: 0, ..posting() },
+            KAIFENG,
+        );
         assert_eq!(v.decision, Decision::Reject);
         assert_eq!(codes(&v), ["posting.missing-fields", "posting.headcount"]);
         assert!(v.reasons[0].message.contains("标题、工作区域"));
@@ -168,12 +171,26 @@ mod tests {
         let child = run(Posting { min_age: Some(14), ..posting() }, KAIFENG);
         assert_eq!((child.decision, codes(&child)), (Decision::Reject, vec!["age.child-labour"]));
         let capped = run(Posting { max_age: Some(50), ..posting() }, KAIFENG);
-        assert_eq!((capped.decision, codes(&capped)), (Decision::Hold, vec!["age.limit-needs-reason"]));
+        assert_eq!(
+            (capped.decision, codes(&capped)),
+            (Decision::Hold, vec!["age.limit-needs-reason"])
+        );
     }
 
     #[test]
     fn the_minimum_wage_in_force_decides_at_the_boundary() {
-        let day = |cents: i64, today: Date| run_on(Posting { wage_cents: cents, work_start: today, work_end: date(2026, 12, 31), ..posting() }, today, KAIFENG);
+        let day = |cents: i64, today: Date| {
+            run_on(
+                Posting {
+                    wage_cents: cents,
+                    work_start: today,
+                    work_end: date(2026, 12, 31),
+                    ..posting()
+                },
+                today,
+                KAIFENG,
+            )
+        };
         let before = date(2026, 6, 30);
         let after = date(2026, 7, 1);
         assert_eq!(day(12_480, before).decision, Decision::Accept, "15.60 × 8 at the old rule");
@@ -186,7 +203,9 @@ mod tests {
 
     #[test]
     fn hourly_and_monthly_wages_use_their_own_minimum() {
-        let v = |unit: WageUnit, cents: i64| run(Posting { wage_unit: unit, wage_cents: cents, ..posting() }, KAIFENG).decision;
+        let v = |unit: WageUnit, cents: i64| {
+            run(Posting { wage_unit: unit, wage_cents: cents, ..posting() }, KAIFENG).decision
+        };
         assert_eq!(v(WageUnit::Hour, 1_560), Decision::Accept);
         assert_eq!(v(WageUnit::Hour, 1_559), Decision::Reject);
         assert_eq!(v(WageUnit::Month, 160_000), Decision::Accept);
@@ -196,14 +215,21 @@ mod tests {
     #[test]
     fn piece_rates_are_accepted_with_a_note() {
         let v = run(Posting { wage_unit: WageUnit::Piece, wage_cents: 30, ..posting() }, KAIFENG);
-        assert_eq!((v.decision, codes(&v)), (Decision::Accept, vec!["review.ok", "wage.piece-rate"]));
+        assert_eq!(
+            (v.decision, codes(&v)),
+            (Decision::Accept, vec!["review.ok", "wage.piece-rate"])
+        );
     }
 
     #[test]
     fn without_a_minimum_wage_in_force_the_posting_is_held() {
         let v = run(posting(), "{}");
         assert_eq!((v.decision, codes(&v)), (Decision::Hold, vec!["wage.no-minimum"]));
-        let early = run_on(Posting { work_start: date(2021, 6, 1), work_end: date(2021, 6, 2), ..posting() }, date(2021, 6, 1), KAIFENG);
+        let early = run_on(
+            Posting { work_start: date(2021, 6, 1), work_end: date(2021, 6, 2), ..posting() },
+            date(2021, 6, 1),
+            KAIFENG,
+        );
         assert_eq!(codes(&early), ["wage.no-minimum"]);
     }
 
@@ -211,7 +237,8 @@ mod tests {
     fn fees_are_rejected() {
         let flag = run(Posting { charges_worker_fee: true, ..posting() }, KAIFENG);
         assert_eq!((flag.decision, codes(&flag)), (Decision::Reject, vec!["fee.charges-worker"]));
-        let words = run(Posting { description: "上岗前先交保证金300元".into(), ..posting() }, KAIFENG);
+        let words =
+            run(Posting { description: "上岗前先交保证金300元".into(), ..posting() }, KAIFENG);
         assert_eq!((words.decision, codes(&words)), (Decision::Reject, vec!["fee.wording"]));
     }
 
@@ -222,14 +249,25 @@ mod tests {
         let rich = run(Posting { wage_cents: 70_000, ..posting() }, KAIFENG);
         assert_eq!(codes(&rich), ["fake.wage-too-high"]);
         let tuned = r#"{"minimum_wage": [{"effective": "2022-01-01", "monthly_cents": 160000, "hourly_cents": 1560}], "typical_day_wage_cents": 30000}"#;
-        assert_eq!(run(Posting { wage_cents: 70_000, ..posting() }, tuned).decision, Decision::Accept);
+        assert_eq!(
+            run(Posting { wage_cents: 70_000, ..posting() }, tuned).decision,
+            Decision::Accept
+        );
         let mill = run(Posting { employer_recent_postings: 31, ..posting() }, KAIFENG);
         assert_eq!(codes(&mill), ["fake.employer-volume"]);
     }
 
     #[test]
     fn reject_outranks_hold_and_every_rule_that_fired_is_listed() {
-        let v = run(Posting { employer_recent_postings: 100, charges_worker_fee: true, daily_hours: 9.0, ..posting() }, KAIFENG);
+        let v = run(
+            Posting {
+                employer_recent_postings: 100,
+                charges_worker_fee: true,
+                daily_hours: 9.0,
+                ..posting()
+            },
+            KAIFENG,
+        );
         assert_eq!(v.decision, Decision::Reject);
         assert_eq!(codes(&v), ["fee.charges-worker", "posting.hours-long", "fake.employer-volume"]);
     }

@@ -60,15 +60,69 @@ struct ItemDef {
 }
 
 const ITEMS: &[ItemDef] = &[
-    ItemDef { code: "instant-hiring", name: "即时快招", description: "用工需求即时发布、快速匹配、现场对接,零工当天找活", tier: Tier::Basic, default_limit_hours: Some(24) },
-    ItemDef { code: "skill-training", name: "技能提升", description: "技能培训报名、职业技能等级评价和培训补贴政策咨询", tier: Tier::Basic, default_limit_hours: Some(72) },
-    ItemDef { code: "rights-protection", name: "劳动维权", description: "欠薪、就业歧视、虚假招聘、违规收费等投诉受理和维权指引,对接调解仲裁", tier: Tier::Basic, default_limit_hours: Some(24) },
-    ItemDef { code: "info-matching", name: "人岗供求信息撮合", description: "归集发布用工和求职信息,人岗精准撮合", tier: Tier::CountyAndAbove, default_limit_hours: Some(24) },
-    ItemDef { code: "career-guidance", name: "职业指导", description: "求职指导、职业规划和就业政策咨询", tier: Tier::CountyAndAbove, default_limit_hours: Some(72) },
-    ItemDef { code: "entrepreneurship-training", name: "创业培训", description: "创业培训报名和创业扶持政策咨询", tier: Tier::CountyAndAbove, default_limit_hours: Some(120) },
-    ItemDef { code: "vehicle-parking", name: "车辆即停即走", description: "求职人员车辆即停即走,方便找活离场", tier: Tier::Convenience, default_limit_hours: None },
-    ItemDef { code: "tool-lending", name: "工具借用寄存", description: "常用工具借用和随身工具寄存", tier: Tier::Convenience, default_limit_hours: None },
-    ItemDef { code: "waiting-rest", name: "候工休息", description: "候工休息区,提供饮水、避暑取暖等便利", tier: Tier::Convenience, default_limit_hours: None },
+    ItemDef {
+        code: "instant-hiring",
+        name: "即时快招",
+        description: "用工需求即时发布、快速匹配、现场对接,零工当天找活",
+        tier: Tier::Basic,
+        default_limit_hours: Some(24),
+    },
+    ItemDef {
+        code: "skill-training",
+        name: "技能提升",
+        description: "技能培训报名、职业技能等级评价和培训补贴政策咨询",
+        tier: Tier::Basic,
+        default_limit_hours: Some(72),
+    },
+    ItemDef {
+        code: "rights-protection",
+        name: "劳动维权",
+        description: "欠薪、就业歧视、虚假招聘、违规收费等投诉受理和维权指引,对接调解仲裁",
+        tier: Tier::Basic,
+        default_limit_hours: Some(24),
+    },
+    ItemDef {
+        code: "info-matching",
+        name: "人岗供求信息撮合",
+        description: "归集发布用工和求职信息,人岗精准撮合",
+        tier: Tier::CountyAndAbove,
+        default_limit_hours: Some(24),
+    },
+    ItemDef {
+        code: "career-guidance",
+        name: "职业指导",
+        description: "求职指导、职业规划和就业政策咨询",
+        tier: Tier::CountyAndAbove,
+        default_limit_hours: Some(72),
+    },
+    ItemDef {
+        code: "entrepreneurship-training",
+        name: "创业培训",
+        description: "创业培训报名和创业扶持政策咨询",
+        tier: Tier::CountyAndAbove,
+        default_limit_hours: Some(120),
+    },
+    ItemDef {
+        code: "vehicle-parking",
+        name: "车辆即停即走",
+        description: "求职人员车辆即停即走,方便找活离场",
+        tier: Tier::Convenience,
+        default_limit_hours: None,
+    },
+    ItemDef {
+        code: "tool-lending",
+        name: "工具借用寄存",
+        description: "常用工具借用和随身工具寄存",
+        tier: Tier::Convenience,
+        default_limit_hours: None,
+    },
+    ItemDef {
+        code: "waiting-rest",
+        name: "候工休息",
+        description: "候工休息区,提供饮水、避暑取暖等便利",
+        tier: Tier::Convenience,
+        default_limit_hours: None,
+    },
 ];
 
 struct CaseDef {
@@ -83,33 +137,67 @@ const CASES: &[CaseDef] = &[
         kind: "wage-arrears",
         name: "欠薪",
         default_limit_hours: 72,
-        materials: &["身份证件", "用工证明(聊天记录、考勤、派工单、工资条等)", "欠薪金额及期间说明", "用工单位或雇主的名称、地址和联系方式", "平台岗位信息或订单截图(如有)"],
+        materials: &[
+            "身份证件",
+            "用工证明(聊天记录、考勤、派工单、工资条等)",
+            "欠薪金额及期间说明",
+            "用工单位或雇主的名称、地址和联系方式",
+            "平台岗位信息或订单截图(如有)",
+        ],
     },
     CaseDef {
         kind: "discrimination",
         name: "就业歧视",
         default_limit_hours: 120,
-        materials: &["身份证件", "招聘信息截图或链接", "被拒绝录用或区别对待的经过说明(时间、地点、人员)", "聊天记录、录音等证据(如有)"],
+        materials: &[
+            "身份证件",
+            "招聘信息截图或链接",
+            "被拒绝录用或区别对待的经过说明(时间、地点、人员)",
+            "聊天记录、录音等证据(如有)",
+        ],
     },
     CaseDef {
         kind: "fake-recruitment",
         name: "虚假招聘",
         default_limit_hours: 72,
-        materials: &["身份证件", "招聘信息截图或链接", "与招聘方的聊天记录或通话记录", "实际情况与招聘信息不符的说明及证据", "付款凭证(如被收取费用)"],
+        materials: &[
+            "身份证件",
+            "招聘信息截图或链接",
+            "与招聘方的聊天记录或通话记录",
+            "实际情况与招聘信息不符的说明及证据",
+            "付款凭证(如被收取费用)",
+        ],
     },
     CaseDef {
         kind: "fee-charging",
         name: "违规收费",
         default_limit_hours: 48,
-        materials: &["身份证件", "收费凭证(收据、转账记录等)", "收费单位或个人的名称和联系方式", "招聘信息截图或链接", "收费经过说明"],
+        materials: &[
+            "身份证件",
+            "收费凭证(收据、转账记录等)",
+            "收费单位或个人的名称和联系方式",
+            "招聘信息截图或链接",
+            "收费经过说明",
+        ],
     },
     CaseDef {
         kind: "safety",
         name: "安全生产",
         default_limit_hours: 24,
-        materials: &["身份证件", "安全隐患或事故经过说明(时间、地点、经过)", "现场照片或视频(如有)", "用工单位名称和地址", "就医记录(如有受伤)"],
+        materials: &[
+            "身份证件",
+            "安全隐患或事故经过说明(时间、地点、经过)",
+            "现场照片或视频(如有)",
+            "用工单位名称和地址",
+            "就医记录(如有受伤)",
+        ],
     },
-    CaseDef { kind: "other", name: "其他", default_limit_hours: 120, materials: &["身份证件", "投诉事项和诉求说明", "相关证据材料(如有)"] },
+    CaseDef {
+        kind: "other",
+        name: "其他",
+        default_limit_hours: 120,
+        materials: &["身份证件", "投诉事项和诉求说明", "相关证据材料(如有)"],
+    },
 ];
 
 fn reason(code: &str, message: impl Into<String>) -> Reason {
@@ -139,8 +227,18 @@ pub fn settings(config: &str) -> Settings {
     };
     s.opening_hours = opening_hours(&obj, &mut s.ignored);
     s.convenience = convenience(&obj, &mut s.ignored);
-    s.item_limits = limits(&obj, "item_time_limits_hours", |c| ITEMS.iter().any(|i| i.code == c), &mut s.ignored);
-    s.case_limits = limits(&obj, "case_time_limits_hours", |c| CASES.iter().any(|k| k.kind == c), &mut s.ignored);
+    s.item_limits = limits(
+        &obj,
+        "item_time_limits_hours",
+        |c| ITEMS.iter().any(|i| i.code == c),
+        &mut s.ignored,
+    );
+    s.case_limits = limits(
+        &obj,
+        "case_time_limits_hours",
+        |c| CASES.iter().any(|k| k.kind == c),
+        &mut s.ignored,
+    );
     s
 }
 
@@ -165,14 +263,21 @@ fn convenience(obj: &Map<String, Value>, ignored: &mut Vec<String>) -> Vec<Strin
     for item in list {
         match item.as_str() {
             Some(c) if known(c) => out.push(c.to_string()),
-            _ => ignored.push(format!("convenience 中的{item}不是便利服务代码(vehicle-parking、tool-lending、waiting-rest)")),
+            _ => ignored.push(format!(
+                "convenience 中的{item}不是便利服务代码(vehicle-parking、tool-lending、waiting-rest)"
+            )),
         }
     }
     out
 }
 
 /// A map of code → hours, keeping whole numbers from 1 to [`MAX_LIMIT_HOURS`] for known codes.
-fn limits(obj: &Map<String, Value>, key: &str, known: impl Fn(&str) -> bool, ignored: &mut Vec<String>) -> BTreeMap<String, u32> {
+fn limits(
+    obj: &Map<String, Value>,
+    key: &str,
+    known: impl Fn(&str) -> bool,
+    ignored: &mut Vec<String>,
+) -> BTreeMap<String, u32> {
     let Some(v) = obj.get(key) else { return BTreeMap::new() };
     let Some(map) = v.as_object() else {
         ignored.push(format!("{key} 应为“代码: 小时数”的对象"));
@@ -185,7 +290,8 @@ fn limits(obj: &Map<String, Value>, key: &str, known: impl Fn(&str) -> bool, ign
                 out.insert(code.clone(), h as u32);
             }
             Some(_) => ignored.push(format!("{key} 中的代码“{code}”不存在")),
-            None => ignored.push(format!("{key}.{code} 应为1至{MAX_LIMIT_HOURS}的整数小时,已使用默认值")),
+            None => ignored
+                .push(format!("{key}.{code} 应为1至{MAX_LIMIT_HOURS}的整数小时,已使用默认值")),
         }
     }
     out
@@ -193,20 +299,32 @@ fn limits(obj: &Map<String, Value>, key: &str, known: impl Fn(&str) -> bool, ign
 
 /// The catalog for a market of `kind` with these settings.
 pub fn catalog(kind: TenantKind, s: &Settings) -> Catalog {
-    let mut reasons = vec![reason("catalog.basic-services", "即时快招、技能提升、劳动维权为零工市场三大基本服务(实施方案第4条)")];
+    let mut reasons = vec![reason(
+        "catalog.basic-services",
+        "即时快招、技能提升、劳动维权为零工市场三大基本服务(实施方案第4条)",
+    )];
     if county_or_above(kind) {
-        reasons.push(reason("catalog.county-services", "县级以上零工市场提供人岗供求信息撮合、职业指导、创业培训服务(实施方案第4条)"));
+        reasons.push(reason(
+            "catalog.county-services",
+            "县级以上零工市场提供人岗供求信息撮合、职业指导、创业培训服务(实施方案第4条)",
+        ));
     }
     let chosen: Vec<&ItemDef> = ITEMS.iter().filter(|i| offered(i, kind, s)).collect();
     reasons.extend(convenience_reason(&chosen));
     let items = chosen.iter().map(|i| item(i, s, &mut reasons)).collect();
     let opening_hours = s.opening_hours.clone().unwrap_or_else(|| DEFAULT_OPENING_HOURS.into());
     reasons.push(match s.opening_hours {
-        Some(_) => reason("catalog.opening-hours-config", format!("运营时间按本市场配置:{opening_hours}")),
-        None => reason("catalog.opening-hours-default", format!("运营时间按平台默认:{opening_hours}")),
+        Some(_) => {
+            reason("catalog.opening-hours-config", format!("运营时间按本市场配置:{opening_hours}"))
+        }
+        None => {
+            reason("catalog.opening-hours-default", format!("运营时间按平台默认:{opening_hours}"))
+        }
     });
     let case_rules = CASES.iter().map(|c| case_rule(c, s, &mut reasons)).collect();
-    reasons.extend(s.ignored.iter().map(|m| reason("catalog.config-ignored", format!("配置无效已忽略:{m}"))));
+    reasons.extend(
+        s.ignored.iter().map(|m| reason("catalog.config-ignored", format!("配置无效已忽略:{m}"))),
+    );
     Catalog { items, opening_hours, case_rules, reasons }
 }
 
@@ -223,8 +341,11 @@ fn offered(item: &ItemDef, kind: TenantKind, s: &Settings) -> bool {
 }
 
 fn convenience_reason(chosen: &[&ItemDef]) -> Option<Reason> {
-    let names: Vec<&str> = chosen.iter().filter(|i| i.tier == Tier::Convenience).map(|i| i.name).collect();
-    (!names.is_empty()).then(|| reason("catalog.convenience", format!("本市场按配置提供便利服务:{}", names.join("、"))))
+    let names: Vec<&str> =
+        chosen.iter().filter(|i| i.tier == Tier::Convenience).map(|i| i.name).collect();
+    (!names.is_empty()).then(|| {
+        reason("catalog.convenience", format!("本市场按配置提供便利服务:{}", names.join("、")))
+    })
 }
 
 /// Where a limit came from, as a reason code suffix and a Chinese word.
@@ -237,7 +358,10 @@ fn item(def: &ItemDef, s: &Settings, reasons: &mut Vec<Reason>) -> ServiceItem {
     let limit = configured.or(def.default_limit_hours);
     if let Some(h) = limit {
         let (code, word) = source(configured.is_some());
-        reasons.push(reason(&format!("catalog.time-limit-{code}"), format!("{}:{h}小时内办结({word})", def.name)));
+        reasons.push(reason(
+            &format!("catalog.time-limit-{code}"),
+            format!("{}:{h}小时内办结({word})", def.name),
+        ));
     }
     ServiceItem {
         code: def.code.into(),
@@ -253,8 +377,15 @@ fn case_rule(def: &CaseDef, s: &Settings, reasons: &mut Vec<Reason>) -> CaseRule
     let hours = configured.unwrap_or(def.default_limit_hours);
     let (code, word) = source(configured.is_some());
     let materials = def.materials.join("、");
-    reasons.push(reason(&format!("catalog.case-limit-{code}"), format!("{}投诉:{hours}小时内办结({word});一次性告知需携带:{materials}", def.name)));
-    CaseRule { case_kind: def.kind.into(), time_limit_hours: hours, required_materials: def.materials.iter().map(|m| m.to_string()).collect() }
+    reasons.push(reason(
+        &format!("catalog.case-limit-{code}"),
+        format!("{}投诉:{hours}小时内办结({word});一次性告知需携带:{materials}", def.name),
+    ));
+    CaseRule {
+        case_kind: def.kind.into(),
+        time_limit_hours: hours,
+        required_materials: def.materials.iter().map(|m| m.to_string()).collect(),
+    }
 }
 
 struct Plugin;
@@ -290,7 +421,9 @@ mod tests {
 
     #[test]
     fn every_market_has_the_three_mandatory_services() {
-        for kind in [TenantKind::City, TenantKind::County, TenantKind::Specialty, TenantKind::Station] {
+        for kind in
+            [TenantKind::City, TenantKind::County, TenantKind::Specialty, TenantKind::Station]
+        {
             let c = catalog(kind, &settings("{}"));
             for code in ["instant-hiring", "skill-training", "rights-protection"] {
                 assert!(item(&c, code).mandatory, "{kind:?} {code}");
@@ -301,46 +434,99 @@ mod tests {
 
     #[test]
     fn county_level_markets_add_matching_guidance_and_entrepreneurship() {
-        let extended = ["instant-hiring", "skill-training", "rights-protection", "info-matching", "career-guidance", "entrepreneurship-training"];
+        let extended = [
+            "instant-hiring",
+            "skill-training",
+            "rights-protection",
+            "info-matching",
+            "career-guidance",
+            "entrepreneurship-training",
+        ];
         assert_eq!(codes(&catalog(TenantKind::City, &settings("{}"))), extended);
         assert_eq!(codes(&catalog(TenantKind::County, &settings("{}"))), extended);
         assert_eq!(codes(&catalog(TenantKind::Station, &settings("{}"))), extended[..3]);
         assert_eq!(codes(&catalog(TenantKind::Specialty, &settings("{}"))), extended[..3]);
         assert!(!item(&catalog(TenantKind::County, &settings("{}")), "career-guidance").mandatory);
-        assert!(reason_codes(&catalog(TenantKind::County, &settings("{}"))).contains(&"catalog.county-services"));
-        assert!(!reason_codes(&catalog(TenantKind::Station, &settings("{}"))).contains(&"catalog.county-services"));
+        assert!(
+            reason_codes(&catalog(TenantKind::County, &settings("{}")))
+                .contains(&"catalog.county-services")
+        );
+        assert!(
+            !reason_codes(&catalog(TenantKind::Station, &settings("{}")))
+                .contains(&"catalog.county-services")
+        );
     }
 
     #[test]
     fn convenience_services_only_when_configured() {
-        let c = catalog(TenantKind::Station, &settings(r#"{"convenience": ["waiting-rest", "tool-lending", "karaoke"]}"#));
-        assert_eq!(codes(&c), ["instant-hiring", "skill-training", "rights-protection", "tool-lending", "waiting-rest"]);
+        let c = catalog(
+            TenantKind::Station,
+            &settings(r#"{"convenience": ["waiting-rest", "tool-lending", "karaoke"]}"#),
+        );
+        assert_eq!(
+            codes(&c),
+            [
+                "instant-hiring",
+                "skill-training",
+                "rights-protection",
+                "tool-lending",
+                "waiting-rest"
+            ]
+        );
         assert_eq!(item(&c, "waiting-rest").time_limit_hours, None);
         assert!(!item(&c, "waiting-rest").mandatory);
         let r = c.reasons.iter().find(|r| r.code == "catalog.convenience").unwrap();
         assert_eq!(r.message, "本市场按配置提供便利服务:工具借用寄存、候工休息");
         let ignored = c.reasons.iter().find(|r| r.code == "catalog.config-ignored").unwrap();
         assert!(ignored.message.contains("karaoke"), "{}", ignored.message);
-        assert!(!reason_codes(&catalog(TenantKind::City, &settings("{}"))).contains(&"catalog.convenience"));
+        assert!(
+            !reason_codes(&catalog(TenantKind::City, &settings("{}")))
+                .contains(&"catalog.convenience")
+        );
     }
 
     #[test]
     fn item_limits_say_whether_they_are_default_or_configured() {
-        let c = catalog(TenantKind::County, &settings(r#"{"item_time_limits_hours": {"instant-hiring": 12}}"#));
+        let c = catalog(
+            TenantKind::County,
+            &settings(r#"{"item_time_limits_hours": {"instant-hiring": 12}}"#),
+        );
         assert_eq!(item(&c, "instant-hiring").time_limit_hours, Some(12));
         assert_eq!(item(&c, "skill-training").time_limit_hours, Some(72));
-        let msgs: Vec<(&str, &str)> = c.reasons.iter().map(|r| (r.code.as_str(), r.message.as_str())).collect();
-        assert!(msgs.contains(&("catalog.time-limit-config", "即时快招:12小时内办结(本市场配置)")), "{msgs:?}");
-        assert!(msgs.contains(&("catalog.time-limit-default", "技能提升:72小时内办结(平台默认)")), "{msgs:?}");
+        let msgs: Vec<(&str, &str)> =
+            c.reasons.iter().map(|r| (r.code.as_str(), r.message.as_str())).collect();
+        assert!(
+            msgs.contains(&("catalog.time-limit-config", "即时快招:12小时内办结(本市场配置)")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&("catalog.time-limit-default", "技能提升:72小时内办结(平台默认)")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn every_case_kind_has_a_limit_and_materials() {
         let c = catalog(TenantKind::Station, &settings("{}"));
         let kinds: Vec<&str> = c.case_rules.iter().map(|r| r.case_kind.as_str()).collect();
-        assert_eq!(kinds, ["wage-arrears", "discrimination", "fake-recruitment", "fee-charging", "safety", "other"]);
+        assert_eq!(
+            kinds,
+            [
+                "wage-arrears",
+                "discrimination",
+                "fake-recruitment",
+                "fee-charging",
+                "safety",
+                "other"
+            ]
+        );
         for rule in &c.case_rules {
-            assert!(rule.time_limit_hours > 0 && rule.required_materials.first().map(String::as_str) == Some("身份证件"), "{}", rule.case_kind);
+            assert!(
+                rule.time_limit_hours > 0
+                    && rule.required_materials.first().map(String::as_str) == Some("身份证件"),
+                "{}",
+                rule.case_kind
+            );
         }
         let wages = case(&c, "wage-arrears");
         assert!(wages.required_materials.contains(&"欠薪金额及期间说明".to_string()));
@@ -349,11 +535,22 @@ mod tests {
 
     #[test]
     fn case_limits_come_from_config_when_valid() {
-        let c = catalog(TenantKind::City, &settings(r#"{"case_time_limits_hours": {"wage-arrears": 48, "safety": 0, "gambling": 5}}"#));
+        let c = catalog(
+            TenantKind::City,
+            &settings(
+                r#"{"case_time_limits_hours": {"wage-arrears": 48, "safety": 0, "gambling": 5}}"#,
+            ),
+        );
         assert_eq!(case(&c, "wage-arrears").time_limit_hours, 48);
         assert_eq!(case(&c, "safety").time_limit_hours, 24, "0 hours is refused, default kept");
         let configured = c.reasons.iter().find(|r| r.code == "catalog.case-limit-config").unwrap();
-        assert!(configured.message.starts_with("欠薪投诉:48小时内办结(本市场配置);一次性告知需携带:身份证件、"), "{}", configured.message);
+        assert!(
+            configured
+                .message
+                .starts_with("欠薪投诉:48小时内办结(本市场配置);一次性告知需携带:身份证件、"),
+            "{}",
+            configured.message
+        );
         assert_eq!(c.reasons.iter().filter(|r| r.code == "catalog.case-limit-default").count(), 5);
         assert_eq!(c.reasons.iter().filter(|r| r.code == "catalog.config-ignored").count(), 2);
     }
@@ -373,10 +570,18 @@ mod tests {
     #[test]
     fn bad_config_falls_back_to_defaults() {
         let defaults = catalog(TenantKind::County, &settings("{}"));
-        for text in ["not json", "[]", r#"{"convenience": "all", "item_time_limits_hours": [1], "case_time_limits_hours": {"other": "soon"}, "opening_hours": 7}"#] {
+        for text in [
+            "not json",
+            "[]",
+            r#"{"convenience": "all", "item_time_limits_hours": [1], "case_time_limits_hours": {"other": "soon"}, "opening_hours": 7}"#,
+        ] {
             let c = catalog(TenantKind::County, &settings(text));
             assert_eq!(format!("{:?}", c.items), format!("{:?}", defaults.items), "{text}");
-            assert_eq!(format!("{:?}", c.case_rules), format!("{:?}", defaults.case_rules), "{text}");
+            assert_eq!(
+                format!("{:?}", c.case_rules),
+                format!("{:?}", defaults.case_rules),
+                "{text}"
+            );
             assert_eq!(c.opening_hours, defaults.opening_hours, "{text}");
             assert!(reason_codes(&c).contains(&"catalog.config-ignored"), "{text}");
         }

@@ -88,14 +88,20 @@ pub const DEFAULT_RATES: Rates = Rates {
     per_match_cents: 1_000,
     per_training_cents: 20_000,
     operating_cost_percent: 15,
-    daily_cap_cents: KindCaps { city: 200_000, county: 100_000, specialty: 50_000, station: 10_000 },
+    daily_cap_cents: KindCaps {
+        city: 200_000,
+        county: 100_000,
+        specialty: 50_000,
+        station: 10_000,
+    },
 };
 
 /// The rate table of a config text: its valid entries, or the built-in table when it has none.
 pub fn rate_table(config: &str) -> Vec<Rates> {
     let config: Value = serde_json::from_str(config).unwrap_or(Value::Null);
     let entries = config.get("rates").and_then(Value::as_array);
-    let table: Vec<Rates> = entries.map(|e| e.iter().filter_map(rates_entry).collect()).unwrap_or_default();
+    let table: Vec<Rates> =
+        entries.map(|e| e.iter().filter_map(rates_entry).collect()).unwrap_or_default();
     if table.is_empty() { vec![DEFAULT_RATES] } else { table }
 }
 
@@ -132,19 +138,35 @@ fn percent(v: &Value, key: &str, default: i64) -> i64 {
 pub fn subsidy(request: &SubsidyRequest, table: &[Rates]) -> SubsidyResult {
     let f = &request.figures;
     if !f.is_government_run {
-        return nothing(reason("subsidy.not-government-run", "非政府设立的零工市场按政府购买服务合同结算,不享受服务补助(0元)".into()));
+        return nothing(reason(
+            "subsidy.not-government-run",
+            "非政府设立的零工市场按政府购买服务合同结算,不享受服务补助(0元)".into(),
+        ));
     }
     let days = figures::period_days(ymd(f.period_start), ymd(f.period_end));
     if days == 0 {
-        return nothing(reason("subsidy.invalid-period", format!("统计期{}至{}无效(结束早于开始),不予补助", show(f.period_start), show(f.period_end))));
+        return nothing(reason(
+            "subsidy.invalid-period",
+            format!(
+                "统计期{}至{}无效(结束早于开始),不予补助",
+                show(f.period_start),
+                show(f.period_end)
+            ),
+        ));
     }
     let on = ymd(f.period_end).min(ymd(request.today));
     let Some(rates) = in_force(table, on) else {
-        return nothing(reason("subsidy.no-rate-in-force", format!("{}没有施行中的补助标准,不予补助", show_ymd(on))));
+        return nothing(reason(
+            "subsidy.no-rate-in-force",
+            format!("{}没有施行中的补助标准,不予补助", show_ymd(on)),
+        ));
     };
     let cap = figures::times(days, rates.daily_cap_cents.of(f.kind));
     let (lines, bit) = figures::settle(lines(f, rates), cap);
-    let mut reasons = vec![reason("subsidy.rates", format!("适用{}起施行的补助标准(以{}为准)", show_ymd(rates.effective), show_ymd(on)))];
+    let mut reasons = vec![reason(
+        "subsidy.rates",
+        format!("适用{}起施行的补助标准(以{}为准)", show_ymd(rates.effective), show_ymd(on)),
+    )];
     reasons.extend(rules(rates));
     reasons.push(cap_reason(f.kind, rates, days, cap, bit));
     settled(lines, reasons)
@@ -153,29 +175,65 @@ pub fn subsidy(request: &SubsidyRequest, table: &[Rates]) -> SubsidyResult {
 /// The four lines before the cap.
 pub fn lines(f: &PeriodFigures, r: &Rates) -> Vec<Line> {
     let cost = f.operating_cost_cents.max(0);
-    let line = |code, basis: String, amount: i64| Line { code, basis: format!("{basis} = {}", yuan(amount)), amount_cents: amount };
+    let line = |code, basis: String, amount: i64| Line {
+        code,
+        basis: format!("{basis} = {}", yuan(amount)),
+        amount_cents: amount,
+    };
     let per = |n: u32, rate: i64| figures::times(i64::from(n), rate);
     vec![
-        line("subsidy.people-served", format!("服务{}人 × {}", f.people_served, yuan(r.per_person_cents)), per(f.people_served, r.per_person_cents)),
-        line("subsidy.matches", format!("确认就业{}人次 × {}", f.matches, yuan(r.per_match_cents)), per(f.matches, r.per_match_cents)),
-        line("subsidy.trainings", format!("培训{}场 × {}", f.trainings, yuan(r.per_training_cents)), per(f.trainings, r.per_training_cents)),
-        line("subsidy.operating-cost", format!("运营成本{} × {}%", yuan(cost), r.operating_cost_percent), figures::percent_of(cost, r.operating_cost_percent)),
+        line(
+            "subsidy.people-served",
+            format!("服务{}人 × {}", f.people_served, yuan(r.per_person_cents)),
+            per(f.people_served, r.per_person_cents),
+        ),
+        line(
+            "subsidy.matches",
+            format!("确认就业{}人次 × {}", f.matches, yuan(r.per_match_cents)),
+            per(f.matches, r.per_match_cents),
+        ),
+        line(
+            "subsidy.trainings",
+            format!("培训{}场 × {}", f.trainings, yuan(r.per_training_cents)),
+            per(f.trainings, r.per_training_cents),
+        ),
+        line(
+            "subsidy.operating-cost",
+            format!("运营成本{} × {}%", yuan(cost), r.operating_cost_percent),
+            figures::percent_of(cost, r.operating_cost_percent),
+        ),
     ]
 }
 
 /// One reason per line, naming its rule and rate.
 fn rules(r: &Rates) -> Vec<Reason> {
     vec![
-        reason("subsidy.people-served", format!("按服务人数补助:每服务1人{}", yuan(r.per_person_cents))),
+        reason(
+            "subsidy.people-served",
+            format!("按服务人数补助:每服务1人{}", yuan(r.per_person_cents)),
+        ),
         reason("subsidy.matches", format!("按成效补助:每确认就业1人次{}", yuan(r.per_match_cents))),
         reason("subsidy.trainings", format!("按技能培训补助:每场{}", yuan(r.per_training_cents))),
-        reason("subsidy.operating-cost", format!("按运营成本补助:申报成本的{}%", r.operating_cost_percent)),
+        reason(
+            "subsidy.operating-cost",
+            format!("按运营成本补助:申报成本的{}%", r.operating_cost_percent),
+        ),
     ]
 }
 
 fn cap_reason(kind: TenantKind, r: &Rates, days: i64, cap: i64, bit: bool) -> Reason {
-    let rule = format!("{}补助上限每天{} × {}天 = {}", kind_zh(kind), yuan(r.daily_cap_cents.of(kind)), days, yuan(cap));
-    let outcome = if bit { "核定金额超过上限,各项按比例核减至上限" } else { "核定金额未超上限" };
+    let rule = format!(
+        "{}补助上限每天{} × {}天 = {}",
+        kind_zh(kind),
+        yuan(r.daily_cap_cents.of(kind)),
+        days,
+        yuan(cap)
+    );
+    let outcome = if bit {
+        "核定金额超过上限,各项按比例核减至上限"
+    } else {
+        "核定金额未超上限"
+    };
     reason("subsidy.cap", format!("{rule};{outcome}"))
 }
 
@@ -191,7 +249,14 @@ pub fn kind_zh(kind: TenantKind) -> &'static str {
 
 fn settled(lines: Vec<Line>, reasons: Vec<Reason>) -> SubsidyResult {
     let total_cents = figures::sum(&lines.iter().map(|l| l.amount_cents).collect::<Vec<_>>());
-    let items = lines.into_iter().map(|l| LineItem { code: l.code.into(), description: l.basis, amount_cents: l.amount_cents }).collect();
+    let items = lines
+        .into_iter()
+        .map(|l| LineItem {
+            code: l.code.into(),
+            description: l.basis,
+            amount_cents: l.amount_cents,
+        })
+        .collect();
     SubsidyResult { total_cents, items, reasons }
 }
 
@@ -303,7 +368,10 @@ mod tests {
         assert_sound(&r);
         assert!(r.items[0].description.ends_with("按上限比例核减为658.54元"));
         let cap = r.reasons.iter().find(|x| x.code == "subsidy.cap").unwrap();
-        assert_eq!(cap.message, "零工驿站补助上限每天100.00元 × 30天 = 3000.00元;核定金额超过上限,各项按比例核减至上限");
+        assert_eq!(
+            cap.message,
+            "零工驿站补助上限每天100.00元 × 30天 = 3000.00元;核定金额超过上限,各项按比例核减至上限"
+        );
     }
 
     #[test]
@@ -324,7 +392,13 @@ mod tests {
 
     #[test]
     fn zero_figures_earn_zero_lines() {
-        let figures = PeriodFigures { people_served: 0, matches: 0, trainings: 0, operating_cost_cents: -500, ..june(TenantKind::City) };
+        let figures = PeriodFigures {
+            people_served: 0,
+            matches: 0,
+            trainings: 0,
+            operating_cost_cents: -500,
+            ..june(TenantKind::City)
+        };
         let r = subsidy(&request(figures), &[DEFAULT_RATES]);
         assert_eq!(amounts(&r), vec![0, 0, 0, 0]);
         assert_sound(&r);
@@ -341,7 +415,11 @@ mod tests {
             period_end: date(200_000, 12, 31),
             ..june(TenantKind::City)
         };
-        let rates = Rates { per_person_cents: i64::MAX, daily_cap_cents: KindCaps { city: i64::MAX, ..DEFAULT_RATES.daily_cap_cents }, ..DEFAULT_RATES };
+        let rates = Rates {
+            per_person_cents: i64::MAX,
+            daily_cap_cents: KindCaps { city: i64::MAX, ..DEFAULT_RATES.daily_cap_cents },
+            ..DEFAULT_RATES
+        };
         let r = subsidy(&SubsidyRequest { today: date(200_001, 1, 1), figures }, &[rates]);
         assert_sound(&r);
         assert_eq!(r.total_cents, i64::MAX);
@@ -349,18 +427,24 @@ mod tests {
 
     #[test]
     fn the_rate_in_force_on_the_last_day_of_the_period_applies() {
-        let raised = Rates { effective: Ymd::new(2026, 6, 30), per_person_cents: 500, ..DEFAULT_RATES };
+        let raised =
+            Rates { effective: Ymd::new(2026, 6, 30), per_person_cents: 500, ..DEFAULT_RATES };
         let table = [DEFAULT_RATES, raised];
         let r = subsidy(&request(june(TenantKind::County)), &table);
         assert_eq!(r.items[0].amount_cents, 600_000);
         assert_eq!(r.reasons[0].message, "适用2026-06-30起施行的补助标准(以2026-06-30为准)");
-        let may = PeriodFigures { period_start: date(2026, 5, 1), period_end: date(2026, 5, 31), ..june(TenantKind::County) };
+        let may = PeriodFigures {
+            period_start: date(2026, 5, 1),
+            period_end: date(2026, 5, 31),
+            ..june(TenantKind::County)
+        };
         assert_eq!(subsidy(&request(may), &table).items[0].amount_cents, 360_000);
     }
 
     #[test]
     fn a_period_not_yet_over_uses_the_rates_of_today() {
-        let raised = Rates { effective: Ymd::new(2026, 6, 30), per_person_cents: 500, ..DEFAULT_RATES };
+        let raised =
+            Rates { effective: Ymd::new(2026, 6, 30), per_person_cents: 500, ..DEFAULT_RATES };
         let early = SubsidyRequest { today: date(2026, 6, 20), figures: june(TenantKind::County) };
         assert_eq!(subsidy(&early, &[DEFAULT_RATES, raised]).items[0].amount_cents, 360_000);
     }
@@ -381,15 +465,24 @@ mod tests {
         );
         assert_eq!(table.len(), 1);
         let r = &table[0];
-        assert_eq!((r.effective, r.per_match_cents, r.operating_cost_percent), (Ymd::new(2026, 1, 1), 1_500, 10));
-        assert_eq!((r.per_person_cents, r.daily_cap_cents.station, r.daily_cap_cents.city), (300, 20_000, 200_000));
+        assert_eq!(
+            (r.effective, r.per_match_cents, r.operating_cost_percent),
+            (Ymd::new(2026, 1, 1), 1_500, 10)
+        );
+        assert_eq!(
+            (r.per_person_cents, r.daily_cap_cents.station, r.daily_cap_cents.city),
+            (300, 20_000, 200_000)
+        );
     }
 
     #[test]
     fn bad_config_falls_back_to_defaults() {
         assert_eq!(rate_table("not json"), vec![DEFAULT_RATES]);
         assert_eq!(rate_table("{}"), vec![DEFAULT_RATES]);
-        assert_eq!(rate_table(r#"{"rates": [{"effective": "2026-13-01"}, {"per_person_cents": 1}]}"#), vec![DEFAULT_RATES]);
+        assert_eq!(
+            rate_table(r#"{"rates": [{"effective": "2026-13-01"}, {"per_person_cents": 1}]}"#),
+            vec![DEFAULT_RATES]
+        );
         let table = rate_table(
             r#"{"rates": [{"effective": "2025-04-27", "per_person_cents": -1, "per_match_cents": "10",
                            "operating_cost_percent": 150, "daily_cap_cents": {"city": 2.5}}]}"#,

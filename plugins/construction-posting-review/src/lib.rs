@@ -40,7 +40,8 @@ use gigmarket::plugins::types::{Date, Reason};
 use gigmarket_plugin_kit::review::{self, Context, Finding, ReviewConfig, Severity};
 
 /// Special trades by occupation code (职业分类大典 2022).
-pub const SPECIAL_TRADE_CODES: &[(&str, &str)] = &[("6-29-01-05", "架子工"), ("6-29-03-02", "电气设备安装工"), ("6-18-02-04", "焊工")];
+pub const SPECIAL_TRADE_CODES: &[(&str, &str)] =
+    &[("6-29-01-05", "架子工"), ("6-29-03-02", "电气设备安装工"), ("6-18-02-04", "焊工")];
 
 /// Words in an occupation name or title that make it a special trade.
 pub const SPECIAL_TRADE_WORDS: &[&str] = &["电工", "焊工", "架子工", "起重", "塔吊", "信号司索"];
@@ -50,7 +51,19 @@ pub const CERTIFICATES: &[&str] = &["特种作业操作证", "建筑施工特种
 
 /// Words that show a posting states its safety provisions.
 pub const SAFETY_WORDS: &[&str] = &[
-    "安全帽", "安全带", "安全绳", "安全交底", "安全培训", "安全教育", "安全防护", "工伤保险", "意外险", "意外伤害保险", "劳保用品", "劳动防护用品", "防护用品",
+    "安全帽",
+    "安全带",
+    "安全绳",
+    "安全交底",
+    "安全培训",
+    "安全教育",
+    "安全防护",
+    "工伤保险",
+    "意外险",
+    "意外伤害保险",
+    "劳保用品",
+    "劳动防护用品",
+    "防护用品",
 ];
 
 /// "不提供安全帽", "安全帽自备" do not count as provisions: the employer must provide them
@@ -71,9 +84,14 @@ pub struct TradeConfig {
 impl Default for TradeConfig {
     fn default() -> TradeConfig {
         let owned = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-        let mut special_trades: Vec<String> = SPECIAL_TRADE_CODES.iter().map(|(code, _)| code.to_string()).collect();
+        let mut special_trades: Vec<String> =
+            SPECIAL_TRADE_CODES.iter().map(|(code, _)| code.to_string()).collect();
         special_trades.extend(owned(SPECIAL_TRADE_WORDS));
-        TradeConfig { special_trades, certificates: owned(CERTIFICATES), safety_words: owned(SAFETY_WORDS) }
+        TradeConfig {
+            special_trades,
+            certificates: owned(CERTIFICATES),
+            safety_words: owned(SAFETY_WORDS),
+        }
     }
 }
 
@@ -94,16 +112,26 @@ impl TradeConfig {
 
 /// The special trade a posting is for, named for the worker, if it is one.
 pub fn special_trade(p: &review::Posting, c: &TradeConfig) -> Option<String> {
-    let hit = c.special_trades.iter().find(|t| **t == p.occupation_code || p.occupation_name.contains(t.as_str()) || p.title.contains(t.as_str()))?;
+    let hit = c.special_trades.iter().find(|t| {
+        **t == p.occupation_code
+            || p.occupation_name.contains(t.as_str())
+            || p.title.contains(t.as_str())
+    })?;
     let known = SPECIAL_TRADE_CODES.iter().find(|(code, _)| code == hit).map(|(_, name)| *name);
-    let name = if p.occupation_name.trim().is_empty() { known.unwrap_or(hit) } else { p.occupation_name.as_str() };
+    let name = if p.occupation_name.trim().is_empty() {
+        known.unwrap_or(hit)
+    } else {
+        p.occupation_name.as_str()
+    };
     Some(name.to_string())
 }
 
 /// Whether the posting requires a certificate that allows special operations.
 pub fn has_certificate(p: &review::Posting, c: &TradeConfig) -> bool {
     let compact = |s: &str| s.chars().filter(|ch| !ch.is_whitespace()).collect::<String>();
-    p.qualifications.iter().any(|q| c.certificates.iter().any(|cert| compact(q).contains(&compact(cert))))
+    p.qualifications
+        .iter()
+        .any(|q| c.certificates.iter().any(|cert| compact(q).contains(&compact(cert))))
 }
 
 /// Special operations need a certificate and an adult: each missing one rejects.
@@ -111,11 +139,15 @@ pub fn special_trade_rules(p: &review::Posting, c: &TradeConfig) -> Vec<Finding>
     let Some(trade) = special_trade(p, c) else { return Vec::new() };
     let mut out = Vec::new();
     if !has_certificate(p, c) {
-        let msg = format!("{trade}属于特种作业,资格要求中须注明持特种作业操作证或建筑施工特种作业操作资格证(安全生产法第30条)");
+        let msg = format!(
+            "{trade}属于特种作业,资格要求中须注明持特种作业操作证或建筑施工特种作业操作资格证(安全生产法第30条)"
+        );
         out.push(Finding::new("construction.certificate-missing", Severity::Reject, msg));
     }
     if p.min_age.is_none_or(|a| a < 18) {
-        let msg = format!("{trade}属于特种作业,从业人员须年满18周岁,请将最低年龄设为18岁及以上(特种作业人员安全技术培训考核管理规定第4条)");
+        let msg = format!(
+            "{trade}属于特种作业,从业人员须年满18周岁,请将最低年龄设为18岁及以上(特种作业人员安全技术培训考核管理规定第4条)"
+        );
         out.push(Finding::new("construction.age-under-18", Severity::Reject, msg));
     }
     out
@@ -133,7 +165,11 @@ pub fn safety_provisions(p: &review::Posting, c: &TradeConfig) -> Option<Finding
 }
 
 /// Review a construction posting: the city rules, then the trade rules.
-pub fn review_posting(request: &ReviewRequest, config: &ReviewConfig, trades: &TradeConfig) -> ReviewVerdict {
+pub fn review_posting(
+    request: &ReviewRequest,
+    config: &ReviewConfig,
+    trades: &TradeConfig,
+) -> ReviewVerdict {
     let p = to_kit(&request.posting);
     let mut findings = review::review(&p, ymd(request.today), config);
     findings.extend(special_trade_rules(&p, trades));
@@ -211,7 +247,11 @@ mod tests {
     }
 
     fn run(p: Posting, config: &str) -> ReviewVerdict {
-        review_posting(&ReviewRequest { today: TODAY, posting: p }, &ReviewConfig::from_json(config).0, &TradeConfig::from_json(config).0)
+        review_posting(
+            &ReviewRequest { today: TODAY, posting: p },
+            &ReviewConfig::from_json(config).0,
+            &TradeConfig::from_json(config).0,
+        )
     }
 
     fn codes(v: &ReviewVerdict) -> Vec<&str> {
@@ -227,24 +267,51 @@ mod tests {
     #[test]
     fn a_certified_adult_special_trade_is_accepted() {
         assert_eq!(run(scaffolder(), CONFIG).decision, Decision::Accept);
-        let welder = Posting { occupation_code: "".into(), occupation_name: "电焊工".into(), qualifications: vec!["特种作业操作证(焊接与热切割作业)".into()], ..posting() };
+        let welder = Posting {
+            occupation_code: "".into(),
+            occupation_name: "电焊工".into(),
+            qualifications: vec!["特种作业操作证(焊接与热切割作业)".into()],
+            ..posting()
+        };
         assert_eq!(run(welder, CONFIG).decision, Decision::Accept);
     }
 
     #[test]
     fn special_trades_without_a_certificate_are_rejected() {
         let v = run(Posting { qualifications: vec!["健康证".into()], ..scaffolder() }, CONFIG);
-        assert_eq!((v.decision, codes(&v)), (Decision::Reject, vec!["construction.certificate-missing"]));
+        assert_eq!(
+            (v.decision, codes(&v)),
+            (Decision::Reject, vec!["construction.certificate-missing"])
+        );
         assert!(v.reasons[0].message.starts_with("架子工属于特种作业"), "{}", v.reasons[0].message);
-        for (code, name, title) in [("6-29-03-02", "", "安装配电箱"), ("6-18-02-04", "", "钢结构焊接"), ("", "塔吊司机", "塔吊"), ("", "普工", "起重机信号司索"), ("", "建筑电工", "临电")] {
-            let p = Posting { occupation_code: code.into(), occupation_name: name.into(), title: title.into(), ..posting() };
-            assert_eq!(codes(&run(p, CONFIG)), ["construction.certificate-missing"], "{code} {name} {title}");
+        for (code, name, title) in [
+            ("6-29-03-02", "", "安装配电箱"),
+            ("6-18-02-04", "", "钢结构焊接"),
+            ("", "塔吊司机", "塔吊"),
+            ("", "普工", "起重机信号司索"),
+            ("", "建筑电工", "临电"),
+        ] {
+            let p = Posting {
+                occupation_code: code.into(),
+                occupation_name: name.into(),
+                title: title.into(),
+                ..posting()
+            };
+            assert_eq!(
+                codes(&run(p, CONFIG)),
+                ["construction.certificate-missing"],
+                "{code} {name} {title}"
+            );
         }
     }
 
     #[test]
     fn the_trade_is_named_from_its_code_when_no_name_is_given() {
-        let p = review::Posting { occupation_name: "".into(), qualifications: vec![], ..to_kit(&scaffolder()) };
+        let p = review::Posting {
+            occupation_name: "".into(),
+            qualifications: vec![],
+            ..to_kit(&scaffolder())
+        };
         assert_eq!(special_trade(&p, &TradeConfig::default()).as_deref(), Some("架子工"));
         assert_eq!(special_trade(&to_kit(&posting()), &TradeConfig::default()), None);
     }
@@ -253,16 +320,28 @@ mod tests {
     fn special_trades_need_a_stated_minimum_age_of_18() {
         for min_age in [None, Some(16), Some(17)] {
             let v = run(Posting { min_age, ..scaffolder() }, CONFIG);
-            assert_eq!((v.decision, codes(&v)), (Decision::Reject, vec!["construction.age-under-18"]), "{min_age:?}");
+            assert_eq!(
+                (v.decision, codes(&v)),
+                (Decision::Reject, vec!["construction.age-under-18"]),
+                "{min_age:?}"
+            );
         }
-        assert_eq!(run(Posting { min_age: None, ..posting() }, CONFIG).decision, Decision::Accept, "ordinary trades need no minimum age");
+        assert_eq!(
+            run(Posting { min_age: None, ..posting() }, CONFIG).decision,
+            Decision::Accept,
+            "ordinary trades need no minimum age"
+        );
     }
 
     #[test]
     fn a_posting_without_safety_provisions_is_held() {
         let v = run(Posting { description: "砌筑内墙,包午餐".into(), ..posting() }, CONFIG);
         assert_eq!((v.decision, codes(&v)), (Decision::Hold, vec!["construction.safety-missing"]));
-        let insured = Posting { description: "砌筑内墙".into(), requirements: vec!["公司缴纳工伤保险".into()], ..posting() };
+        let insured = Posting {
+            description: "砌筑内墙".into(),
+            requirements: vec!["公司缴纳工伤保险".into()],
+            ..posting()
+        };
         assert_eq!(run(insured, CONFIG).decision, Decision::Accept);
     }
 
@@ -282,20 +361,46 @@ mod tests {
 
     #[test]
     fn the_city_rules_still_apply() {
-        let v = run(Posting { requirements: vec!["限男性".into()], wage_cents: 10_000, ..scaffolder() }, CONFIG);
+        let v = run(
+            Posting { requirements: vec!["限男性".into()], wage_cents: 10_000, ..scaffolder() },
+            CONFIG,
+        );
         assert_eq!(v.decision, Decision::Reject);
         assert_eq!(codes(&v), ["discrimination.gender", "wage.below-minimum"]);
-        let mixed = run(Posting { qualifications: vec![], description: "搭设脚手架".into(), daily_hours: 9.0, ..scaffolder() }, CONFIG);
-        assert_eq!(codes(&mixed), ["construction.certificate-missing", "posting.hours-long", "construction.safety-missing"]);
+        let mixed = run(
+            Posting {
+                qualifications: vec![],
+                description: "搭设脚手架".into(),
+                daily_hours: 9.0,
+                ..scaffolder()
+            },
+            CONFIG,
+        );
+        assert_eq!(
+            codes(&mixed),
+            [
+                "construction.certificate-missing",
+                "posting.hours-long",
+                "construction.safety-missing"
+            ]
+        );
     }
 
     #[test]
     fn config_adds_trades_certificates_and_safety_words() {
         let config = r#"{"minimum_wage": [{"effective": "2022-01-01", "monthly_cents": 160000, "hourly_cents": 1560}],
             "extra_special_trades": ["6-29-02-08", "高处作业"], "extra_certificates": ["高处作业证"], "extra_safety_words": ["防坠网"]}"#;
-        let waterproofer = Posting { occupation_code: "6-29-02-08".into(), occupation_name: "防水工".into(), ..posting() };
+        let waterproofer = Posting {
+            occupation_code: "6-29-02-08".into(),
+            occupation_name: "防水工".into(),
+            ..posting()
+        };
         assert_eq!(codes(&run(waterproofer.clone(), config)), ["construction.certificate-missing"]);
-        assert_eq!(run(waterproofer.clone(), CONFIG).decision, Decision::Accept, "not special without the config");
+        assert_eq!(
+            run(waterproofer.clone(), CONFIG).decision,
+            Decision::Accept,
+            "not special without the config"
+        );
         let certified = Posting { qualifications: vec!["高处作业证".into()], ..waterproofer };
         assert_eq!(run(certified, config).decision, Decision::Accept);
         let netted = Posting { description: "外立面挂设防坠网".into(), ..posting() };
@@ -305,7 +410,9 @@ mod tests {
 
     #[test]
     fn bad_config_falls_back_to_defaults() {
-        let (c, warnings) = TradeConfig::from_json(r#"{"extra_special_trades": "焊", "extra_certificates": [1, ""]}"#);
+        let (c, warnings) = TradeConfig::from_json(
+            r#"{"extra_special_trades": "焊", "extra_certificates": [1, ""]}"#,
+        );
         assert_eq!(c, TradeConfig::default());
         assert_eq!(warnings.len(), 2);
         assert_eq!(TradeConfig::from_json("nonsense").0, TradeConfig::default());

@@ -32,7 +32,15 @@ use gigmarket_plugin_kit::scoring::Weights;
 use serde_json::Value;
 
 /// The housekeeping market's weights: rating and history together half the score.
-pub const DEFAULT_WEIGHTS: Weights = Weights { skill: 25.0, level: 5.0, distance: 10.0, wage: 10.0, rating: 30.0, history: 20.0, half_distance_km: 5.0 };
+pub const DEFAULT_WEIGHTS: Weights = Weights {
+    skill: 25.0,
+    level: 5.0,
+    distance: 10.0,
+    wage: 10.0,
+    rating: 30.0,
+    history: 20.0,
+    half_distance_km: 5.0,
+};
 
 /// The weights of a config text (bad or missing values keep the defaults).
 pub fn weights(config: &str) -> Weights {
@@ -48,7 +56,16 @@ pub fn weights(config: &str) -> Weights {
         history: number(w, "history", d.history, 0.0),
         half_distance_km: number(&c, "half_distance_km", d.half_distance_km, 0.1),
     };
-    let all_zero = [weights.skill, weights.level, weights.distance, weights.wage, weights.rating, weights.history].iter().all(|x| *x == 0.0);
+    let all_zero = [
+        weights.skill,
+        weights.level,
+        weights.distance,
+        weights.wage,
+        weights.rating,
+        weights.history,
+    ]
+    .iter()
+    .all(|x| *x == 0.0);
     if all_zero { Weights { half_distance_km: weights.half_distance_km, ..d } } else { weights }
 }
 
@@ -68,7 +85,10 @@ pub fn score_all(request: &MatchRequest, w: &Weights) -> MatchResult {
     }
     let excluded = request.candidates.len() - scores.len();
     let mut reasons = legend(w);
-    reasons.push(reason("match.health-certificate", format!("家政服务须持有效健康证,未持健康证的求职者不予推荐,本次排除{excluded}人")));
+    reasons.push(reason(
+        "match.health-certificate",
+        format!("家政服务须持有效健康证,未持健康证的求职者不予推荐,本次排除{excluded}人"),
+    ));
     MatchResult { scores, reasons }
 }
 
@@ -113,7 +133,11 @@ mod tests {
     fn request(candidates: Vec<Candidate>) -> MatchRequest {
         MatchRequest {
             today: Date { year: 2026, month: 11, day: 28 },
-            job: JobFeatures { required_level: 1, wage_cents_per_day: 20_000, requires_health_certificate: false },
+            job: JobFeatures {
+                required_level: 1,
+                wage_cents_per_day: 20_000,
+                requires_health_certificate: false,
+            },
             candidates,
         }
     }
@@ -121,10 +145,20 @@ mod tests {
     #[test]
     fn workers_without_a_health_certificate_are_always_left_out() {
         let uncertified = Candidate { has_health_certificate: false, ..worker(5.0, 50, 40) };
-        let r = score_all(&request(vec![uncertified, worker(4.0, 10, 5), uncertified]), &DEFAULT_WEIGHTS);
-        assert_eq!(r.scores.iter().map(|s| s.candidate).collect::<Vec<_>>(), vec![1], "even when the job does not ask for one");
+        let r = score_all(
+            &request(vec![uncertified, worker(4.0, 10, 5), uncertified]),
+            &DEFAULT_WEIGHTS,
+        );
+        assert_eq!(
+            r.scores.iter().map(|s| s.candidate).collect::<Vec<_>>(),
+            vec![1],
+            "even when the job does not ask for one"
+        );
         assert_eq!(r.reasons[6].code, "match.health-certificate");
-        assert_eq!(r.reasons[6].message, "家政服务须持有效健康证,未持健康证的求职者不予推荐,本次排除2人");
+        assert_eq!(
+            r.reasons[6].message,
+            "家政服务须持有效健康证,未持健康证的求职者不予推荐,本次排除2人"
+        );
     }
 
     #[test]
@@ -139,20 +173,31 @@ mod tests {
 
     #[test]
     fn never_more_scores_than_candidates_nor_a_non_finite_score() {
-        let odd = Candidate { rating: f32::INFINITY, distance_km: f32::NAN, skill_match: -2.0, ..worker(1.0, u32::MAX, u32::MAX) };
-        let w = weights(r#"{"weights": {"skill": 1000, "level": 1000, "distance": 1000, "wage": 1000, "rating": 1000, "history": 1000}}"#);
+        let odd = Candidate {
+            rating: f32::INFINITY,
+            distance_km: f32::NAN,
+            skill_match: -2.0,
+            ..worker(1.0, u32::MAX, u32::MAX)
+        };
+        let w = weights(
+            r#"{"weights": {"skill": 1000, "level": 1000, "distance": 1000, "wage": 1000, "rating": 1000, "history": 1000}}"#,
+        );
         let r = score_all(&request(vec![odd, worker(5.0, 0, 0)]), &w);
         assert_eq!(r.scores.len(), 2);
         for s in &r.scores {
             assert!(s.score.is_finite() && (0.0..=100.0).contains(&s.score), "{}", s.score);
-            assert!(s.contributions.len() <= 3 && s.contributions.iter().all(|c| c.points.is_finite()));
+            assert!(
+                s.contributions.len() <= 3 && s.contributions.iter().all(|c| c.points.is_finite())
+            );
         }
         assert!(score_all(&request(Vec::new()), &w).scores.is_empty());
     }
 
     #[test]
     fn config_overrides_and_bad_values_keep_defaults() {
-        let w = weights(r#"{"weights": {"rating": 50, "history": -1, "skill": null}, "half_distance_km": 8}"#);
+        let w = weights(
+            r#"{"weights": {"rating": 50, "history": -1, "skill": null}, "half_distance_km": 8}"#,
+        );
         assert_eq!((w.rating, w.history, w.skill, w.half_distance_km), (50.0, 20.0, 25.0, 8.0));
         assert_eq!(weights("{"), DEFAULT_WEIGHTS);
         assert_eq!(weights(r#"{"weights": 7, "half_distance_km": 0}"#), DEFAULT_WEIGHTS);

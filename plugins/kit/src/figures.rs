@@ -82,7 +82,11 @@ pub fn settle(lines: Vec<Line>, cap_cents: i64) -> (Vec<Line>, bool) {
         .into_iter()
         .zip(capped)
         .map(|(l, c)| {
-            let basis = if c < l.amount_cents { format!("{};按上限比例核减为{}", l.basis, yuan(c)) } else { l.basis };
+            let basis = if c < l.amount_cents {
+                format!("{};按上限比例核减为{}", l.basis, yuan(c))
+            } else {
+                l.basis
+            };
             Line { basis, amount_cents: c, ..l }
         })
         .collect();
@@ -153,7 +157,10 @@ mod tests {
 
     #[test]
     fn settling_marks_the_lines_the_cap_cut() {
-        let lines = vec![Line { code: "a", basis: "A".into(), amount_cents: 300 }, Line { code: "b", basis: "B".into(), amount_cents: 0 }];
+        let lines = vec![
+            Line { code: "a", basis: "A".into(), amount_cents: 300 },
+            Line { code: "b", basis: "B".into(), amount_cents: 0 },
+        ];
         let (under, bit) = settle(lines.clone(), 300);
         assert!(!bit);
         assert_eq!(under, lines);

@@ -3,7 +3,7 @@
 //! copy of each rule serves every plugin that uses it.
 
 pub mod dates;
-pub mod review;
 pub mod figures;
 pub mod panic;
+pub mod review;
 pub mod scoring;

@@ -16,7 +16,12 @@ pub fn report_to(log: fn(&str)) {
 
 /// "panicked at src/lib.rs:12:5: the message".
 pub fn describe(info: &std::panic::PanicHookInfo<'_>) -> String {
-    let message = info.payload().downcast_ref::<&str>().copied().or_else(|| info.payload().downcast_ref::<String>().map(String::as_str)).unwrap_or("(no message)");
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
     match info.location() {
         Some(at) => format!("panicked at {}:{}:{}: {message}", at.file(), at.line(), at.column()),
         None => format!("panicked: {message}"),
@@ -29,7 +34,12 @@ pub fn describe(info: &std::panic::PanicHookInfo<'_>) -> String {
 #[macro_export]
 macro_rules! report_panics {
     () => {
-        $crate::panic::report_to(|message| crate::gigmarket::plugins::host::log(crate::gigmarket::plugins::host::LogLevel::Error, message))
+        $crate::panic::report_to(|message| {
+            crate::gigmarket::plugins::host::log(
+                crate::gigmarket::plugins::host::LogLevel::Error,
+                message,
+            )
+        })
     };
 }
 

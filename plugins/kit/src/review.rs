@@ -140,9 +140,13 @@ impl ReviewConfig {
         let d = ReviewConfig::default();
         let config = ReviewConfig {
             minimum_wage: minimum_wages(&obj, &mut warnings),
-            typical_day_wage_cents: positive(&obj, "typical_day_wage_cents", &mut warnings).unwrap_or(d.typical_day_wage_cents as f64) as i64,
-            suspicious_wage_multiple: positive(&obj, "suspicious_wage_multiple", &mut warnings).unwrap_or(d.suspicious_wage_multiple),
-            max_recent_postings: positive(&obj, "max_recent_postings", &mut warnings).map_or(d.max_recent_postings, |v| v as u32),
+            typical_day_wage_cents: positive(&obj, "typical_day_wage_cents", &mut warnings)
+                .unwrap_or(d.typical_day_wage_cents as f64)
+                as i64,
+            suspicious_wage_multiple: positive(&obj, "suspicious_wage_multiple", &mut warnings)
+                .unwrap_or(d.suspicious_wage_multiple),
+            max_recent_postings: positive(&obj, "max_recent_postings", &mut warnings)
+                .map_or(d.max_recent_postings, |v| v as u32),
             extra_fee_words: string_list(&obj, "extra_fee_words", &mut warnings),
             extra_fake_words: string_list(&obj, "extra_fake_words", &mut warnings),
         };
@@ -178,7 +182,13 @@ pub fn string_list(obj: &Map<String, Value>, key: &str, warnings: &mut Vec<Strin
         warnings.push(format!("{key}: expected a list of strings; ignored"));
         return Vec::new();
     };
-    let words: Vec<String> = items.iter().filter_map(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+    let words: Vec<String> = items
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     if words.len() != items.len() {
         warnings.push(format!("{key}: entries that are not non-empty strings were ignored"));
     }
@@ -193,7 +203,11 @@ fn minimum_wages(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Vec<Mi
         }
         return Vec::new();
     };
-    let parse = |v: &Value| serde_json::from_value::<MinimumWage>(v.clone()).ok().filter(|m| m.monthly_cents > 0 && m.hourly_cents > 0);
+    let parse = |v: &Value| {
+        serde_json::from_value::<MinimumWage>(v.clone())
+            .ok()
+            .filter(|m| m.monthly_cents > 0 && m.hourly_cents > 0)
+    };
     list.iter()
         .filter_map(|v| {
             let m = parse(v);
@@ -240,7 +254,11 @@ pub fn required_fields(p: &Posting, today: Ymd) -> Vec<Finding> {
     let mut out = Vec::new();
     let missing = missing_fields(p);
     if !missing.is_empty() {
-        out.push(Finding::new("posting.missing-fields", Severity::Reject, format!("招聘信息缺少必填内容:{}", missing.join("、"))));
+        out.push(Finding::new(
+            "posting.missing-fields",
+            Severity::Reject,
+            format!("招聘信息缺少必填内容:{}", missing.join("、")),
+        ));
     }
     if p.headcount < 1 {
         out.push(Finding::new("posting.headcount", Severity::Reject, "招聘人数至少为1人"));
@@ -271,9 +289,17 @@ fn missing_fields(p: &Posting) -> Vec<&'static str> {
 /// More than 12 hours a day is refused outright; more than 8 (劳动法 §36) needs a person to look.
 fn daily_hours(h: f64) -> Option<Finding> {
     if !(h > 0.0 && h <= 12.0) {
-        Some(Finding::new("posting.hours-invalid", Severity::Reject, format!("每日工作时长应大于0且不超过12小时,当前为{h}小时")))
+        Some(Finding::new(
+            "posting.hours-invalid",
+            Severity::Reject,
+            format!("每日工作时长应大于0且不超过12小时,当前为{h}小时"),
+        ))
     } else if h > 8.0 {
-        Some(Finding::new("posting.hours-long", Severity::Hold, format!("每日工作{h}小时,超过8小时(劳动法第36条),需人工审核加班安排")))
+        Some(Finding::new(
+            "posting.hours-long",
+            Severity::Hold,
+            format!("每日工作{h}小时,超过8小时(劳动法第36条),需人工审核加班安排"),
+        ))
     } else {
         None
     }
@@ -285,9 +311,17 @@ fn valid_date(d: Ymd) -> bool {
 
 fn work_dates(p: &Posting, today: Ymd) -> Option<Finding> {
     if !valid_date(p.work_start) || !valid_date(p.work_end) || p.work_end < p.work_start {
-        Some(Finding::new("posting.dates-invalid", Severity::Reject, "用工结束日期不能早于开始日期"))
+        Some(Finding::new(
+            "posting.dates-invalid",
+            Severity::Reject,
+            "用工结束日期不能早于开始日期",
+        ))
     } else if p.work_start < today {
-        Some(Finding::new("posting.start-past", Severity::Reject, "用工开始日期已过,请更新用工时间"))
+        Some(Finding::new(
+            "posting.start-past",
+            Severity::Reject,
+            "用工开始日期已过,请更新用工时间",
+        ))
     } else {
         None
     }
@@ -295,7 +329,13 @@ fn work_dates(p: &Posting, today: Ymd) -> Option<Finding> {
 
 /// 双实名 (plan §9): only verified employers may publish.
 pub fn employer_verified(p: &Posting) -> Option<Finding> {
-    (!p.employer_verified).then(|| Finding::new("employer.unverified", Severity::Reject, "用工主体未完成实名认证(营业执照或雇主身份信息),不能发布招聘信息"))
+    (!p.employer_verified).then(|| {
+        Finding::new(
+            "employer.unverified",
+            Severity::Reject,
+            "用工主体未完成实名认证(营业执照或雇主身份信息),不能发布招聘信息",
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,15 +345,27 @@ pub fn employer_verified(p: &Posting) -> Option<Finding> {
 pub fn age_limits(p: &Posting) -> Vec<Finding> {
     let mut out = Vec::new();
     if p.min_age.is_some_and(|a| a < 16) || p.max_age.is_some_and(|a| a < 16) {
-        out.push(Finding::new("age.child-labour", Severity::Reject, "不得招用未满16周岁的未成年人(劳动法第15条、禁止使用童工规定第2条)"));
+        out.push(Finding::new(
+            "age.child-labour",
+            Severity::Reject,
+            "不得招用未满16周岁的未成年人(劳动法第15条、禁止使用童工规定第2条)",
+        ));
     }
     if let (Some(min), Some(max)) = (p.min_age, p.max_age)
         && min > max
     {
-        out.push(Finding::new("age.range-invalid", Severity::Reject, format!("最低年龄{min}岁大于最高年龄{max}岁")));
+        out.push(Finding::new(
+            "age.range-invalid",
+            Severity::Reject,
+            format!("最低年龄{min}岁大于最高年龄{max}岁"),
+        ));
     }
     if p.min_age.is_some_and(|a| a > 18) || p.max_age.is_some() {
-        out.push(Finding::new("age.limit-needs-reason", Severity::Hold, format!("招聘信息设定了年龄限制({}),需说明合理理由,转人工审核", age_range(p))));
+        out.push(Finding::new(
+            "age.limit-needs-reason",
+            Severity::Hold,
+            format!("招聘信息设定了年龄限制({}),需说明合理理由,转人工审核", age_range(p)),
+        ));
     }
     out
 }
@@ -341,15 +393,28 @@ pub fn yuan(cents: i64) -> String {
 /// Piece rates cannot be checked here; without a rule in force a person must check.
 pub fn minimum_wage(p: &Posting, rules: &[MinimumWage], today: Ymd) -> Option<Finding> {
     if p.wage_unit == WageUnit::Piece {
-        return Some(Finding::new("wage.piece-rate", Severity::Info, "计件工资无法自动核对最低工资标准,劳动者按正常工时所得不得低于当地最低工资标准"));
+        return Some(Finding::new(
+            "wage.piece-rate",
+            Severity::Info,
+            "计件工资无法自动核对最低工资标准,劳动者按正常工时所得不得低于当地最低工资标准",
+        ));
     }
     let Some(rule) = in_force(rules, today) else {
-        return Some(Finding::new("wage.no-minimum", Severity::Hold, "未配置当前有效的最低工资标准,需人工核对工资"));
+        return Some(Finding::new(
+            "wage.no-minimum",
+            Severity::Hold,
+            "未配置当前有效的最低工资标准,需人工核对工资",
+        ));
     };
     let (floor, basis) = wage_floor(p, rule)?;
     (p.wage_cents < floor).then(|| {
         let note = if rule.note.is_empty() { String::new() } else { format!("({})", rule.note) };
-        let msg = format!("工资{}{}低于最低工资标准{}{note}", yuan(p.wage_cents), unit_zh(p.wage_unit), basis);
+        let msg = format!(
+            "工资{}{}低于最低工资标准{}{note}",
+            yuan(p.wage_cents),
+            unit_zh(p.wage_unit),
+            basis
+        );
         Finding::new("wage.below-minimum", Severity::Reject, msg)
     })
 }
@@ -362,7 +427,10 @@ fn wage_floor(p: &Posting, rule: &MinimumWage) -> Option<(i64, String)> {
         WageUnit::Month => Some((rule.monthly_cents, format!("每月{}", yuan(rule.monthly_cents)))),
         WageUnit::Day if p.daily_hours > 0.0 && p.daily_hours.is_finite() => {
             let floor = (rule.hourly_cents as f64 * p.daily_hours).round() as i64;
-            Some((floor, format!("每小时{}×{}小时={}", yuan(rule.hourly_cents), p.daily_hours, yuan(floor))))
+            Some((
+                floor,
+                format!("每小时{}×{}小时={}", yuan(rule.hourly_cents), p.daily_hours, yuan(floor)),
+            ))
         }
         WageUnit::Day | WageUnit::Piece => None,
     }
@@ -382,7 +450,9 @@ fn unit_zh(u: WageUnit) -> &'static str {
 pub fn day_wage_cents(p: &Posting) -> Option<i64> {
     match p.wage_unit {
         WageUnit::Day => Some(p.wage_cents),
-        WageUnit::Hour if p.daily_hours > 0.0 => Some((p.wage_cents as f64 * p.daily_hours).round() as i64),
+        WageUnit::Hour if p.daily_hours > 0.0 => {
+            Some((p.wage_cents as f64 * p.daily_hours).round() as i64)
+        }
         WageUnit::Month => Some((p.wage_cents as f64 / 21.75).round() as i64),
         WageUnit::Hour | WageUnit::Piece => None,
     }
@@ -422,13 +492,18 @@ pub fn normalise(text: &str) -> String {
 /// A pattern is a literal phrase; one `*` after its first character stands for 1 to 4 characters
 /// within the clause ("限*籍" catches 限河南籍); `+` joins phrases that must all occur somewhere
 /// ("高薪+无需经验"). Substring search keeps a long posting cheap in fuel.
-pub fn scan<'p>(text: &str, patterns: impl IntoIterator<Item = &'p str>, ctx: &Context) -> Option<String> {
+pub fn scan<'p>(
+    text: &str,
+    patterns: impl IntoIterator<Item = &'p str>,
+    ctx: &Context,
+) -> Option<String> {
     patterns.into_iter().find_map(|p| find_pattern(text, p, ctx))
 }
 
 fn find_pattern(text: &str, pattern: &str, ctx: &Context) -> Option<String> {
     if pattern.contains('+') {
-        let parts: Option<Vec<String>> = pattern.split('+').map(|part| find_pattern(text, part, ctx)).collect();
+        let parts: Option<Vec<String>> =
+            pattern.split('+').map(|part| find_pattern(text, part, ctx)).collect();
         return parts.map(|p| p.join("…"));
     }
     let pattern = normalise(pattern);
@@ -445,14 +520,19 @@ fn find_pattern(text: &str, pattern: &str, ctx: &Context) -> Option<String> {
             None => end,
             Some(tail) => wildcard_end(&text[end..], tail).map(|n| end + n)?,
         };
-        (!negated(&text[..start], ctx) && !exempted(&text[end..], ctx)).then(|| text[start..end].to_string())
+        (!negated(&text[..start], ctx) && !exempted(&text[end..], ctx))
+            .then(|| text[start..end].to_string())
     })
 }
 
 /// After a wildcard's head: the byte length of 1 to 4 clause characters followed by `tail`.
 fn wildcard_end(rest: &str, tail: &str) -> Option<usize> {
     let clause = rest.split(CLAUSE_ENDS).next().unwrap_or(rest);
-    clause.char_indices().take(4).map(|(i, c)| i + c.len_utf8()).find_map(|cut| rest[cut..].starts_with(tail).then_some(cut + tail.len()))
+    clause
+        .char_indices()
+        .take(4)
+        .map(|(i, c)| i + c.len_utf8())
+        .find_map(|cut| rest[cut..].starts_with(tail).then_some(cut + tail.len()))
 }
 
 /// The last [`WINDOW`] characters of the clause that `before` ends.
@@ -507,26 +587,94 @@ pub const DISCRIMINATION: &[Kind] = &[
         zh: "性别",
         law: "就业促进法第27条、妇女权益保障法第43条",
         patterns: &[
-            "限男", "仅限男", "只招男", "只要男", "只收男", "男性优先", "男士优先", "男生优先", "男优先", "男工优先", "招男工",
-            "限女", "仅限女", "只招女", "只要女", "只收女", "女性优先", "女士优先", "女生优先", "女优先", "女工优先", "招女工",
-            "不招女", "不要女", "不收女", "不招男", "不要男", "不收男", "女性勿扰", "女士勿扰", "女生勿扰", "女工勿扰", "男性勿扰",
-            "男士勿扰", "男生勿扰", "男工勿扰", "性别:男", "性别:女",
+            "限男",
+            "仅限男",
+            "只招男",
+            "只要男",
+            "只收男",
+            "男性优先",
+            "男士优先",
+            "男生优先",
+            "男优先",
+            "男工优先",
+            "招男工",
+            "限女",
+            "仅限女",
+            "只招女",
+            "只要女",
+            "只收女",
+            "女性优先",
+            "女士优先",
+            "女生优先",
+            "女优先",
+            "女工优先",
+            "招女工",
+            "不招女",
+            "不要女",
+            "不收女",
+            "不招男",
+            "不要男",
+            "不收男",
+            "女性勿扰",
+            "女士勿扰",
+            "女生勿扰",
+            "女工勿扰",
+            "男性勿扰",
+            "男士勿扰",
+            "男生勿扰",
+            "男工勿扰",
+            "性别:男",
+            "性别:女",
         ],
     },
     Kind {
         code: "discrimination.ethnicity",
         zh: "民族",
         law: "就业促进法第3条、第28条",
-        patterns: &["限汉族", "仅限汉族", "只招汉族", "只要汉族", "汉族优先", "少数民族勿扰", "不招少数民族", "不要少数民族", "回族勿扰", "回民勿扰", "维族勿扰", "藏族勿扰", "民族:汉"],
+        patterns: &[
+            "限汉族",
+            "仅限汉族",
+            "只招汉族",
+            "只要汉族",
+            "汉族优先",
+            "少数民族勿扰",
+            "不招少数民族",
+            "不要少数民族",
+            "回族勿扰",
+            "回民勿扰",
+            "维族勿扰",
+            "藏族勿扰",
+            "民族:汉",
+        ],
     },
     Kind {
         code: "discrimination.household-registration",
         zh: "户籍或地域",
         law: "就业促进法第31条、网络招聘服务管理规定第15条",
         patterns: &[
-            "限本地户口", "限本地户籍", "本地户口优先", "本地户籍优先", "需本地户口", "要求本地户口", "限本地人", "本地人优先",
-            "只招本地", "仅限本地", "外地人勿扰", "外地勿扰", "不招外地", "不要外地", "外省人勿扰", "外省勿扰", "农村户口勿扰",
-            "限城镇户口", "城镇户口优先", "农村人勿扰", "限*籍", "籍勿扰", "籍优先",
+            "限本地户口",
+            "限本地户籍",
+            "本地户口优先",
+            "本地户籍优先",
+            "需本地户口",
+            "要求本地户口",
+            "限本地人",
+            "本地人优先",
+            "只招本地",
+            "仅限本地",
+            "外地人勿扰",
+            "外地勿扰",
+            "不招外地",
+            "不要外地",
+            "外省人勿扰",
+            "外省勿扰",
+            "农村户口勿扰",
+            "限城镇户口",
+            "城镇户口优先",
+            "农村人勿扰",
+            "限*籍",
+            "籍勿扰",
+            "籍优先",
         ],
     },
     Kind {
@@ -534,8 +682,29 @@ pub const DISCRIMINATION: &[Kind] = &[
         zh: "婚育状况",
         law: "妇女权益保障法第43条",
         patterns: &[
-            "已婚已育", "已婚已孕", "已婚", "未婚", "已育", "未育", "婚否", "婚育", "限单身", "单身优先", "要求单身", "离异勿扰",
-            "孕妇勿扰", "孕妇不要", "孕妇免谈", "不招孕妇", "孕期勿扰", "孕检", "妊娠", "怀孕", "哺乳期勿扰", "生育计划", "不得生育",
+            "已婚已育",
+            "已婚已孕",
+            "已婚",
+            "未婚",
+            "已育",
+            "未育",
+            "婚否",
+            "婚育",
+            "限单身",
+            "单身优先",
+            "要求单身",
+            "离异勿扰",
+            "孕妇勿扰",
+            "孕妇不要",
+            "孕妇免谈",
+            "不招孕妇",
+            "孕期勿扰",
+            "孕检",
+            "妊娠",
+            "怀孕",
+            "哺乳期勿扰",
+            "生育计划",
+            "不得生育",
         ],
     },
     Kind {
@@ -548,21 +717,73 @@ pub const DISCRIMINATION: &[Kind] = &[
         code: "discrimination.religion",
         zh: "宗教信仰",
         law: "就业促进法第3条",
-        patterns: &["穆斯林勿扰", "不招穆斯林", "信教勿扰", "信教者勿扰", "宗教信仰者勿扰", "无宗教信仰", "不信教", "限基督徒", "限佛教徒", "限信徒", "教徒勿扰", "限信教"],
+        patterns: &[
+            "穆斯林勿扰",
+            "不招穆斯林",
+            "信教勿扰",
+            "信教者勿扰",
+            "宗教信仰者勿扰",
+            "无宗教信仰",
+            "不信教",
+            "限基督徒",
+            "限佛教徒",
+            "限信徒",
+            "教徒勿扰",
+            "限信教",
+        ],
     },
     Kind {
         code: "discrimination.disability",
         zh: "残疾",
         law: "就业促进法第29条、残疾人保障法第38条",
-        patterns: &["残疾人勿扰", "残疾勿扰", "残障勿扰", "残疾人不要", "不招残疾", "不要残疾", "不收残疾", "无残疾", "限健全人", "健全人优先"],
+        patterns: &[
+            "残疾人勿扰",
+            "残疾勿扰",
+            "残障勿扰",
+            "残疾人不要",
+            "不招残疾",
+            "不要残疾",
+            "不收残疾",
+            "无残疾",
+            "限健全人",
+            "健全人优先",
+        ],
     },
 ];
 
 /// "不限男女", "不查乙肝" deny the phrase; "已婚未婚均可", "婚育不限", "招男工女工各5名" take its
 /// sting out. A bare "不限" must follow the phrase directly: in "限男性年龄不限" it is about age.
 pub const DISCRIMINATION_CONTEXT: Context = Context {
-    negations: &["不", "无", "非", "不限", "无需", "不需", "不要求", "不问", "不看", "不论", "不查", "不检", "不歧视"],
-    exemptions: &["均可", "皆可", "都可", "都行", "亦可", "也可", "均不限", "都不限", "女不限", "男不限", "^不限", "女工", "男工"],
+    negations: &[
+        "不",
+        "无",
+        "非",
+        "不限",
+        "无需",
+        "不需",
+        "不要求",
+        "不问",
+        "不看",
+        "不论",
+        "不查",
+        "不检",
+        "不歧视",
+    ],
+    exemptions: &[
+        "均可",
+        "皆可",
+        "都可",
+        "都行",
+        "亦可",
+        "也可",
+        "均不限",
+        "都不限",
+        "女不限",
+        "男不限",
+        "^不限",
+        "女工",
+        "男工",
+    ],
 };
 
 /// One finding per kind of discrimination found in the free text.
@@ -572,7 +793,11 @@ pub fn discrimination(text: &str) -> Vec<Finding> {
         .iter()
         .filter_map(|k| {
             let hit = scan(&text, k.patterns.iter().copied(), &DISCRIMINATION_CONTEXT)?;
-            Some(Finding::new(k.code, Severity::Reject, format!("招聘信息含{}歧视性内容“{hit}”,违反{}", k.zh, k.law)))
+            Some(Finding::new(
+                k.code,
+                Severity::Reject,
+                format!("招聘信息含{}歧视性内容“{hit}”,违反{}", k.zh, k.law),
+            ))
         })
         .collect()
 }
@@ -582,15 +807,64 @@ pub fn discrimination(text: &str) -> Vec<Finding> {
 
 /// Words that show a worker is asked to pay to get the job.
 pub const FEE_WORDS: &[&str] = &[
-    "押金", "报名费", "服装费", "工装费", "培训费", "保证金", "中介费", "介绍费", "信息费", "手续费", "体检费", "办卡费", "建档费", "先交",
+    "押金",
+    "报名费",
+    "服装费",
+    "工装费",
+    "培训费",
+    "保证金",
+    "中介费",
+    "介绍费",
+    "信息费",
+    "手续费",
+    "体检费",
+    "办卡费",
+    "建档费",
+    "先交",
     "扣押身份证",
 ];
 
 /// "不收取任何押金", "押金全免", "培训费由公司承担" are not charges, nor is "先交身份证复印件".
 pub const FEE_CONTEXT: Context = Context {
-    negations: &["不", "无", "免", "零", "0", "不收", "无需", "不需", "免收", "免交", "不用", "不交", "不缴", "拒收", "没有", "无任何", "不存在", "绝不"],
+    negations: &[
+        "不",
+        "无",
+        "免",
+        "零",
+        "0",
+        "不收",
+        "无需",
+        "不需",
+        "免收",
+        "免交",
+        "不用",
+        "不交",
+        "不缴",
+        "拒收",
+        "没有",
+        "无任何",
+        "不存在",
+        "绝不",
+    ],
     exemptions: &[
-        "无", "免", "零", "0", "全免", "免收", "免费", "公司承担", "单位承担", "企业承担", "由公司", "由单位", "由企业", "公司出", "报销", "复印件", "照片", "简历",
+        "无",
+        "免",
+        "零",
+        "0",
+        "全免",
+        "免收",
+        "免费",
+        "公司承担",
+        "单位承担",
+        "企业承担",
+        "由公司",
+        "由单位",
+        "由企业",
+        "公司出",
+        "报销",
+        "复印件",
+        "照片",
+        "简历",
     ],
 };
 
@@ -598,11 +872,19 @@ pub const FEE_CONTEXT: Context = Context {
 pub fn fee_charging(p: &Posting, text: &str, extra_words: &[String]) -> Vec<Finding> {
     let mut out = Vec::new();
     if p.charges_worker_fee {
-        out.push(Finding::new("fee.charges-worker", Severity::Reject, "招聘方向劳动者收取费用或押金,属于违规收费(就业服务与就业管理规定第14条)"));
+        out.push(Finding::new(
+            "fee.charges-worker",
+            Severity::Reject,
+            "招聘方向劳动者收取费用或押金,属于违规收费(就业服务与就业管理规定第14条)",
+        ));
     }
     let words = FEE_WORDS.iter().copied().chain(extra_words.iter().map(String::as_str));
     if let Some(hit) = scan(&normalise(text), words, &FEE_CONTEXT) {
-        out.push(Finding::new("fee.wording", Severity::Reject, format!("招聘信息提及向劳动者收费“{hit}”,疑似“黑中介”,不得发布")));
+        out.push(Finding::new(
+            "fee.wording",
+            Severity::Reject,
+            format!("招聘信息提及向劳动者收费“{hit}”,疑似“黑中介”,不得发布"),
+        ));
     }
     out
 }
@@ -612,8 +894,28 @@ pub fn fee_charging(p: &Posting, text: &str, extra_words: &[String]) -> Vec<Find
 
 /// Bait wording typical of fake recruitment and scams.
 pub const FAKE_WORDS: &[&str] = &[
-    "轻松日入", "日入过千", "日入千元", "日赚千元", "日结千元", "月入过万", "月入十万", "轻松月入", "躺赚", "躺着赚钱", "轻松赚钱", "高薪+无需经验",
-    "高薪+零经验", "在家兼职", "足不出户", "刷单", "点赞赚钱", "打字员", "手工活外发", "先垫付", "需垫付", "自行垫付",
+    "轻松日入",
+    "日入过千",
+    "日入千元",
+    "日赚千元",
+    "日结千元",
+    "月入过万",
+    "月入十万",
+    "轻松月入",
+    "躺赚",
+    "躺着赚钱",
+    "轻松赚钱",
+    "高薪+无需经验",
+    "高薪+零经验",
+    "在家兼职",
+    "足不出户",
+    "刷单",
+    "点赞赚钱",
+    "打字员",
+    "手工活外发",
+    "先垫付",
+    "需垫付",
+    "自行垫付",
 ];
 
 /// Fake-recruitment wording is rarely negated; an empty context keeps every hit.
@@ -625,21 +927,35 @@ pub fn fake_recruitment(p: &Posting, text: &str, config: &ReviewConfig) -> Vec<F
     let mut out = Vec::new();
     out.extend(suspicious_wage(p, config));
     if p.employer_recent_postings > config.max_recent_postings {
-        let msg = format!("该用工主体近30天发布{}条招聘信息,超过{}条,需核实是否真实用工", p.employer_recent_postings, config.max_recent_postings);
+        let msg = format!(
+            "该用工主体近30天发布{}条招聘信息,超过{}条,需核实是否真实用工",
+            p.employer_recent_postings, config.max_recent_postings
+        );
         out.push(Finding::new("fake.employer-volume", Severity::Hold, msg));
     }
-    let words = FAKE_WORDS.iter().copied().chain(config.extra_fake_words.iter().map(String::as_str));
+    let words =
+        FAKE_WORDS.iter().copied().chain(config.extra_fake_words.iter().map(String::as_str));
     if let Some(hit) = scan(&normalise(text), words, &PLAIN_CONTEXT) {
-        out.push(Finding::new("fake.wording", Severity::Hold, format!("招聘信息含疑似虚假招聘用语“{hit}”,需人工审核")));
+        out.push(Finding::new(
+            "fake.wording",
+            Severity::Hold,
+            format!("招聘信息含疑似虚假招聘用语“{hit}”,需人工审核"),
+        ));
     }
     out
 }
 
 fn suspicious_wage(p: &Posting, config: &ReviewConfig) -> Option<Finding> {
     let day = day_wage_cents(p)?;
-    let limit = (config.typical_day_wage_cents as f64 * config.suspicious_wage_multiple).round() as i64;
+    let limit =
+        (config.typical_day_wage_cents as f64 * config.suspicious_wage_multiple).round() as i64;
     (day > limit).then(|| {
-        let msg = format!("工资折合每天{},超过本地零工典型日薪{}的{}倍,疑似虚假高薪招聘,需人工审核", yuan(day), yuan(config.typical_day_wage_cents), config.suspicious_wage_multiple);
+        let msg = format!(
+            "工资折合每天{},超过本地零工典型日薪{}的{}倍,疑似虚假高薪招聘,需人工审核",
+            yuan(day),
+            yuan(config.typical_day_wage_cents),
+            config.suspicious_wage_multiple
+        );
         Finding::new("fake.wage-too-high", Severity::Hold, msg)
     })
 }
@@ -693,7 +1009,10 @@ macro_rules! posting_review_glue {
                 $crate::review::Severity::Hold => Decision::Hold,
                 $crate::review::Severity::Reject => Decision::Reject,
             };
-            let reasons = findings.into_iter().map(|f| Reason { code: f.code.into(), message: f.message }).collect();
+            let reasons = findings
+                .into_iter()
+                .map(|f| Reason { code: f.code.into(), message: f.message })
+                .collect();
             ReviewVerdict { decision, reasons }
         }
     };
@@ -730,7 +1049,12 @@ mod tests {
     }
 
     fn wage_2022() -> MinimumWage {
-        MinimumWage { effective: Ymd::new(2022, 1, 1), monthly_cents: 160_000, hourly_cents: 1_560, note: "豫政〔2021〕33号 三类".into() }
+        MinimumWage {
+            effective: Ymd::new(2022, 1, 1),
+            monthly_cents: 160_000,
+            hourly_cents: 1_560,
+            note: "豫政〔2021〕33号 三类".into(),
+        }
     }
 
     fn config() -> ReviewConfig {
@@ -750,7 +1074,12 @@ mod tests {
 
     #[test]
     fn the_worst_finding_decides_and_comes_first() {
-        let p = Posting { employer_verified: false, daily_hours: 10.0, wage_cents: 30_000, ..posting() };
+        let p = Posting {
+            employer_verified: false,
+            daily_hours: 10.0,
+            wage_cents: 30_000,
+            ..posting()
+        };
         let (decision, reasons) = verdict(review(&p, TODAY, &config()));
         assert_eq!(decision, Severity::Reject);
         assert_eq!(codes(&reasons), ["employer.unverified", "posting.hours-long"]);
@@ -766,22 +1095,35 @@ mod tests {
 
     #[test]
     fn missing_fields_are_named_in_one_reason() {
-        let p = Posting { title: " ".into(), occupation_code: "".into(), occupation_name: "".into(), address: "".into(), ..posting() };
+        let p = Posting {
+            title: " ".into(),
+            occupation_code: "".into(),
+            occupation_name: "".into(),
+            address: "".into(),
+            ..posting()
+        };
         let f = required_fields(&p, TODAY);
         assert_eq!(codes(&f), ["posting.missing-fields"]);
         assert_eq!(f[0].message, "招聘信息缺少必填内容:标题、工种、工作地点");
         let only_code = Posting { occupation_name: "".into(), ..posting() };
-        assert!(required_fields(&only_code, TODAY).is_empty(), "an occupation code alone is enough");
+        assert!(
+            required_fields(&only_code, TODAY).is_empty(),
+            "an occupation code alone is enough"
+        );
     }
 
     #[test]
     fn headcount_must_be_at_least_one() {
-        assert_eq!(codes(&required_fields(&Posting { headcount: 0, ..posting() }, TODAY)), ["posting.headcount"]);
+        assert_eq!(
+            codes(&required_fields(&Posting { headcount: 0, ..posting() }, TODAY)),
+            ["posting.headcount"]
+        );
     }
 
     #[test]
     fn daily_hours_are_bounded_and_long_days_held() {
-        let hours = |h: f64| codes(&required_fields(&Posting { daily_hours: h, ..posting() }, TODAY));
+        let hours =
+            |h: f64| codes(&required_fields(&Posting { daily_hours: h, ..posting() }, TODAY));
         assert!(hours(8.0).is_empty());
         assert_eq!(hours(8.5), ["posting.hours-long"]);
         assert_eq!(hours(12.0), ["posting.hours-long"]);
@@ -792,7 +1134,9 @@ mod tests {
 
     #[test]
     fn work_dates_must_be_ordered_and_not_past() {
-        let dates = |s: Ymd, e: Ymd| codes(&required_fields(&Posting { work_start: s, work_end: e, ..posting() }, TODAY));
+        let dates = |s: Ymd, e: Ymd| {
+            codes(&required_fields(&Posting { work_start: s, work_end: e, ..posting() }, TODAY))
+        };
         assert!(dates(TODAY, TODAY).is_empty(), "starting today is fine");
         assert_eq!(dates(Ymd::new(2026, 5, 9), Ymd::new(2026, 5, 20)), ["posting.start-past"]);
         assert_eq!(dates(Ymd::new(2026, 5, 20), Ymd::new(2026, 5, 19)), ["posting.dates-invalid"]);
@@ -802,7 +1146,10 @@ mod tests {
     #[test]
     fn unverified_employers_are_rejected() {
         assert!(employer_verified(&posting()).is_none());
-        assert_eq!(employer_verified(&Posting { employer_verified: false, ..posting() }).unwrap().severity, Severity::Reject);
+        assert_eq!(
+            employer_verified(&Posting { employer_verified: false, ..posting() }).unwrap().severity,
+            Severity::Reject
+        );
     }
 
     #[test]
@@ -832,13 +1179,27 @@ mod tests {
     fn several_kinds_give_several_reasons_quoting_the_phrase() {
         let f = discrimination("招聘标题\n只招男 工,限 本地户口");
         assert_eq!(codes(&f), ["discrimination.gender", "discrimination.household-registration"]);
-        assert!(f[0].message.contains("“只招男”") && f[0].message.contains("妇女权益保障法第43条"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("“只招男”") && f[0].message.contains("妇女权益保障法第43条"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
     fn denied_or_open_phrases_are_not_discrimination() {
         for text in [
-            "男女不限", "不限男女", "性别:男女不限", "不限户籍", "已婚未婚均可", "婚育不限", "不查乙肝", "无需本地户口", "五险含生育保险", "身体健康", "提供单身宿舍",
+            "男女不限",
+            "不限男女",
+            "性别:男女不限",
+            "不限户籍",
+            "已婚未婚均可",
+            "婚育不限",
+            "不查乙肝",
+            "无需本地户口",
+            "五险含生育保险",
+            "身体健康",
+            "提供单身宿舍",
             "招男工女工各5名",
         ] {
             assert!(discrimination(text).is_empty(), "{text}: {:?}", discrimination(text));
@@ -848,13 +1209,19 @@ mod tests {
     #[test]
     fn a_negation_does_not_reach_across_a_clause() {
         assert_eq!(codes(&discrimination("不加班,限男性")), ["discrimination.gender"]);
-        assert_eq!(codes(&discrimination("限男性年龄不限")), ["discrimination.gender"], "a bare 不限 must follow directly");
+        assert_eq!(
+            codes(&discrimination("限男性年龄不限")),
+            ["discrimination.gender"],
+            "a bare 不限 must follow directly"
+        );
         assert_eq!(codes(&discrimination("招男工(女工勿扰)")), ["discrimination.gender"]);
     }
 
     #[test]
     fn children_are_never_hired() {
-        let age = |min: Option<u8>, max: Option<u8>| codes(&age_limits(&Posting { min_age: min, max_age: max, ..posting() }));
+        let age = |min: Option<u8>, max: Option<u8>| {
+            codes(&age_limits(&Posting { min_age: min, max_age: max, ..posting() }))
+        };
         assert_eq!(age(Some(15), None), ["age.child-labour"]);
         assert!(age(Some(16), None).is_empty());
         assert!(age(Some(18), None).is_empty());
@@ -863,7 +1230,9 @@ mod tests {
 
     #[test]
     fn age_limits_beyond_the_law_are_held() {
-        let age = |min: Option<u8>, max: Option<u8>| codes(&age_limits(&Posting { min_age: min, max_age: max, ..posting() }));
+        let age = |min: Option<u8>, max: Option<u8>| {
+            codes(&age_limits(&Posting { min_age: min, max_age: max, ..posting() }))
+        };
         assert_eq!(age(Some(19), None), ["age.limit-needs-reason"]);
         assert_eq!(age(Some(18), Some(45)), ["age.limit-needs-reason"]);
         assert_eq!(age(Some(50), Some(40)), ["age.range-invalid", "age.limit-needs-reason"]);
@@ -871,8 +1240,18 @@ mod tests {
         assert!(f[0].message.contains("18至45岁"), "{}", f[0].message);
     }
 
-    fn wage(unit: WageUnit, cents: i64, hours: f64, rules: &[MinimumWage], today: Ymd) -> Option<Finding> {
-        minimum_wage(&Posting { wage_unit: unit, wage_cents: cents, daily_hours: hours, ..posting() }, rules, today)
+    fn wage(
+        unit: WageUnit,
+        cents: i64,
+        hours: f64,
+        rules: &[MinimumWage],
+        today: Ymd,
+    ) -> Option<Finding> {
+        minimum_wage(
+            &Posting { wage_unit: unit, wage_cents: cents, daily_hours: hours, ..posting() },
+            rules,
+            today,
+        )
     }
 
     #[test]
@@ -882,7 +1261,12 @@ mod tests {
         assert!(wage(WageUnit::Hour, 1_600, 8.0, &rules, TODAY).is_none(), "above");
         let below = wage(WageUnit::Hour, 1_559, 8.0, &rules, TODAY).unwrap();
         assert_eq!((below.code, below.severity), ("wage.below-minimum", Severity::Reject));
-        assert!(below.message.contains("15.59元/小时") && below.message.contains("豫政〔2021〕33号 三类"), "{}", below.message);
+        assert!(
+            below.message.contains("15.59元/小时")
+                && below.message.contains("豫政〔2021〕33号 三类"),
+            "{}",
+            below.message
+        );
     }
 
     #[test]
@@ -904,7 +1288,12 @@ mod tests {
 
     #[test]
     fn the_rule_in_force_on_today_applies() {
-        let later = MinimumWage { effective: Ymd::new(2026, 7, 1), monthly_cents: 180_000, hourly_cents: 1_760, note: "假设调整".into() };
+        let later = MinimumWage {
+            effective: Ymd::new(2026, 7, 1),
+            monthly_cents: 180_000,
+            hourly_cents: 1_760,
+            note: "假设调整".into(),
+        };
         let rules = [wage_2022(), later];
         assert!(wage(WageUnit::Hour, 1_600, 8.0, &rules, Ymd::new(2026, 6, 30)).is_none());
         let f = wage(WageUnit::Hour, 1_600, 8.0, &rules, Ymd::new(2026, 7, 1)).unwrap();
@@ -928,40 +1317,76 @@ mod tests {
     fn fees_are_rejected_by_flag_or_wording() {
         let flag = fee_charging(&Posting { charges_worker_fee: true, ..posting() }, "", &[]);
         assert_eq!(codes(&flag), ["fee.charges-worker"]);
-        for text in ["入职先交押金200元", "需交报名费", "收取服装费50元", "培训费300", "保证金可退", "押金:500元"] {
+        for text in [
+            "入职先交押金200元",
+            "需交报名费",
+            "收取服装费50元",
+            "培训费300",
+            "保证金可退",
+            "押金:500元",
+        ] {
             assert_eq!(codes(&fee_charging(&posting(), text, &[])), ["fee.wording"], "{text}");
         }
     }
 
     #[test]
     fn fees_that_are_denied_or_waived_pass() {
-        for text in ["不收取任何押金", "无押金", "免押金", "培训费由公司承担", "押金:无", "服装费全免", "提供免费培训", "押金0元", "先交身份证复印件"] {
+        for text in [
+            "不收取任何押金",
+            "无押金",
+            "免押金",
+            "培训费由公司承担",
+            "押金:无",
+            "服装费全免",
+            "提供免费培训",
+            "押金0元",
+            "先交身份证复印件",
+        ] {
             assert!(fee_charging(&posting(), text, &[]).is_empty(), "{text}");
         }
     }
 
     #[test]
     fn config_can_add_fee_and_bait_words() {
-        assert_eq!(codes(&fee_charging(&posting(), "需交茶水费", &["茶水费".into()])), ["fee.wording"]);
+        assert_eq!(
+            codes(&fee_charging(&posting(), "需交茶水费", &["茶水费".into()])),
+            ["fee.wording"]
+        );
         let c = ReviewConfig { extra_fake_words: vec!["包过".into()], ..config() };
         assert_eq!(codes(&fake_recruitment(&posting(), "考证包过", &c)), ["fake.wording"]);
     }
 
     #[test]
     fn a_wage_far_above_the_typical_day_wage_is_held() {
-        let day = |cents: i64, unit: WageUnit| codes(&fake_recruitment(&Posting { wage_cents: cents, wage_unit: unit, ..posting() }, "", &config()));
+        let day = |cents: i64, unit: WageUnit| {
+            codes(&fake_recruitment(
+                &Posting { wage_cents: cents, wage_unit: unit, ..posting() },
+                "",
+                &config(),
+            ))
+        };
         assert!(day(60_000, WageUnit::Day).is_empty(), "exactly 3 × 200 yuan");
         assert_eq!(day(60_001, WageUnit::Day), ["fake.wage-too-high"]);
         assert_eq!(day(8_000, WageUnit::Hour), ["fake.wage-too-high"], "80 yuan × 8 hours = 640");
         assert_eq!(day(1_500_000, WageUnit::Month), ["fake.wage-too-high"]);
         assert!(day(1_000_000, WageUnit::Piece).is_empty(), "piece rates cannot be compared");
-        let c = ReviewConfig { typical_day_wage_cents: 30_000, suspicious_wage_multiple: 2.0, ..config() };
+        let c = ReviewConfig {
+            typical_day_wage_cents: 30_000,
+            suspicious_wage_multiple: 2.0,
+            ..config()
+        };
         assert!(fake_recruitment(&Posting { wage_cents: 60_000, ..posting() }, "", &c).is_empty());
     }
 
     #[test]
     fn bulk_posting_employers_are_held() {
-        let vol = |n: u32| codes(&fake_recruitment(&Posting { employer_recent_postings: n, ..posting() }, "", &config()));
+        let vol = |n: u32| {
+            codes(&fake_recruitment(
+                &Posting { employer_recent_postings: n, ..posting() },
+                "",
+                &config(),
+            ))
+        };
         assert!(vol(30).is_empty());
         assert_eq!(vol(31), ["fake.employer-volume"]);
     }
@@ -1005,7 +1430,10 @@ mod tests {
     fn wildcards_stay_within_a_clause() {
         assert_eq!(scan(&normalise("限男性,籍贯不限"), ["限*籍"], &DISCRIMINATION_CONTEXT), None);
         assert_eq!(scan(&normalise("限河南"), ["限*籍"], &DISCRIMINATION_CONTEXT), None);
-        assert_eq!(scan(&normalise("限开封市籍"), ["限*籍"], &DISCRIMINATION_CONTEXT).as_deref(), Some("限开封市籍"));
+        assert_eq!(
+            scan(&normalise("限开封市籍"), ["限*籍"], &DISCRIMINATION_CONTEXT).as_deref(),
+            Some("限开封市籍")
+        );
     }
 
     #[test]

@@ -30,7 +30,14 @@ pub enum Factor {
 }
 
 impl Factor {
-    pub const ALL: [Factor; 6] = [Factor::Skill, Factor::Level, Factor::Distance, Factor::Wage, Factor::Rating, Factor::History];
+    pub const ALL: [Factor; 6] = [
+        Factor::Skill,
+        Factor::Level,
+        Factor::Distance,
+        Factor::Wage,
+        Factor::Rating,
+        Factor::History,
+    ];
 
     /// Stable reason code.
     pub fn code(self) -> &'static str {
@@ -97,7 +104,10 @@ impl Weights {
 
     /// "工种匹配(权重30%)" for each factor, in [`Factor::ALL`] order.
     pub fn explanations(&self) -> Vec<(&'static str, String)> {
-        Factor::ALL.iter().map(|f| (f.code(), format!("{}(权重{}%)", f.zh(), self.percent(*f)))).collect()
+        Factor::ALL
+            .iter()
+            .map(|f| (f.code(), format!("{}(权重{}%)", f.zh(), self.percent(*f))))
+            .collect()
     }
 }
 
@@ -109,7 +119,9 @@ pub fn factor_value(f: Factor, x: &Features, w: &Weights) -> f32 {
         Factor::Level => 0.5 * f32::from(x.skill_level) / f32::from(x.required_level),
         Factor::Distance => 1.0 / (1.0 + x.distance_km.max(0.0) / w.half_distance_km.max(0.1)),
         Factor::Wage if x.wage_expectation_cents <= x.wage_offer_cents => 1.0,
-        Factor::Wage => (x.wage_offer_cents.max(0) as f32 / x.wage_expectation_cents as f32).powi(2),
+        Factor::Wage => {
+            (x.wage_offer_cents.max(0) as f32 / x.wage_expectation_cents as f32).powi(2)
+        }
         // Few ratings are pulled towards a neutral 3.5 so one rating cannot dominate.
         Factor::Rating => {
             let n = x.rating_count as f32;
@@ -166,16 +178,30 @@ macro_rules! matching_glue {
         }
 
         /// One candidate's score, always finite, with its three largest contributions.
-        pub fn scored(index: usize, x: &$crate::scoring::Features, w: &$crate::scoring::Weights) -> Scored {
+        pub fn scored(
+            index: usize,
+            x: &$crate::scoring::Features,
+            w: &$crate::scoring::Weights,
+        ) -> Scored {
             let finite = |v: f32| if v.is_finite() { v } else { 0.0 };
             let (score, parts) = $crate::scoring::score(x, w, 3);
-            let contributions = parts.into_iter().map(|(reason, points)| Contribution { reason, points: finite(points) }).collect();
-            Scored { candidate: index as u32, score: if score.is_finite() { score } else { 0.0 }, contributions }
+            let contributions = parts
+                .into_iter()
+                .map(|(reason, points)| Contribution { reason, points: finite(points) })
+                .collect();
+            Scored {
+                candidate: index as u32,
+                score: if score.is_finite() { score } else { 0.0 },
+                contributions,
+            }
         }
 
         /// The factor legend: one entry per factor, with its weight, in the kit's factor order.
         pub fn legend(w: &$crate::scoring::Weights) -> Vec<Reason> {
-            w.explanations().into_iter().map(|(code, message)| Reason { code: code.into(), message }).collect()
+            w.explanations()
+                .into_iter()
+                .map(|(code, message)| Reason { code: code.into(), message })
+                .collect()
         }
     };
 }
@@ -184,7 +210,15 @@ macro_rules! matching_glue {
 mod tests {
     use super::*;
 
-    const EVEN: Weights = Weights { skill: 1.0, level: 1.0, distance: 1.0, wage: 1.0, rating: 1.0, history: 1.0, half_distance_km: 5.0 };
+    const EVEN: Weights = Weights {
+        skill: 1.0,
+        level: 1.0,
+        distance: 1.0,
+        wage: 1.0,
+        rating: 1.0,
+        history: 1.0,
+        half_distance_km: 5.0,
+    };
 
     fn worker() -> Features {
         Features {
@@ -218,7 +252,10 @@ mod tests {
     fn no_shows_weigh_three_times_a_completed_job() {
         let flaky = Features { completed_jobs: 3, no_shows: 1, ..worker() };
         let steady = Features { completed_jobs: 3, no_shows: 0, ..worker() };
-        assert!(factor_value(Factor::History, &flaky, &EVEN) < factor_value(Factor::History, &steady, &EVEN) - 0.25);
+        assert!(
+            factor_value(Factor::History, &flaky, &EVEN)
+                < factor_value(Factor::History, &steady, &EVEN) - 0.25
+        );
     }
 
     #[test]
@@ -235,12 +272,22 @@ mod tests {
         assert!(all.windows(2).all(|p| p[0].1 >= p[1].1));
         let sum: f32 = all.iter().map(|p| p.1).sum();
         assert!((sum as f64 - s).abs() < 1e-3);
-        assert_eq!(all.last().unwrap().0, Factor::Skill as u32, "no skill match contributes nothing");
+        assert_eq!(
+            all.last().unwrap().0,
+            Factor::Skill as u32,
+            "no skill match contributes nothing"
+        );
     }
 
     #[test]
     fn nonsense_inputs_stay_in_range() {
-        let x = Features { skill_match: f32::NAN, wage_expectation_cents: 0, wage_offer_cents: -5, distance_km: -3.0, ..worker() };
+        let x = Features {
+            skill_match: f32::NAN,
+            wage_expectation_cents: 0,
+            wage_offer_cents: -5,
+            distance_km: -3.0,
+            ..worker()
+        };
         for f in Factor::ALL {
             let v = factor_value(f, &x, &EVEN);
             assert!((0.0..=1.0).contains(&v), "{f:?} = {v}");
@@ -249,7 +296,15 @@ mod tests {
 
     #[test]
     fn explanations_carry_the_weights() {
-        let w = Weights { skill: 3.0, level: 1.0, distance: 2.0, wage: 2.0, rating: 1.0, history: 1.0, half_distance_km: 5.0 };
+        let w = Weights {
+            skill: 3.0,
+            level: 1.0,
+            distance: 2.0,
+            wage: 2.0,
+            rating: 1.0,
+            history: 1.0,
+            half_distance_km: 5.0,
+        };
         assert_eq!(w.explanations()[0], ("match.skill", "工种匹配(权重30%)".to_string()));
     }
 }

@@ -99,14 +99,20 @@ pub const DEFAULT_RATES: Rates = Rates {
     training_bonus_threshold: 4,
     training_bonus_cents: 50_000,
     per_rights_case_in_time_cents: 5_000,
-    cap_per_open_day_cents: KindCaps { city: 150_000, county: 120_000, specialty: 60_000, station: 12_000 },
+    cap_per_open_day_cents: KindCaps {
+        city: 150_000,
+        county: 120_000,
+        specialty: 60_000,
+        station: 12_000,
+    },
 };
 
 /// The rate table of a config text: its valid entries, or the built-in table when it has none.
 pub fn rate_table(config: &str) -> Vec<Rates> {
     let config: Value = serde_json::from_str(config).unwrap_or(Value::Null);
     let entries = config.get("rates").and_then(Value::as_array);
-    let table: Vec<Rates> = entries.map(|e| e.iter().filter_map(rates_entry).collect()).unwrap_or_default();
+    let table: Vec<Rates> =
+        entries.map(|e| e.iter().filter_map(rates_entry).collect()).unwrap_or_default();
     if table.is_empty() { vec![DEFAULT_RATES] } else { table }
 }
 
@@ -117,14 +123,22 @@ fn rates_entry(v: &Value) -> Option<Rates> {
     let dc = d.cap_per_open_day_cents;
     Some(Rates {
         effective: Ymd::parse(v.get("effective")?.as_str()?)?,
-        station_base_per_open_day_cents: whole(v, "station_base_per_open_day_cents", d.station_base_per_open_day_cents),
+        station_base_per_open_day_cents: whole(
+            v,
+            "station_base_per_open_day_cents",
+            d.station_base_per_open_day_cents,
+        ),
         match_tier_threshold: whole(v, "match_tier_threshold", d.match_tier_threshold),
         per_match_cents: whole(v, "per_match_cents", d.per_match_cents),
         per_match_above_cents: whole(v, "per_match_above_cents", d.per_match_above_cents),
         per_training_cents: whole(v, "per_training_cents", d.per_training_cents),
         training_bonus_threshold: whole(v, "training_bonus_threshold", d.training_bonus_threshold),
         training_bonus_cents: whole(v, "training_bonus_cents", d.training_bonus_cents),
-        per_rights_case_in_time_cents: whole(v, "per_rights_case_in_time_cents", d.per_rights_case_in_time_cents),
+        per_rights_case_in_time_cents: whole(
+            v,
+            "per_rights_case_in_time_cents",
+            d.per_rights_case_in_time_cents,
+        ),
         cap_per_open_day_cents: KindCaps {
             city: whole(caps, "city", dc.city),
             county: whole(caps, "county", dc.county),
@@ -143,20 +157,36 @@ fn whole(v: &Value, key: &str, default: i64) -> i64 {
 pub fn subsidy(request: &SubsidyRequest, table: &[Rates]) -> SubsidyResult {
     let f = &request.figures;
     if !f.is_government_run {
-        return nothing(reason("subsidy.not-government-run", "非政府设立的零工市场按政府购买服务合同结算,不享受服务补助(0元)".into()));
+        return nothing(reason(
+            "subsidy.not-government-run",
+            "非政府设立的零工市场按政府购买服务合同结算,不享受服务补助(0元)".into(),
+        ));
     }
     let days = figures::period_days(ymd(f.period_start), ymd(f.period_end));
     if days == 0 {
-        return nothing(reason("subsidy.invalid-period", format!("统计期{}至{}无效(结束早于开始),不予补助", show(f.period_start), show(f.period_end))));
+        return nothing(reason(
+            "subsidy.invalid-period",
+            format!(
+                "统计期{}至{}无效(结束早于开始),不予补助",
+                show(f.period_start),
+                show(f.period_end)
+            ),
+        ));
     }
     let on = ymd(f.period_end).min(ymd(request.today));
     let Some(rates) = in_force(table, on) else {
-        return nothing(reason("subsidy.no-rate-in-force", format!("{}没有施行中的兰考县补助标准,不予补助", show_ymd(on))));
+        return nothing(reason(
+            "subsidy.no-rate-in-force",
+            format!("{}没有施行中的兰考县补助标准,不予补助", show_ymd(on)),
+        ));
     };
     let open = open_days(f, days);
     let cap = figures::times(open, rates.cap_per_open_day_cents.of(f.kind));
     let (lines, bit) = figures::settle(lines(f, rates, open), cap);
-    let mut reasons = vec![reason("subsidy.rates", format!("适用{}起施行的兰考县补助标准(以{}为准)", show_ymd(rates.effective), show_ymd(on)))];
+    let mut reasons = vec![reason(
+        "subsidy.rates",
+        format!("适用{}起施行的兰考县补助标准(以{}为准)", show_ymd(rates.effective), show_ymd(on)),
+    )];
     reasons.extend(rules(f.kind, rates));
     reasons.push(cap_reason(f.kind, rates, open, cap, bit));
     settled(lines, reasons)
@@ -169,23 +199,48 @@ pub fn open_days(f: &PeriodFigures, period_days: i64) -> i64 {
 
 /// The lines before the cap; the station base only for stations.
 pub fn lines(f: &PeriodFigures, r: &Rates, open: i64) -> Vec<Line> {
-    let line = |code, basis: String, amount: i64| Line { code, basis: format!("{basis} = {}", yuan(amount)), amount_cents: amount };
+    let line = |code, basis: String, amount: i64| Line {
+        code,
+        basis: format!("{basis} = {}", yuan(amount)),
+        amount_cents: amount,
+    };
     let mut lines = Vec::new();
     if f.kind == TenantKind::Station {
         let base = figures::times(open, r.station_base_per_open_day_cents);
-        lines.push(line("subsidy.station-base", format!("开放{open}天 × {}", yuan(r.station_base_per_open_day_cents)), base));
+        lines.push(line(
+            "subsidy.station-base",
+            format!("开放{open}天 × {}", yuan(r.station_base_per_open_day_cents)),
+            base,
+        ));
     }
     let (low, high) = match_tiers(f.matches, r.match_tier_threshold);
-    let matches = figures::times(low, r.per_match_cents).saturating_add(figures::times(high, r.per_match_above_cents));
-    let tiers = format!("确认就业{low}人次 × {} + {high}人次 × {}", yuan(r.per_match_cents), yuan(r.per_match_above_cents));
+    let matches = figures::times(low, r.per_match_cents)
+        .saturating_add(figures::times(high, r.per_match_above_cents));
+    let tiers = format!(
+        "确认就业{low}人次 × {} + {high}人次 × {}",
+        yuan(r.per_match_cents),
+        yuan(r.per_match_above_cents)
+    );
     lines.push(line("subsidy.matches", tiers, matches));
     let trainings = i64::from(f.trainings);
-    lines.push(line("subsidy.trainings", format!("培训{trainings}场 × {}", yuan(r.per_training_cents)), figures::times(trainings, r.per_training_cents)));
+    lines.push(line(
+        "subsidy.trainings",
+        format!("培训{trainings}场 × {}", yuan(r.per_training_cents)),
+        figures::times(trainings, r.per_training_cents),
+    ));
     let bonus = if trainings >= r.training_bonus_threshold { r.training_bonus_cents } else { 0 };
-    lines.push(line("subsidy.training-bonus", format!("本期培训{trainings}场,奖励门槛{}场", r.training_bonus_threshold), bonus));
+    lines.push(line(
+        "subsidy.training-bonus",
+        format!("本期培训{trainings}场,奖励门槛{}场", r.training_bonus_threshold),
+        bonus,
+    ));
     let in_time = i64::from(f.rights_cases_closed_in_time.min(f.rights_cases));
     let rights = figures::times(in_time, r.per_rights_case_in_time_cents);
-    lines.push(line("subsidy.rights-in-time", format!("按时办结维权案件{in_time}件 × {}", yuan(r.per_rights_case_in_time_cents)), rights));
+    lines.push(line(
+        "subsidy.rights-in-time",
+        format!("按时办结维权案件{in_time}件 × {}", yuan(r.per_rights_case_in_time_cents)),
+        rights,
+    ));
     lines
 }
 
@@ -200,23 +255,51 @@ pub fn match_tiers(matches: u32, threshold: i64) -> (i64, i64) {
 fn rules(kind: TenantKind, r: &Rates) -> Vec<Reason> {
     let mut rules = Vec::new();
     if kind == TenantKind::Station {
-        rules.push(reason("subsidy.station-base", format!("零工驿站基础补助:每开放1天{}", yuan(r.station_base_per_open_day_cents))));
+        rules.push(reason(
+            "subsidy.station-base",
+            format!("零工驿站基础补助:每开放1天{}", yuan(r.station_base_per_open_day_cents)),
+        ));
     }
     rules.extend([
         reason(
             "subsidy.matches",
-            format!("按成效分档补助:前{}人次每人次{},超出部分每人次{}", r.match_tier_threshold, yuan(r.per_match_cents), yuan(r.per_match_above_cents)),
+            format!(
+                "按成效分档补助:前{}人次每人次{},超出部分每人次{}",
+                r.match_tier_threshold,
+                yuan(r.per_match_cents),
+                yuan(r.per_match_above_cents)
+            ),
         ),
         reason("subsidy.trainings", format!("按技能培训补助:每场{}", yuan(r.per_training_cents))),
-        reason("subsidy.training-bonus", format!("培训奖励:本期培训达到{}场一次性奖励{}", r.training_bonus_threshold, yuan(r.training_bonus_cents))),
-        reason("subsidy.rights-in-time", format!("劳动维权限时办结奖励:每按时办结1件{}", yuan(r.per_rights_case_in_time_cents))),
+        reason(
+            "subsidy.training-bonus",
+            format!(
+                "培训奖励:本期培训达到{}场一次性奖励{}",
+                r.training_bonus_threshold,
+                yuan(r.training_bonus_cents)
+            ),
+        ),
+        reason(
+            "subsidy.rights-in-time",
+            format!("劳动维权限时办结奖励:每按时办结1件{}", yuan(r.per_rights_case_in_time_cents)),
+        ),
     ]);
     rules
 }
 
 fn cap_reason(kind: TenantKind, r: &Rates, open: i64, cap: i64, bit: bool) -> Reason {
-    let rule = format!("{}补助上限每开放日{} × 开放{}天 = {}", kind_zh(kind), yuan(r.cap_per_open_day_cents.of(kind)), open, yuan(cap));
-    let outcome = if bit { "核定金额超过上限,各项按比例核减至上限" } else { "核定金额未超上限" };
+    let rule = format!(
+        "{}补助上限每开放日{} × 开放{}天 = {}",
+        kind_zh(kind),
+        yuan(r.cap_per_open_day_cents.of(kind)),
+        open,
+        yuan(cap)
+    );
+    let outcome = if bit {
+        "核定金额超过上限,各项按比例核减至上限"
+    } else {
+        "核定金额未超上限"
+    };
     reason("subsidy.cap", format!("{rule};{outcome}"))
 }
 
@@ -232,7 +315,14 @@ pub fn kind_zh(kind: TenantKind) -> &'static str {
 
 fn settled(lines: Vec<Line>, reasons: Vec<Reason>) -> SubsidyResult {
     let total_cents = figures::sum(&lines.iter().map(|l| l.amount_cents).collect::<Vec<_>>());
-    let items = lines.into_iter().map(|l| LineItem { code: l.code.into(), description: l.basis, amount_cents: l.amount_cents }).collect();
+    let items = lines
+        .into_iter()
+        .map(|l| LineItem {
+            code: l.code.into(),
+            description: l.basis,
+            amount_cents: l.amount_cents,
+        })
+        .collect();
     SubsidyResult { total_cents, items, reasons }
 }
 
@@ -315,18 +405,39 @@ mod tests {
     fn a_county_market_earns_results_not_headcount() {
         let r = run(june(TenantKind::County));
         let codes: Vec<&str> = r.items.iter().map(|i| i.code.as_str()).collect();
-        assert_eq!(codes, ["subsidy.matches", "subsidy.trainings", "subsidy.training-bonus", "subsidy.rights-in-time"]);
+        assert_eq!(
+            codes,
+            [
+                "subsidy.matches",
+                "subsidy.trainings",
+                "subsidy.training-bonus",
+                "subsidy.rights-in-time"
+            ]
+        );
         // 50 × 8.00 + 250 × 15.00, 4 × 150.00, bonus 500.00, 5 × 50.00.
-        assert_eq!(r.items.iter().map(|i| i.amount_cents).collect::<Vec<_>>(), vec![415_000, 60_000, 50_000, 25_000]);
+        assert_eq!(
+            r.items.iter().map(|i| i.amount_cents).collect::<Vec<_>>(),
+            vec![415_000, 60_000, 50_000, 25_000]
+        );
         assert_eq!(r.total_cents, 550_000);
         assert_sound(&r);
-        assert_eq!(r.items[0].description, "确认就业50人次 × 8.00元 + 250人次 × 15.00元 = 4150.00元");
+        assert_eq!(
+            r.items[0].description,
+            "确认就业50人次 × 8.00元 + 250人次 × 15.00元 = 4150.00元"
+        );
     }
 
     #[test]
     fn the_formula_differs_from_the_city_default() {
         let city = city_subsidy::subsidy(
-            &city_subsidy::SubsidyRequest { today: city_subsidy::gigmarket::plugins::types::Date { year: 2026, month: 7, day: 5 }, figures: city_june() },
+            &city_subsidy::SubsidyRequest {
+                today: city_subsidy::gigmarket::plugins::types::Date {
+                    year: 2026,
+                    month: 7,
+                    day: 5,
+                },
+                figures: city_june(),
+            },
             &[city_subsidy::DEFAULT_RATES],
         );
         let lankao = run(june(TenantKind::County));
@@ -371,24 +482,60 @@ mod tests {
     #[test]
     fn only_stations_earn_the_base_for_each_open_day() {
         assert_eq!(item(&run(june(TenantKind::County)), "subsidy.station-base"), None);
-        let station = run(PeriodFigures { open_days: 22, matches: 0, trainings: 0, rights_cases: 0, ..june(TenantKind::Station) });
+        let station = run(PeriodFigures {
+            open_days: 22,
+            matches: 0,
+            trainings: 0,
+            rights_cases: 0,
+            ..june(TenantKind::Station)
+        });
         assert_eq!(item(&station, "subsidy.station-base"), Some(132_000));
         assert_eq!(station.total_cents, 132_000);
-        let overcount = run(PeriodFigures { open_days: 45, matches: 0, trainings: 0, rights_cases: 0, ..june(TenantKind::Station) });
-        assert_eq!(item(&overcount, "subsidy.station-base"), Some(180_000), "open days beyond the period do not count");
+        let overcount = run(PeriodFigures {
+            open_days: 45,
+            matches: 0,
+            trainings: 0,
+            rights_cases: 0,
+            ..june(TenantKind::Station)
+        });
+        assert_eq!(
+            item(&overcount, "subsidy.station-base"),
+            Some(180_000),
+            "open days beyond the period do not count"
+        );
     }
 
     #[test]
     fn the_training_bonus_starts_at_its_threshold() {
-        assert_eq!(item(&run(PeriodFigures { trainings: 3, ..june(TenantKind::County) }), "subsidy.training-bonus"), Some(0));
-        assert_eq!(item(&run(PeriodFigures { trainings: 4, ..june(TenantKind::County) }), "subsidy.training-bonus"), Some(50_000));
+        assert_eq!(
+            item(
+                &run(PeriodFigures { trainings: 3, ..june(TenantKind::County) }),
+                "subsidy.training-bonus"
+            ),
+            Some(0)
+        );
+        assert_eq!(
+            item(
+                &run(PeriodFigures { trainings: 4, ..june(TenantKind::County) }),
+                "subsidy.training-bonus"
+            ),
+            Some(50_000)
+        );
     }
 
     #[test]
     fn only_cases_closed_in_time_earn_and_never_more_than_the_cases() {
-        let late = run(PeriodFigures { rights_cases: 5, rights_cases_closed_in_time: 2, ..june(TenantKind::County) });
+        let late = run(PeriodFigures {
+            rights_cases: 5,
+            rights_cases_closed_in_time: 2,
+            ..june(TenantKind::County)
+        });
         assert_eq!(item(&late, "subsidy.rights-in-time"), Some(10_000));
-        let nonsense = run(PeriodFigures { rights_cases: 1, rights_cases_closed_in_time: 9, ..june(TenantKind::County) });
+        let nonsense = run(PeriodFigures {
+            rights_cases: 1,
+            rights_cases_closed_in_time: 9,
+            ..june(TenantKind::County)
+        });
         assert_eq!(item(&nonsense, "subsidy.rights-in-time"), Some(5_000));
     }
 
@@ -399,7 +546,10 @@ mod tests {
         assert_eq!(r.total_cents, 60_000);
         assert_sound(&r);
         let cap = r.reasons.iter().find(|x| x.code == "subsidy.cap").unwrap();
-        assert_eq!(cap.message, "零工驿站补助上限每开放日120.00元 × 开放5天 = 600.00元;核定金额超过上限,各项按比例核减至上限");
+        assert_eq!(
+            cap.message,
+            "零工驿站补助上限每开放日120.00元 × 开放5天 = 600.00元;核定金额超过上限,各项按比例核减至上限"
+        );
         let closed = run(PeriodFigures { open_days: 0, ..june(TenantKind::County) });
         assert_eq!(closed.total_cents, 0);
         assert_sound(&closed);
@@ -407,10 +557,18 @@ mod tests {
 
     #[test]
     fn contracted_markets_and_broken_periods_earn_nothing() {
-        let contracted = run(PeriodFigures { is_government_run: false, ..june(TenantKind::Station) });
-        assert_eq!((contracted.total_cents, contracted.reasons[0].code.as_str()), (0, "subsidy.not-government-run"));
-        let broken = run(PeriodFigures { period_start: date(2026, 7, 1), ..june(TenantKind::Station) });
-        assert_eq!((broken.total_cents, broken.reasons[0].code.as_str()), (0, "subsidy.invalid-period"));
+        let contracted =
+            run(PeriodFigures { is_government_run: false, ..june(TenantKind::Station) });
+        assert_eq!(
+            (contracted.total_cents, contracted.reasons[0].code.as_str()),
+            (0, "subsidy.not-government-run")
+        );
+        let broken =
+            run(PeriodFigures { period_start: date(2026, 7, 1), ..june(TenantKind::Station) });
+        assert_eq!(
+            (broken.total_cents, broken.reasons[0].code.as_str()),
+            (0, "subsidy.invalid-period")
+        );
     }
 
     #[test]
@@ -426,7 +584,10 @@ mod tests {
         };
         let rates = Rates {
             per_match_above_cents: i64::MAX,
-            cap_per_open_day_cents: KindCaps { station: i64::MAX, ..DEFAULT_RATES.cap_per_open_day_cents },
+            cap_per_open_day_cents: KindCaps {
+                station: i64::MAX,
+                ..DEFAULT_RATES.cap_per_open_day_cents
+            },
             ..DEFAULT_RATES
         };
         let r = subsidy(&SubsidyRequest { today: date(9_999_999, 12, 31), figures }, &[rates]);
@@ -439,18 +600,33 @@ mod tests {
         let table = rate_table(
             r#"{"rates": [{"effective": "2026-01-01", "match_tier_threshold": 100, "per_match_cents": -1, "cap_per_open_day_cents": {"county": "lots"}}]}"#,
         );
-        assert_eq!(table, vec![Rates { effective: Ymd::new(2026, 1, 1), match_tier_threshold: 100, ..DEFAULT_RATES }]);
+        assert_eq!(
+            table,
+            vec![Rates {
+                effective: Ymd::new(2026, 1, 1),
+                match_tier_threshold: 100,
+                ..DEFAULT_RATES
+            }]
+        );
         assert_eq!(rate_table("[1, 2]"), vec![DEFAULT_RATES]);
         assert_eq!(rate_table(r#"{"rates": [{"effective": 2026}]}"#), vec![DEFAULT_RATES]);
     }
 
     #[test]
     fn a_later_table_takes_over_on_its_date() {
-        let later = Rates { effective: Ymd::new(2026, 7, 1), per_training_cents: 0, ..DEFAULT_RATES };
+        let later =
+            Rates { effective: Ymd::new(2026, 7, 1), per_training_cents: 0, ..DEFAULT_RATES };
         let june_result = subsidy(&request(june(TenantKind::County)), &[DEFAULT_RATES, later]);
         assert_eq!(item(&june_result, "subsidy.trainings"), Some(60_000));
-        let july = PeriodFigures { period_start: date(2026, 7, 1), period_end: date(2026, 7, 31), ..june(TenantKind::County) };
-        let july_result = subsidy(&SubsidyRequest { today: date(2026, 8, 1), figures: july }, &[DEFAULT_RATES, later]);
+        let july = PeriodFigures {
+            period_start: date(2026, 7, 1),
+            period_end: date(2026, 7, 31),
+            ..june(TenantKind::County)
+        };
+        let july_result = subsidy(
+            &SubsidyRequest { today: date(2026, 8, 1), figures: july },
+            &[DEFAULT_RATES, later],
+        );
         assert_eq!(item(&july_result, "subsidy.trainings"), Some(0));
     }
 }

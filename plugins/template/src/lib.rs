@@ -39,11 +39,21 @@ pub fn config(text: &str) -> Config {
 pub fn compute(request: &SubsidyRequest, c: &Config) -> SubsidyResult {
     let uncapped = i64::from(request.figures.matches) * c.per_match_yuan.max(0) * 100;
     let total = uncapped.min(c.cap_yuan.max(0) * 100);
-    let mut reasons = vec![Reason { code: "subsidy.per-match".into(), message: format!("确认就业{}人次,每人次{}元", request.figures.matches, c.per_match_yuan) }];
+    let mut reasons = vec![Reason {
+        code: "subsidy.per-match".into(),
+        message: format!("确认就业{}人次,每人次{}元", request.figures.matches, c.per_match_yuan),
+    }];
     if total < uncapped {
-        reasons.push(Reason { code: "subsidy.cap".into(), message: format!("超过上限{}元,按上限发放", c.cap_yuan) });
+        reasons.push(Reason {
+            code: "subsidy.cap".into(),
+            message: format!("超过上限{}元,按上限发放", c.cap_yuan),
+        });
     }
-    let items = vec![LineItem { code: "subsidy.per-match".into(), description: "按确认就业人次补助".into(), amount_cents: total }];
+    let items = vec![LineItem {
+        code: "subsidy.per-match".into(),
+        description: "按确认就业人次补助".into(),
+        amount_cents: total,
+    }];
     SubsidyResult { total_cents: total, items, reasons }
 }
 
@@ -95,6 +105,9 @@ mod tests {
     #[test]
     fn a_broken_config_keeps_the_defaults() {
         assert_eq!(config("{oops"), Config::default());
-        assert_eq!(config(r#"{"per_match_yuan": 20}"#), Config { per_match_yuan: 20, cap_yuan: 5_000 });
+        assert_eq!(
+            config(r#"{"per_match_yuan": 20}"#),
+            Config { per_match_yuan: 20, cap_yuan: 5_000 }
+        );
     }
 }

@@ -32,7 +32,15 @@ use gigmarket_plugin_kit::scoring::Weights;
 use serde_json::Value;
 
 /// 尉氏县's weights: distance first, then skill and wage.
-pub const DEFAULT_WEIGHTS: Weights = Weights { skill: 20.0, level: 5.0, distance: 40.0, wage: 15.0, rating: 10.0, history: 10.0, half_distance_km: 3.0 };
+pub const DEFAULT_WEIGHTS: Weights = Weights {
+    skill: 20.0,
+    level: 5.0,
+    distance: 40.0,
+    wage: 15.0,
+    rating: 10.0,
+    history: 10.0,
+    half_distance_km: 3.0,
+};
 
 /// Farther than this, a worker on foot or e-bike is not offered the job.
 pub const DEFAULT_MAX_DISTANCE_KM: f32 = 25.0;
@@ -44,7 +52,8 @@ pub struct Settings {
     pub max_distance_km: f32,
 }
 
-pub const DEFAULT_SETTINGS: Settings = Settings { weights: DEFAULT_WEIGHTS, max_distance_km: DEFAULT_MAX_DISTANCE_KM };
+pub const DEFAULT_SETTINGS: Settings =
+    Settings { weights: DEFAULT_WEIGHTS, max_distance_km: DEFAULT_MAX_DISTANCE_KM };
 
 /// The settings of a config text (bad or missing values keep the defaults).
 pub fn settings(config: &str) -> Settings {
@@ -60,9 +69,22 @@ pub fn settings(config: &str) -> Settings {
         history: number(w, "history", d.history, 0.0),
         half_distance_km: number(&c, "half_distance_km", d.half_distance_km, 0.1),
     };
-    let all_zero = [weights.skill, weights.level, weights.distance, weights.wage, weights.rating, weights.history].iter().all(|x| *x == 0.0);
+    let all_zero = [
+        weights.skill,
+        weights.level,
+        weights.distance,
+        weights.wage,
+        weights.rating,
+        weights.history,
+    ]
+    .iter()
+    .all(|x| *x == 0.0);
     Settings {
-        weights: if all_zero { Weights { half_distance_km: weights.half_distance_km, ..d } } else { weights },
+        weights: if all_zero {
+            Weights { half_distance_km: weights.half_distance_km, ..d }
+        } else {
+            weights
+        },
         max_distance_km: number(&c, "max_distance_km", DEFAULT_MAX_DISTANCE_KM, 0.1),
     }
 }
@@ -98,9 +120,15 @@ pub fn score_all(request: &MatchRequest, s: &Settings) -> MatchResult {
         }
     }
     let mut reasons = legend(&s.weights);
-    reasons.push(reason("match.beyond-max-distance", format!("距离超过{}公里(或距离不明)的求职者不予推荐,本次排除{far}人", s.max_distance_km)));
+    reasons.push(reason(
+        "match.beyond-max-distance",
+        format!("距离超过{}公里(或距离不明)的求职者不予推荐,本次排除{far}人", s.max_distance_km),
+    ));
     if request.job.requires_health_certificate {
-        reasons.push(reason("match.health-certificate-required", format!("该岗位要求健康证,未持健康证的求职者不予推荐,本次排除{uncertified}人")));
+        reasons.push(reason(
+            "match.health-certificate-required",
+            format!("该岗位要求健康证,未持健康证的求职者不予推荐,本次排除{uncertified}人"),
+        ));
     }
     MatchResult { scores, reasons }
 }
@@ -145,7 +173,11 @@ mod tests {
     fn request(candidates: Vec<Candidate>) -> MatchRequest {
         MatchRequest {
             today: Date { year: 2026, month: 11, day: 28 },
-            job: JobFeatures { required_level: 1, wage_cents_per_day: 20_000, requires_health_certificate: false },
+            job: JobFeatures {
+                required_level: 1,
+                wage_cents_per_day: 20_000,
+                requires_health_certificate: false,
+            },
             candidates,
         }
     }
@@ -156,7 +188,8 @@ mod tests {
 
     #[test]
     fn a_near_worker_outranks_a_better_skilled_far_one() {
-        let r = score_all(&request(vec![candidate(0.5, 1.0), candidate(1.0, 15.0)]), &DEFAULT_SETTINGS);
+        let r =
+            score_all(&request(vec![candidate(0.5, 1.0), candidate(1.0, 15.0)]), &DEFAULT_SETTINGS);
         assert!(r.scores[0].score > r.scores[1].score, "{:?}", r.scores);
         assert_eq!(r.reasons[r.scores[0].contributions[0].reason as usize].code, "match.distance");
         assert_eq!(r.reasons[2].message, "通勤距离(权重40%)");
@@ -164,7 +197,15 @@ mod tests {
 
     #[test]
     fn candidates_beyond_the_maximum_distance_are_left_out() {
-        let r = score_all(&request(vec![candidate(1.0, 25.0), candidate(1.0, 25.1), candidate(1.0, 3.0), candidate(1.0, 80.0)]), &DEFAULT_SETTINGS);
+        let r = score_all(
+            &request(vec![
+                candidate(1.0, 25.0),
+                candidate(1.0, 25.1),
+                candidate(1.0, 3.0),
+                candidate(1.0, 80.0),
+            ]),
+            &DEFAULT_SETTINGS,
+        );
         assert_eq!(indices(&r), vec![0, 2], "exactly 25 km is still within reach");
         assert_eq!(r.reasons[6].code, "match.beyond-max-distance");
         assert_eq!(r.reasons[6].message, "距离超过25公里(或距离不明)的求职者不予推荐,本次排除2人");
@@ -172,7 +213,14 @@ mod tests {
 
     #[test]
     fn an_unknown_distance_is_left_out() {
-        let r = score_all(&request(vec![candidate(1.0, f32::NAN), candidate(1.0, f32::INFINITY), candidate(1.0, 2.0)]), &DEFAULT_SETTINGS);
+        let r = score_all(
+            &request(vec![
+                candidate(1.0, f32::NAN),
+                candidate(1.0, f32::INFINITY),
+                candidate(1.0, 2.0),
+            ]),
+            &DEFAULT_SETTINGS,
+        );
         assert_eq!(indices(&r), vec![2]);
     }
 
@@ -186,7 +234,10 @@ mod tests {
 
     #[test]
     fn a_required_health_certificate_leaves_the_uncertified_out() {
-        let mut req = request(vec![candidate(1.0, 2.0), Candidate { has_health_certificate: true, ..candidate(1.0, 2.0) }]);
+        let mut req = request(vec![
+            candidate(1.0, 2.0),
+            Candidate { has_health_certificate: true, ..candidate(1.0, 2.0) },
+        ]);
         assert_eq!(score_all(&req, &DEFAULT_SETTINGS).scores.len(), 2);
         req.job.requires_health_certificate = true;
         let r = score_all(&req, &DEFAULT_SETTINGS);
@@ -196,24 +247,45 @@ mod tests {
 
     #[test]
     fn never_more_scores_than_candidates_nor_a_non_finite_score() {
-        let odd = Candidate { rating: f32::NAN, wage_expectation_cents_per_day: 0, skill_match: f32::INFINITY, ..candidate(1.0, -4.0) };
-        let s = settings(r#"{"weights": {"skill": 1000, "level": 1000, "distance": 1000, "wage": 1000, "rating": 1000, "history": 1000}}"#);
+        let odd = Candidate {
+            rating: f32::NAN,
+            wage_expectation_cents_per_day: 0,
+            skill_match: f32::INFINITY,
+            ..candidate(1.0, -4.0)
+        };
+        let s = settings(
+            r#"{"weights": {"skill": 1000, "level": 1000, "distance": 1000, "wage": 1000, "rating": 1000, "history": 1000}}"#,
+        );
         let r = score_all(&request(vec![odd, candidate(0.0, 0.0), candidate(1.0, 1e30)]), &s);
         assert!(r.scores.len() <= 3);
         for sc in &r.scores {
             assert!(sc.score.is_finite() && (0.0..=100.0).contains(&sc.score), "{}", sc.score);
-            assert!(sc.contributions.iter().all(|c| c.points.is_finite() && (c.reason as usize) < r.reasons.len()));
+            assert!(
+                sc.contributions
+                    .iter()
+                    .all(|c| c.points.is_finite() && (c.reason as usize) < r.reasons.len())
+            );
         }
         assert!(score_all(&request(Vec::new()), &s).scores.is_empty());
     }
 
     #[test]
     fn config_overrides_and_bad_values_keep_defaults() {
-        let s = settings(r#"{"weights": {"distance": 60, "skill": -1, "wage": "x"}, "half_distance_km": 2, "max_distance_km": 12.5}"#);
-        assert_eq!((s.weights.distance, s.weights.skill, s.weights.wage, s.weights.half_distance_km), (60.0, 20.0, 15.0, 2.0));
+        let s = settings(
+            r#"{"weights": {"distance": 60, "skill": -1, "wage": "x"}, "half_distance_km": 2, "max_distance_km": 12.5}"#,
+        );
+        assert_eq!(
+            (s.weights.distance, s.weights.skill, s.weights.wage, s.weights.half_distance_km),
+            (60.0, 20.0, 15.0, 2.0)
+        );
         assert_eq!(s.max_distance_km, 12.5);
         assert_eq!(settings("not json"), DEFAULT_SETTINGS);
-        assert_eq!(settings(r#"{"max_distance_km": 0, "half_distance_km": 1e12, "weights": {"rating": 1e30}}"#), DEFAULT_SETTINGS);
+        assert_eq!(
+            settings(
+                r#"{"max_distance_km": 0, "half_distance_km": 1e12, "weights": {"rating": 1e30}}"#
+            ),
+            DEFAULT_SETTINGS
+        );
         let zero = r#"{"weights": {"skill": 0, "level": 0, "distance": 0, "wage": 0, "rating": 0, "history": 0}}"#;
         assert_eq!(settings(zero).weights, DEFAULT_WEIGHTS);
     }
