@@ -24,6 +24,8 @@ fn command() -> Command {
         .env("RUST_LOG", "warn")
         .env("GIGMARKET_PLUGINS_DIR", plugins_dir());
     cmd.env("GIGMARKET_PLUGIN_CACHE_DIR", plugins_dir().with_file_name("test-plugin-cache"));
+    // Commands that open the runtime without --data-dir would otherwise make `.data` in host/.
+    cmd.env("GIGMARKET_DATA_DIR", plugins_dir().with_file_name("test-cli-data"));
     cmd
 }
 
@@ -645,4 +647,21 @@ fn http_post(url: &str, body: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     response
+}
+
+/// Build output and data never enter the repository: compiled plugins, databases, data dirs.
+#[test]
+fn the_repository_tracks_no_build_output_or_data() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = Command::new("git").args(["-C", root, "ls-files"]).output().expect("git runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tracked = String::from_utf8(out.stdout).unwrap();
+    let bad: Vec<&str> = tracked
+        .lines()
+        .filter(|p| {
+            [".cwasm", ".db", ".db-wal", ".db-shm", ".wasm"].iter().any(|ext| p.ends_with(ext))
+                || p.split('/').any(|segment| segment == ".data" || segment == "target")
+        })
+        .collect();
+    assert!(bad.is_empty(), "tracked build output or data: {bad:?}");
 }
