@@ -407,7 +407,7 @@ fn account(id: String, kind: &str, phone: &str, keys: &PiiKeys) -> AccountRow {
         status: "active".into(),
         failed_logins: 0,
         locked_until: None,
-        created_at: gigmarket::store::now(),
+        created_at: gigmarket::store::stamp(chrono::Utc::now()),
     }
 }
 
@@ -681,7 +681,7 @@ fn feed_cases(rt: &Runtime, store: &Store, keys: &PiiKeys, jobs: &[Post]) {
         baseline.get_or_insert(times);
     }
     // The radius search without a keyword, split: the database query alone.
-    let (query, _) = feed::query(&near(None), None, gigmarket::store::now()).unwrap();
+    let (query, _) = feed::query(&near(None), None, gigmarket::store::stamp(chrono::Utc::now())).unwrap();
     let in_box = rt.block_on(store.feed_points(&query)).unwrap().len();
     let times = measure(100, || {
         black_box(rt.block_on(store.feed_points(&query)).unwrap());
@@ -807,7 +807,7 @@ fn top_50(
 /// Today as the plugins see it (`matching::score_pool` uses the same, privately).
 fn today() -> Date {
     use chrono::Datelike;
-    let d = gigmarket::clock::today();
+    let d = gigmarket::clock::Clock::system().today();
     Date { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
 }
 

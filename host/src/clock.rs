@@ -1,13 +1,60 @@
-//! The platform's calendar. Markets run on China Standard Time (UTC+8, no daylight saving), so
-//! "today" is the date there, whatever the server's zone.
+//! The platform's clock and calendar. Markets run on China Standard Time (UTC+8, no daylight
+//! saving), so "today" is the date there, whatever the server's zone.
+//!
+//! [`Clock`] is the only source of "now": the store, the domain and the housekeeping sweep all
+//! read the one in the application (`Store::clock`). Tests move it forward instead of waiting
+//! or backdating rows, so time limits, expiry and escalation are tested as they happen.
 //!
 //! Dates and times that arrive as text are parsed here, and only here: one canonical form
 //! (`YYYY-MM-DD`, RFC 3339), one plausible range ([`FIRST_DAY`]..=[`LAST_DAY`]), and compared as
 //! dates, never as strings (`"+10000-01-01" < "2026-…"` as text).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
 use crate::error::ApiError;
+
+/// "Now" for the whole application: the system time, shifted by an offset that tests set.
+/// Clones share the offset, so moving one moves every part of the running host.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_us: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// The system's time.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// The current time (UTC).
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::microseconds(self.offset_us.load(Ordering::Relaxed))
+    }
+
+    /// Today's date in China.
+    pub fn today(&self) -> NaiveDate {
+        china_date(self.now())
+    }
+
+    /// Move the clock forward (or back) by `by`; it keeps ticking from there.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_us.fetch_add(by.num_microseconds().expect("a sane shift"), Ordering::Relaxed);
+    }
+
+    /// Set the clock to `at`; it keeps ticking from there.
+    pub fn set(&self, at: DateTime<Utc>) {
+        let shift = (at - Utc::now()).num_microseconds().expect("a sane time");
+        self.offset_us.store(shift, Ordering::Relaxed);
+    }
+}
+
+/// China Standard Time.
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
 
 /// The earliest date the platform accepts anywhere.
 pub const FIRST_DAY: NaiveDate = ymd(2000, 1, 1);
@@ -21,15 +68,9 @@ const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     }
 }
 
-/// Today's date in China.
-pub fn today() -> NaiveDate {
-    china_date(Utc::now())
-}
-
 /// The date in China at `at`.
 pub fn china_date(at: chrono::DateTime<Utc>) -> NaiveDate {
-    let china = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    at.with_timezone(&china).date_naive()
+    at.with_timezone(&china()).date_naive()
 }
 
 /// Whether a date lies in the plausible range.
@@ -84,6 +125,18 @@ mod tests {
             china_date("2026-03-07T15:59:59Z".parse().unwrap()),
             NaiveDate::from_ymd_opt(2026, 3, 7).unwrap()
         );
+    }
+
+    #[test]
+    fn a_moved_clock_moves_every_clone_and_keeps_ticking() {
+        let clock = Clock::system();
+        let shared = clock.clone();
+        let later = Utc::now() + chrono::Duration::days(3);
+        clock.set(later);
+        assert!((shared.now() - later).num_seconds().abs() < 5, "clones share the setting");
+        clock.advance(chrono::Duration::hours(1));
+        assert!(shared.now() >= later + chrono::Duration::hours(1));
+        assert_eq!(shared.today(), china_date(shared.now()));
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// How often the housekeeping sweep runs (posts whose hiring closed become `expired`).
     pub sweep_interval: std::time::Duration,
+    /// "Now" for the whole host; tests set and move it.
+    pub clock: crate::clock::Clock,
 }
 
 impl Config {
@@ -65,6 +67,7 @@ impl Config {
             verification_url: None,
             session_ttl: std::time::Duration::from_secs(12 * 3600),
             sweep_interval: std::time::Duration::from_secs(60),
+            clock: crate::clock::Clock::system(),
         }
     }
 

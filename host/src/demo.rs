@@ -118,11 +118,11 @@ async fn verified_profile(
     if store.profile(&account.id).await?.is_some() {
         return Ok(());
     }
-    let checked = profiles::check(&input, crate::clock::today())
+    let checked = profiles::check(&input, store.clock().today())
         .map_err(|e| anyhow::anyhow!("demo profile {phone}: {e}"))?;
-    let (row, index) = checked.to_row(&account.id, app.accounts().keys());
+    let (row, index) = checked.to_row(&account.id, app.accounts().keys(), &store.now());
     store.upsert_profile(&row, index.as_deref()).await?;
-    let at = crate::store::now();
+    let at = store.now();
     let decision = VerificationDecision { verdict: "verified", reason: None, by: "demo", at: &at };
     store.set_verification(&account.id, &row.home_tenant, &row.updated_at, &decision).await?;
     crate::matching::refresh_worker(store, &account.id)
@@ -168,7 +168,7 @@ async fn seed_jobs(app: &Application) -> anyhow::Result<()> {
         .collect();
     for county in counties.iter().filter(|c| !open.contains(&c.code)) {
         for (i, template) in TEMPLATES.iter().enumerate() {
-            let input = job_input(county, template, i)?;
+            let input = job_input(county, template, i, app.store().clock().now())?;
             jobs::publish(app.store(), app.rules(), app.accounts().keys(), &employer, input)
                 .await
                 .map_err(|e: ApiError| anyhow::anyhow!("demo post in {}: {e}", county.code))?;
@@ -181,10 +181,11 @@ fn job_input(
     county: &Tenant,
     (title, occupation, description, wage): &(&str, &str, &str, i64),
     i: usize,
+    now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<JobInput> {
     let place =
         county.location.ok_or_else(|| anyhow::anyhow!("{} has no location", county.code))?;
-    let today = crate::clock::today();
+    let today = crate::clock::china_date(now);
     let short = county.name.trim_end_matches("零工市场");
     let value = json!({
         "tenant": county.code, "title": format!("{short}{title}"), "description": description, "occupation_code": occupation,
@@ -192,7 +193,7 @@ fn job_input(
         "location": {"lon": place.lon + 0.01 * i as f64, "lat": place.lat + 0.005 * i as f64},
         "work_start": (today + Duration::days(1)).to_string(), "work_end": (today + Duration::days(3)).to_string(),
         "daily_hours": 8.0, "wage_cents": wage, "wage_unit": "day", "settlement": "daily",
-        "closes_at": (Utc::now() + Duration::days(7)).to_rfc3339(), "contact_name": "李经理", "contact_phone": "13800000007",
+        "closes_at": (now + Duration::days(7)).to_rfc3339(), "contact_name": "李经理", "contact_phone": "13800000007",
     });
     Ok(serde_json::from_value(value)?)
 }

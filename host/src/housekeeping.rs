@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -29,28 +28,43 @@ pub fn spawn(
             tokio::select! {
                 biased;
                 _ = &mut stop => break,
-                _ = ticks.tick() => sweep(&store, &rules).await,
+                _ = ticks.tick() => drop(sweep(&store, &rules).await),
             }
         }
     })
 }
 
-async fn sweep(store: &Store, rules: &Rules) {
-    match store.expire_jobs(&crate::store::now()).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "job posts expired"),
-        Err(e) => tracing::warn!(error = %e, "expiry sweep failed; retrying at the next tick"),
-    }
-    match crate::complaints::escalate_overdue(store, rules, Utc::now()).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "escalated overdue complaints"),
-        Err(e) => {
-            tracing::warn!(error = %format!("{e:#}"), "complaint escalation sweep failed; retrying at the next tick")
-        }
-    }
-    if let Err(e) =
-        crate::accounts::throttle::LoginThrottle::new(store.clone()).forget_old(Utc::now()).await
-    {
+/// What one sweep did. A step that failed counts 0 (it is logged and retried next time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Posts whose hiring closed, now `expired`.
+    pub expired: u64,
+    /// Overdue complaints moved up (or flagged at the city).
+    pub escalated: u64,
+    /// Failed logins that no longer count, forgotten.
+    pub forgotten: u64,
+}
+
+/// One sweep at the store's clock's "now": what the background task runs at every tick, and
+/// what tests run after moving the clock.
+pub async fn sweep(store: &Store, rules: &Rules) -> Swept {
+    let now = store.clock().now();
+    let expired = store.expire_jobs(&crate::store::stamp(now)).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "expiry sweep failed; retrying at the next tick");
+        0
+    });
+    let escalated = crate::complaints::escalate_overdue(store, rules, now).await.map(|n| n as u64).unwrap_or_else(|e| {
+        tracing::warn!(error = %format!("{e:#}"), "complaint escalation sweep failed; retrying at the next tick");
+        0
+    });
+    let throttle = crate::accounts::throttle::LoginThrottle::new(store.clone());
+    let forgotten = throttle.forget_old(now).await.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "forgetting old failed logins failed; retrying at the next tick");
+        0
+    });
+    let swept = Swept { expired, escalated, forgotten };
+    if swept != Swept::default() {
+        tracing::info!(expired, escalated, forgotten, "housekeeping sweep");
     }
+    swept
 }

@@ -177,10 +177,11 @@ async fn phones_are_never_stored_in_clear(app: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_is_refused() {
-    let app = spawn_with(Backend::Sqlite, |c| c.session_ttl = Duration::from_millis(300)).await;
+    let app = spawn_with(Backend::Sqlite, |c| c.session_ttl = Duration::from_secs(3600)).await;
     let token = register_and_login(&app, "13812340000").await;
-    assert_eq!(get_with(&app, "/api/v1/auth/me", &token).await.0, 200);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.clock.advance(chrono::Duration::minutes(59));
+    assert_eq!(get_with(&app, "/api/v1/auth/me", &token).await.0, 200, "still within its hour");
+    app.clock.advance(chrono::Duration::minutes(2));
     let (status, body) = get_with(&app, "/api/v1/auth/me", &token).await;
     assert_eq!(status, 401);
     assert_error(&body, "invalid_session");

@@ -3,7 +3,6 @@
 //! transitions, escalation of overdue cases up the tree, and who may see what.
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use gigmarket::complaints::escalate_overdue;
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -102,6 +101,18 @@ async fn step(app: &TestApp, token: &str, tenant: &str, id: &str, body: Value) -
 
 fn time(v: &Value) -> DateTime<Utc> {
     v.as_str().unwrap().parse().unwrap()
+}
+
+/// Move the host's clock to `at` and run the housekeeping sweep; how many cases it escalated.
+async fn sweep_at(app: &TestApp, at: DateTime<Utc>) -> u64 {
+    app.clock.set(at);
+    gigmarket::housekeeping::sweep(&app.store, &app.rules).await.escalated
+}
+
+/// When the case was escalated for the `n`-th time (from 0), by its history.
+fn escalated_at(case: &Value, n: usize) -> DateTime<Utc> {
+    let history = case["history"].as_array().unwrap();
+    time(&history.iter().filter(|e| e["status"] == "escalated").nth(n).unwrap()["at"])
 }
 
 fn statuses(case: &Value) -> Vec<&str> {
@@ -496,13 +507,8 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
     let county = staff(&app, "13900000041", "county_admin", "lankao").await;
     let clerk = staff(&app, "13900000042", "station_staff", "lankao-lanyang").await;
 
-    assert_eq!(
-        escalate_overdue(&app.store, &app.rules, filed + Duration::hours(23)).await.unwrap(),
-        0,
-        "not yet due"
-    );
-    let first = filed + Duration::hours(25);
-    assert_eq!(escalate_overdue(&app.store, &app.rules, first).await.unwrap(), 1);
+    assert_eq!(sweep_at(&app, filed + Duration::hours(23)).await, 0, "not yet due");
+    assert_eq!(sweep_at(&app, filed + Duration::hours(25)).await, 1);
     let (status, at_county) = app
         .call_as(&county, Method::GET, &format!("/api/v1/tenants/lankao/complaints/{id}"), None)
         .await;
@@ -516,6 +522,8 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
         (Some("lankao"), Some(1), Some(72)),
         "the county's (inherited) limit"
     );
+    let first = escalated_at(&at_county, 0);
+    assert!(first >= filed + Duration::hours(25), "escalated at the moved clock's time");
     assert_eq!(time(&at_county["due_at"]), first + Duration::hours(72));
     assert_eq!(
         (at_county["status"].as_str(), at_county["overdue"].as_bool()),
@@ -556,8 +564,7 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
     .await;
     assert_eq!(status, 200);
 
-    let second = first + Duration::hours(73);
-    assert_eq!(escalate_overdue(&app.store, &app.rules, second).await.unwrap(), 1);
+    assert_eq!(sweep_at(&app, first + Duration::hours(73)).await, 1);
     let (_, at_city) = app.admin_get(&format!("/api/v1/tenants/kaifeng/complaints/{id}")).await;
     assert_eq!(
         (
@@ -567,15 +574,13 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
         ),
         (Some("kaifeng"), Some(2), Some("accepted"))
     );
+    let second = escalated_at(&at_city, 1);
     assert_eq!(time(&at_city["due_at"]), second + Duration::hours(72));
 
     // The city has no parent: an overdue case there is flagged, once.
     let third = second + Duration::hours(73);
-    assert_eq!(escalate_overdue(&app.store, &app.rules, third).await.unwrap(), 1);
-    assert_eq!(
-        escalate_overdue(&app.store, &app.rules, third + Duration::hours(1)).await.unwrap(),
-        0
-    );
+    assert_eq!(sweep_at(&app, third).await, 1);
+    assert_eq!(sweep_at(&app, third + Duration::hours(1)).await, 0);
     let (_, flagged) = app.admin_get(&format!("/api/v1/tenants/kaifeng/complaints/{id}")).await;
     assert_eq!(
         (

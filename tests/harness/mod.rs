@@ -39,6 +39,8 @@ pub struct TestApp {
     /// the complaint escalation sweep with a `now` in the future).
     pub store: Store,
     pub rules: Rules,
+    /// The host's clock: move it (`advance`, `set`) instead of waiting.
+    pub clock: gigmarket::clock::Clock,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pg_database: Option<String>,
@@ -162,6 +164,7 @@ async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -
     adjust(&mut config);
     let plugin_cache_dir = config.plugin_cache_dir.clone();
     let pii_keys = config.pii_keys.clone();
+    let clock = config.clock.clone();
     let app = Application::build(config).await.expect("the host starts");
     if demo {
         gigmarket::demo::seed(&app).await.expect("the demo seeds");
@@ -181,6 +184,7 @@ async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -
         pii_keys,
         store,
         rules,
+        clock,
         shutdown: Some(tx),
         server: Some(server),
         pg_database,
@@ -320,6 +324,7 @@ impl TestApp {
             plugin_cache_dir: self.plugin_cache_dir.clone(),
             admin_token: Some(ADMIN_TOKEN.into()),
             pii_keys: self.pii_keys.clone(),
+            clock: self.clock.clone(),
             ..Config::local()
         };
         adjust(&mut config);
@@ -340,6 +345,7 @@ impl TestApp {
             pii_keys: self.pii_keys.clone(),
             store,
             rules,
+            clock: self.clock.clone(),
             shutdown: Some(tx),
             server: Some(server),
             pg_database: None,
@@ -364,6 +370,7 @@ impl TestApp {
             plugin_cache_dir: self.plugin_cache_dir.clone(),
             admin_token: Some(ADMIN_TOKEN.into()),
             pii_keys: self.pii_keys.clone(),
+            clock: self.clock.clone(),
             ..Config::local()
         };
         let mut config = config;

@@ -134,7 +134,7 @@ pub async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> Pers
 
 /// China's date `days` from today, `YYYY-MM-DD`.
 pub fn day(days: i64) -> String {
-    (gigmarket::clock::today() + chrono::Duration::days(days)).to_string()
+    (gigmarket::clock::china_date(chrono::Utc::now()) + chrono::Duration::days(days)).to_string()
 }
 
 /// A time `minutes` from now, RFC 3339.

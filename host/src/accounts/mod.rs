@@ -190,7 +190,7 @@ impl Accounts {
             status: "active".into(),
             failed_logins: 0,
             locked_until: None,
-            created_at: crate::store::now(),
+            created_at: self.store.now(),
         };
         if !self.store.insert_account(&row, &self.keys.blind_index("phone", phone)).await? {
             return Err(err(
@@ -219,7 +219,7 @@ impl Accounts {
             let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
             return Err(invalid_credentials());
         };
-        let now = chrono::Utc::now();
+        let now = self.store.clock().now();
         if row
             .locked_until
             .as_deref()
@@ -270,7 +270,7 @@ impl Accounts {
         };
         let id = self
             .store
-            .session_account(&hash_token(token), &crate::store::now())
+            .session_account(&hash_token(token), &self.store.now())
             .await?
             .ok_or_else(expired)?;
         let row = self.store.account(&id).await?.ok_or_else(expired)?;
@@ -282,7 +282,7 @@ impl Accounts {
 
     /// End a session.
     pub async fn logout(&self, token: &str) -> Result<(), ApiError> {
-        if self.store.revoke_session(&hash_token(token), &crate::store::now()).await? {
+        if self.store.revoke_session(&hash_token(token), &self.store.now()).await? {
             Ok(())
         } else {
             Err(err(

@@ -107,6 +107,7 @@ impl CheckedProfile {
         &self,
         account_id: &str,
         keys: &crate::identity::pii::PiiKeys,
+        now: &str,
     ) -> (crate::store::profiles::ProfileRow, Option<String>) {
         let row = crate::store::profiles::ProfileRow {
             account_id: account_id.to_string(),
@@ -120,7 +121,7 @@ impl CheckedProfile {
             verification_reason: None,
             verified_by: None,
             verified_at: None,
-            updated_at: crate::store::now(),
+            updated_at: now.to_string(),
         };
         (row, self.id.as_ref().map(|id| keys.blind_index("id", &id.normalized)))
     }

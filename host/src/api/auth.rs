@@ -62,7 +62,7 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    let now = chrono::Utc::now();
+    let now = state.store.clock().now();
     if !state.login_throttle.allows(peer.ip(), now).await? {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -248,7 +248,7 @@ pub async fn remove_staff(
             "you cannot remove your own account",
         ));
     }
-    if state.store.disable_staff(&account.id, &crate::store::now()).await? {
+    if state.store.disable_staff(&account.id, &state.store.now()).await? {
         let detail = serde_json::json!({"role": kind.as_str()});
         state
             .store

@@ -84,13 +84,14 @@ fn view(
     c: ComplaintRow,
     tenants: &[Tenant],
     history: Option<Vec<EventView>>,
+    now: &str,
 ) -> Result<ComplaintView, ApiError> {
     let market = tenants
         .iter()
         .find(|t| t.code == c.handling_tenant)
         .map_or(c.handling_tenant.as_str(), |t| t.name.as_str());
     let notice = complaints::notice(&c, market)?;
-    let overdue = complaints::is_overdue(&c, &crate::store::now());
+    let overdue = complaints::is_overdue(&c, now);
     Ok(ComplaintView {
         id: c.id,
         tenant: c.tenant_code,
@@ -127,9 +128,9 @@ fn history(events: Vec<EventRow>, for_staff: bool) -> Vec<EventView> {
         .collect()
 }
 
-fn list(rows: Vec<ComplaintRow>, tenants: &[Tenant]) -> Result<ComplaintList, ApiError> {
+fn list(rows: Vec<ComplaintRow>, tenants: &[Tenant], now: &str) -> Result<ComplaintList, ApiError> {
     let complaints =
-        rows.into_iter().map(|r| view(r, tenants, None)).collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|r| view(r, tenants, None, now)).collect::<Result<Vec<_>, _>>()?;
     Ok(ComplaintList { count: complaints.len(), complaints })
 }
 
@@ -154,7 +155,7 @@ pub async fn file_complaint(
         engagement_id: req.engagement_id.as_deref(),
     };
     let (row, first) = complaints::file(&state.store, &state.rules, filing).await?;
-    let view = view(row, std::slice::from_ref(&tenant), Some(history(vec![first], false)))?;
+    let view = view(row, std::slice::from_ref(&tenant), Some(history(vec![first], false)), &state.store.now())?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -165,7 +166,7 @@ pub async fn my_complaints(
     actor: Actor,
 ) -> Result<Json<ComplaintList>, ApiError> {
     let rows = state.store.complaints_of_complainant(&actor.id).await?;
-    Ok(Json(list(rows, &state.store.list_tenants().await?)?))
+    Ok(Json(list(rows, &state.store.list_tenants().await?, &state.store.now())?))
 }
 
 /// One of one's own complaints with its history. Staff use the market's route.
@@ -182,7 +183,7 @@ pub async fn my_complaint(
         .await?
         .ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_of_complainant(&actor.id, &id).await?;
-    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, false)))?))
+    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, false)), &state.store.now())?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -219,8 +220,8 @@ pub async fn tenant_complaints(
         Some(true) => OverdueFilter::Overdue,
         Some(false) => OverdueFilter::NotOverdue,
     };
-    let rows = state.store.tenant_complaints(&code, status, overdue, &crate::store::now()).await?;
-    Ok(Json(list(rows, &state.store.list_tenants().await?)?))
+    let rows = state.store.tenant_complaints(&code, status, overdue, &state.store.now()).await?;
+    Ok(Json(list(rows, &state.store.list_tenants().await?, &state.store.now())?))
 }
 
 /// A case this market handles or that was filed with it, with its full history.
@@ -233,7 +234,7 @@ pub async fn tenant_complaint(
     let row =
         state.store.complaint_in_tenant(&code, &id).await?.ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
-    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)))?))
+    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)), &state.store.now())?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -269,5 +270,5 @@ pub async fn add_event(
     };
     let row = complaints::handle(&state.store, step).await?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
-    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)))?))
+    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)), &state.store.now())?))
 }

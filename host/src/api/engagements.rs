@@ -193,7 +193,7 @@ pub async fn take(
     origin: &str,
     actor: &str,
 ) -> Result<Result<EngagementRow, TakeRefused>, ApiError> {
-    let now = crate::store::now();
+    let now = state.store.now();
     let row = EngagementRow {
         id: uuid::Uuid::now_v7().to_string(),
         job_id: job.id.clone(),
@@ -392,7 +392,7 @@ pub async fn act(
         Action::Rate => rate(&state, &e, party, me, &req).await?,
         _ => {
             let to = to.expect("every other action changes the status");
-            let now = crate::store::now();
+            let now = state.store.now();
             let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             if action == Action::Dispute && reason.is_none() {
                 return Err(ApiError::bad_request(
@@ -469,7 +469,7 @@ async fn accept(state: &AppState, e: &EngagementRow, me: &str) -> Result<(), Api
         wage_cents: job.wage_cents,
         wage_unit: job.wage_unit.clone(),
         settlement: job.settlement.clone(),
-        accepted_at: crate::store::now(),
+        accepted_at: state.store.now(),
         terms: "双方按本协议约定的岗位、工期、工时、工资标准和结算方式履行;用工方按时足额支付工资,不得向劳动者收取任何费用。".into(),
     };
     let (text, hash) = engagements::seal(&agreement);
@@ -543,10 +543,10 @@ async fn pay(
             },
         )?;
     let paid_at = match req.paid_at.as_deref() {
-        None => crate::store::now(),
+        None => state.store.now(),
         Some(raw) => {
             let at = crate::clock::parse_instant(raw, "paid_at")?;
-            if at > chrono::Utc::now() + chrono::Duration::minutes(5) {
+            if at > state.store.clock().now() + chrono::Duration::minutes(5) {
                 return Err(ApiError::bad_request(
                     "invalid_field",
                     "发放时间不能晚于现在",

@@ -327,7 +327,7 @@ pub async fn check_in(
             "only workers check in at a market",
         ));
     }
-    let day = crate::clock::today().to_string();
+    let day = state.store.clock().today().to_string();
     let new = state.store.check_in(&tenant.code, &user.account.id, &day).await?;
     Ok(Json(CheckIn { tenant: tenant.code, day, new }))
 }
@@ -346,7 +346,7 @@ pub async fn list_check_ins(
     _actor: Actor,
     Path(code): Path<String>,
 ) -> Result<Json<CheckInList>, ApiError> {
-    let day = crate::clock::today().to_string();
+    let day = state.store.clock().today().to_string();
     let accounts = state.store.checked_in(&code, &day).await?;
     Ok(Json(CheckInList { day, accounts }))
 }

@@ -184,7 +184,7 @@ pub async fn jobs_for_worker(
         limit: Some(100),
         ..FeedParams::default()
     };
-    let (query, _) = crate::jobs::feed::query(&near, None, crate::store::now())?;
+    let (query, _) = crate::jobs::feed::query(&near, None, state.store.now())?;
     let rows = state.store.feed(&FeedQuery { limit: 500, ..query }).await?;
     let mut scored: Vec<(f64, Vec<ScoreReason>, &JobRow)> = Vec::new();
     let mut by_tenant: std::collections::BTreeMap<&str, Vec<&JobRow>> = Default::default();
@@ -295,8 +295,8 @@ pub async fn draft_assignment(
     Path(code): Path<String>,
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
     let tenant = load_tenant(&state, &code).await?;
-    let day = crate::clock::today().to_string();
-    let jobs = state.store.open_jobs_of(&code, &crate::store::now()).await?;
+    let day = state.store.clock().today().to_string();
+    let jobs = state.store.open_jobs_of(&code, &state.store.now()).await?;
     let busy = state.store.busy_workers(&day).await?;
     let present: Vec<String> = state
         .store
@@ -351,7 +351,7 @@ pub async fn draft_assignment(
         jobs: jobs.len() as i64,
         workers: workers.len() as i64,
         created_by: actor.id.clone(),
-        created_at: crate::store::now(),
+        created_at: state.store.now(),
         published_by: None,
         published_at: None,
     };

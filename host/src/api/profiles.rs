@@ -43,7 +43,7 @@ fn view(state: &AppState, row: &ProfileRow, unmasked: bool) -> Result<ProfileVie
         Some(enc) => Some(state.accounts.keys().decrypt(enc).map_err(ApiError::internal)?),
         None => None,
     };
-    let parsed = id.as_deref().and_then(|n| idcard::parse(n, crate::clock::today()).ok());
+    let parsed = id.as_deref().and_then(|n| idcard::parse(n, state.store.clock().today()).ok());
     Ok(ProfileView {
         account_id: row.account_id.clone(),
         kind: row.kind.clone(),
@@ -86,8 +86,8 @@ pub async fn put_profile(
         .with_field("kind"));
     }
     load_tenant(&state, &input.home_tenant).await.map_err(|e| e.with_field("home_tenant"))?;
-    let checked = profiles::check(&input, crate::clock::today())?;
-    let (row, index) = checked.to_row(&user.account.id, state.accounts.keys());
+    let checked = profiles::check(&input, state.store.clock().today())?;
+    let (row, index) = checked.to_row(&user.account.id, state.accounts.keys(), &state.store.now());
     if !state.store.upsert_profile(&row, index.as_deref()).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -112,7 +112,7 @@ pub async fn put_profile(
                 return Ok(Json(view(&state, &row, true)?));
             }
         };
-        let at = crate::store::now();
+        let at = state.store.now();
         let decision =
             VerificationDecision { verdict, reason: reason.as_deref(), by: "provider", at: &at };
         if state
@@ -206,7 +206,7 @@ pub async fn verify(
         .with_field("reason"));
     }
     let verdict = if req.approve { "verified" } else { "rejected" };
-    let at = crate::store::now();
+    let at = state.store.now();
     let decision = VerificationDecision { verdict, reason, by: &actor.id, at: &at };
     if !state.store.set_verification(&account, &code, &row.updated_at, &decision).await? {
         return Err(ApiError::new(

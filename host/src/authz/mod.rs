@@ -284,7 +284,7 @@ mod tests {
             status: "active".into(),
             failed_logins: 0,
             locked_until: None,
-            created_at: crate::store::now(),
+            created_at: a.store.now(),
         };
         assert!(a.store.insert_account(&row, &format!("index-{id}")).await.unwrap());
     }

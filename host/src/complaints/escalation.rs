@@ -59,7 +59,7 @@ async fn escalate_one(
 ) -> Result<bool, ApiError> {
     let current = tenant(store, &case.handling_tenant).await?;
     let Some(parent_code) = &current.parent else {
-        return flag_overdue(store, case, &current).await;
+        return flag_overdue(store, case, &current, now).await;
     };
     let parent = tenant(store, parent_code).await?;
     let kind = Kind::parse(&case.kind)
@@ -73,7 +73,7 @@ async fn escalate_one(
         parent.name,
         local_time(&due_at)
     );
-    let ev = event(&case.id, "escalated", SYSTEM, &parent.code, Some(note));
+    let ev = event(&case.id, "escalated", SYSTEM, &parent.code, Some(note), &stamp(now));
     let escalation = Escalation {
         id: &case.id,
         from_tenant: &current.code,
@@ -100,9 +100,9 @@ async fn escalate_one(
 }
 
 /// At the top of the tree there is nobody to escalate to: the case is flagged overdue, once.
-async fn flag_overdue(store: &Store, case: &ComplaintRow, top: &Tenant) -> Result<bool, ApiError> {
+async fn flag_overdue(store: &Store, case: &ComplaintRow, top: &Tenant, now: DateTime<Utc>) -> Result<bool, ApiError> {
     let note = format!("已超过办结时限({}),由{}督办", local_time(&case.due_at), top.name);
-    let ev = event(&case.id, "overdue", SYSTEM, &top.code, Some(note));
+    let ev = event(&case.id, "overdue", SYSTEM, &top.code, Some(note), &stamp(now));
     if !store.flag_complaint_overdue(&top.code, &case.id, &ev).await? {
         return Ok(false);
     }

@@ -14,7 +14,7 @@
 mod escalation;
 
 use axum::http::StatusCode;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -29,7 +29,7 @@ use crate::plugins::slots::ServiceCatalogWorld;
 use crate::rules::{Rules, tenant_info};
 use crate::store::audit::AuditEvent;
 use crate::store::complaints::{ComplaintRow, EventRow, StatusChange};
-use crate::store::{Store, now, stamp};
+use crate::store::{Store, stamp};
 use crate::tenants::{Tenant, TenantStatus};
 
 /// What a complaint is about.
@@ -345,13 +345,14 @@ pub async fn case_rule(
     pick_rule(catalog.case_rules, kind).ok_or_else(no_rule)
 }
 
-/// A new history entry, stamped now.
+/// A new history entry at `at` (a stored time).
 pub fn event(
     complaint_id: &str,
     status: &str,
     actor: &str,
     tenant: &str,
     note: Option<String>,
+    at: &str,
 ) -> EventRow {
     EventRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -360,7 +361,7 @@ pub fn event(
         actor: actor.to_string(),
         tenant_code: tenant.to_string(),
         note,
-        at: now(),
+        at: at.to_string(),
     }
 }
 
@@ -368,7 +369,7 @@ pub fn event(
 pub fn local_time(stored: &str) -> String {
     match DateTime::parse_from_rfc3339(stored) {
         Ok(t) => t
-            .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+            .with_timezone(&crate::clock::china())
             .format("%Y年%-m月%-d日 %H:%M")
             .to_string(),
         Err(_) => stored.to_string(),
@@ -424,7 +425,7 @@ pub async fn file(
         .with_field("tenant"));
     }
     let respondent = respondent(store, f.complainant, f.engagement_id).await?;
-    let filed = Utc::now();
+    let filed = store.clock().now();
     let rule = case_rule(rules, f.tenant, kind, filed).await?;
     let hours = i64::from(rule.time_limit_hours);
     let at = stamp(filed);
@@ -448,10 +449,7 @@ pub async fn file(
         created_at: at.clone(),
         updated_at: at,
     };
-    let first = EventRow {
-        at: row.created_at.clone(),
-        ..event(&row.id, "submitted", f.complainant, &f.tenant.code, None)
-    };
+    let first = event(&row.id, "submitted", f.complainant, &f.tenant.code, None, &row.created_at);
     store.insert_complaint(&row, &first).await?;
     Ok((row, first))
 }
@@ -497,7 +495,7 @@ pub async fn handle(store: &Store, h: Handling<'_>) -> Result<ComplaintRow, ApiE
     check_transition(from, to)?;
     let note = check_note(h.note)?;
     let outcome = check_outcome(to, h.outcome)?;
-    let ev = event(h.id, to.as_str(), h.actor, h.tenant, Some(note.clone()));
+    let ev = event(h.id, to.as_str(), h.actor, h.tenant, Some(note.clone()), &store.now());
     let change = StatusChange {
         id: h.id,
         handling_tenant: h.tenant,

@@ -199,7 +199,7 @@ pub async fn run(
     params: &FeedParams,
     tenants: Option<Vec<String>>,
 ) -> Result<FeedPage, ApiError> {
-    let (query, around) = query(params, tenants, crate::store::now())?;
+    let (query, around) = query(params, tenants, store.now())?;
     if params.q.is_some() && query.terms.is_empty() {
         return Ok(FeedPage { jobs: vec![], next_cursor: None });
     }

@@ -137,6 +137,8 @@ pub struct CheckedJob {
     pub work_end: NaiveDate,
     pub closes_at: DateTime<Utc>,
     pub occupation_name: &'static str,
+    /// When it was checked: the post's creation time.
+    pub checked_at: DateTime<Utc>,
 }
 
 fn field_err(field: &str, zh: &str, en: &str) -> ApiError {
@@ -225,7 +227,7 @@ pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError
         ));
     }
     check_lists(&input)?;
-    Ok(CheckedJob { input, work_start, work_end, closes_at, occupation_name: occupation.name })
+    Ok(CheckedJob { input, work_start, work_end, closes_at, occupation_name: occupation.name, checked_at: now })
 }
 
 fn check_place(input: &JobInput) -> Result<(), ApiError> {
@@ -455,7 +457,7 @@ pub fn new_row(
         skill_level: i.skill_level,
         charges_worker_fee: i.charges_worker_fee,
     };
-    let now = crate::store::now();
+    let now = crate::store::stamp(job.checked_at);
     JobRow {
         id,
         tenant_code: i.tenant.clone(),
@@ -537,13 +539,13 @@ pub async fn publish(
         )
         .with_field("tenant"));
     }
-    let now = Utc::now();
+    let now = store.clock().now();
     let checked = check(input, now)?;
     let since = crate::store::stamp(now - chrono::Duration::days(30));
     let recent = store.count_employer_jobs_since(&employer.id, &since).await?;
     let request = review_request(
         &checked,
-        crate::clock::today(),
+        crate::clock::china_date(now),
         true,
         recent.clamp(0, i64::from(u32::MAX)) as u32,
     );

@@ -165,7 +165,7 @@ pub async fn score_pool(
     let inputs: Vec<mt::MatchRequest> = pool
         .chunks(CHUNK)
         .map(|chunk| mt::MatchRequest {
-            today: crate::clock::today().into(),
+            today: rules.clock().today().into(),
             job: features,
             candidates: chunk.iter().map(|w| candidate(job, w)).collect(),
         })
@@ -195,7 +195,7 @@ pub async fn score_jobs(
     let inputs: Vec<mt::MatchRequest> = jobs
         .iter()
         .map(|job| mt::MatchRequest {
-            today: crate::clock::today().into(),
+            today: rules.clock().today().into(),
             job: job_features(job),
             candidates: vec![candidate(job, worker)],
         })
@@ -226,7 +226,7 @@ pub async fn record(
     source: &str,
 ) -> Result<(Option<String>, Vec<Option<Scored>>), ApiError> {
     let request = mt::MatchRequest {
-        today: crate::clock::today().into(),
+        today: rules.clock().today().into(),
         job: job_features(job),
         candidates: shown.iter().map(|w| candidate(job, w)).collect(),
     };

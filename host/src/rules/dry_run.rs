@@ -142,7 +142,7 @@ impl Rules {
             .store()
             .recent_decisions(&tenant.code, candidate.slot.as_str(), candidate.limit)
             .await?;
-        let now = crate::store::now();
+        let now = self.store().now();
         let row = DryRunRow {
             id: uuid::Uuid::now_v7().to_string(),
             tenant_code: tenant.code.clone(),
@@ -162,7 +162,7 @@ impl Rules {
         tokio::spawn(
             async move { rules.run_job(&tenant, &id, plugin, candidate, decisions).await },
         );
-        Ok(job_view(row))
+        Ok(job_view(row, self.clock().now()))
     }
 
     /// A background dry-run of a market (other markets' jobs are not found).
@@ -175,7 +175,7 @@ impl Rules {
             )
             .with_field("id")
         })?;
-        Ok(job_view(row))
+        Ok(job_view(row, self.clock().now()))
     }
 
     async fn run_job(
@@ -290,10 +290,10 @@ impl Rules {
     }
 }
 
-fn job_view(row: DryRunRow) -> DryRunJob {
+fn job_view(row: DryRunRow, now: chrono::DateTime<chrono::Utc>) -> DryRunJob {
     let stale = row.status == "running"
         && chrono::DateTime::parse_from_rfc3339(&row.updated_at)
-            .is_ok_and(|t| chrono::Utc::now() - t.with_timezone(&chrono::Utc) > STALE_AFTER);
+            .is_ok_and(|t| now - t.with_timezone(&chrono::Utc) > STALE_AFTER);
     DryRunJob {
         id: row.id,
         tenant: row.tenant_code,

@@ -133,6 +133,11 @@ impl Rules {
         &self.runtime
     }
 
+    /// The application's clock (plugins get "today" from it, in their input).
+    pub fn clock(&self) -> &crate::clock::Clock {
+        self.store.clock()
+    }
+
     /// Verify and store a component. Returns its record and whether it was new.
     pub async fn register(
         &self,
@@ -151,7 +156,7 @@ impl Rules {
             name: name.to_string(),
             size_bytes: size as i64,
             uploaded_by: by.to_string(),
-            uploaded_at: crate::store::now(),
+            uploaded_at: self.store.now(),
         };
         let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
         let new = self.store.insert_plugin(&record, &encoded).await?;
@@ -271,7 +276,7 @@ impl Rules {
         by: &str,
     ) -> Result<Binding, ApiError> {
         let versions: Vec<Binding> = self.own_versions(&tenant.code, slot).await?;
-        let active = in_force(&versions, crate::clock::today()).map(|b| b.version);
+        let active = in_force(&versions, self.store.clock().today()).map(|b| b.version);
         let target = match to_version {
             Some(v) => versions.iter().find(|b| b.version == v).ok_or_else(|| {
                 bad_request(
@@ -334,7 +339,7 @@ impl Rules {
     /// versions.
     pub async fn slots(&self, tenant: &Tenant) -> Result<Vec<SlotView>, ApiError> {
         let own = self.store.tenant_bindings(&tenant.code).await?;
-        let today = crate::clock::today();
+        let today = self.store.clock().today();
         let mut views = Vec::new();
         for slot in Slot::ALL {
             let active = self.resolve(tenant, slot, today).await?;
@@ -434,7 +439,7 @@ impl Rules {
         slot: Slot,
     ) -> Result<(Resolved, Arc<LoadedPlugin>, CallContext), ApiError> {
         let resolved =
-            self.resolve(tenant, slot, crate::clock::today()).await?.ok_or_else(|| {
+            self.resolve(tenant, slot, self.store.clock().today()).await?.ok_or_else(|| {
                 let en = format!(
                     "no rule is bound for slot `{}` in this market or above it",
                     slot.as_str()
@@ -475,7 +480,7 @@ impl Rules {
             fuel_used: called.fuel_used as i64,
             duration_us: called.duration_us as i64,
             source: source.to_string(),
-            created_at: crate::store::now(),
+            created_at: self.store.now(),
         };
         self.store.insert_decision(&decision).await?;
         Ok(Some(decision.id))

@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-use super::{Store, now};
+use super::Store;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -104,7 +104,7 @@ impl Store {
         };
         let mut entry = AuditEntry {
             seq,
-            at: now(),
+            at: self.now(),
             actor: event.actor.to_string(),
             tenant_code: event.tenant_code.map(str::to_string),
             action: event.action.to_string(),

@@ -131,7 +131,7 @@ impl Store {
     /// Apply a change if the engagement is still in one of `from`; give the place back when it
     /// ends in a releasing status. `Ok(false)`: the status had changed, nothing was written.
     pub async fn change(&self, c: &Change<'_>) -> Result<bool, sqlx::Error> {
-        let now = super::now();
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
         let mut sql = String::from(
             "UPDATE engagements SET status = $1, updated_at = $2, paid_cents = COALESCE($3, paid_cents)",
@@ -175,7 +175,7 @@ impl Store {
         hash: &str,
         actor: &str,
     ) -> Result<Option<bool>, sqlx::Error> {
-        let now = super::now();
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
         let sql = if worker {
             "UPDATE engagements SET worker_signed_at = $1, updated_at = $1, status = CASE WHEN employer_signed_at IS NULL THEN status ELSE 'signed' END \
@@ -302,7 +302,7 @@ impl Store {
             .bind(ratee)
             .bind(score)
             .bind(comment)
-            .bind(super::now())
+            .bind(self.now())
             .execute(&mut *tx)
             .await;
         match inserted {

@@ -193,7 +193,7 @@ impl Store {
             .bind(status)
             .bind(reasons)
             .bind(by)
-            .bind(super::now())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -204,7 +204,7 @@ impl Store {
         let done = sqlx::query("UPDATE jobs SET status = 'closed', updated_at = $3 WHERE id = $1 AND employer_id = $2 AND status IN ('open', 'held')")
             .bind(id)
             .bind(employer)
-            .bind(super::now())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -252,7 +252,7 @@ impl Store {
             .bind(tenant)
             .bind(account)
             .bind(day)
-            .bind(super::now())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)

@@ -224,7 +224,7 @@ impl Store {
             .bind(id)
             .bind(tenant)
             .bind(by)
-            .bind(super::now())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)

@@ -23,6 +23,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+
+use crate::clock::Clock;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
@@ -38,6 +40,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
 /// How long a request waits for a database connection by default.
@@ -90,7 +93,22 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot connect to the database at {}", redact(url)))?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, clock: Clock::system() })
+    }
+
+    /// The same store, reading `clock` for every time it stamps (the application's clock).
+    pub fn with_clock(self, clock: Clock) -> Store {
+        Store { clock, ..self }
+    }
+
+    /// The application's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, as stored: fixed-width UTC text that sorts as time (see [`stamp`]).
+    pub fn now(&self) -> String {
+        stamp(self.clock.now())
     }
 
     /// Apply every migration in `migrations/` that has not run yet.
@@ -126,11 +144,8 @@ const SQLITE_PRAGMAS: &[&str] = &[
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, fixed width so text order is
 /// time order on both backends.
-pub fn now() -> String {
-    stamp(chrono::Utc::now())
-}
 
-/// A moment as stored (see [`now`]), for times other than the present (due dates).
+/// A moment as stored: `2026-12-01T08:00:00.000000Z`, fixed-width UTC that sorts as text.
 pub fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
@@ -162,10 +177,10 @@ mod tests {
 
     #[test]
     fn timestamps_sort_as_text() {
-        let a = now();
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        let b = now();
+        let t = chrono::Utc::now();
+        let (a, b) = (stamp(t), stamp(t + chrono::Duration::microseconds(1)));
         assert!(a < b && a.len() == b.len() && a.ends_with('Z'));
+        assert!(stamp(t + chrono::Duration::days(400)) > b);
     }
 
     #[tokio::test]

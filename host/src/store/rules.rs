@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-use super::{Store, now};
+use super::Store;
 
 /// An uploaded component, without its bytes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -175,7 +175,7 @@ impl Store {
         .bind(b.effective_from.map(|d| d.format("%Y-%m-%d").to_string()))
         .bind(b.note)
         .bind(b.created_by)
-        .bind(now())
+        .bind(self.now())
         .execute(&self.pool)
         .await?;
         let row = sqlx::query(concat!(
@@ -283,7 +283,7 @@ impl Store {
             "UPDATE dry_runs SET done = $1, updated_at = $2 WHERE id = $3 AND status = 'running'",
         )
         .bind(done)
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .execute(&self.pool)
         .await
@@ -302,7 +302,7 @@ impl Store {
             .bind(status)
             .bind(report)
             .bind(error)
-            .bind(now())
+            .bind(self.now())
             .bind(id)
             .execute(&self.pool)
             .await

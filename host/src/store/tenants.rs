@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, Row};
 
-use super::{Store, now};
+use super::Store;
 use crate::tenants::{GeoPoint, Tenant, TenantKind, TenantStatus};
 
 /// The columns [`tenant_from_row`] reads, as a literal so queries stay static strings.
@@ -19,7 +19,7 @@ impl Store {
     pub async fn upsert_tenants(&self, tenants: &[Tenant]) -> Result<(), sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        let stamp = now();
+        let stamp = self.now();
         for t in tenants {
             sqlx::query(
                 "INSERT INTO tenants (code, kind, parent_code, name, region_code, address, lon, lat, \
