@@ -681,7 +681,8 @@ fn feed_cases(rt: &Runtime, store: &Store, keys: &PiiKeys, jobs: &[Post]) {
         baseline.get_or_insert(times);
     }
     // The radius search without a keyword, split: the database query alone.
-    let (query, _) = feed::query(&near(None), None, gigmarket::store::stamp(chrono::Utc::now())).unwrap();
+    let (query, _) =
+        feed::query(&near(None), None, gigmarket::store::stamp(chrono::Utc::now())).unwrap();
     let in_box = rt.block_on(store.feed_points(&query)).unwrap().len();
     let times = measure(100, || {
         black_box(rt.block_on(store.feed_points(&query)).unwrap());

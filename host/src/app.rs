@@ -141,7 +141,8 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         config.max_db_connections,
         config.db_acquire_timeout,
     )
-    .await?;
+    .await?
+    .with_clock(config.clock.clone());
     store.migrate().await?;
     Ok(store)
 }

@@ -11,7 +11,6 @@ use crate::accounts::profiles::{self, ProfileInput};
 use crate::app::Application;
 use crate::error::ApiError;
 use crate::jobs::{self, JobInput};
-use crate::store::profiles::VerificationDecision;
 use crate::tenants::{Tenant, TenantKind};
 
 /// Demo accounts for every role; all share the password [`DEMO_PASSWORD`].
@@ -118,16 +117,13 @@ async fn verified_profile(
     if store.profile(&account.id).await?.is_some() {
         return Ok(());
     }
-    let checked = profiles::check(&input, store.clock().today())
-        .map_err(|e| anyhow::anyhow!("demo profile {phone}: {e}"))?;
-    let (row, index) = checked.to_row(&account.id, app.accounts().keys(), &store.now());
-    store.upsert_profile(&row, index.as_deref()).await?;
-    let at = store.now();
-    let decision = VerificationDecision { verdict: "verified", reason: None, by: "demo", at: &at };
-    store.set_verification(&account.id, &row.home_tenant, &row.updated_at, &decision).await?;
-    crate::matching::refresh_worker(store, &account.id)
+    let demo_err = |e: ApiError| anyhow::anyhow!("demo profile {phone}: {e}");
+    let row = profiles::submit(store, app.accounts().keys(), None, &account, &input)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(demo_err)?;
+    profiles::verify(store, &row.home_tenant, &account.id, true, None, "demo")
+        .await
+        .map_err(demo_err)?;
     Ok(())
 }
 

@@ -4,6 +4,11 @@
 //! resident ID numbers are checked against it. Retired codes stay because people still carry ID
 //! numbers issued under them.
 
+/// Whether a point lies in or near Kaifeng (a generous box: posts elsewhere are a typo).
+pub fn in_kaifeng(p: &crate::tenants::GeoPoint) -> bool {
+    (113.5..=115.5).contains(&p.lon) && (34.0..=35.5).contains(&p.lat)
+}
+
 /// One division: its code, its name, and whether the code is still in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {

@@ -509,6 +509,9 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
 
     assert_eq!(sweep_at(&app, filed + Duration::hours(23)).await, 0, "not yet due");
     assert_eq!(sweep_at(&app, filed + Duration::hours(25)).await, 1);
+    // A day later the sessions have expired: log in again.
+    let county = login(&app, "13900000041", "staff2026pw").await;
+    let clerk = login(&app, "13900000042", "staff2026pw").await;
     let (status, at_county) = app
         .call_as(&county, Method::GET, &format!("/api/v1/tenants/lankao/complaints/{id}"), None)
         .await;
@@ -581,6 +584,7 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
     let third = second + Duration::hours(73);
     assert_eq!(sweep_at(&app, third).await, 1);
     assert_eq!(sweep_at(&app, third + Duration::hours(1)).await, 0);
+    let me = login(&app, "13700000041", "kaifeng2026").await;
     let (_, flagged) = app.admin_get(&format!("/api/v1/tenants/kaifeng/complaints/{id}")).await;
     assert_eq!(
         (

@@ -290,8 +290,12 @@ fn urlencode(s: &str) -> String {
 
 async fn closed_hiring_leaves_the_feed_and_expires(app: TestApp) {
     let boss = employer(&app, 6, true).await;
-    let id = open_job(&app, &boss, with(job("lankao", "马上截止的岗位"), json!({"closes_at": in_minutes(60)})))
-        .await;
+    let id = open_job(
+        &app,
+        &boss,
+        with(job("lankao", "马上截止的岗位"), json!({"closes_at": in_minutes(60)})),
+    )
+    .await;
     let kept = open_job(&app, &boss, job("lankao", "长期岗位")).await;
     assert_eq!(titles(&feed(&app, "").await).len(), 2);
     app.clock.advance(chrono::Duration::minutes(61));

@@ -4,6 +4,10 @@
 //! The input may also come as an ID-card reader or phone app sends it after a scan
 //! (docs/identity.md): `scan.name` and `scan.id_number` fill the fields, and the card's printed
 //! sex and birth date must agree with the number.
+//!
+//! [`submit`] and [`verify`] are the workflows every door (API, pages, demo) calls: a profile is
+//! stored unverified, an optional external provider or the market's staff decide, every decision
+//! is audited, and the worker's matching features follow the stored profile.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -320,7 +324,7 @@ fn worker_details(
         ));
     }
     if let Some(place) = &input.location {
-        if !crate::jobs::in_kaifeng(place) {
+        if !crate::regions::in_kaifeng(place) {
             return Err(field_err(
                 "location",
                 "常驻地点坐标不在开封市范围内",
@@ -461,4 +465,140 @@ mod tests {
             "license_no"
         );
     }
+}
+
+/// Submit or change `account`'s profile: it must fit the account (a worker's for a worker, an
+/// employer's or agency's for an employer) and name an existing home market. It is stored
+/// unverified; when a provider is configured it decides at once (an outage leaves it to staff).
+/// Returns the profile as stored.
+pub async fn submit(
+    store: &crate::store::Store,
+    keys: &crate::identity::pii::PiiKeys,
+    provider_url: Option<&str>,
+    account: &crate::store::accounts::AccountRow,
+    input: &ProfileInput,
+) -> Result<crate::store::profiles::ProfileRow, ApiError> {
+    let fits = match account.kind.as_str() {
+        "worker" => input.kind == ProfileKind::Worker,
+        "employer" => input.kind != ProfileKind::Worker,
+        _ => false,
+    };
+    if !fits {
+        return Err(ApiError::bad_request(
+            "wrong_profile_kind",
+            "资料类型与账号类型不符",
+            "the profile kind does not fit the account kind",
+        )
+        .with_field("kind"));
+    }
+    if store.get_tenant(&input.home_tenant).await?.is_none() {
+        let zh = format!("没有编码为 `{}` 的市场", input.home_tenant);
+        return Err(ApiError::not_found("tenant_not_found", &zh, "no such market")
+            .with_field("home_tenant"));
+    }
+    let checked = check(input, store.clock().today())?;
+    let (row, index) = checked.to_row(&account.id, keys, &store.now());
+    if !store.upsert_profile(&row, index.as_deref()).await? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "id_number_taken",
+            "该身份证号码已登记在另一个账号下",
+            "this ID number is registered to another account",
+        )
+        .with_field("id_number"));
+    }
+    if let Some(url) = provider_url {
+        ask_provider(store, url, &row, &checked).await?;
+    }
+    crate::matching::refresh_worker(store, &row.account_id).await?;
+    store.profile(&row.account_id).await?.ok_or_else(not_found)
+}
+
+/// Let an external provider decide a freshly stored profile; undecided leaves it to staff.
+async fn ask_provider(
+    store: &crate::store::Store,
+    url: &str,
+    row: &crate::store::profiles::ProfileRow,
+    checked: &CheckedProfile,
+) -> Result<(), ApiError> {
+    let query = super::provider::Query {
+        kind: &row.kind,
+        name: &row.name,
+        id_number: checked.id.as_ref().map(|i| i.normalized.as_str()),
+        uscc: row.uscc.as_deref(),
+    };
+    let (verdict, reason) = match super::provider::ask(url, &query).await {
+        super::provider::Outcome::Verified => ("verified", None),
+        super::provider::Outcome::Rejected(reason) => ("rejected", Some(reason)),
+        super::provider::Outcome::Undecided => return Ok(()),
+    };
+    decide(store, row, verdict, reason.as_deref(), "provider").await.map(drop)
+}
+
+/// A staff decision on a profile registered with market `tenant`: approve, or reject with a
+/// reason. Audited; the worker's matching features follow. Returns the profile as stored.
+pub async fn verify(
+    store: &crate::store::Store,
+    tenant: &str,
+    account: &str,
+    approve: bool,
+    reason: Option<&str>,
+    actor: &str,
+) -> Result<crate::store::profiles::ProfileRow, ApiError> {
+    let row =
+        store.profile(account).await?.filter(|p| p.home_tenant == tenant).ok_or_else(not_found)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if !approve && reason.is_none() {
+        return Err(ApiError::bad_request(
+            "reason_required",
+            "驳回时须说明原因",
+            "a rejection needs a reason",
+        )
+        .with_field("reason"));
+    }
+    let verdict = if approve { "verified" } else { "rejected" };
+    if !decide(store, &row, verdict, reason, actor).await? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "profile_changed",
+            "资料已被修改,请重新审核",
+            "the profile changed meanwhile; review it again",
+        ));
+    }
+    crate::matching::refresh_worker(store, account).await?;
+    store.profile(account).await?.ok_or_else(not_found)
+}
+
+/// Record a verdict on the profile as it was read (`row.updated_at`), and audit it. `Ok(false)`:
+/// the profile changed meanwhile and nothing was recorded.
+async fn decide(
+    store: &crate::store::Store,
+    row: &crate::store::profiles::ProfileRow,
+    verdict: &str,
+    reason: Option<&str>,
+    by: &str,
+) -> Result<bool, ApiError> {
+    let at = store.now();
+    let decision = crate::store::profiles::VerificationDecision { verdict, reason, by, at: &at };
+    if !store
+        .set_verification(&row.account_id, &row.home_tenant, &row.updated_at, &decision)
+        .await?
+    {
+        return Ok(false);
+    }
+    let detail = serde_json::json!({"verdict": verdict, "reason": reason});
+    let event = crate::store::audit::AuditEvent {
+        actor: by,
+        tenant_code: Some(&row.home_tenant),
+        action: "profile.verify",
+        target: Some(&row.account_id),
+        detail,
+    };
+    store.audit(event).await?;
+    Ok(true)
+}
+
+/// No such profile (or not one the caller may see).
+pub fn not_found() -> ApiError {
+    ApiError::not_found("profile_not_found", "没有该实名资料", "no such real-name profile")
 }

@@ -155,7 +155,12 @@ pub async fn file_complaint(
         engagement_id: req.engagement_id.as_deref(),
     };
     let (row, first) = complaints::file(&state.store, &state.rules, filing).await?;
-    let view = view(row, std::slice::from_ref(&tenant), Some(history(vec![first], false)), &state.store.now())?;
+    let view = view(
+        row,
+        std::slice::from_ref(&tenant),
+        Some(history(vec![first], false)),
+        &state.store.now(),
+    )?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -183,7 +188,12 @@ pub async fn my_complaint(
         .await?
         .ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_of_complainant(&actor.id, &id).await?;
-    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, false)), &state.store.now())?))
+    Ok(Json(view(
+        row,
+        &state.store.list_tenants().await?,
+        Some(history(events, false)),
+        &state.store.now(),
+    )?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -234,7 +244,12 @@ pub async fn tenant_complaint(
     let row =
         state.store.complaint_in_tenant(&code, &id).await?.ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
-    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)), &state.store.now())?))
+    Ok(Json(view(
+        row,
+        &state.store.list_tenants().await?,
+        Some(history(events, true)),
+        &state.store.now(),
+    )?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -270,5 +285,10 @@ pub async fn add_event(
     };
     let row = complaints::handle(&state.store, step).await?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
-    Ok(Json(view(row, &state.store.list_tenants().await?, Some(history(events, true)), &state.store.now())?))
+    Ok(Json(view(
+        row,
+        &state.store.list_tenants().await?,
+        Some(history(events, true)),
+        &state.store.now(),
+    )?))
 }

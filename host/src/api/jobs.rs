@@ -19,13 +19,9 @@ use crate::jobs::{self, JobInput, JobView, ReasonView, qr};
 use crate::store::audit::AuditEvent;
 use crate::store::jobs::JobRow;
 
-fn job_not_found() -> ApiError {
-    ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post")
-}
-
 /// The post with this id, or `job_not_found`.
 pub async fn load_job(state: &AppState, id: &str) -> Result<JobRow, ApiError> {
-    state.store.job(id).await?.ok_or_else(job_not_found)
+    crate::jobs::load(&state.store, id).await
 }
 
 /// Publish a post. The market's posting-review plugin decides: `open` (published), `rejected`
@@ -55,7 +51,7 @@ pub async fn get_job(
     let row = load_job(&state, &id).await?;
     let owner = user.is_some_and(|u| u.account.id == row.employer_id);
     if row.status != "open" && !owner {
-        return Err(job_not_found());
+        return Err(crate::jobs::not_found());
     }
     Ok(Json(JobView::new(&row, state.accounts.keys(), owner)?))
 }
@@ -86,7 +82,7 @@ pub async fn close_job(
 ) -> Result<Json<JobView>, ApiError> {
     let row = load_job(&state, &id).await?;
     if row.employer_id != user.account.id {
-        return Err(job_not_found());
+        return Err(crate::jobs::not_found());
     }
     if !state.store.close_job(&id, &user.account.id).await? {
         return Err(ApiError::new(
@@ -163,8 +159,12 @@ pub async fn review_held(
     Path((code, id)): Path<(String, String)>,
     Json(req): Json<HeldDecision>,
 ) -> Result<Json<JobView>, ApiError> {
-    let row =
-        state.store.job(&id).await?.filter(|j| j.tenant_code == code).ok_or_else(job_not_found)?;
+    let row = state
+        .store
+        .job(&id)
+        .await?
+        .filter(|j| j.tenant_code == code)
+        .ok_or_else(crate::jobs::not_found)?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if !req.approve && reason.is_none() {
         return Err(ApiError::bad_request(
@@ -274,7 +274,7 @@ async fn job_qr(
 ) -> Result<Response, ApiError> {
     let row = load_job(state, id).await?;
     if row.status != "open" {
-        return Err(job_not_found());
+        return Err(crate::jobs::not_found());
     }
     qr_response(&format!("{}/api/v1/jobs/{}", base_url(headers), row.id), format)
 }

@@ -8,7 +8,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::auth::User;
-use super::engagements::take;
 use super::extract::{Json, Query};
 use super::jobs::load_job;
 use super::tenants::load_tenant;
@@ -16,10 +15,10 @@ use crate::authz::{Actor, path_of};
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs::JobView;
 use crate::jobs::feed::FeedParams;
-use crate::matching::{self, ScoreReason, assign};
-use crate::store::audit::AuditEvent;
+use crate::matching::batch::{self, RunView};
+use crate::matching::{self, ScoreReason};
 use crate::store::jobs::{FeedQuery, JobRow};
-use crate::store::matching::{ItemRow, RunRow, WorkerFeatures};
+use crate::store::matching::WorkerFeatures;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -222,68 +221,6 @@ pub async fn jobs_for_worker(
     Ok(Json(JobRecommendations { jobs, skipped_markets }))
 }
 
-/// One proposed pair of a batch assignment.
-#[derive(Serialize, ToSchema)]
-pub struct PairView {
-    pub job_id: String,
-    pub job_title: String,
-    pub worker_id: String,
-    pub worker_name: Option<String>,
-    pub score: f64,
-    pub reasons: Vec<ScoreReason>,
-    /// The receipt of the scoring call of this job.
-    pub decision_id: Option<String>,
-    /// After publishing: the offer made.
-    pub engagement_id: Option<String>,
-    /// After publishing: why no offer was made (the place was taken meanwhile, …).
-    pub skipped: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RunView {
-    pub id: String,
-    pub tenant: String,
-    pub day: String,
-    /// `draft` or `published`.
-    pub status: String,
-    pub total_score: f64,
-    /// How many open jobs and checked-in, available workers were considered.
-    pub jobs: i64,
-    pub workers: i64,
-    pub pairs: Vec<PairView>,
-    pub created_by: String,
-    pub published_by: Option<String>,
-}
-
-async fn run_view(state: &AppState, run: RunRow, items: Vec<ItemRow>) -> Result<RunView, ApiError> {
-    let mut pairs = Vec::with_capacity(items.len());
-    for i in items {
-        pairs.push(PairView {
-            job_title: state.store.job(&i.job_id).await?.map(|j| j.title).unwrap_or_default(),
-            worker_name: state.store.profile(&i.worker_id).await?.map(|p| p.name),
-            reasons: serde_json::from_str(&i.reasons).map_err(ApiError::internal)?,
-            job_id: i.job_id,
-            worker_id: i.worker_id,
-            score: i.score,
-            decision_id: i.decision_id,
-            engagement_id: i.engagement_id,
-            skipped: i.skipped,
-        });
-    }
-    Ok(RunView {
-        id: run.id,
-        tenant: run.tenant_code,
-        day: run.day,
-        status: run.status,
-        total_score: run.total_score,
-        jobs: run.jobs,
-        workers: run.workers,
-        pairs,
-        created_by: run.created_by,
-        published_by: run.published_by,
-    })
-}
-
 /// Draw up a batch assignment for this market's morning: its open jobs against the workers who
 /// checked in today and are free, maximising the total score within headcounts. Staff review
 /// the draft, then publish it as offers.
@@ -295,83 +232,10 @@ pub async fn draft_assignment(
     Path(code): Path<String>,
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
     let tenant = load_tenant(&state, &code).await?;
-    let day = state.store.clock().today().to_string();
-    let jobs = state.store.open_jobs_of(&code, &state.store.now()).await?;
-    let busy = state.store.busy_workers(&day).await?;
-    let present: Vec<String> = state
-        .store
-        .checked_in(&code, &day)
-        .await?
-        .into_iter()
-        .filter(|w| !busy.contains(w))
-        .collect();
-    let workers = state.store.workers_features(&present).await?;
-    let mut edges = Vec::new();
-    for (j, job) in jobs.iter().enumerate() {
-        let scored = matching::score_pool(&state.rules, &tenant, job, &workers).await?;
-        edges.extend(scored.into_iter().map(|r| assign::Edge {
-            job: j,
-            worker: r.index,
-            score: r.score,
-        }));
-    }
-    let headcounts: Vec<u32> =
-        jobs.iter().map(|j| (j.headcount - j.taken).clamp(0, i64::from(u32::MAX)) as u32).collect();
-    let chosen = assign::assign(&headcounts, workers.len(), &edges);
-    // Receipts (and reasons) for what staff will review: each job's chosen workers, scored once
-    // more through the receipt-keeping call.
-    let mut items = Vec::with_capacity(chosen.len());
-    for (j, job) in jobs.iter().enumerate() {
-        let mine: Vec<&assign::Assignment> = chosen.iter().filter(|a| a.job == j).collect();
-        if mine.is_empty() {
-            continue;
-        }
-        let shown: Vec<&WorkerFeatures> = mine.iter().map(|a| &workers[a.worker]).collect();
-        let (decision, scores) =
-            matching::record(&state.rules, &tenant, job, &shown, "batch-assignment").await?;
-        for (a, s) in mine.into_iter().zip(scores) {
-            let reasons: Vec<ScoreReason> = s.map(|s| s.reasons).unwrap_or_default();
-            items.push(ItemRow {
-                job_id: job.id.clone(),
-                worker_id: workers[a.worker].account_id.clone(),
-                score: a.score,
-                reasons: serde_json::to_string(&reasons).map_err(ApiError::internal)?,
-                decision_id: decision.clone(),
-                engagement_id: None,
-                skipped: None,
-            });
-        }
-    }
-    let run = RunRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        tenant_code: code.clone(),
-        day,
-        status: "draft".into(),
-        total_score: chosen.iter().map(|a| a.score).sum(),
-        jobs: jobs.len() as i64,
-        workers: workers.len() as i64,
-        created_by: actor.id.clone(),
-        created_at: state.store.now(),
-        published_by: None,
-        published_at: None,
-    };
-    state.store.insert_run(&run, &items).await?;
-    let detail = serde_json::json!({"run": run.id, "pairs": items.len(), "jobs": run.jobs, "workers": run.workers});
-    state
-        .store
-        .audit(AuditEvent {
-            actor: &actor.id,
-            tenant_code: Some(&code),
-            action: "assignment.draft",
-            target: Some(&run.id),
-            detail,
-        })
-        .await?;
-    Ok((StatusCode::CREATED, Json(run_view(&state, run, items).await?)))
-}
-
-fn run_not_found() -> ApiError {
-    ApiError::not_found("run_not_found", "没有该配岗方案", "no such assignment run")
+    Ok((
+        StatusCode::CREATED,
+        Json(batch::draft(&state.store, &state.rules, &tenant, &actor.id).await?),
+    ))
 }
 
 /// A batch assignment of this market.
@@ -382,8 +246,7 @@ pub async fn get_assignment(
     _actor: Actor,
     Path((code, id)): Path<(String, String)>,
 ) -> Result<Json<RunView>, ApiError> {
-    let (run, items) = state.store.run(&id, &code).await?.ok_or_else(run_not_found)?;
-    Ok(Json(run_view(&state, run, items).await?))
+    Ok(Json(batch::get(&state.store, &code, &id).await?))
 }
 
 /// Publish a reviewed draft: every pair becomes an offer to the worker (who still accepts or
@@ -395,45 +258,5 @@ pub async fn publish_assignment(
     actor: Actor,
     Path((code, id)): Path<(String, String)>,
 ) -> Result<Json<RunView>, ApiError> {
-    let (_, items) = state.store.run(&id, &code).await?.ok_or_else(run_not_found)?;
-    if !state.store.publish_run(&id, &code, &actor.id).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "run_not_draft",
-            "该配岗方案已发布",
-            "this run was published already",
-        ));
-    }
-    let mut offered = 0;
-    for item in &items {
-        let outcome = match state.store.job(&item.job_id).await? {
-            Some(job) => take(&state, &job, &item.worker_id, "offered", "batch", &actor.id).await?,
-            None => Err(crate::store::engagements::TakeRefused::NotOpen),
-        };
-        match outcome {
-            Ok(e) => {
-                offered += 1;
-                state.store.set_item_outcome(&id, &item.worker_id, Some(&e.id), None).await?;
-            }
-            Err(why) => {
-                state
-                    .store
-                    .set_item_outcome(&id, &item.worker_id, None, Some(&format!("{why:?}")))
-                    .await?
-            }
-        }
-    }
-    let detail = serde_json::json!({"offers": offered, "pairs": items.len()});
-    state
-        .store
-        .audit(AuditEvent {
-            actor: &actor.id,
-            tenant_code: Some(&code),
-            action: "assignment.publish",
-            target: Some(&id),
-            detail,
-        })
-        .await?;
-    let (run, items) = state.store.run(&id, &code).await?.ok_or_else(run_not_found)?;
-    Ok(Json(run_view(&state, run, items).await?))
+    Ok(Json(batch::publish(&state.store, &code, &id, &actor.id).await?))
 }

@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod authorize;
 mod complaints;
 mod decisions;
 mod engagements;
@@ -87,8 +88,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Build the whole application router.
 pub fn router(state: AppState) -> Router {
-    let authorize =
-        axum::middleware::from_fn_with_state(state.clone(), crate::authz::middleware::authorize);
+    let authorize = axum::middleware::from_fn_with_state(state.clone(), authorize::authorize);
     let upload_limit = state.config.plugin_runtime.max_component_bytes + 1024;
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))

@@ -1,22 +1,19 @@
 //! Real-name profiles and their verification by a market's staff (双实名).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
 use super::auth::User;
 use super::extract::Json;
-use super::tenants::load_tenant;
-use crate::accounts::profiles::{self, ProfileInput, ProfileKind};
-use crate::accounts::provider;
+use crate::accounts::profiles::{self, ProfileInput};
 use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::identity::idcard;
 use crate::identity::pii::mask_id_number;
 use crate::store::audit::AuditEvent;
-use crate::store::profiles::{ProfileRow, VerificationDecision};
+use crate::store::profiles::ProfileRow;
 
 /// A profile as shown: the ID number masked except to its owner and to staff who ask for it
 /// (an audited read).
@@ -72,71 +69,9 @@ pub async fn put_profile(
     user: User,
     Json(input): Json<ProfileInput>,
 ) -> Result<Json<ProfileView>, ApiError> {
-    let fits = match user.account.kind.as_str() {
-        "worker" => input.kind == ProfileKind::Worker,
-        "employer" => input.kind != ProfileKind::Worker,
-        _ => false,
-    };
-    if !fits {
-        return Err(ApiError::bad_request(
-            "wrong_profile_kind",
-            "资料类型与账号类型不符",
-            "the profile kind does not fit the account kind",
-        )
-        .with_field("kind"));
-    }
-    load_tenant(&state, &input.home_tenant).await.map_err(|e| e.with_field("home_tenant"))?;
-    let checked = profiles::check(&input, state.store.clock().today())?;
-    let (row, index) = checked.to_row(&user.account.id, state.accounts.keys(), &state.store.now());
-    if !state.store.upsert_profile(&row, index.as_deref()).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "id_number_taken",
-            "该身份证号码已登记在另一个账号下",
-            "this ID number is registered to another account",
-        )
-        .with_field("id_number"));
-    }
-    if let Some(url) = state.config.verification_url.as_deref() {
-        let query = provider::Query {
-            kind: &row.kind,
-            name: &row.name,
-            id_number: checked.id.as_ref().map(|i| i.normalized.as_str()),
-            uscc: row.uscc.as_deref(),
-        };
-        let (verdict, reason) = match provider::ask(url, &query).await {
-            provider::Outcome::Verified => ("verified", None),
-            provider::Outcome::Rejected(reason) => ("rejected", Some(reason)),
-            provider::Outcome::Undecided => {
-                crate::matching::refresh_worker(&state.store, &row.account_id).await?;
-                return Ok(Json(view(&state, &row, true)?));
-            }
-        };
-        let at = state.store.now();
-        let decision =
-            VerificationDecision { verdict, reason: reason.as_deref(), by: "provider", at: &at };
-        if state
-            .store
-            .set_verification(&row.account_id, &row.home_tenant, &row.updated_at, &decision)
-            .await?
-        {
-            let detail = serde_json::json!({"verdict": verdict, "reason": reason});
-            state
-                .store
-                .audit(AuditEvent {
-                    actor: "provider",
-                    tenant_code: Some(&row.home_tenant),
-                    action: "profile.verify",
-                    target: Some(&row.account_id),
-                    detail,
-                })
-                .await?;
-        }
-        crate::matching::refresh_worker(&state.store, &row.account_id).await?;
-        let stored = state.store.profile(&row.account_id).await?.ok_or_else(profile_not_found)?;
-        return Ok(Json(view(&state, &stored, true)?));
-    }
-    crate::matching::refresh_worker(&state.store, &row.account_id).await?;
+    let url = state.config.verification_url.as_deref();
+    let row =
+        profiles::submit(&state.store, state.accounts.keys(), url, &user.account, &input).await?;
     Ok(Json(view(&state, &row, true)?))
 }
 
@@ -146,12 +81,8 @@ pub async fn get_profile(
     State(state): State<AppState>,
     user: User,
 ) -> Result<Json<ProfileView>, ApiError> {
-    let row = state.store.profile(&user.account.id).await?.ok_or_else(profile_not_found)?;
+    let row = state.store.profile(&user.account.id).await?.ok_or_else(profiles::not_found)?;
     Ok(Json(view(&state, &row, true)?))
-}
-
-fn profile_not_found() -> ApiError {
-    ApiError::not_found("profile_not_found", "没有该实名资料", "no such real-name profile")
 }
 
 #[derive(Serialize, ToSchema)]
@@ -190,45 +121,15 @@ pub async fn verify(
     Path((code, account)): Path<(String, String)>,
     Json(req): Json<VerifyRequest>,
 ) -> Result<Json<ProfileView>, ApiError> {
-    let row = state
-        .store
-        .profile(&account)
-        .await?
-        .filter(|p| p.home_tenant == code)
-        .ok_or_else(profile_not_found)?;
-    let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    if !req.approve && reason.is_none() {
-        return Err(ApiError::bad_request(
-            "reason_required",
-            "驳回时须说明原因",
-            "a rejection needs a reason",
-        )
-        .with_field("reason"));
-    }
-    let verdict = if req.approve { "verified" } else { "rejected" };
-    let at = state.store.now();
-    let decision = VerificationDecision { verdict, reason, by: &actor.id, at: &at };
-    if !state.store.set_verification(&account, &code, &row.updated_at, &decision).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "profile_changed",
-            "资料已被修改,请重新审核",
-            "the profile changed meanwhile; review it again",
-        ));
-    }
-    let detail = serde_json::json!({"verdict": verdict, "reason": reason});
-    state
-        .store
-        .audit(AuditEvent {
-            actor: &actor.id,
-            tenant_code: Some(&code),
-            action: "profile.verify",
-            target: Some(&account),
-            detail,
-        })
-        .await?;
-    crate::matching::refresh_worker(&state.store, &account).await?;
-    let row = state.store.profile(&account).await?.ok_or_else(profile_not_found)?;
+    let row = profiles::verify(
+        &state.store,
+        &code,
+        &account,
+        req.approve,
+        req.reason.as_deref(),
+        &actor.id,
+    )
+    .await?;
     Ok(Json(view(&state, &row, false)?))
 }
 
@@ -245,7 +146,7 @@ pub async fn person(
         .profile(&account)
         .await?
         .filter(|p| p.home_tenant == code)
-        .ok_or_else(profile_not_found)?;
+        .ok_or_else(profiles::not_found)?;
     state
         .store
         .audit(AuditEvent {

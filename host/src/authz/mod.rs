@@ -8,10 +8,9 @@
 //!   version in the database in the same transaction, and every authorisation first compares
 //!   that version and rebuilds the copy when it moved: several hosts on one database agree at
 //!   once, and a host that cannot read the version refuses rather than trust its copy.
-//! - [`middleware::authorize`] checks every route against the table in [`routes`] before the
+//! - `api::authorize` (with the router) checks every route against the table in [`routes`] before the
 //!   handler runs; handlers check objects whose tenant only the database knows.
 
-pub mod middleware;
 pub mod routes;
 
 use std::sync::Arc;

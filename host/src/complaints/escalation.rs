@@ -100,7 +100,12 @@ async fn escalate_one(
 }
 
 /// At the top of the tree there is nobody to escalate to: the case is flagged overdue, once.
-async fn flag_overdue(store: &Store, case: &ComplaintRow, top: &Tenant, now: DateTime<Utc>) -> Result<bool, ApiError> {
+async fn flag_overdue(
+    store: &Store,
+    case: &ComplaintRow,
+    top: &Tenant,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
     let note = format!("已超过办结时限({}),由{}督办", local_time(&case.due_at), top.name);
     let ev = event(&case.id, "overdue", SYSTEM, &top.code, Some(note), &stamp(now));
     if !store.flag_complaint_overdue(&top.code, &case.id, &ev).await? {

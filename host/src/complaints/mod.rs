@@ -368,10 +368,7 @@ pub fn event(
 /// A stored time as people in Kaifeng read it: `2026年3月7日 14:05`.
 pub fn local_time(stored: &str) -> String {
     match DateTime::parse_from_rfc3339(stored) {
-        Ok(t) => t
-            .with_timezone(&crate::clock::china())
-            .format("%Y年%-m月%-d日 %H:%M")
-            .to_string(),
+        Ok(t) => t.with_timezone(&crate::clock::china()).format("%Y年%-m月%-d日 %H:%M").to_string(),
         Err(_) => stored.to_string(),
     }
 }

@@ -2,9 +2,15 @@
 //! (plan §10: 结果确认, 快速签约, and the wage settlement that follows).
 //!
 //! The life of an engagement is one table of transitions ([`rule`]): who may act, from which
-//! status, to which status. Everything else (who is a party, whether the worker is verified,
-//! what the agreement says) is checked by the API before the store applies the change, and the
-//! store applies it only if the status is still the one that was checked.
+//! [`Status`], to which. [`workflow`] owns every step (taking a place, each action, the
+//! agreement, payment, ratings): it checks the party, the moment and the input, decides what
+//! the step writes ([`Transition`](crate::store::engagements::Transition): the new status, a
+//! typed stamp, its effects on the post and the worker's matching figures), and the store writes
+//! exactly that, only if the status is still the one that was checked. [`view`] is the read
+//! model both the JSON API and the pages show.
+
+pub mod view;
+pub mod workflow;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -108,49 +114,136 @@ impl Action {
     }
 }
 
-/// Who may take `action`, from which statuses, and the status it leads to (`None`: the status
-/// does not change, e.g. a rating or the first of two signatures).
-pub fn rule(action: Action) -> (Party, &'static [&'static str], Option<&'static str>) {
-    match action {
-        Action::Offer => (Party::Employer, &["applied"], Some("offered")),
-        Action::TurnDown => (Party::Employer, &["applied"], Some("turned_down")),
-        Action::Withdraw => (Party::Worker, &["applied", "offered"], Some("withdrawn")),
-        Action::Decline => (Party::Worker, &["offered"], Some("declined")),
-        Action::Accept => (Party::Worker, &["offered"], Some("accepted")),
-        Action::Sign => (Party::Worker, &["accepted"], None),
-        Action::NoShow => (Party::Employer, &["signed"], Some("no_show")),
-        Action::CheckIn => (Party::Worker, &["signed"], Some("checked_in")),
-        Action::CheckOut => (Party::Worker, &["checked_in"], Some("checked_out")),
-        Action::Pay => (Party::Employer, &["checked_out"], Some("paid")),
-        Action::Confirm => (Party::Worker, &["paid"], Some("confirmed")),
-        Action::Dispute => (Party::Worker, &["paid"], Some("disputed")),
-        Action::Rate => (Party::Worker, &["checked_out", "paid", "confirmed", "disputed"], None),
+/// Where an engagement is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Applied,
+    Offered,
+    Accepted,
+    Signed,
+    CheckedIn,
+    CheckedOut,
+    Paid,
+    Confirmed,
+    Disputed,
+    Withdrawn,
+    Declined,
+    TurnedDown,
+    NoShow,
+}
+
+impl Status {
+    pub const ALL: [Status; 13] = [
+        Status::Applied,
+        Status::Offered,
+        Status::Accepted,
+        Status::Signed,
+        Status::CheckedIn,
+        Status::CheckedOut,
+        Status::Paid,
+        Status::Confirmed,
+        Status::Disputed,
+        Status::Withdrawn,
+        Status::Declined,
+        Status::TurnedDown,
+        Status::NoShow,
+    ];
+
+    /// As stored and shown in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::Offered => "offered",
+            Status::Accepted => "accepted",
+            Status::Signed => "signed",
+            Status::CheckedIn => "checked_in",
+            Status::CheckedOut => "checked_out",
+            Status::Paid => "paid",
+            Status::Confirmed => "confirmed",
+            Status::Disputed => "disputed",
+            Status::Withdrawn => "withdrawn",
+            Status::Declined => "declined",
+            Status::TurnedDown => "turned_down",
+            Status::NoShow => "no_show",
+        }
     }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Chinese name, for people.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Status::Applied => "已报名",
+            Status::Offered => "已录用待确认",
+            Status::Accepted => "已确认待签约",
+            Status::Signed => "已签约",
+            Status::CheckedIn => "已上工",
+            Status::CheckedOut => "已完工",
+            Status::Paid => "已发放工资",
+            Status::Confirmed => "已确认收款",
+            Status::Disputed => "工资有异议",
+            Status::Withdrawn => "已撤回",
+            Status::Declined => "已拒绝录用",
+            Status::TurnedDown => "报名未通过",
+            Status::NoShow => "未到岗",
+        }
+    }
+
+    /// Ending here gives the post's place back.
+    pub fn releases_place(self) -> bool {
+        matches!(self, Status::Withdrawn | Status::Declined | Status::TurnedDown | Status::NoShow)
+    }
+
+    /// The worker has accepted and not dropped out: the parties see each other's contacts.
+    pub fn engaged(self) -> bool {
+        !matches!(
+            self,
+            Status::Applied
+                | Status::Offered
+                | Status::Withdrawn
+                | Status::Declined
+                | Status::TurnedDown
+                | Status::NoShow
+        )
+    }
+}
+
+/// Who may take an action, from which statuses, and the status it leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// The party that acts; [`Action::Sign`] and [`Action::Rate`] are for both.
+    pub party: Party,
+    pub from: &'static [Status],
+    /// `None`: the status does not change (a rating, the first of two signatures).
+    pub to: Option<Status>,
+}
+
+/// The transition table.
+pub fn rule(action: Action) -> Rule {
+    use Status::*;
+    let (party, from, to): (Party, &'static [Status], Option<Status>) = match action {
+        Action::Offer => (Party::Employer, &[Applied], Some(Offered)),
+        Action::TurnDown => (Party::Employer, &[Applied], Some(TurnedDown)),
+        Action::Withdraw => (Party::Worker, &[Applied, Offered], Some(Withdrawn)),
+        Action::Decline => (Party::Worker, &[Offered], Some(Declined)),
+        Action::Accept => (Party::Worker, &[Offered], Some(Accepted)),
+        Action::Sign => (Party::Worker, &[Accepted], None),
+        Action::NoShow => (Party::Employer, &[Signed], Some(NoShow)),
+        Action::CheckIn => (Party::Worker, &[Signed], Some(CheckedIn)),
+        Action::CheckOut => (Party::Worker, &[CheckedIn], Some(CheckedOut)),
+        Action::Pay => (Party::Employer, &[CheckedOut], Some(Paid)),
+        Action::Confirm => (Party::Worker, &[Paid], Some(Confirmed)),
+        Action::Dispute => (Party::Worker, &[Paid], Some(Disputed)),
+        Action::Rate => (Party::Worker, &[CheckedOut, Paid, Confirmed, Disputed], None),
+    };
+    Rule { party, from, to }
 }
 
 /// Signing and rating are for both parties; the rule's party is then only the default.
 pub fn either_party(action: Action) -> bool {
     matches!(action, Action::Sign | Action::Rate)
-}
-
-/// Chinese name of a status, for messages.
-pub fn status_zh(status: &str) -> &'static str {
-    match status {
-        "applied" => "已报名",
-        "offered" => "已录用待确认",
-        "accepted" => "已确认待签约",
-        "signed" => "已签约",
-        "checked_in" => "已上工",
-        "checked_out" => "已完工",
-        "paid" => "已发放工资",
-        "confirmed" => "已确认收款",
-        "disputed" => "工资有异议",
-        "withdrawn" => "已撤回",
-        "declined" => "已拒绝录用",
-        "turned_down" => "报名未通过",
-        "no_show" => "未到岗",
-        _ => "未知状态",
-    }
 }
 
 /// How a wage was paid.
@@ -229,9 +322,11 @@ mod tests {
     fn every_action_has_a_rule_and_a_name() {
         for a in Action::ALL {
             assert_eq!(Action::parse(a.as_str()), Some(a));
-            let (_, from, _) = rule(a);
-            assert!(!from.is_empty());
+            assert!(!rule(a).from.is_empty());
         }
-        assert_eq!(rule(Action::Pay).1, ["checked_out"], "no payment before check-out");
+        for st in Status::ALL {
+            assert_eq!(Status::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(rule(Action::Pay).from, [Status::CheckedOut], "no payment before check-out");
     }
 }

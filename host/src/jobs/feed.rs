@@ -11,9 +11,10 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{JobView, distance_km, in_kaifeng, terms};
+use super::{JobView, distance_km, terms};
 use crate::error::ApiError;
 use crate::identity::pii::PiiKeys;
+use crate::regions::in_kaifeng;
 use crate::store::Store;
 use crate::store::jobs::{FeedQuery, JobRow};
 use crate::tenants::{GeoPoint, Tenant};

@@ -163,11 +163,6 @@ fn text(
     ))
 }
 
-/// Whether a point lies in or near Kaifeng (a generous box: posts elsewhere are a typo).
-pub fn in_kaifeng(p: &GeoPoint) -> bool {
-    (113.5..=115.5).contains(&p.lon) && (34.0..=35.5).contains(&p.lat)
-}
-
 /// A landline such as `0371-23220001` or `037123220001`.
 fn is_landline(phone: &str) -> bool {
     let digits: String = phone.chars().filter(|c| *c != '-').collect();
@@ -227,7 +222,14 @@ pub fn check(input: JobInput, now: DateTime<Utc>) -> Result<CheckedJob, ApiError
         ));
     }
     check_lists(&input)?;
-    Ok(CheckedJob { input, work_start, work_end, closes_at, occupation_name: occupation.name, checked_at: now })
+    Ok(CheckedJob {
+        input,
+        work_start,
+        work_end,
+        closes_at,
+        occupation_name: occupation.name,
+        checked_at: now,
+    })
 }
 
 fn check_place(input: &JobInput) -> Result<(), ApiError> {
@@ -242,7 +244,7 @@ fn check_place(input: &JobInput) -> Result<(), ApiError> {
         ));
     }
     text(&input.address, "address", 4..=200, "工作地址")?;
-    if !in_kaifeng(&input.location) {
+    if !crate::regions::in_kaifeng(&input.location) {
         return Err(field_err(
             "location",
             "工作地点坐标不在开封市范围内",
@@ -436,6 +438,16 @@ impl JobView {
             distance_km: None,
         })
     }
+}
+
+/// No such post (or not one the caller may know of).
+pub fn not_found() -> ApiError {
+    ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post")
+}
+
+/// The post with this id, or [`not_found`].
+pub async fn load(store: &Store, id: &str) -> Result<JobRow, ApiError> {
+    store.job(id).await?.ok_or_else(not_found)
 }
 
 /// The row to store for a checked post.

@@ -8,6 +8,7 @@
 //! replay it. [`assign`] solves the batch problem exactly (Hungarian algorithm).
 
 pub mod assign;
+pub mod batch;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

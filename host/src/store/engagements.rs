@@ -53,22 +53,65 @@ pub enum TakeRefused {
     AlreadyEngaged,
 }
 
-/// A change of status with the columns it sets.
+/// What a step writes besides the new status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stamp {
+    /// Nothing else.
+    None,
+    /// The agreement drawn up at acceptance, and its sha256.
+    Agreement {
+        text: String,
+        hash: String,
+    },
+    CheckedIn {
+        at: String,
+    },
+    CheckedOut {
+        at: String,
+    },
+    /// The wage paid: amount in fen, method, when.
+    Paid {
+        cents: i64,
+        method: String,
+        at: String,
+    },
+    Disputed {
+        reason: String,
+    },
+}
+
+/// A rating one party gives the other.
+#[derive(Debug, Clone, Copy)]
+pub struct Rating<'a> {
+    pub engagement: &'a str,
+    pub rater: &'a str,
+    pub ratee: &'a str,
+    /// 1–5.
+    pub score: i64,
+    pub comment: Option<&'a str>,
+    /// A worker's rating feeds their matching figures.
+    pub ratee_is_worker: bool,
+    pub at: &'a str,
+}
+
+/// One step of an engagement as the domain decided it (`engagements::workflow`).
 #[derive(Debug, Clone)]
-pub struct Change<'a> {
+pub struct Transition<'a> {
     pub id: &'a str,
-    /// The status the caller saw; the change applies only if it is still the status.
+    /// The status the domain checked; the step applies only if it is still the status.
     pub from: &'a str,
     pub to: &'a str,
     pub actor: &'a str,
     pub note: Option<&'a str>,
-    /// Extra `column = value` pairs to set (text values).
-    pub set: &'a [(&'static str, Option<&'a str>)],
-    pub paid_cents: Option<i64>,
+    pub stamp: Stamp,
+    /// Give the post's place back (the engagement ended before the work).
+    pub release_place: bool,
+    /// Count a finished job in the worker's matching figures.
+    pub completed: bool,
+    /// Count a no-show in the worker's matching figures.
+    pub no_show: bool,
+    pub at: &'a str,
 }
-
-/// The end statuses that give the place back.
-pub const RELEASING: [&str; 4] = ["withdrawn", "declined", "turned_down", "no_show"];
 
 macro_rules! engagement_columns {
     () => {
@@ -128,39 +171,52 @@ impl Store {
         })
     }
 
-    /// Apply a change if the engagement is still in one of `from`; give the place back when it
-    /// ends in a releasing status. `Ok(false)`: the status had changed, nothing was written.
-    pub async fn change(&self, c: &Change<'_>) -> Result<bool, sqlx::Error> {
-        let now = self.now();
+    /// Write a step if the engagement is still in `from`, with its stamp and effects, and its
+    /// event, in one transaction. `Ok(false)`: the status had changed, nothing was written.
+    pub async fn transition(&self, t: &Transition<'_>) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let mut sql = String::from(
-            "UPDATE engagements SET status = $1, updated_at = $2, paid_cents = COALESCE($3, paid_cents)",
-        );
-        for (i, (column, _)) in c.set.iter().enumerate() {
-            sql.push_str(&format!(", {column} = ${}", i + 4));
-        }
-        let id_at = c.set.len() + 4;
-        sql.push_str(&format!(" WHERE id = ${id_at} AND status = ${}", id_at + 1));
-        // The SQL text is built only from the static column names and placeholder numbers above.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.to).bind(&now).bind(c.paid_cents);
-        for (_, value) in c.set {
-            q = q.bind(value.map(str::to_string));
-        }
-        q = q.bind(c.id).bind(c.from);
-        if q.execute(&mut *tx).await?.rows_affected() == 0 {
+        let sql = match &t.stamp {
+            Stamp::None => {
+                "UPDATE engagements SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
+            }
+            Stamp::Agreement { .. } => {
+                "UPDATE engagements SET status = $1, updated_at = $2, agreement = $5, agreement_hash = $6 WHERE id = $3 AND status = $4"
+            }
+            Stamp::CheckedIn { .. } => {
+                "UPDATE engagements SET status = $1, updated_at = $2, checked_in_at = $5 WHERE id = $3 AND status = $4"
+            }
+            Stamp::CheckedOut { .. } => {
+                "UPDATE engagements SET status = $1, updated_at = $2, checked_out_at = $5 WHERE id = $3 AND status = $4"
+            }
+            Stamp::Paid { .. } => {
+                "UPDATE engagements SET status = $1, updated_at = $2, paid_cents = $5, paid_method = $6, paid_at = $7 WHERE id = $3 AND status = $4"
+            }
+            Stamp::Disputed { .. } => {
+                "UPDATE engagements SET status = $1, updated_at = $2, dispute_reason = $5 WHERE id = $3 AND status = $4"
+            }
+        };
+        let update = sqlx::query(sql).bind(t.to).bind(t.at).bind(t.id).bind(t.from);
+        let update = match &t.stamp {
+            Stamp::None => update,
+            Stamp::Agreement { text, hash } => update.bind(text).bind(hash),
+            Stamp::CheckedIn { at } | Stamp::CheckedOut { at } => update.bind(at),
+            Stamp::Paid { cents, method, at } => update.bind(cents).bind(method).bind(at),
+            Stamp::Disputed { reason } => update.bind(reason),
+        };
+        if update.execute(&mut *tx).await?.rows_affected() == 0 {
             tx.rollback().await?;
             return Ok(false);
         }
-        if RELEASING.contains(&c.to) {
-            sqlx::query("UPDATE jobs SET taken = taken - 1, updated_at = $2 WHERE id = (SELECT job_id FROM engagements WHERE id = $1)").bind(c.id).bind(&now).execute(&mut *tx).await?;
+        if t.release_place {
+            sqlx::query("UPDATE jobs SET taken = taken - 1, updated_at = $2 WHERE id = (SELECT job_id FROM engagements WHERE id = $1)").bind(t.id).bind(t.at).execute(&mut *tx).await?;
         }
-        if c.to == "confirmed" {
-            sqlx::query("UPDATE worker_features SET completed = completed + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(c.id).execute(&mut *tx).await?;
+        if t.completed {
+            sqlx::query("UPDATE worker_features SET completed = completed + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(t.id).execute(&mut *tx).await?;
         }
-        if c.to == "no_show" {
-            sqlx::query("UPDATE worker_features SET no_shows = no_shows + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(c.id).execute(&mut *tx).await?;
+        if t.no_show {
+            sqlx::query("UPDATE worker_features SET no_shows = no_shows + 1 WHERE account_id = (SELECT worker_id FROM engagements WHERE id = $1)").bind(t.id).execute(&mut *tx).await?;
         }
-        insert_event(&mut tx, c.id, Some(c.from), c.to, c.actor, c.note, &now).await?;
+        insert_event(&mut tx, t.id, Some(t.from), t.to, t.actor, t.note, t.at).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -174,8 +230,8 @@ impl Store {
         worker: bool,
         hash: &str,
         actor: &str,
+        now: &str,
     ) -> Result<Option<bool>, sqlx::Error> {
-        let now = self.now();
         let mut tx = self.pool.begin().await?;
         let sql = if worker {
             "UPDATE engagements SET worker_signed_at = $1, updated_at = $1, status = CASE WHEN employer_signed_at IS NULL THEN status ELSE 'signed' END \
@@ -184,7 +240,7 @@ impl Store {
             "UPDATE engagements SET employer_signed_at = $1, updated_at = $1, status = CASE WHEN worker_signed_at IS NULL THEN status ELSE 'signed' END \
              WHERE id = $2 AND status = 'accepted' AND agreement_hash = $3 AND employer_signed_at IS NULL"
         };
-        if sqlx::query(sql).bind(&now).bind(id).bind(hash).execute(&mut *tx).await?.rows_affected()
+        if sqlx::query(sql).bind(now).bind(id).bind(hash).execute(&mut *tx).await?.rows_affected()
             == 0
         {
             tx.rollback().await?;
@@ -198,7 +254,7 @@ impl Store {
         let signed = status == "signed";
         let note = if worker { "worker signed" } else { "employer signed" };
         let to = if signed { "signed" } else { "accepted" };
-        insert_event(&mut tx, id, Some("accepted"), to, actor, Some(note), &now).await?;
+        insert_event(&mut tx, id, Some("accepted"), to, actor, Some(note), now).await?;
         tx.commit().await?;
         Ok(Some(signed))
     }
@@ -264,37 +320,9 @@ impl Store {
             .collect()
     }
 
-    /// Store the agreement snapshot and move `offered` → `accepted`, in one step.
-    pub async fn accept(
-        &self,
-        id: &str,
-        agreement: &str,
-        hash: &str,
-        actor: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let set = [("agreement", Some(agreement)), ("agreement_hash", Some(hash))];
-        self.change(&Change {
-            id,
-            from: "offered",
-            to: "accepted",
-            actor,
-            note: None,
-            set: &set,
-            paid_cents: None,
-        })
-        .await
-    }
-
     /// A rating by one party of the other; `Ok(false)` if this party already rated.
-    pub async fn rate(
-        &self,
-        engagement: &str,
-        rater: &str,
-        ratee: &str,
-        score: i64,
-        comment: Option<&str>,
-        ratee_is_worker: bool,
-    ) -> Result<bool, sqlx::Error> {
+    pub async fn rate(&self, r: &Rating<'_>) -> Result<bool, sqlx::Error> {
+        let Rating { engagement, rater, ratee, score, comment, ratee_is_worker, at } = *r;
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query("INSERT INTO ratings (engagement_id, rater_id, ratee_id, score, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(engagement)
@@ -302,7 +330,7 @@ impl Store {
             .bind(ratee)
             .bind(score)
             .bind(comment)
-            .bind(self.now())
+            .bind(at)
             .execute(&mut *tx)
             .await;
         match inserted {

@@ -1,4 +1,5 @@
-//! The one middleware that authorises every route (see [`super::routes`]).
+//! The one middleware that authorises every route (by the table in `authz::routes`); it sits
+//! with the router, and `authz` knows nothing of HTTP state.
 
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::StatusCode;
@@ -7,10 +8,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
-use super::routes::{Access, access};
-use super::{Actor, path_of};
+use super::AppState;
 use crate::accounts::AccountKind;
-use crate::api::AppState;
+use crate::authz::routes::{Access, access};
+use crate::authz::{Actor, path_of};
 use crate::error::ApiError;
 
 /// Resolve the caller, check the route's rule in the route's tenant, and hand the [`Actor`] to
@@ -79,7 +80,7 @@ fn tenant_param(template: &str, path: &str) -> Option<String> {
 
 /// The bootstrap administrator token, or a live session.
 async fn resolve_actor(state: &AppState, parts: &Parts) -> Result<Actor, ApiError> {
-    let token = crate::api::bearer(parts).ok_or_else(|| {
+    let token = super::bearer(parts).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
