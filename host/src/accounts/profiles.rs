@@ -131,6 +131,11 @@ impl CheckedProfile {
     }
 }
 
+/// An employer's or agency's contact person, checked as a name.
+fn contact_name(input: &ProfileInput) -> Result<String, ApiError> {
+    check_name(required(&input.contact_name, "contact_name", "联系人")?, "contact_name")
+}
+
 fn field_err(field: &str, zh: &str, en: &str) -> ApiError {
     ApiError::bad_request("invalid_field", zh, en).with_field(field)
 }
@@ -183,14 +188,7 @@ pub fn check(input: &ProfileInput, today: NaiveDate) -> Result<CheckedProfile, A
                 input.scan.as_ref(),
                 today,
             )?;
-            details.insert(
-                "contact_name".into(),
-                check_name(
-                    required(&input.contact_name, "contact_name", "联系人")?,
-                    "contact_name",
-                )?
-                .into(),
-            );
+            details.insert("contact_name".into(), contact_name(input)?.into());
             (Some(id), None)
         }
         ProfileKind::Enterprise | ProfileKind::Agency => {
@@ -200,14 +198,7 @@ pub fn check(input: &ProfileInput, today: NaiveDate) -> Result<CheckedProfile, A
                         .with_field("uscc")
                         .with_message_of(&e.0)
                 })?;
-            details.insert(
-                "contact_name".into(),
-                check_name(
-                    required(&input.contact_name, "contact_name", "联系人")?,
-                    "contact_name",
-                )?
-                .into(),
-            );
+            details.insert("contact_name".into(), contact_name(input)?.into());
             if input.kind == ProfileKind::Agency {
                 let license = required(&input.license_no, "license_no", "人力资源服务许可证编号")?;
                 if license.chars().count() > 40 {

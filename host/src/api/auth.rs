@@ -101,14 +101,7 @@ impl axum::extract::FromRequestParts<AppState> for User {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, ApiError> {
-        let token = super::extract::bearer(parts).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "请先登录(Authorization: Bearer 令牌)",
-                "log in first (Authorization: Bearer <token>)",
-            )
-        })?;
+        let token = super::extract::require_bearer(parts)?;
         let account = state.accounts.authenticate(token).await?;
         Ok(User { account, token: token.to_string() })
     }

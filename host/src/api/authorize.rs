@@ -80,14 +80,7 @@ fn tenant_param(template: &str, path: &str) -> Option<String> {
 
 /// The bootstrap administrator token, or a live session.
 async fn resolve_actor(state: &AppState, parts: &Parts) -> Result<Actor, ApiError> {
-    let token = super::bearer(parts).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "请先登录(Authorization: Bearer 令牌)",
-            "log in first (Authorization: Bearer <token>)",
-        )
-    })?;
+    let token = super::extract::require_bearer(parts)?;
     let is_admin_token = state
         .config
         .admin_token

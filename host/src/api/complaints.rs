@@ -128,6 +128,17 @@ fn history(events: Vec<EventRow>, for_staff: bool) -> Vec<EventView> {
         .collect()
 }
 
+/// A case with its history, as its complainant (`for_staff` false) or staff see it.
+async fn detail(
+    state: &AppState,
+    row: ComplaintRow,
+    events: Vec<EventRow>,
+    for_staff: bool,
+) -> Result<Json<ComplaintView>, ApiError> {
+    let tenants = state.store.list_tenants().await?;
+    Ok(Json(view(row, &tenants, Some(history(events, for_staff)), &state.store.now())?))
+}
+
 fn list(rows: Vec<ComplaintRow>, tenants: &[Tenant], now: &str) -> Result<ComplaintList, ApiError> {
     let complaints =
         rows.into_iter().map(|r| view(r, tenants, None, now)).collect::<Result<Vec<_>, _>>()?;
@@ -188,12 +199,7 @@ pub async fn my_complaint(
         .await?
         .ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_of_complainant(&actor.id, &id).await?;
-    Ok(Json(view(
-        row,
-        &state.store.list_tenants().await?,
-        Some(history(events, false)),
-        &state.store.now(),
-    )?))
+    detail(&state, row, events, false).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -244,12 +250,7 @@ pub async fn tenant_complaint(
     let row =
         state.store.complaint_in_tenant(&code, &id).await?.ok_or_else(complaints::not_found)?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
-    Ok(Json(view(
-        row,
-        &state.store.list_tenants().await?,
-        Some(history(events, true)),
-        &state.store.now(),
-    )?))
+    detail(&state, row, events, true).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -285,10 +286,5 @@ pub async fn add_event(
     };
     let row = complaints::handle(&state.store, step).await?;
     let events = state.store.complaint_events_in_tenant(&code, &id).await?;
-    Ok(Json(view(
-        row,
-        &state.store.list_tenants().await?,
-        Some(history(events, true)),
-        &state.store.now(),
-    )?))
+    detail(&state, row, events, true).await
 }

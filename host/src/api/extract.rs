@@ -40,6 +40,18 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
     parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
 }
 
+/// The token of `Authorization: Bearer <token>`, or the 401 that asks to log in.
+pub fn require_bearer(parts: &Parts) -> Result<&str, ApiError> {
+    bearer(parts).ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请先登录(Authorization: Bearer 令牌)",
+            "log in first (Authorization: Bearer <token>)",
+        )
+    })
+}
+
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
         axum::Json(self.0).into_response()

@@ -213,14 +213,7 @@ impl Rules {
         let Activation { plugin: hash, config, effective_from, note } = activation;
         let plugin = self.store.get_plugin(hash).await?.ok_or_else(|| plugin_not_found(hash))?;
         if plugin.slot != slot.as_str() {
-            let en = format!("plugin {hash} implements `{}`, not `{}`", plugin.slot, slot.as_str());
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "plugin_wrong_slot",
-                "该插件不实现这个槽位",
-                &en,
-            )
-            .with_field("plugin"));
+            return Err(wrong_slot(hash, &plugin.slot, slot));
         }
         if !config.is_object() {
             return Err(bad_request(
@@ -551,18 +544,7 @@ impl Rules {
     async fn candidate(&self, slot: Slot, hash: &str) -> Result<Arc<LoadedPlugin>, ApiError> {
         let plugin = self.plugin(hash).await?;
         if plugin.slot() != slot {
-            let en = format!(
-                "plugin {hash} implements `{}`, not `{}`",
-                plugin.slot().as_str(),
-                slot.as_str()
-            );
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "plugin_wrong_slot",
-                "该插件不实现这个槽位",
-                &en,
-            )
-            .with_field("plugin"));
+            return Err(wrong_slot(hash, plugin.slot().as_str(), slot));
         }
         Ok(plugin)
     }
@@ -595,6 +577,18 @@ pub(crate) fn recorded_call(d: &Decision) -> Result<(CallContext, serde_json::Va
 /// dates).
 fn in_force(versions: &[Binding], day: NaiveDate) -> Option<&Binding> {
     versions.iter().filter(|b| b.effective_from.is_none_or(|e| e <= day)).max_by_key(|b| b.version)
+}
+
+/// The plugin `hash` implements `implements`, not `slot`.
+fn wrong_slot(hash: &str, implements: &str, slot: Slot) -> ApiError {
+    let en = format!("plugin {hash} implements `{implements}`, not `{}`", slot.as_str());
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "plugin_wrong_slot",
+        "该插件不实现这个槽位",
+        &en,
+    )
+    .with_field("plugin")
 }
 
 fn plugin_not_found(hash: &str) -> ApiError {

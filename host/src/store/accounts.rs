@@ -227,21 +227,8 @@ impl Store {
         object: &str,
         action: &str,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(role)
-        .bind(object)
-        .bind(action)
-        .execute(&mut *tx)
-        .await?;
-        let new = done.rows_affected() == 1;
-        if new {
-            bump_authz_version(&mut tx).await?;
-        }
-        tx.commit().await?;
-        Ok(new)
+        let sql = "INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+        self.write_authz_policy(sql, role, object, action).await
     }
 
     /// Returns whether the permission existed. Bumps the permission version with it.
@@ -251,21 +238,32 @@ impl Store {
         object: &str,
         action: &str,
     ) -> Result<bool, sqlx::Error> {
+        let sql = "DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3";
+        self.write_authz_policy(sql, role, object, action).await
+    }
+
+    /// Run a one-row write of a permission; when it changed a row, bump the version with it.
+    async fn write_authz_policy(
+        &self,
+        sql: &'static str,
+        role: &str,
+        object: &str,
+        action: &str,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3",
-        )
-        .bind(role)
-        .bind(object)
-        .bind(action)
-        .execute(&mut *tx)
-        .await?;
-        let removed = done.rows_affected() == 1;
-        if removed {
+        let changed = sqlx::query(sql)
+            .bind(role)
+            .bind(object)
+            .bind(action)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if changed {
             bump_authz_version(&mut tx).await?;
         }
         tx.commit().await?;
-        Ok(removed)
+        Ok(changed)
     }
 
     /// Disable an active staff account: it can no longer log in, its sessions end, and its role
