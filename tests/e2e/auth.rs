@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
+use gigmarket_e2e::people::register;
 use gigmarket_e2e::{Backend, TestApp, assert_error, db_tests, spawn_with};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 db_tests!(
@@ -14,35 +16,9 @@ db_tests!(
     phones_are_never_stored_in_clear
 );
 
-async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
-    let resp = app.client.post(app.at(path)).json(body).send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-async fn get_with(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
-    let resp = app.client.get(app.at(path)).bearer_auth(token).send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-async fn register_and_login(app: &TestApp, phone: &str) -> String {
-    let (status, body) = post(
-        app,
-        "/api/v1/auth/register",
-        &json!({"phone": phone, "password": "kaifeng2026", "kind": "worker"}),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    let (status, session) =
-        post(app, "/api/v1/auth/login", &json!({"phone": phone, "password": "kaifeng2026"})).await;
-    assert_eq!(status, 200, "{session}");
-    session["token"].as_str().unwrap().to_string()
-}
-
 async fn register_login_me_logout(app: TestApp) {
-    let token = register_and_login(&app, "13812345678").await;
-    let (status, me) = get_with(&app, "/api/v1/auth/me", &token).await;
+    let token = register(&app, "13812345678", "worker").await.token;
+    let (status, me) = app.call_as(&token, Method::GET, "/api/v1/auth/me", None).await;
     assert_eq!(status, 200);
     assert_eq!(
         (me["kind"].as_str(), me["phone"].as_str()),
@@ -53,7 +29,7 @@ async fn register_login_me_logout(app: TestApp) {
     let resp =
         app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 204);
-    let (status, body) = get_with(&app, "/api/v1/auth/me", &token).await;
+    let (status, body) = app.call_as(&token, Method::GET, "/api/v1/auth/me", None).await;
     assert_eq!(status, 401);
     assert_error(&body, "invalid_session");
 }
@@ -86,60 +62,60 @@ async fn bad_registrations_are_explained(app: TestApp) {
         ),
     ];
     for (body, status, code, field) in cases {
-        let (got, err) = post(&app, "/api/v1/auth/register", &body).await;
+        let (got, err) = app.post_json("/api/v1/auth/register", &body).await;
         assert_eq!(got, status, "{body}: {err}");
         assert_error(&err, code);
         if let Some(f) = field {
             assert_eq!(err["error"]["field"], f);
         }
     }
-    register_and_login(&app, "13812345678").await;
-    let (status, body) = post(
-        &app,
-        "/api/v1/auth/register",
-        &json!({"phone": "13812345678", "password": "another2026", "kind": "employer"}),
-    )
-    .await;
+    register(&app, "13812345678", "worker").await.token;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"phone": "13812345678", "password": "another2026", "kind": "employer"}),
+        )
+        .await;
     assert_eq!(status, 409);
     assert_error(&body, "phone_taken");
 }
 
 async fn repeated_failures_lock_the_account(app: TestApp) {
-    register_and_login(&app, "13912345678").await;
+    register(&app, "13912345678", "worker").await.token;
     for _ in 0..5 {
-        let (status, body) = post(
-            &app,
-            "/api/v1/auth/login",
-            &json!({"phone": "13912345678", "password": "wrong-guess1"}),
-        )
-        .await;
+        let (status, body) = app
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({"phone": "13912345678", "password": "wrong-guess1"}),
+            )
+            .await;
         assert_eq!(status, 401);
         assert_error(&body, "invalid_credentials");
     }
-    let (status, body) = post(
-        &app,
-        "/api/v1/auth/login",
-        &json!({"phone": "13912345678", "password": "kaifeng2026"}),
-    )
-    .await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"phone": "13912345678", "password": "kaifeng2026"}),
+        )
+        .await;
     assert_eq!(status, 429, "locked even with the right password: {body}");
     assert_error(&body, "account_locked");
-    let (status, body) = post(
-        &app,
-        "/api/v1/auth/login",
-        &json!({"phone": "13700000000", "password": "kaifeng2026"}),
-    )
-    .await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"phone": "13700000000", "password": "kaifeng2026"}),
+        )
+        .await;
     assert_eq!(status, 401, "an unknown phone gets the same answer as a wrong password");
     assert_error(&body, "invalid_credentials");
 }
 
 async fn forged_and_revoked_tokens_are_refused(app: TestApp) {
-    let token = register_and_login(&app, "13612345678").await;
+    let token = register(&app, "13612345678", "worker").await.token;
     let mut forged = token.clone();
     forged.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
     for bad in [forged.as_str(), "", "not-a-token"] {
-        let (status, _) = get_with(&app, "/api/v1/auth/me", bad).await;
+        let (status, _) = app.call_as(bad, Method::GET, "/api/v1/auth/me", None).await;
         assert_eq!(status, 401, "{bad}");
     }
     let resp = app.client.get(app.at("/api/v1/auth/me")).send().await.unwrap();
@@ -150,12 +126,12 @@ async fn forged_and_revoked_tokens_are_refused(app: TestApp) {
     let resp =
         app.client.post(app.at("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401, "a revoked token cannot be revoked again");
-    let (status, _) = get_with(&app, "/api/v1/plugins", &token).await;
+    let (status, _) = app.call_as(&token, Method::GET, "/api/v1/plugins", None).await;
     assert_eq!(status, 401, "a worker's session is no administrator token");
 }
 
 async fn phones_are_never_stored_in_clear(app: TestApp) {
-    register_and_login(&app, "13512345678").await;
+    register(&app, "13512345678", "worker").await.token;
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
         .connect(&app.database_url)
@@ -178,11 +154,15 @@ async fn phones_are_never_stored_in_clear(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_is_refused() {
     let app = spawn_with(Backend::Sqlite, |c| c.session_ttl = Duration::from_secs(3600)).await;
-    let token = register_and_login(&app, "13812340000").await;
+    let token = register(&app, "13812340000", "worker").await.token;
     app.clock.advance(chrono::Duration::minutes(59));
-    assert_eq!(get_with(&app, "/api/v1/auth/me", &token).await.0, 200, "still within its hour");
+    assert_eq!(
+        app.call_as(&token, Method::GET, "/api/v1/auth/me", None).await.0,
+        200,
+        "still within its hour"
+    );
     app.clock.advance(chrono::Duration::minutes(2));
-    let (status, body) = get_with(&app, "/api/v1/auth/me", &token).await;
+    let (status, body) = app.call_as(&token, Method::GET, "/api/v1/auth/me", None).await;
     assert_eq!(status, 401);
     assert_error(&body, "invalid_session");
 }
@@ -192,20 +172,17 @@ async fn an_expired_session_is_refused() {
 async fn one_address_guessing_many_accounts_is_throttled() {
     let app = gigmarket_e2e::spawn(Backend::Sqlite).await;
     for i in 0..gigmarket::accounts::throttle::MAX_FAILURES_PER_WINDOW {
-        let (status, _) = post(
-            &app,
-            "/api/v1/auth/login",
-            &json!({"phone": format!("137{i:08}"), "password": "guess-2026"}),
-        )
-        .await;
+        let (status, _) = app
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({"phone": format!("137{i:08}"), "password": "guess-2026"}),
+            )
+            .await;
         assert_eq!(status, 401);
     }
-    let (status, body) = post(
-        &app,
-        "/api/v1/auth/login",
-        &json!({"phone": "13799999999", "password": "guess-2026"}),
-    )
-    .await;
+    let (status, body) = app
+        .post_json("/api/v1/auth/login", &json!({"phone": "13799999999", "password": "guess-2026"}))
+        .await;
     assert_eq!(status, 429, "{body}");
     assert_error(&body, "too_many_attempts");
 }

@@ -3,6 +3,7 @@
 //! transitions, escalation of overdue cases up the tree, and who may see what.
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
+use gigmarket_e2e::people::{account_id, login, register, staff};
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -34,47 +35,6 @@ const FEE_MATERIALS: [&str; 5] = [
 ];
 
 const WAGES: &str = "在兰考县某工地干了五天小工,老板至今未付工资1000元";
-
-async fn session(app: &TestApp, phone: &str, kind: &str) -> String {
-    let resp = app
-        .client
-        .post(app.at("/api/v1/auth/register"))
-        .json(&json!({"phone": phone, "password": "kaifeng2026", "kind": kind}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    login(app, phone, "kaifeng2026").await
-}
-
-async fn login(app: &TestApp, phone: &str, password: &str) -> String {
-    let resp = app
-        .client
-        .post(app.at("/api/v1/auth/login"))
-        .json(&json!({"phone": phone, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
-}
-
-async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
-    let (status, body) = app
-        .admin_post(
-            "/api/v1/staff",
-            &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    login(app, phone, "staff2026pw").await
-}
-
-async fn account_id(app: &TestApp, token: &str) -> String {
-    app.call_as(token, Method::GET, "/api/v1/auth/me", None).await.1["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 async fn file(app: &TestApp, token: &str, tenant: &str, kind: &str, description: &str) -> Value {
     let (status, case) = app
@@ -124,7 +84,7 @@ fn ids(list: &Value) -> Vec<&str> {
 }
 
 async fn filing_gives_the_one_time_notice_from_the_city_catalog(app: TestApp) {
-    let me = session(&app, "13700000001", "worker").await;
+    let me = register(&app, "13700000001", "worker").await.token;
     let case = file(&app, &me, "lankao", "wage_arrears", WAGES).await;
     assert_eq!(
         (case["status"].as_str(), case["tenant"].as_str(), case["handling_tenant"].as_str()),
@@ -183,7 +143,7 @@ async fn filing_gives_the_one_time_notice_from_the_city_catalog(app: TestApp) {
     );
 
     // Other kinds, other markets, other complainants: each its own rule from the same plugin.
-    let boss = session(&app, "13700000002", "employer").await;
+    let boss = register(&app, "13700000002", "employer").await.token;
     let fee =
         file(&app, &boss, "kaifeng", "fee_charging", "中介以介绍工作为名收取报名费200元").await;
     assert_eq!(
@@ -214,7 +174,7 @@ async fn filing_gives_the_one_time_notice_from_the_city_catalog(app: TestApp) {
 }
 
 async fn bad_complaints_are_refused_with_the_field(app: TestApp) {
-    let me = session(&app, "13700000011", "worker").await;
+    let me = register(&app, "13700000011", "worker").await.token;
     let cases = [
         (json!({"kind": "wage-arrears"}), 400, "kind", "投诉类型"),
         (json!({"kind": "theft"}), 400, "kind", "wage_arrears"),
@@ -234,7 +194,7 @@ async fn bad_complaints_are_refused_with_the_field(app: TestApp) {
         let message = err["error"]["message"].as_str().unwrap();
         assert!(message.contains(words) && message.contains(" / "), "{change}: {message}");
     }
-    let clerk = staff(&app, "13900000011", "station_staff", "lankao-lanyang").await;
+    let clerk = staff(&app, "13900000011", "station_staff", "lankao-lanyang").await.token;
     let (status, err) = app
         .call_as(
             &clerk,
@@ -271,7 +231,7 @@ async fn bad_complaints_are_refused_with_the_field(app: TestApp) {
 }
 
 async fn staff_handle_a_case_through_its_states(app: TestApp) {
-    let me = session(&app, "13700000021", "worker").await;
+    let me = register(&app, "13700000021", "worker").await.token;
     let me_id = account_id(&app, &me).await;
     let case = file(
         &app,
@@ -283,7 +243,7 @@ async fn staff_handle_a_case_through_its_states(app: TestApp) {
     .await;
     let id = case["id"].as_str().unwrap();
     assert_eq!(case["time_limit_hours"], 72);
-    let clerk = staff(&app, "13900000021", "station_staff", "lankao-lanyang").await;
+    let clerk = staff(&app, "13900000021", "station_staff", "lankao-lanyang").await.token;
     let clerk_id = account_id(&app, &clerk).await;
 
     let list = |q: &'static str| {
@@ -363,7 +323,7 @@ async fn staff_handle_a_case_through_its_states(app: TestApp) {
         (Some("resolved"), Some(outcome), 4)
     );
     assert!(seen["history"][1].get("actor").is_none(), "the complainant does not see staff ids");
-    let county = staff(&app, "13900000022", "county_admin", "lankao").await;
+    let county = staff(&app, "13900000022", "county_admin", "lankao").await.token;
     let (status, read) = app
         .call_as(
             &county,
@@ -413,11 +373,11 @@ async fn staff_handle_a_case_through_its_states(app: TestApp) {
 }
 
 async fn wrong_transitions_change_nothing(app: TestApp) {
-    let me = session(&app, "13700000031", "worker").await;
+    let me = register(&app, "13700000031", "worker").await.token;
     let case =
         file(&app, &me, "lankao", "discrimination", "招聘时说不要女工,我有叉车证也不让报名").await;
     let id = case["id"].as_str().unwrap();
-    let admin = staff(&app, "13900000031", "county_admin", "lankao").await;
+    let admin = staff(&app, "13900000031", "county_admin", "lankao").await.token;
     let refused = [
         (json!({"status": "in_progress", "note": "先办着"}), 409, "invalid_transition", "status"),
         (json!({"status": "escalated", "note": "升级"}), 400, "invalid_status", "status"),
@@ -499,19 +459,20 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
         .await;
     assert_eq!(status, 201, "{body}");
 
-    let me = session(&app, "13700000041", "worker").await;
+    let me = register(&app, "13700000041", "worker").await.token;
     let case = file(&app, &me, "lankao-lanyang", "wage_arrears", WAGES).await;
     let id = case["id"].as_str().unwrap();
     assert_eq!(case["time_limit_hours"], 24, "the station's own limit");
     let filed = time(&case["created_at"]);
-    let county = staff(&app, "13900000041", "county_admin", "lankao").await;
-    let clerk = staff(&app, "13900000042", "station_staff", "lankao-lanyang").await;
+    // Staff of the county and the station (they log in once the clock has moved).
+    staff(&app, "13900000041", "county_admin", "lankao").await;
+    staff(&app, "13900000042", "station_staff", "lankao-lanyang").await;
 
     assert_eq!(sweep_at(&app, filed + Duration::hours(23)).await, 0, "not yet due");
     assert_eq!(sweep_at(&app, filed + Duration::hours(25)).await, 1);
     // A day later the sessions have expired: log in again.
-    let county = login(&app, "13900000041", "staff2026pw").await;
-    let clerk = login(&app, "13900000042", "staff2026pw").await;
+    let county = login(&app, "13900000041", "staff2026pw").await.token;
+    let clerk = login(&app, "13900000042", "staff2026pw").await.token;
     let (status, at_county) = app
         .call_as(&county, Method::GET, &format!("/api/v1/tenants/lankao/complaints/{id}"), None)
         .await;
@@ -584,7 +545,7 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
     let third = second + Duration::hours(73);
     assert_eq!(sweep_at(&app, third).await, 1);
     assert_eq!(sweep_at(&app, third + Duration::hours(1)).await, 0);
-    let me = login(&app, "13700000041", "kaifeng2026").await;
+    let me = login(&app, "13700000041", "kaifeng2026").await.token;
     let (_, flagged) = app.admin_get(&format!("/api/v1/tenants/kaifeng/complaints/{id}")).await;
     assert_eq!(
         (
@@ -651,13 +612,13 @@ async fn overdue_cases_escalate_up_the_tree(app: TestApp) {
 }
 
 async fn staff_and_workers_see_only_their_own_cases(app: TestApp) {
-    let a = session(&app, "13700000051", "worker").await;
-    let b = session(&app, "13700000052", "worker").await;
+    let a = register(&app, "13700000051", "worker").await.token;
+    let b = register(&app, "13700000052", "worker").await.token;
     let case = file(&app, &a, "lankao", "wage_arrears", WAGES).await;
     let id = case["id"].as_str().unwrap();
-    let qixian = staff(&app, "13900000051", "county_admin", "qixian").await;
-    let station = staff(&app, "13900000052", "station_staff", "lankao-lanyang").await;
-    let lankao = staff(&app, "13900000053", "county_admin", "lankao").await;
+    let qixian = staff(&app, "13900000051", "county_admin", "qixian").await.token;
+    let station = staff(&app, "13900000052", "station_staff", "lankao-lanyang").await.token;
+    let lankao = staff(&app, "13900000053", "county_admin", "lankao").await.token;
 
     let event = json!({"status": "accepted", "note": "受理"});
     for (method, path) in [

@@ -1,6 +1,7 @@
 //! Tenant isolation, proven by trying to break it: a 杞县 county administrator gets 403 (or 404
 //! for objects it may not know of) on 兰考县's and the city's data, and can act on its own.
 
+use gigmarket_e2e::people::{account_id, login, staff};
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -13,30 +14,6 @@ db_tests!(
     people_and_verifications_stay_in_their_market,
     staff_are_removed_only_within_scope
 );
-
-/// Create a staff account through the API (as the bootstrap administrator) and log it in.
-async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
-    let (status, body) = app
-        .admin_post(
-            "/api/v1/staff",
-            &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    login(app, phone).await
-}
-
-async fn login(app: &TestApp, phone: &str) -> String {
-    let resp = app
-        .client
-        .post(app.at("/api/v1/auth/login"))
-        .json(&json!({"phone": phone, "password": "staff2026pw"}))
-        .send()
-        .await
-        .unwrap();
-    let body: Value = resp.json().await.unwrap();
-    body["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
-}
 
 fn subsidy() -> Value {
     json!({"today": {"year": 2026, "month": 11, "day": 28}, "figures": {"kind": "County",
@@ -52,7 +29,7 @@ fn station(code: &str, parent: &str, name: &str, region: &str) -> Value {
 }
 
 async fn a_county_admin_stays_in_its_county(app: TestApp) {
-    let qi = staff(&app, "13900000001", "county_admin", "qixian").await;
+    let qi = staff(&app, "13900000001", "county_admin", "qixian").await.token;
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
     let weishi = plugins["plugins"]
         .as_array()
@@ -194,7 +171,7 @@ async fn a_county_admin_stays_in_its_county(app: TestApp) {
 }
 
 async fn station_staff_read_but_do_not_write(app: TestApp) {
-    let st = staff(&app, "13900000002", "station_staff", "lankao-lanyang").await;
+    let st = staff(&app, "13900000002", "station_staff", "lankao-lanyang").await.token;
     let (_, plugins) = app.admin_get("/api/v1/plugins").await;
     let hash = plugins["plugins"][0]["hash"].clone();
     let (status, _) = app
@@ -243,7 +220,7 @@ async fn workers_are_not_staff(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
-    let worker = login(&app, "13900000003").await;
+    let worker = login(&app, "13900000003", "staff2026pw").await.token;
     for (method, path) in [
         (Method::GET, "/api/v1/plugins"),
         (Method::GET, "/api/v1/audit"),
@@ -276,7 +253,7 @@ fn axum_method(m: &reqwest::Method) -> gigmarket::authz::routes::HttpMethod {
 }
 
 async fn an_agency_binds_plugins_only_for_its_market(app: TestApp) {
-    let agency = staff(&app, "13900000004", "agency_staff", "kaifeng-construction").await;
+    let agency = staff(&app, "13900000004", "agency_staff", "kaifeng-construction").await.token;
     let (status, uploaded) =
         app.call_as(&agency, Method::POST, "/api/v1/plugins?name=x", None).await;
     assert_eq!(status, 422, "agencies may upload (this body is no component): {uploaded}");
@@ -311,8 +288,8 @@ async fn an_agency_binds_plugins_only_for_its_market(app: TestApp) {
 }
 
 async fn people_and_verifications_stay_in_their_market(app: TestApp) {
-    let qi = staff(&app, "13900000005", "county_admin", "qixian").await;
-    let lan = staff(&app, "13900000006", "county_admin", "lankao").await;
+    let qi = staff(&app, "13900000005", "county_admin", "qixian").await.token;
+    let lan = staff(&app, "13900000006", "county_admin", "lankao").await.token;
     let resp = app
         .client
         .post(app.at("/api/v1/auth/register"))
@@ -321,7 +298,7 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
-    let worker = login(&app, "13900000010").await;
+    let worker = login(&app, "13900000010", "staff2026pw").await.token;
     let body17 = "41022519900307123";
     let id = format!("{body17}{}", gigmarket::identity::idcard::check_char(body17));
     let profile = json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["4-02-05-01"], "wage_expectation_cents": 20000});
@@ -359,7 +336,7 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
-    let other = login(&app, "13900000011").await;
+    let other = login(&app, "13900000011", "staff2026pw").await.token;
     let (status, _) = app
         .call_as(&other, Method::GET, &format!("/api/v1/tenants/lankao/people/{account}"), None)
         .await;
@@ -368,34 +345,28 @@ async fn people_and_verifications_stay_in_their_market(app: TestApp) {
     assert_eq!(status, 404, "and /me is only ever one's own: {mine}");
 }
 
-async fn id_of(app: &TestApp, token: &str) -> String {
-    app.call_as(token, Method::GET, "/api/v1/auth/me", None).await.1["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 /// Removing a staff account: a county administrator removes its own county's station staff but
 /// not another county's (404: not its to know) nor an administrator (403), nobody removes
 /// themselves, and a removed account's session ends at once.
 async fn staff_are_removed_only_within_scope(app: TestApp) {
     // 兰考县's administrator and clerk, and 龙亭区's clerk.
-    let qi = staff(&app, "13900000061", "county_admin", "lankao").await;
-    let qi_clerk = staff(&app, "13900000062", "station_staff", "lankao-lanyang").await;
-    let lankao_clerk = staff(&app, "13900000063", "station_staff", "longting-beishudian").await;
-    let qi_deputy = staff(&app, "13900000064", "county_admin", "lankao").await;
+    let qi = staff(&app, "13900000061", "county_admin", "lankao").await.token;
+    let qi_clerk = staff(&app, "13900000062", "station_staff", "lankao-lanyang").await.token;
+    let lankao_clerk =
+        staff(&app, "13900000063", "station_staff", "longting-beishudian").await.token;
+    let qi_deputy = staff(&app, "13900000064", "county_admin", "lankao").await.token;
     let remove = |token: String, id: String| {
         let app = &app;
         async move { app.call_as(&token, Method::DELETE, &format!("/api/v1/staff/{id}"), None).await }
     };
-    let (status, body) = remove(qi.clone(), id_of(&app, &lankao_clerk).await).await;
+    let (status, body) = remove(qi.clone(), account_id(&app, &lankao_clerk).await).await;
     assert_eq!(status, 404, "another county's staff: {body}");
     assert_error(&body, "staff_not_found");
-    let (status, body) = remove(qi.clone(), id_of(&app, &qi_deputy).await).await;
+    let (status, body) = remove(qi.clone(), account_id(&app, &qi_deputy).await).await;
     assert_eq!(status, 403, "only the city removes administrators: {body}");
-    let (status, body) = remove(qi.clone(), id_of(&app, &qi).await).await;
+    let (status, body) = remove(qi.clone(), account_id(&app, &qi).await).await;
     assert_eq!(status, 403, "{body}");
-    let (status, body) = remove(qi_clerk.clone(), id_of(&app, &qi_clerk).await).await;
+    let (status, body) = remove(qi_clerk.clone(), account_id(&app, &qi_clerk).await).await;
     assert_eq!(status, 403, "station staff do not remove accounts: {body}");
     let (status, body) = remove(qi.clone(), "no-such-account".into()).await;
     assert_eq!(status, 404, "{body}");
@@ -405,7 +376,7 @@ async fn staff_are_removed_only_within_scope(app: TestApp) {
         "nothing was removed so far"
     );
 
-    let clerk_id = id_of(&app, &qi_clerk).await;
+    let clerk_id = account_id(&app, &qi_clerk).await;
     let (status, body) = remove(qi.clone(), clerk_id.clone()).await;
     assert_eq!(status, 204, "{body}");
     assert_eq!(
@@ -419,7 +390,7 @@ async fn staff_are_removed_only_within_scope(app: TestApp) {
         .call_as(
             gigmarket_e2e::ADMIN_TOKEN,
             Method::DELETE,
-            &format!("/api/v1/staff/{}", id_of(&app, &qi_deputy).await),
+            &format!("/api/v1/staff/{}", account_id(&app, &qi_deputy).await),
             None,
         )
         .await;

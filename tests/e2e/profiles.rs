@@ -2,6 +2,7 @@
 //! verification by the home market's staff (audited), and audited unmasked reads.
 
 use gigmarket::identity::idcard::check_char;
+use gigmarket_e2e::people::{register, staff};
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -16,51 +17,14 @@ fn id_number(body17: &str) -> String {
     format!("{body17}{}", check_char(body17))
 }
 
-async fn session(app: &TestApp, phone: &str, kind: &str) -> String {
-    let resp = app
-        .client
-        .post(app.at("/api/v1/auth/register"))
-        .json(&json!({"phone": phone, "password": "kaifeng2026", "kind": kind}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let resp = app
-        .client
-        .post(app.at("/api/v1/auth/login"))
-        .json(&json!({"phone": phone, "password": "kaifeng2026"}))
-        .send()
-        .await
-        .unwrap();
-    resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
-}
-
 fn worker(id: &str) -> Value {
     json!({"kind": "worker", "home_tenant": "lankao", "name": "张三", "id_number": id, "occupations": ["4-02-05-01"],
         "skill_level": 2, "wage_expectation_cents": 20000, "wage_unit": "day"})
 }
 
-async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> String {
-    let (status, body) = app
-        .admin_post(
-            "/api/v1/staff",
-            &json!({"phone": phone, "password": "staff2026pw", "role": role, "tenant": tenant}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let resp = app
-        .client
-        .post(app.at("/api/v1/auth/login"))
-        .json(&json!({"phone": phone, "password": "staff2026pw"}))
-        .send()
-        .await
-        .unwrap();
-    resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
-}
-
 async fn a_worker_registers_and_is_verified_by_the_home_market(app: TestApp) {
     let id = id_number("41022519900307123");
-    let me = session(&app, "13811112222", "worker").await;
+    let me = register(&app, "13811112222", "worker").await.token;
     let (status, profile) =
         app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id))).await;
     assert_eq!(status, 200, "{profile}");
@@ -71,9 +35,9 @@ async fn a_worker_registers_and_is_verified_by_the_home_market(app: TestApp) {
     assert_eq!(profile["verification"], "unverified");
     assert_eq!(profile["details"]["skill_level_name"], "四级/中级工");
 
-    let station = staff(&app, "13911112222", "station_staff", "lankao-lanyang").await;
-    let county = staff(&app, "13911113333", "county_admin", "lankao").await;
-    let other_county = staff(&app, "13911114444", "county_admin", "qixian").await;
+    let station = staff(&app, "13911112222", "station_staff", "lankao-lanyang").await.token;
+    let county = staff(&app, "13911113333", "county_admin", "lankao").await.token;
+    let other_county = staff(&app, "13911114444", "county_admin", "qixian").await.token;
     let (status, pending) =
         app.call_as(&county, Method::GET, "/api/v1/tenants/lankao/verifications", None).await;
     assert_eq!(status, 200);
@@ -143,7 +107,7 @@ async fn a_worker_registers_and_is_verified_by_the_home_market(app: TestApp) {
 }
 
 async fn bad_real_name_data_is_refused_field_by_field(app: TestApp) {
-    let me = session(&app, "13822223333", "worker").await;
+    let me = register(&app, "13822223333", "worker").await.token;
     let good = id_number("41022519900307123");
     let wrong_check = format!("{}{}", &good[..17], if good.ends_with('1') { '2' } else { '1' });
     let cases = [
@@ -171,7 +135,7 @@ async fn bad_real_name_data_is_refused_field_by_field(app: TestApp) {
     let (status, _) =
         app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
     assert_eq!(status, 200);
-    let other = session(&app, "13822224444", "worker").await;
+    let other = register(&app, "13822224444", "worker").await.token;
     let (status, err) =
         app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(worker(&good))).await;
     assert_eq!(status, 409, "one ID number, one account: {err}");
@@ -187,7 +151,7 @@ async fn bad_real_name_data_is_refused_field_by_field(app: TestApp) {
 }
 
 async fn employers_and_agencies_state_their_credentials(app: TestApp) {
-    let boss = session(&app, "13833334444", "employer").await;
+    let boss = register(&app, "13833334444", "employer").await.token;
     let enterprise = json!({"kind": "enterprise", "home_tenant": "gulou", "name": "开封示例建筑劳务有限公司", "uscc": "91350100M000100Y43", "contact_name": "王经理"});
     let (status, p) =
         app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(enterprise.clone())).await;
@@ -208,7 +172,7 @@ async fn employers_and_agencies_state_their_credentials(app: TestApp) {
     agency["license_no"] = json!("豫人服证字〔2024〕第0001号");
     agency["legal_rep"] = json!("赵六");
     assert_eq!(app.call_as(&boss, Method::PUT, "/api/v1/me/profile", Some(agency)).await.0, 200);
-    let worker_token = session(&app, "13833335555", "worker").await;
+    let worker_token = register(&app, "13833335555", "worker").await.token;
     let (status, err) = app.call_as(&worker_token, Method::GET, "/api/v1/me/profile", None).await;
     assert_eq!(status, 404);
     assert_error(&err, "profile_not_found");
@@ -243,7 +207,7 @@ async fn a_configured_provider_verifies_and_rejects() {
         c.verification_url = Some(url)
     })
     .await;
-    let me = session(&app, "13844445555", "worker").await;
+    let me = register(&app, "13844445555", "worker").await.token;
     let (status, p) = app
         .call_as(
             &me,
@@ -253,7 +217,7 @@ async fn a_configured_provider_verifies_and_rejects() {
         )
         .await;
     assert_eq!((status, p["verification"].as_str()), (200, Some("verified")), "{p}");
-    let other = session(&app, "13844446666", "worker").await;
+    let other = register(&app, "13844446666", "worker").await.token;
     let mut body = worker(&id_number("41022519850612002"));
     body["name"] = json!("李四");
     let (_, p) = app.call_as(&other, Method::PUT, "/api/v1/me/profile", Some(body)).await;
@@ -278,7 +242,7 @@ async fn an_unreachable_provider_leaves_the_profile_to_staff() {
         c.verification_url = Some(url)
     })
     .await;
-    let me = session(&app, "13844447777", "worker").await;
+    let me = register(&app, "13844447777", "worker").await.token;
     let (status, p) = app
         .call_as(
             &me,

@@ -228,6 +228,18 @@ impl TestApp {
         (status, resp.json().await.expect("a JSON body"))
     }
 
+    /// POST JSON without a token (registration, login); return the status and the JSON body
+    /// (`null` when there is none).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let resp = self.client.post(self.at(path)).json(body).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// POST JSON as the administrator; return the status and the JSON body.
     pub async fn admin_post(
         &self,

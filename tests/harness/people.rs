@@ -72,6 +72,13 @@ pub async fn login(app: &TestApp, phone: &str, password: &str) -> Person {
     Person { id: me["id"].as_str().unwrap().to_string(), token }
 }
 
+/// The account id behind a session token.
+pub async fn account_id(app: &TestApp, token: &str) -> String {
+    let (status, me) = app.call_as(token, Method::GET, "/api/v1/auth/me", None).await;
+    assert_eq!(status, 200, "{me}");
+    me["id"].as_str().unwrap().to_string()
+}
+
 /// Approve a profile as the city (bootstrap admin token).
 pub async fn verify(app: &TestApp, person: &Person, tenant: &str) {
     let (status, body) = app
