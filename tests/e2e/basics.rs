@@ -1,5 +1,6 @@
 //! Probes, error shapes, request ids, the OpenAPI document, restarts.
 
+use gigmarket_e2e::people::{employer, job, login, open_job, register};
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 
 db_tests!(
@@ -58,12 +59,29 @@ async fn openapi_covers_every_route(app: TestApp) {
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
 }
 
+/// A restart keeps what was changed since the files seeded the install, and seeds nothing again:
+/// a wiped and reseeded database would have the file's hotline back, no worker and no post, and
+/// would log the seeding's uploads twice.
 async fn a_restart_keeps_the_data_and_does_not_reseed(app: TestApp) {
-    let (_, before) = app.get_json("/api/v1/tenants").await;
-    let app = app.restart().await;
-    let (status, after) = app.get_json("/api/v1/tenants").await;
+    let hotline = serde_json::json!({"hotline": "0371-23229876"});
+    let (status, _) =
+        app.admin_send(reqwest::Method::PATCH, "/api/v1/tenants/qixian", &hotline).await;
     assert_eq!(status, 200);
-    assert_eq!(before, after);
+    register(&app, "13600000081", "worker").await;
+    let boss = employer(&app, 81, true).await;
+    let post = open_job(&app, &boss, job("lankao", "重启前发布的岗位")).await;
+    let (_, audit_before) = app.admin_get("/api/v1/audit?limit=1000").await;
+    let (_, plugins_before) = app.admin_get("/api/v1/plugins").await;
+
+    let app = app.restart().await;
+    let (_, qixian) = app.get_json("/api/v1/tenants/qixian").await;
+    assert_eq!(qixian["hotline"], "0371-23229876", "the change survives: {qixian}");
+    login(&app, "13600000081", "kaifeng2026").await;
+    let (status, kept) = app.get_json(&format!("/api/v1/jobs/{post}")).await;
+    assert_eq!((status, kept["title"].as_str()), (200, Some("重启前发布的岗位")), "{kept}");
+    assert_eq!(app.admin_get("/api/v1/plugins").await.1, plugins_before, "no plugin stored twice");
+    let (_, audit_after) = app.admin_get("/api/v1/audit?limit=1000").await;
+    assert_eq!(audit_after["entries"], audit_before["entries"], "nothing seeded (or logged) again");
     app.stop().await;
 }
 
