@@ -184,22 +184,8 @@ fn tenants_load_then_list_on_sqlite() {
 /// `tenants load` and `tenants list` against a fresh PostgreSQL database given as `--database`.
 #[test]
 fn tenants_load_then_list_on_postgres() {
-    let base = std::env::var("GIGMARKET_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let name = format!("gm_cli_{}", std::process::id());
-    let admin = |sql: String| {
-        let base = base.clone();
-        tokio::runtime::Runtime::new().unwrap().block_on(async move {
-            use sqlx::Connection;
-            let mut conn = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres"))
-                .await
-                .expect("PostgreSQL is running");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
-        })
-    };
-    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    admin(format!("CREATE DATABASE {name}"));
-    let url = format!("{base}/{name}");
+    let db = PgDatabase::create();
+    let url = db.url();
     let out = gigmarket(&[
         "tenants",
         "load",
@@ -210,13 +196,51 @@ fn tenants_load_then_list_on_postgres() {
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = gigmarket(&["tenants", "list", "--database", &url]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listing = String::from_utf8_lossy(&out.stdout).to_string();
-    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     assert_eq!(listing.lines().count(), 18, "{listing}");
     assert!(
         listing.contains("  shifanqu") && listing.contains("开封城乡一体化示范区零工市场"),
         "{listing}"
     );
+}
+
+/// A PostgreSQL database of this test, dropped when the test ends however it ends.
+struct PgDatabase {
+    base: String,
+    name: String,
+}
+
+impl PgDatabase {
+    fn create() -> PgDatabase {
+        let base = std::env::var("GIGMARKET_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let db = PgDatabase { base, name: format!("gm_cli_{}", std::process::id()) };
+        db.admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name));
+        db.admin(&format!("CREATE DATABASE {}", db.name));
+        db
+    }
+
+    fn url(&self) -> String {
+        format!("{}/{}", self.base, self.name)
+    }
+
+    fn admin(&self, sql: &str) {
+        let (base, sql) = (self.base.clone(), sql.to_string());
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres"))
+                .await
+                .expect("PostgreSQL is running");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        self.admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
 }
 
 #[test]
@@ -235,29 +259,57 @@ fn a_broken_tree_is_not_loaded_at_all() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("gulou.toml: kind: 市场类型无效"));
     let out = gigmarket(&["tenants", "list", "--data-dir", data.path().to_str().unwrap()]);
+    assert!(out.status.success(), "the list runs: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "", "no partial write");
+}
+
+/// A running `gigmarket demo`, killed if the test ends before it stopped it (a failing assert
+/// must not leave a server behind).
+struct Demo {
+    child: std::process::Child,
+    url: String,
+    /// Kept open: the demo prints to it, and a closed pipe would kill it.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl Demo {
+    fn start(data: &Path) -> Demo {
+        let mut child = command()
+            .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", data.to_str().unwrap()])
+            .args(["--tenants-dir", tenants_dir().to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = lines
+            .by_ref()
+            .map(|l| l.unwrap())
+            .find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string));
+        Demo { child, url: url.expect("the demo prints its URL"), _stdout: lines }
+    }
+
+    /// SIGTERM, and the exit status.
+    fn stop(mut self) -> std::process::ExitStatus {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The demo command serves Kaifeng on the port it prints and stops cleanly on SIGTERM.
 #[test]
 fn demo_serves_the_city_and_stops_on_sigterm() {
     let data = tempfile::tempdir().unwrap();
-    let mut child = command()
-        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", data.path().to_str().unwrap()])
-        .args(["--tenants-dir", tenants_dir().to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines
-        .by_ref()
-        .map(|l| l.unwrap())
-        .find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string))
-        .expect("the demo prints its URL");
-    let body = http_get(&format!("{url}/api/v1/tenants"));
+    let demo = Demo::start(data.path());
+    let body = http_get(&format!("{}/api/v1/tenants", demo.url));
     assert!(body.contains("\"count\":18") && body.contains("兰考县零工市场"), "{body}");
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    let status = child.wait().unwrap();
+    let status = demo.stop();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
 
@@ -309,7 +361,7 @@ fn the_plugin_lifecycle_through_the_cli() {
         "--data-dir",
         d,
     ]);
-    assert!(!wrong.status.success());
+    assert_eq!(wrong.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("组件没有实现任何已知的插件槽位"));
 
     let weishi = fixture("weishi_matching");
@@ -336,17 +388,54 @@ fn the_plugin_lifecycle_through_the_cli() {
         String::from_utf8_lossy(&bad.stderr)
     );
 
-    let slots = json_of(&gigmarket(&["slots", "list", "gulou", "--data-dir", d]));
-    let matching = slots.as_array().unwrap().iter().find(|s| s["slot"] == "matching").unwrap();
-    assert_eq!(matching["active"]["binding"]["plugin_hash"], hash);
+    assert_eq!(bad.status.code(), Some(1), "a refused command exits 1");
+    let active = |d: &str| {
+        let slots = json_of(&gigmarket(&["slots", "list", "gulou", "--data-dir", d]));
+        slots.as_array().unwrap().iter().find(|s| s["slot"] == "matching").unwrap()["active"]["binding"].clone()
+    };
+    assert_eq!(active(d)["plugin_hash"], hash);
     let nothing = gigmarket(&["slots", "rollback", "gulou", "matching", "--data-dir", d]);
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("nothing_to_roll_back"));
+    assert_eq!(nothing.status.code(), Some(1));
+
+    // A second version, then a rollback that really restores the first (as a third version).
+    let city = fixture("city_matching");
+    let city = json_of(&gigmarket(&["plugins", "upload", city.to_str().unwrap(), "--data-dir", d]));
+    let second = json_of(&gigmarket(&[
+        "slots",
+        "bind",
+        "gulou",
+        "matching",
+        city["hash"].as_str().unwrap(),
+        "--data-dir",
+        d,
+    ]));
+    assert_eq!(
+        (second["version"].as_i64(), active(d)["plugin_hash"].as_str()),
+        (Some(2), city["hash"].as_str())
+    );
+    let rolled = json_of(&gigmarket(&["slots", "rollback", "gulou", "matching", "--data-dir", d]));
+    assert_eq!(
+        (rolled["version"].as_i64(), rolled["plugin_hash"].as_str()),
+        (Some(3), Some(hash)),
+        "{rolled}"
+    );
+    assert_eq!(
+        rolled["config"], r#"{"max_distance_km":10}"#,
+        "the first version's configuration too"
+    );
+    let now = active(d);
+    assert_eq!(
+        (now["version"].as_i64(), now["plugin_hash"].as_str()),
+        (Some(3), Some(hash)),
+        "in force: {now}"
+    );
 
     let id = record_a_decision(data.path());
     let replay = json_of(&gigmarket(&["decisions", "replay", &id, "--data-dir", d]));
     assert_eq!(replay["identical"], true, "{replay}");
     let missing = gigmarket(&["decisions", "replay", "nope", "--data-dir", d]);
-    assert!(!missing.status.success());
+    assert_eq!(missing.status.code(), Some(1), "{}", String::from_utf8_lossy(&missing.stderr));
 }
 
 /// Make one posting-review decision for 鼓楼区 through the library, as the API would.
@@ -603,38 +692,42 @@ fn pii_keys_rotate_without_losing_data() {
     assert_eq!(keys.decrypt(&stored).unwrap(), "13800000009");
 }
 
-/// The demo's documented accounts log in, each with its role.
+/// Every account in docs/demo.md's table logs in, with the role the table gives it.
 #[test]
 fn the_demo_seeds_an_account_for_every_role() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/demo.md")).unwrap();
+    let table = demo_accounts(&doc);
+    let roles: std::collections::BTreeSet<&str> = table.iter().map(|(_, r)| r.as_str()).collect();
+    assert_eq!(roles.len(), 7, "the table names every role: {roles:?}");
+    assert_eq!(table.len(), 13, "seven role accounts and six more workers: {table:?}");
     let data = tempfile::tempdir().unwrap();
-    let mut child = command()
-        .args([
-            "demo",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--tenants-dir",
-            tenants_dir().to_str().unwrap(),
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines
-        .by_ref()
-        .map(|l| l.unwrap())
-        .find_map(|l| l.trim().strip_suffix("/api/v1/tenants").map(str::to_string))
-        .unwrap();
-    for (phone, kind) in
-        [("13800000001", "city_admin"), ("13800000003", "station_staff"), ("13800000006", "worker")]
-    {
+    let demo = Demo::start(data.path());
+    for (phone, kind) in &table {
         let body = format!(r#"{{"phone":"{phone}","password":"kaifeng2026"}}"#);
-        let response = http_post(&format!("{url}/api/v1/auth/login"), &body);
-        assert!(response.contains(&format!(r#""kind":"{kind}""#)), "{response}");
+        let response = http_post(&format!("{}/api/v1/auth/login", demo.url), &body);
+        assert!(response.contains(&format!(r#""kind":"{kind}""#)), "{phone}: {response}");
     }
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(child.wait().unwrap().success());
+    assert!(demo.stop().success());
+}
+
+/// (phone, role) of each row of the accounts table; `13900000101–106` is a range.
+fn demo_accounts(doc: &str) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    for line in doc.lines().filter(|l| l.starts_with("| 1")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (phones, role) = (cells[1], cells[2].to_string());
+        match phones.split_once('–') {
+            Some((first, last)) => {
+                let base: u64 = first.parse().unwrap();
+                let end: u64 =
+                    format!("{}{last}", &first[..first.len() - last.len()]).parse().unwrap();
+                rows.extend((base..=end).map(|p| (p.to_string(), role.clone())));
+            }
+            None => rows.push((phones.to_string(), role)),
+        }
+    }
+    rows
 }
 
 fn http_post(url: &str, body: &str) -> String {

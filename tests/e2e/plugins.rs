@@ -107,20 +107,42 @@ async fn every_slot_of_the_city_is_served_by_a_real_plugin(app: TestApp) {
     let naming = invoke(&app, "kaifeng", "naming", &json!({"kind": "Station", "name": "兰阳街道零工驿站", "region_name": null, "parent_name": "兰考县零工市场"})).await;
     assert_eq!(naming["output"]["accepted"], true);
     assert_eq!(naming["decision_id"], Value::Null, "naming is not a consequential decision");
-    let catalog = invoke(&app, "kaifeng", "service-catalog", &json!({"today": date(2026, 11, 28), "kind": "City"})).await;
+    let catalog = invoke(
+        &app,
+        "kaifeng",
+        "service-catalog",
+        &json!({"today": date(2026, 11, 28), "kind": "City"}),
+    )
+    .await;
     assert!(catalog["output"]["items"].as_array().unwrap().len() >= 3, "{catalog}");
-    let review = invoke(&app, "kaifeng", "posting-review", &posting("仓库装卸工", &["能吃苦"])).await;
+    let review =
+        invoke(&app, "kaifeng", "posting-review", &posting("仓库装卸工", &["能吃苦"])).await;
     assert_eq!(review["output"]["decision"], "Accept", "{review}");
-    let ranked = invoke(&app, "kaifeng", "matching", &match_input(vec![candidate(1.0, 2.0), candidate(0.0, 2.0)])).await;
+    let ranked = invoke(
+        &app,
+        "kaifeng",
+        "matching",
+        &match_input(vec![candidate(1.0, 2.0), candidate(0.0, 2.0)]),
+    )
+    .await;
     let scores = ranked["output"]["scores"].as_array().unwrap();
     assert!(scores[0]["score"].as_f64() > scores[1]["score"].as_f64(), "skill counts: {ranked}");
     let subsidy = invoke(&app, "kaifeng", "subsidy", &subsidy_input("County", 300)).await;
     assert!(subsidy["output"]["total_cents"].as_i64().unwrap() > 0, "{subsidy}");
-    let eval = invoke(&app, "kaifeng", "evaluation", &json!({"today": date(2026, 11, 28), "figures": figures("County", 400)})).await;
+    let eval = invoke(
+        &app,
+        "kaifeng",
+        "evaluation",
+        &json!({"today": date(2026, 11, 28), "figures": figures("County", 400)}),
+    )
+    .await;
     let score = eval["output"]["score"].as_f64().unwrap();
     assert!((0.0..=100.0).contains(&score), "{eval}");
     for receipt in [&review, &ranked, &subsidy, &eval] {
-        assert!(receipt["decision_id"].is_string(), "consequential decisions keep a receipt: {receipt}");
+        assert!(
+            receipt["decision_id"].is_string(),
+            "consequential decisions keep a receipt: {receipt}"
+        );
     }
 }
 
@@ -164,8 +186,12 @@ async fn weishi_weighs_distance_and_cuts_off_far_candidates(app: TestApp) {
     // 0: the right occupation, 8 km away; 1: a related one, next door; 2: 40 km away.
     let input = match_input(vec![candidate(1.0, 8.0), candidate(0.5, 0.5), candidate(1.0, 40.0)]);
     let order = |out: &Value| -> Vec<u64> {
-        let mut scores: Vec<(u64, f64)> = out["output"]["scores"].as_array().unwrap().iter()
-            .map(|s| (s["candidate"].as_u64().unwrap(), s["score"].as_f64().unwrap())).collect();
+        let mut scores: Vec<(u64, f64)> = out["output"]["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["candidate"].as_u64().unwrap(), s["score"].as_f64().unwrap()))
+            .collect();
         scores.sort_by(|a, b| b.1.total_cmp(&a.1));
         scores.into_iter().map(|(c, _)| c).filter(|c| *c != 2).collect()
     };
@@ -173,12 +199,22 @@ async fn weishi_weighs_distance_and_cuts_off_far_candidates(app: TestApp) {
     let weishi = invoke(&app, "weishi", "matching", &input).await;
     assert_eq!(order(&city), [0, 1], "the city puts skill first: {city}");
     assert_eq!(order(&weishi), [1, 0], "尉氏县 puts distance first: {weishi}");
-    let kept: Vec<u64> = weishi["output"]["scores"].as_array().unwrap().iter().map(|s| s["candidate"].as_u64().unwrap()).collect();
+    let kept: Vec<u64> = weishi["output"]["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["candidate"].as_u64().unwrap())
+        .collect();
     assert!(!kept.contains(&2), "the worker 40 km away is beyond 尉氏县's cut-off: {kept:?}");
     assert_eq!(city["output"]["scores"].as_array().unwrap().len(), 3, "the city keeps everyone");
     let reasons = weishi["output"]["reasons"].as_array().unwrap();
     let top = &weishi["output"]["scores"][0]["contributions"][0];
-    assert!(reasons[top["reason"].as_u64().unwrap() as usize]["message"].as_str().unwrap().contains("权重"));
+    assert!(
+        reasons[top["reason"].as_u64().unwrap() as usize]["message"]
+            .as_str()
+            .unwrap()
+            .contains("权重")
+    );
     assert!(city["decision_id"].is_string(), "a shown ranking keeps a receipt");
 }
 

@@ -40,13 +40,18 @@ fn steps(doc: &str) -> Result<Vec<Step>, String> {
             continue;
         }
         if line != "```walk" {
-            return Err(format!("line {}: a walk fence must be exactly ```walk, not {line:?}", n + 1));
+            return Err(format!(
+                "line {}: a walk fence must be exactly ```walk, not {line:?}",
+                n + 1
+            ));
         }
         let mut block = Vec::new();
         loop {
             match lines.next() {
                 Some((_, "```")) => break,
-                Some((m, l)) if l.ends_with('\r') => return Err(format!("line {}: CRLF line end", m + 1)),
+                Some((m, l)) if l.ends_with('\r') => {
+                    return Err(format!("line {}: CRLF line end", m + 1));
+                }
                 Some((_, l)) => block.push(l),
                 None => return Err(format!("line {}: the walk block never ends", n + 1)),
             }
@@ -58,17 +63,26 @@ fn steps(doc: &str) -> Result<Vec<Step>, String> {
 
 fn pairs(rest: &str, what: &str) -> Result<Vec<(String, String)>, String> {
     rest.split(' ')
-        .map(|p| p.split_once('=').map(|(k, v)| (k.into(), v.into())).ok_or(format!("{what}: {p:?}")))
+        .map(|p| {
+            p.split_once('=').map(|(k, v)| (k.into(), v.into())).ok_or(format!("{what}: {p:?}"))
+        })
         .collect()
 }
 
 fn parse(block: &[&str]) -> Result<Step, String> {
     let mut lines = block.iter();
     let who = lines.next().and_then(|l| l.strip_prefix("as ")).ok_or("a step starts with `as`")?;
-    let (method, path) =
-        lines.next().and_then(|l| l.split_once(' ')).ok_or("then METHOD PATH")?;
+    let (method, path) = lines.next().and_then(|l| l.split_once(' ')).ok_or("then METHOD PATH")?;
     let method = method.parse().map_err(|_| format!("not a method: {method}"))?;
-    let mut step = Step { who: who.into(), method, path: path.into(), body: None, status: 0, checks: vec![], saves: vec![] };
+    let mut step = Step {
+        who: who.into(),
+        method,
+        path: path.into(),
+        body: None,
+        status: 0,
+        checks: vec![],
+        saves: vec![],
+    };
     let mut body = String::new();
     for line in lines {
         if let Some(rest) = line.strip_prefix("expect ") {
@@ -107,7 +121,8 @@ fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     }
     let placeholder = out.split('{').skip(1).find_map(|rest| {
         let name = rest.split('}').next().filter(|_| rest.contains('}'))?;
-        let is_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_+".contains(c));
+        let is_name =
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_+".contains(c));
         is_name.then_some(name)
     });
     match placeholder {
@@ -195,7 +210,10 @@ fn a_malformed_walk_through_is_an_error_not_a_shorter_test() {
     for (bad, why) in [
         (good.replace("\n", "\r\n"), "CRLF"),
         (good.replace("```walk\n", "```walk \n"), "trailing space on the fence"),
-        (good.replace("expect 200 status=ok\n", "expect 200 status=ok\nexpect 404\n"), "a second expect"),
+        (
+            good.replace("expect 200 status=ok\n", "expect 200 status=ok\nexpect 404\n"),
+            "a second expect",
+        ),
         (good.replace("expect 200 status=ok\n", ""), "no expect"),
         (good.replace("save s=status", "save s"), "a save without a path"),
         (good.replace("\n```\n", "\n"), "an unclosed block"),
@@ -205,7 +223,11 @@ fn a_malformed_walk_through_is_an_error_not_a_shorter_test() {
     let vars = HashMap::from([("job".to_string(), "j1".to_string())]);
     assert_eq!(fill("/api/v1/jobs/{job}", &vars).unwrap(), "/api/v1/jobs/j1");
     assert!(fill("/api/v1/jobs/{jobb}", &vars).is_err(), "an unknown name is an error");
-    assert_eq!(fill(r#"{"a": {"b": 1}}"#, &vars).unwrap(), r#"{"a": {"b": 1}}"#, "JSON is not a placeholder");
+    assert_eq!(
+        fill(r#"{"a": {"b": 1}}"#, &vars).unwrap(),
+        r#"{"a": {"b": 1}}"#,
+        "JSON is not a placeholder"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

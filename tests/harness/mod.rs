@@ -165,7 +165,16 @@ async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -
     let plugin_cache_dir = config.plugin_cache_dir.clone();
     let pii_keys = config.pii_keys.clone();
     let clock = config.clock.clone();
-    let app = Application::build(config).await.expect("the host starts");
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) => {
+            // Nothing owns the database yet: drop it before failing the test.
+            if let Some(name) = &pg_database {
+                drop_postgres_database(name).await;
+            }
+            panic!("the host starts: {e:#}");
+        }
+    };
     if demo {
         gigmarket::demo::seed(&app).await.expect("the demo seeds");
     }
@@ -192,9 +201,15 @@ async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -
     }
 }
 
-/// Create an empty PostgreSQL database with a unique name.
+/// Create an empty PostgreSQL database with a unique name that says when it was made
+/// (`gm_test_<unix seconds>_<uuid>`). The first call in a process also drops test databases
+/// more than two hours old: what test processes killed before their cleanup left behind.
 pub async fn create_postgres_database() -> String {
-    let name = format!("gm_test_{}", uuid::Uuid::new_v4().simple());
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT.get_or_init(sweep_stale_databases).await;
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let name = format!("gm_test_{secs}_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_base()))
         .await
         .expect("PostgreSQL must be running for the postgres half of the suite (see .ci/run)");
@@ -203,6 +218,44 @@ pub async fn create_postgres_database() -> String {
         .await
         .expect("create test database");
     name
+}
+
+/// Drop `gm_test_*` and `gm_cli_*` databases that no running test can own: older than two
+/// hours by their name, or named in an older format that carried no time.
+async fn sweep_stale_databases() {
+    let Ok(mut admin) = PgConnection::connect(&format!("{}/postgres", postgres_base())).await
+    else {
+        return;
+    };
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'gm\\_test\\_%' OR datname LIKE 'gm\\_cli\\_%'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    for name in names.into_iter().filter(|n| is_stale(n, now)) {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await;
+    }
+}
+
+/// Whether a test database's name says it is older than two hours (or says nothing of its age).
+/// `gm_cli_<pid>` databases belong to a live CLI test only while that process runs.
+fn is_stale(name: &str, now: u64) -> bool {
+    if let Some(pid) = name.strip_prefix("gm_cli_") {
+        return pid
+            .parse::<u32>()
+            .is_ok_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists());
+    }
+    let rest = name.strip_prefix("gm_test_").unwrap_or("");
+    match rest.split_once('_').and_then(|(secs, _)| secs.parse::<u64>().ok()) {
+        Some(made) => now.saturating_sub(made) > 2 * 3600,
+        None => true,
+    }
 }
 
 /// Drop a test database, closing whatever still holds it.
@@ -459,4 +512,17 @@ macro_rules! db_tests {
             }
         )*
     };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_old_or_orphaned_test_databases_are_stale() {
+        let now = 1_800_000_000;
+        assert!(!super::is_stale(&format!("gm_test_{}_abc", now - 60), now), "a running test's");
+        assert!(super::is_stale(&format!("gm_test_{}_abc", now - 3 * 3600), now), "hours old");
+        assert!(super::is_stale("gm_test_0123456789abcdef0123456789abcdef", now), "no time in it");
+        assert!(!super::is_stale(&format!("gm_cli_{}", std::process::id()), now), "a live process");
+        assert!(super::is_stale("gm_cli_4294967294", now), "a process that is gone");
+    }
 }
