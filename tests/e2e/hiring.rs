@@ -393,6 +393,8 @@ async fn a_no_show_frees_the_place_and_counts_in_matching(app: TestApp) {
     body["headcount"] = json!(1);
     let job_id = open_job(&app, &boss, body).await;
     let w = worker(&app, 32, &["4-02-05-01"], (114.82, 34.82), true).await;
+    // The same worker in every figure matching sees, except that this one will come.
+    let twin = worker(&app, 33, &["4-02-05-01"], (114.82, 34.82), true).await;
     let id = signed(&app, &boss, &w, &job_id).await;
     assert_eq!(open_places(&app, &job_id).await, 0);
     let (status, body) = act(&app, &w, &id, "no-show", None).await;
@@ -411,11 +413,13 @@ async fn a_no_show_frees_the_place_and_counts_in_matching(app: TestApp) {
     let (_, ranked) = app
         .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None)
         .await;
-    let me = ranked["workers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["worker_id"] == w.id.as_str())
-        .expect("still recommended");
-    assert_eq!(me["no_shows"], 1, "{me}");
+    let found = |p: &Person| {
+        ranked["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == p.id.as_str()).cloned()
+    };
+    let (me, other) = (found(&w).expect("still recommended"), found(&twin).expect("recommended"));
+    assert_eq!((me["no_shows"].as_i64(), other["no_shows"].as_i64()), (Some(1), Some(0)), "{ranked}");
+    assert!(
+        me["score"].as_f64().unwrap() < other["score"].as_f64().unwrap(),
+        "the no-show ranks below an otherwise identical worker: {me} vs {other}"
+    );
 }

@@ -16,9 +16,11 @@ async fn host(limits: SlotLimits) -> TestApp {
     .await
 }
 
+/// Fuel stops a runaway plugin here; the deadline is far enough that a busy machine cannot make
+/// a fuel test end by timeout instead.
 const TIGHT: SlotLimits = SlotLimits {
     fuel: 200_000_000,
-    deadline_ms: 800,
+    deadline_ms: 30_000,
     memory_bytes: 64 << 20,
     output_bytes: 4 << 20,
 };
@@ -64,7 +66,8 @@ async fn misbehave(app: &TestApp, mode: &str, expected_code: &str) -> Value {
     let elapsed = start.elapsed();
     assert_eq!(status, 502, "{mode}: {body}");
     assert_error(&body, expected_code);
-    assert!(elapsed < Duration::from_secs(1), "{mode} took {elapsed:?}");
+    // Generous: the point is "ends promptly, never hangs", not a latency figure.
+    assert!(elapsed < Duration::from_secs(10), "{mode} took {elapsed:?}");
     for (status, body) in others {
         assert_eq!(status, 200, "another tenant's call failed during {mode}: {body}");
     }

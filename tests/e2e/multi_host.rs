@@ -167,7 +167,7 @@ async fn housekeeping_on_two_hosts_never_acts_twice() {
     for title in ["仓库装卸工", "夜班装卸", "冷库搬运"] {
         open_job(&a, &boss, job("lankao", title)).await;
     }
-    let later = gigmarket::store::stamp(chrono::Utc::now() + chrono::Duration::days(2));
+    let later = gigmarket::store::stamp(gigmarket_e2e::now() + chrono::Duration::days(2));
     let (here, there) = tokio::join!(a.store.expire_jobs(&later), b.store.expire_jobs(&later));
     assert_eq!(here.unwrap() + there.unwrap(), 3, "each post expired once");
 

@@ -116,7 +116,7 @@ fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
         out = out.replace(&format!("{{today+{n}}}"), &gigmarket_e2e::people::day(n));
         out = out.replace(
             &format!("{{now+{n}d}}"),
-            &(chrono::Utc::now() + chrono::Duration::days(n)).to_rfc3339(),
+            &(gigmarket_e2e::now() + chrono::Duration::days(n)).to_rfc3339(),
         );
     }
     let placeholder = out.split('{').skip(1).find_map(|rest| {

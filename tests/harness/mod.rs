@@ -122,6 +122,29 @@ pub fn via_port(database_url: &str, port: u16) -> String {
     format!("{scheme}://{user}127.0.0.1:{port}/{path}")
 }
 
+/// How far every test host's clock (and [`now`]) is set from the system's: to noon, China time,
+/// of the day the test process started. A test then never straddles China's midnight (a
+/// check-in "once a day", `people::day`), whatever time of day the suite runs at. Fixed for the
+/// process (nextest runs each test in its own).
+pub fn clock_shift() -> chrono::Duration {
+    static SHIFT: std::sync::OnceLock<chrono::Duration> = std::sync::OnceLock::new();
+    *SHIFT.get_or_init(|| {
+        let real = chrono::Utc::now();
+        let noon = gigmarket::clock::china_date(real)
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_local_timezone(gigmarket::clock::china())
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        noon - real
+    })
+}
+
+/// "Now" as the test hosts see it (their clock, before a test moves it).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + clock_shift()
+}
+
 /// Start a host on `backend` with Kaifeng's tenants.
 pub async fn spawn(backend: Backend) -> TestApp {
     spawn_with(backend, |_| {}).await
@@ -161,6 +184,7 @@ async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -
         pii_keys: Some(test_pii_keys()),
         ..Config::local()
     };
+    config.clock.advance(clock_shift());
     adjust(&mut config);
     let plugin_cache_dir = config.plugin_cache_dir.clone();
     let pii_keys = config.pii_keys.clone();

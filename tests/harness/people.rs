@@ -141,12 +141,12 @@ pub async fn staff(app: &TestApp, phone: &str, role: &str, tenant: &str) -> Pers
 
 /// China's date `days` from today, `YYYY-MM-DD`.
 pub fn day(days: i64) -> String {
-    (gigmarket::clock::china_date(chrono::Utc::now()) + chrono::Duration::days(days)).to_string()
+    (gigmarket::clock::china_date(crate::now()) + chrono::Duration::days(days)).to_string()
 }
 
 /// A time `minutes` from now, RFC 3339.
 pub fn in_minutes(minutes: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::minutes(minutes)).to_rfc3339()
+    (crate::now() + chrono::Duration::minutes(minutes)).to_rfc3339()
 }
 
 /// A post that the city's review accepts: a day's loading work in 兰考县 at ¥200 a day.
