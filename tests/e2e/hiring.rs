@@ -12,7 +12,9 @@ db_tests!(
     wrong_moves_are_refused_and_change_nothing,
     the_last_place_goes_to_exactly_one_worker,
     employers_see_only_their_own_applicants,
-    a_no_show_frees_the_place_and_counts_in_matching
+    a_no_show_frees_the_place_and_counts_in_matching,
+    turning_down_an_applicant_frees_the_place,
+    offers_are_made_only_on_ones_own_posts_to_real_workers
 );
 
 async fn act(
@@ -414,12 +416,93 @@ async fn a_no_show_frees_the_place_and_counts_in_matching(app: TestApp) {
         .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{next}/recommendations"), None)
         .await;
     let found = |p: &Person| {
-        ranked["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == p.id.as_str()).cloned()
+        ranked["workers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["worker_id"] == p.id.as_str())
+            .cloned()
     };
     let (me, other) = (found(&w).expect("still recommended"), found(&twin).expect("recommended"));
-    assert_eq!((me["no_shows"].as_i64(), other["no_shows"].as_i64()), (Some(1), Some(0)), "{ranked}");
+    assert_eq!(
+        (me["no_shows"].as_i64(), other["no_shows"].as_i64()),
+        (Some(1), Some(0)),
+        "{ranked}"
+    );
     assert!(
         me["score"].as_f64().unwrap() < other["score"].as_f64().unwrap(),
         "the no-show ranks below an otherwise identical worker: {me} vs {other}"
     );
+}
+
+async fn turning_down_an_applicant_frees_the_place(app: TestApp) {
+    let boss = employer(&app, 19, true).await;
+    let job_id = open_job(&app, &boss, job("lankao", "临时装卸")).await;
+    let w = worker(&app, 34, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let (status, e) = apply(&app, &w, &job_id).await;
+    assert_eq!(status, 201, "{e}");
+    let id = e["id"].as_str().unwrap();
+    assert_eq!(open_places(&app, &job_id).await, 2);
+    let (status, body) = act(&app, &w, id, "turn-down", None).await;
+    assert_eq!(status, 403, "only the employer turns an applicant down");
+    assert_error(&body, "wrong_party");
+    let down = ok(&app, &boss, id, "turn-down", Some(json!({"reason": "人员已满"}))).await;
+    assert_eq!(
+        (down["status"].as_str(), down["status_name"].as_str()),
+        (Some("turned_down"), Some("报名未通过"))
+    );
+    assert_eq!(down["history"].as_array().unwrap().last().unwrap()["note"], "人员已满", "{down}");
+    assert_eq!(open_places(&app, &job_id).await, 3, "the place is free again");
+    for action in ["offer", "accept", "withdraw"] {
+        let who = if action == "offer" { &boss } else { &w };
+        let (status, body) = act(&app, who, id, action, None).await;
+        assert_eq!(status, 409, "{action} after a turn-down: {body}");
+        assert_error(&body, "invalid_transition");
+    }
+    let (status, again) = apply(&app, &w, &job_id).await;
+    assert_eq!(status, 201, "turned down once, the worker may apply again: {again}");
+}
+
+/// An employer offers only its own posts (a rival's is not found), to a worker with a profile
+/// (field `worker_id`), once per worker and never past the headcount.
+async fn offers_are_made_only_on_ones_own_posts_to_real_workers(app: TestApp) {
+    let boss = employer(&app, 20, true).await;
+    let rival = employer(&app, 21, true).await;
+    let mut body = job("lankao", "两人装卸");
+    body["headcount"] = json!(2);
+    let job_id = open_job(&app, &boss, body).await;
+    let w = worker(&app, 35, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let other = worker(&app, 36, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let third = worker(&app, 37, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let offer = |who: &Person, worker_id: &str| {
+        let (app, token, path) = (&app, who.token.clone(), format!("/api/v1/jobs/{job_id}/offers"));
+        let body = json!({"worker_id": worker_id});
+        async move { app.call_as(&token, Method::POST, &path, Some(body)).await }
+    };
+    let (status, body) = offer(&rival, &w.id).await;
+    assert_eq!(status, 404, "a rival's post is not found: {body}");
+    assert_error(&body, "job_not_found");
+    let (status, body) = offer(&boss, &rival.id).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (403, Some("worker_id")),
+        "not a worker: {body}"
+    );
+    let (status, body) = offer(&boss, "no-such-account").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (403, Some("worker_id")), "{body}");
+    let (status, first) = offer(&boss, &w.id).await;
+    assert_eq!(
+        (status, first["status"].as_str(), first["origin"].as_str()),
+        (201, Some("offered"), Some("offer")),
+        "{first}"
+    );
+    let (status, body) = offer(&boss, &w.id).await;
+    assert_eq!(status, 409, "{body}");
+    assert_error(&body, "already_engaged");
+    assert_eq!(open_places(&app, &job_id).await, 1, "the refused repeat took no place");
+    assert_eq!(offer(&boss, &other.id).await.0, 201);
+    let (status, body) = offer(&boss, &third.id).await;
+    assert_eq!(status, 409, "both places are taken: {body}");
+    assert_error(&body, "job_full");
+    assert_eq!(open_places(&app, &job_id).await, 0);
 }

@@ -15,6 +15,7 @@ db_tests!(
     bad_posts_are_refused_field_by_field,
     the_feeds_filter_search_and_page,
     closed_hiring_leaves_the_feed_and_expires,
+    only_the_employer_closes_a_post_and_only_once,
     qr_codes_open_the_job_and_check_in_at_the_market
 );
 
@@ -372,4 +373,27 @@ async fn qr_codes_open_the_job_and_check_in_at_the_market(app: TestApp) {
     assert_eq!((status, list["accounts"][0].as_str()), (200, Some(w.id.as_str())), "{list}");
     let (status, _) = app.get_json("/api/v1/jobs/nope/qr.png").await;
     assert_eq!(status, 404);
+}
+
+async fn only_the_employer_closes_a_post_and_only_once(app: TestApp) {
+    let boss = employer(&app, 31, true).await;
+    let rival = employer(&app, 32, true).await;
+    let id = open_job(&app, &boss, job("lankao", "要关闭的岗位")).await;
+    let close = |who: &Person| {
+        let (app, token, path) = (&app, who.token.clone(), format!("/api/v1/jobs/{id}/close"));
+        async move { app.call_as(&token, Method::POST, &path, None).await }
+    };
+    let (status, body) = close(&rival).await;
+    assert_eq!(status, 404, "another employer's post is not found: {body}");
+    assert_error(&body, "job_not_found");
+    assert_eq!(
+        app.get_json(&format!("/api/v1/jobs/{id}")).await.1["status"],
+        "open",
+        "nothing changed"
+    );
+    let (status, closed) = close(&boss).await;
+    assert_eq!((status, closed["status"].as_str()), (200, Some("closed")), "{closed}");
+    let (status, body) = close(&boss).await;
+    assert_eq!(status, 409, "{body}");
+    assert_error(&body, "job_not_open");
 }

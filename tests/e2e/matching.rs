@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 db_tests!(
     recommendations_rank_workers_and_jobs_with_reasons,
-    a_morning_market_is_assigned_in_one_batch
+    a_morning_market_is_assigned_in_one_batch,
+    stale_empty_and_unknown_runs
 );
 
 async fn get(app: &TestApp, who: &Person, path: &str) -> Value {
@@ -227,4 +228,61 @@ async fn a_morning_market_is_assigned_in_one_batch(app: TestApp) {
         )
         .await;
     assert_eq!((status, seen["status"].as_str()), (200, Some("published")));
+}
+
+/// A draft published after its place was taken skips the pair with the reason; a morning with
+/// nobody checked in is an empty run that offers nothing; an unknown or another market's run is
+/// not found.
+async fn stale_empty_and_unknown_runs(app: TestApp) {
+    let clerk = staff(&app, "13600000061", "station_staff", "lankao").await;
+    let draft = || {
+        let (app, token) = (&app, clerk.token.clone());
+        async move {
+            app.call_as(&token, Method::POST, "/api/v1/tenants/lankao/assignments", None).await
+        }
+    };
+    let (status, empty) = draft().await;
+    assert_eq!(
+        (status, empty["workers"].as_i64(), empty["pairs"].as_array().map(Vec::len)),
+        (201, Some(0), Some(0)),
+        "{empty}"
+    );
+    let publish = |id: &str| format!("/api/v1/tenants/lankao/assignments/{id}/publish");
+    let (status, done) = app
+        .call_as(&clerk.token, Method::POST, &publish(empty["id"].as_str().unwrap()), None)
+        .await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("published")), "{done}");
+
+    let boss = employer(&app, 61, true).await;
+    let mut one = job("lankao", "早市单人装卸");
+    one["headcount"] = json!(1);
+    let job_id = open_job(&app, &boss, one).await;
+    let present = worker(&app, 61, &["4-02-05-01"], (114.82, 34.82), true).await;
+    app.call_as(&present.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
+    let (status, run) = draft().await;
+    assert_eq!((status, run["pairs"].as_array().unwrap().len()), (201, 1), "{run}");
+    // Before staff publish, someone else applies and takes the only place.
+    let quick = worker(&app, 62, &["4-02-05-01"], (114.82, 34.82), true).await;
+    let (status, _) = app
+        .call_as(&quick.token, Method::POST, &format!("/api/v1/jobs/{job_id}/applications"), None)
+        .await;
+    assert_eq!(status, 201);
+    let id = run["id"].as_str().unwrap();
+    let (status, stale) = app.call_as(&clerk.token, Method::POST, &publish(id), None).await;
+    assert_eq!(status, 200, "{stale}");
+    let pair = &stale["pairs"][0];
+    assert_eq!(
+        (pair["engagement_id"].as_str(), pair["skipped"].as_str(), pair["skipped_reason"].as_str()),
+        (None, Some("job_full"), Some("岗位名额已满")),
+        "{stale}"
+    );
+
+    for path in [publish("no-such-run"), "/api/v1/tenants/lankao/assignments/no-such-run".into()] {
+        let method = if path.ends_with("publish") { Method::POST } else { Method::GET };
+        let (status, body) = app.call_as(&clerk.token, method, &path, None).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert_error(&body, "run_not_found");
+    }
+    let (status, body) = app.admin_get(&format!("/api/v1/tenants/qixian/assignments/{id}")).await;
+    assert_eq!(status, 404, "兰考县's run is not 杞县's: {body}");
 }

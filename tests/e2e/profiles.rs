@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 db_tests!(
     a_worker_registers_and_is_verified_by_the_home_market,
     bad_real_name_data_is_refused_field_by_field,
-    employers_and_agencies_state_their_credentials
+    employers_and_agencies_state_their_credentials,
+    staff_reject_with_a_reason_the_worker_sees
 );
 
 fn id_number(body17: &str) -> String {
@@ -115,7 +116,11 @@ async fn bad_real_name_data_is_refused_field_by_field(app: TestApp) {
     let cases = [
         (json!({"id_number": wrong_check}), "id_number", "校验位"),
         (json!({"id_number": id_number("41022519900230123")}), "id_number", "出生日期"),
-        (json!({"id_number": id_number(&format!("410225{}0101123", ten_years_ago))}), "id_number", "16"),
+        (
+            json!({"id_number": id_number(&format!("410225{}0101123", ten_years_ago))}),
+            "id_number",
+            "16",
+        ),
         (json!({"id_number": "4102251990"}), "id_number", "18位"),
         (json!({"occupations": []}), "occupations", "职业代码"),
         (json!({"skill_level": 9}), "skill_level", "技能等级"),
@@ -254,4 +259,66 @@ async fn an_unreachable_provider_leaves_the_profile_to_staff() {
         )
         .await;
     assert_eq!((status, p["verification"].as_str()), (200, Some("unverified")), "{p}");
+}
+
+/// A rejection carries its reason to the worker and to the audit log; a corrected profile goes
+/// back to the queue and can then be verified.
+async fn staff_reject_with_a_reason_the_worker_sees(app: TestApp) {
+    let me = register(&app, "13855556666", "worker").await.token;
+    let id = id_number("41022519910101123");
+    let (status, _) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(worker(&id))).await;
+    assert_eq!(status, 200);
+    let account = app.call_as(&me, Method::GET, "/api/v1/auth/me", None).await.1["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let county = staff(&app, "13900000091", "county_admin", "lankao").await.token;
+    let path = format!("/api/v1/tenants/lankao/verifications/{account}");
+    let (status, body) = app
+        .call_as(&county, Method::POST, &path, Some(json!({"approve": false, "reason": "   "})))
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("reason")),
+        "a blank reason is no reason: {body}"
+    );
+    let (status, rejected) = app
+        .call_as(
+            &county,
+            Method::POST,
+            &path,
+            Some(json!({"approve": false, "reason": "姓名与身份证不一致"})),
+        )
+        .await;
+    assert_eq!((status, rejected["verification"].as_str()), (200, Some("rejected")), "{rejected}");
+    assert_eq!(
+        rejected["id_number"].as_str().map(|n| n.contains('*')),
+        Some(true),
+        "masked for staff lists: {rejected}"
+    );
+    let (_, mine) = app.call_as(&me, Method::GET, "/api/v1/me/profile", None).await;
+    assert_eq!(
+        (mine["verification"].as_str(), mine["verification_reason"].as_str()),
+        (Some("rejected"), Some("姓名与身份证不一致"))
+    );
+    let (_, log) = app.admin_get("/api/v1/audit?tenant=lankao").await;
+    let entry = &log["entries"][0];
+    assert_eq!(
+        (entry["action"].as_str(), entry["target"].as_str()),
+        (Some("profile.verify"), Some(account.as_str())),
+        "{log}"
+    );
+    let detail: Value = serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["verdict"].as_str(), detail["reason"].as_str()),
+        (Some("rejected"), Some("姓名与身份证不一致"))
+    );
+
+    let mut fixed = worker(&id);
+    fixed["name"] = json!("张四");
+    let (_, again) = app.call_as(&me, Method::PUT, "/api/v1/me/profile", Some(fixed)).await;
+    assert_eq!(again["verification"], "unverified", "a corrected profile is reviewed again");
+    let (status, verified) =
+        app.call_as(&county, Method::POST, &path, Some(json!({"approve": true}))).await;
+    assert_eq!((status, verified["verification"].as_str()), (200, Some("verified")), "{verified}");
 }
