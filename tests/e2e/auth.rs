@@ -108,6 +108,29 @@ async fn repeated_failures_lock_the_account(app: TestApp) {
         .await;
     assert_eq!(status, 401, "an unknown phone gets the same answer as a wrong password");
     assert_error(&body, "invalid_credentials");
+
+    // The lock lasts 15 minutes by the host's clock, then the right password works again.
+    app.clock.advance(chrono::Duration::minutes(14));
+    let login = |password: &'static str| {
+        let app = &app;
+        async move {
+            app.post_json(
+                "/api/v1/auth/login",
+                &json!({"phone": "13912345678", "password": password}),
+            )
+            .await
+        }
+    };
+    assert_eq!(login("kaifeng2026").await.0, 429, "still locked after 14 minutes");
+    app.clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(login("kaifeng2026").await.0, 200, "unlocked after 16 minutes");
+    // A good login resets the count: four failures, a success, four more do not lock.
+    for round in 0..2 {
+        for _ in 0..4 {
+            assert_eq!(login("wrong-guess1").await.0, 401);
+        }
+        assert_eq!(login("kaifeng2026").await.0, 200, "round {round}: not locked");
+    }
 }
 
 async fn forged_and_revoked_tokens_are_refused(app: TestApp) {

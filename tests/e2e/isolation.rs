@@ -12,7 +12,10 @@ db_tests!(
     workers_are_not_staff,
     an_agency_binds_plugins_only_for_its_market,
     people_and_verifications_stay_in_their_market,
-    staff_are_removed_only_within_scope
+    staff_are_removed_only_within_scope,
+    bad_staff_requests_are_refused_by_field,
+    a_permission_change_takes_and_gives_access_and_is_audited,
+    auditors_read_and_city_admins_act_everywhere
 );
 
 fn subsidy() -> Value {
@@ -395,4 +398,125 @@ async fn staff_are_removed_only_within_scope(app: TestApp) {
         )
         .await;
     assert_eq!(status, 204, "the city removes an administrator: {body}");
+}
+
+/// `POST /api/v1/staff` with bad input names the field and creates nothing.
+async fn bad_staff_requests_are_refused_by_field(app: TestApp) {
+    let good = json!({"phone": "13900000121", "password": "staff2026pw", "role": "station_staff", "tenant": "lankao-lanyang"});
+    let county = staff(&app, "13900000120", "county_admin", "lankao").await.token;
+    let with = |k: &str, v: Value| {
+        let mut b = good.clone();
+        b[k] = v;
+        b
+    };
+    let cases = [
+        (with("phone", json!("12345")), 400, "phone"),
+        (with("password", json!("short")), 400, "password"),
+        (with("tenant", json!("atlantis")), 404, "tenant"),
+        (with("role", json!("worker")), 400, "role"),
+        (with("role", json!("county_admin")), 403, "role"),
+        (with("tenant", json!("qixian")), 403, "tenant"),
+    ];
+    for (body, status, field) in cases {
+        let (got, err) =
+            app.call_as(&county, Method::POST, "/api/v1/staff", Some(body.clone())).await;
+        assert_eq!((got, err["error"]["field"].as_str()), (status, Some(field)), "{body} → {err}");
+    }
+    let (got, err) = app
+        .call_as(&county, Method::POST, "/api/v1/staff", Some(with("role", json!("janitor"))))
+        .await;
+    assert_eq!(got, 400, "an unknown role: {err}");
+    let resp = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"phone": "13900000121", "password": "staff2026pw"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401, "no account was made");
+    let (status, made) = app.call_as(&county, Method::POST, "/api/v1/staff", Some(good)).await;
+    assert_eq!((status, made["kind"].as_str()), (201, Some("station_staff")), "{made}");
+}
+
+/// A city administrator's grant gives a role access at its next request, a revocation takes it
+/// away, and both are in the audit log.
+async fn a_permission_change_takes_and_gives_access_and_is_audited(app: TestApp) {
+    let clerk = staff(&app, "13900000131", "station_staff", "lankao-lanyang").await.token;
+    let boss = staff(&app, "13900000130", "city_admin", "kaifeng").await.token;
+    let policy = json!({"role": "station_staff", "object": "slots", "action": "read|write"});
+    let rollback = "/api/v1/tenants/lankao-lanyang/slots/naming/rollback";
+    let (status, body) = app.call_as(&clerk, Method::POST, rollback, None).await;
+    assert_eq!(status, 403, "station staff may not change slots: {body}");
+    let (status, _) =
+        app.call_as(&boss, Method::POST, "/api/v1/authz/policies", Some(policy.clone())).await;
+    assert_eq!(status, 201);
+    let (status, body) = app.call_as(&clerk, Method::POST, rollback, None).await;
+    assert_eq!(status, 409, "allowed now (and nothing to roll back): {body}");
+    assert_error(&body, "nothing_to_roll_back");
+    let (status, _) =
+        app.call_as(&boss, Method::DELETE, "/api/v1/authz/policies", Some(policy.clone())).await;
+    assert_eq!(status, 204);
+    assert_eq!(app.call_as(&clerk, Method::POST, rollback, None).await.0, 403, "revoked at once");
+    let (status, body) =
+        app.call_as(&boss, Method::DELETE, "/api/v1/authz/policies", Some(policy)).await;
+    assert_eq!(status, 404, "revoked once: {body}");
+    let (_, log) = app.call_as(&boss, Method::GET, "/api/v1/audit?limit=10", None).await;
+    let actions: Vec<&str> =
+        log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(&actions[..2], ["authz.revoke", "authz.grant"], "{actions:?}");
+    assert_eq!(log["entries"][0]["target"], "station_staff");
+}
+
+/// An auditor (a real account, not the bootstrap token) reads everything and changes nothing;
+/// a real city administrator acts in every market.
+async fn auditors_read_and_city_admins_act_everywhere(app: TestApp) {
+    let eye = staff(&app, "13900000141", "auditor", "kaifeng").await.token;
+    let boss = staff(&app, "13900000140", "city_admin", "kaifeng").await.token;
+    for path in [
+        "/api/v1/audit",
+        "/api/v1/audit/verify",
+        "/api/v1/authz/policies",
+        "/api/v1/plugins",
+        "/api/v1/tenants/lankao/complaints",
+        "/api/v1/tenants/weishi/jobs/held",
+    ] {
+        let (status, body) = app.call_as(&eye, Method::GET, path, None).await;
+        assert_eq!(status, 200, "the auditor reads {path}: {body}");
+    }
+    let writes = [
+        (Method::PATCH, "/api/v1/tenants/lankao", json!({"hotline": "0371-23229999"})),
+        (Method::POST, "/api/v1/tenants/lankao/slots/subsidy/invoke", subsidy()),
+        (
+            Method::POST,
+            "/api/v1/staff",
+            json!({"phone": "13900000142", "password": "staff2026pw", "role": "station_staff", "tenant": "lankao-lanyang"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/authz/policies",
+            json!({"role": "auditor", "object": "slots", "action": "write"}),
+        ),
+    ];
+    for (method, path, body) in &writes {
+        let (status, err) = app.call_as(&eye, method.clone(), path, Some(body.clone())).await;
+        assert_eq!(status, 403, "the auditor may not {method} {path}: {err}");
+    }
+    let (_, lankao) = app.get_json("/api/v1/tenants/lankao").await;
+    assert_ne!(lankao["hotline"], "0371-23229999", "nothing changed");
+    for (method, path, body) in &writes[..3] {
+        let (status, got) = app.call_as(&boss, method.clone(), path, Some(body.clone())).await;
+        assert!(
+            status == 200 || status == 201,
+            "the city administrator may {method} {path}: {got}"
+        );
+    }
+    let (status, _) = app
+        .call_as(
+            &boss,
+            Method::PATCH,
+            "/api/v1/tenants/weishi",
+            Some(json!({"hotline": "0371-23228888"})),
+        )
+        .await;
+    assert_eq!(status, 200, "in another county too");
 }
