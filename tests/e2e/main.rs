@@ -11,6 +11,7 @@ mod jobs;
 mod matching;
 mod multi_host;
 mod plugins;
+mod privacy;
 mod profiles;
 mod tenants;
 mod walkthrough;
