@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 db_tests!(
     recommendations_leave_out_a_market_whose_plugin_fails,
-    a_large_dry_run_is_a_background_job_with_progress
+    a_large_dry_run_is_a_background_job_with_progress,
+    a_failing_plugin_in_a_real_flow_fails_that_flow_cleanly
 );
 
 fn date(y: i32, m: u8, d: u8) -> Value {
@@ -476,4 +477,67 @@ async fn subsidy_amounts_are_bounded_by_the_slot_and_the_binding() {
         );
         assert_error(&body, "invalid_input");
     }
+}
+
+/// A plugin failing inside a real flow (a recommendation for one post, a morning's batch) is a
+/// structured 502 for that request and writes nothing: no receipt, no run.
+async fn a_failing_plugin_in_a_real_flow_fails_that_flow_cleanly(app: TestApp) {
+    let boss = employer(&app, 63, true).await;
+    let post = open_job(&app, &boss, job("lankao", "故障检查岗位")).await;
+    let w = worker(&app, 63, &["4-02-05-01"], (114.82, 34.82), true).await;
+    app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
+    bind_fixture(&app, "fixture_hostile", "lankao", "matching", json!({"mode": "panic"})).await;
+    let receipts = |app: &TestApp| {
+        let pool = app.store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM decisions WHERE slot = 'matching'")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = receipts(&app).await;
+    let (status, body) = app
+        .call_as(&boss.token, Method::GET, &format!("/api/v1/jobs/{post}/recommendations"), None)
+        .await;
+    assert_eq!(status, 502, "{body}");
+    assert!(
+        assert_error(&body, "plugin_trap").contains("hostile plugin panics on purpose"),
+        "{body}"
+    );
+    let (status, body) = app.admin_post("/api/v1/tenants/lankao/assignments", &json!({})).await;
+    assert_eq!(status, 502, "{body}");
+    assert_error(&body, "plugin_trap");
+    assert_eq!(receipts(&app).await, before, "no receipt of a failed ranking");
+    let (_, audit) = app.admin_get("/api/v1/audit?tenant=lankao").await;
+    assert!(!audit.to_string().contains("assignment.draft"), "no run was drafted: {audit}");
+}
+
+/// A market whose posting review fails (here: it runs out of fuel) refuses the post with a
+/// structured 502 and stores nothing; the employer can post again once the rule works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_whose_review_fails_is_not_stored() {
+    let app = spawn_with(Backend::Sqlite, |c| {
+        c.plugin_runtime.limits.insert(
+            Slot::PostingReview,
+            SlotLimits {
+                fuel: 1_000,
+                deadline_ms: 5_000,
+                memory_bytes: 32 << 20,
+                output_bytes: 1 << 20,
+            },
+        );
+    })
+    .await;
+    let boss = employer(&app, 64, true).await;
+    let (status, body) = app
+        .call_as(&boss.token, Method::POST, "/api/v1/jobs", Some(job("lankao", "审核故障岗位")))
+        .await;
+    assert_eq!(status, 502, "{body}");
+    assert_error(&body, "plugin_fuel_exhausted");
+    let (_, mine) = app.call_as(&boss.token, Method::GET, "/api/v1/me/jobs", None).await;
+    assert_eq!(mine["jobs"], json!([]), "nothing was stored: {mine}");
+    let app = app.restart().await;
+    let boss = gigmarket_e2e::people::login(&app, "13700000064", "kaifeng2026").await;
+    open_job(&app, &boss, job("lankao", "审核恢复后的岗位")).await;
 }
