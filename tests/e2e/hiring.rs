@@ -305,7 +305,7 @@ async fn the_last_place_goes_to_exactly_one_worker(app: TestApp) {
         let (app, job_id) = (&app, &job_id);
         async move { apply(app, w, job_id).await }
     });
-    let results = futures_join_all(races).await;
+    let results = gigmarket_e2e::join_all(races).await;
     let won = results.iter().filter(|(s, _)| *s == 201).count();
     let full =
         results.iter().filter(|(s, b)| *s == 409 && b["error"]["code"] == "job_full").count();
@@ -328,30 +328,6 @@ async fn the_last_place_goes_to_exactly_one_worker(app: TestApp) {
 }
 
 /// Run futures concurrently on this task (no extra crates); results in the futures' order.
-async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Vec<T>
-where
-    F: std::future::Future<Output = T>,
-{
-    let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
-    let mut out: Vec<Option<T>> = pending.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        for (slot, result) in pending.iter_mut().zip(out.iter_mut()) {
-            if let Some(f) = slot
-                && let std::task::Poll::Ready(v) = f.as_mut().poll(cx)
-            {
-                *result = Some(v);
-                *slot = None;
-            }
-        }
-        if pending.iter().all(Option::is_none) {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    out.into_iter().map(|r| r.expect("every future finished")).collect()
-}
 
 async fn employers_see_only_their_own_applicants(app: TestApp) {
     let boss = employer(&app, 16, true).await;

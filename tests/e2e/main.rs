@@ -13,5 +13,6 @@ mod multi_host;
 mod plugins;
 mod privacy;
 mod profiles;
+mod races;
 mod tenants;
 mod walkthrough;

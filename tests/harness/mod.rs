@@ -509,6 +509,33 @@ impl Drop for TestApp {
     }
 }
 
+/// Run futures concurrently on this task (all polled together, as concurrent clients would be)
+/// and collect their outputs in order.
+pub async fn join_all<F, T>(futures: impl Iterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut pending: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
+    let mut out: Vec<Option<T>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        for (slot, result) in pending.iter_mut().zip(out.iter_mut()) {
+            if let Some(f) = slot
+                && let std::task::Poll::Ready(v) = f.as_mut().poll(cx)
+            {
+                *result = Some(v);
+                *slot = None;
+            }
+        }
+        if pending.iter().all(Option::is_none) {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.into_iter().map(|r| r.expect("every future finished")).collect()
+}
+
 /// Assert that a response body is the structured error `code`, and return its message.
 pub fn assert_error(body: &serde_json::Value, code: &str) -> String {
     let err = &body["error"];
