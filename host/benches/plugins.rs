@@ -301,7 +301,7 @@ async fn healthy_latencies(
     };
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
-        let (plugin, ctx, request) = (plugin.clone(), ctx.clone(), request.clone());
+        let (plugin, ctx, request) = (plugin.clone(), ctx.clone(), request);
         let start = Instant::now();
         black_box(
             rt.blocking(share, move |rt| rt.call::<SubsidyWorld>(&plugin, &ctx, &request))

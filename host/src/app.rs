@@ -60,18 +60,22 @@ impl Application {
         })
     }
 
+    /// The account service (the demo registers its people through it).
     pub fn accounts(&self) -> &Accounts {
         &self.state.accounts
     }
 
+    /// The authorisation enforcer the routes are checked with.
     pub fn authz(&self) -> &Authz {
         &self.state.authz
     }
 
+    /// The plugin service: bindings, calls and receipts.
     pub fn rules(&self) -> &Rules {
         &self.state.rules
     }
 
+    /// The port the server is bound to (the one picked when the configuration asked for 0).
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
@@ -81,6 +85,7 @@ impl Application {
         format!("http://{}", self.addr)
     }
 
+    /// The database the server uses.
     pub fn store(&self) -> &Store {
         &self.state.store
     }

@@ -16,6 +16,7 @@ use crate::rules::{Activation, seed};
 use crate::store::audit::AuditEvent;
 use crate::tenants::{self, Tenant};
 
+/// The parsed command line of the `gigmarket` binary (`Cli::parse()`), for [`run`].
 #[derive(Parser, Debug)]
 #[command(
     name = "gigmarket",
@@ -24,11 +25,14 @@ use crate::tenants::{self, Tenant};
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
+// The subcommands and their arguments are crate-private: the binary only parses `Cli` and hands
+// it to `run`. Their `///` comments are clap's `--help` text, so a comment added there changes
+// what operators see.
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Serve the platform.
     Serve(ServeArgs),
     /// Apply database migrations and exit.
@@ -59,7 +63,7 @@ pub enum Command {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum PiiCommand {
+pub(crate) enum PiiCommand {
     /// Re-encrypt every PII value not yet under the current (first) key; prints how many.
     Rotate {
         #[command(flatten)]
@@ -70,7 +74,7 @@ pub enum PiiCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum AdminCommand {
+pub(crate) enum AdminCommand {
     /// Create a staff account.
     Create {
         #[arg(long)]
@@ -92,7 +96,7 @@ pub enum AdminCommand {
 
 /// The keys protecting ID and phone numbers (docs/operations.md).
 #[derive(Args, Debug)]
-pub struct PiiKeyArgs {
+pub(crate) struct PiiKeyArgs {
     /// Encryption keys `id:base64(32 bytes)`, comma-separated, current first.
     #[arg(long = "pii-keys", env = "GIGMARKET_PII_KEYS", hide_env_values = true)]
     pub keys: Option<String>,
@@ -112,13 +116,13 @@ impl PiiKeyArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum AuditCommand {
+pub(crate) enum AuditCommand {
     /// Recompute the hash chain; exits 1 and names the first edited or deleted entry.
     Verify(DbArgs),
 }
 
 #[derive(Subcommand, Debug)]
-pub enum PluginsCommand {
+pub(crate) enum PluginsCommand {
     /// Verify and store a component; prints its hash and slot.
     Upload {
         file: PathBuf,
@@ -132,7 +136,7 @@ pub enum PluginsCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum SlotsCommand {
+pub(crate) enum SlotsCommand {
     /// Show every slot of a tenant: the rule in force, where it comes from, the versions.
     List {
         tenant: String,
@@ -165,7 +169,7 @@ pub enum SlotsCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum DecisionsCommand {
+pub(crate) enum DecisionsCommand {
     /// Print a decision receipt.
     Show {
         id: String,
@@ -181,7 +185,7 @@ pub enum DecisionsCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct DbArgs {
+pub(crate) struct DbArgs {
     /// Database URL (`sqlite://…` or `postgres://…`); default: SQLite in the data directory.
     #[arg(long = "database", env = "DATABASE_URL")]
     pub database: Option<String>,
@@ -191,7 +195,7 @@ pub struct DbArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct TenantsDir {
+pub(crate) struct TenantsDir {
     /// Directory of tenant definition files.
     #[arg(long = "tenants-dir", env = "GIGMARKET_TENANTS_DIR", default_value = "tenants")]
     pub dir: PathBuf,
@@ -204,7 +208,7 @@ pub struct TenantsDir {
 }
 
 #[derive(Args, Debug)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "GIGMARKET_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -250,7 +254,7 @@ fn runtime_settings(
 pub const DEMO_ADMIN_TOKEN: &str = "kaifeng-demo-admin";
 
 #[derive(Args, Debug)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     #[arg(long, env = "GIGMARKET_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     #[arg(long, env = "GIGMARKET_DATA_DIR", default_value = ".data/demo")]
@@ -260,7 +264,7 @@ pub struct DemoArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum TenantsCommand {
+pub(crate) enum TenantsCommand {
     /// Check the tenant files without touching the database.
     Check(TenantsDir),
     /// Check the tenant files and store them in the database.

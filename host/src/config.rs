@@ -95,6 +95,7 @@ impl Config {
 /// When the host loads `tenants/` and the plugins directory into the database at start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Seed {
+    /// Never: the tenants are whatever the database holds (`tenants load` adds them).
     Never,
     /// On a fresh install (no tenants yet): the files seed it, then the database rules.
     IfEmpty,

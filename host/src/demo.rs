@@ -23,8 +23,11 @@ pub const DEMO_ACCOUNTS: &[(&str, AccountKind, Option<&str>)] = &[
     ("13800000006", AccountKind::Worker, None),
     ("13800000007", AccountKind::Employer, None),
 ];
+/// The password of every demo account (documented in docs/demo.md; demo only).
 pub const DEMO_PASSWORD: &str = "kaifeng2026";
+/// The demo worker's phone number (张三, a verified worker whose home market is 兰考).
 pub const DEMO_WORKER: &str = "13800000006";
+/// The demo employer's phone number (a verified enterprise; it publishes the demo's posts).
 pub const DEMO_EMPLOYER: &str = "13800000007";
 
 /// More workers, so recommendations and batch assignment have someone to rank:

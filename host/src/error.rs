@@ -11,15 +11,20 @@ use utoipa::ToSchema;
 /// An error that becomes an HTTP response.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The HTTP status of the response.
     pub status: StatusCode,
+    /// Stable identifier clients match on, e.g. `tenant_not_found`.
     pub code: &'static str,
+    /// Chinese, then English, separated by ` / `.
     pub message: String,
+    /// The input field at fault (a dotted path such as `scan.sex`), if any.
     pub field: Option<String>,
 }
 
 /// The response body of every error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
+    /// The error itself.
     pub error: ErrorDetail,
 }
 
@@ -40,6 +45,7 @@ pub fn bilingual(zh: &str, en: &str) -> String {
 }
 
 impl ApiError {
+    /// An error with `status`, `code`, and the message `zh / en`.
     pub fn new(status: StatusCode, code: &'static str, zh: &str, en: &str) -> Self {
         ApiError { status, code, message: bilingual(zh, en), field: None }
     }
@@ -61,10 +67,13 @@ impl ApiError {
         self
     }
 
+    /// A 404 Not Found with `code` and the message `zh / en`.
     pub fn not_found(code: &'static str, zh: &str, en: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, zh, en)
     }
 
+    /// A 400 Bad Request with `code` and the message `zh / en` (add the field with
+    /// [`ApiError::with_field`]).
     pub fn bad_request(code: &'static str, zh: &str, en: &str) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, zh, en)
     }
@@ -80,6 +89,7 @@ impl ApiError {
         )
     }
 
+    /// A 503 Service Unavailable (`unavailable`) with the message `zh / en`: retry later.
     pub fn unavailable(zh: &str, en: &str) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", zh, en)
     }

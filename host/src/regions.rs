@@ -12,11 +12,15 @@ pub fn in_kaifeng(p: &crate::tenants::GeoPoint) -> bool {
 /// One division: its code, its name, and whether the code is still in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
+    /// The 6-digit division code (行政区划代码), or a local code ending in `L` and a digit.
     pub code: &'static str,
+    /// The division's name, e.g. 兰考县.
     pub name: &'static str,
+    /// Whether the code is current, retired or local.
     pub status: RegionStatus,
 }
 
+/// Whether a division code is still in use, and whose it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegionStatus {
     /// A current national division code.

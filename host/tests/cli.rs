@@ -730,6 +730,56 @@ fn demo_accounts(doc: &str) -> Vec<(String, String)> {
     rows
 }
 
+/// A second start of the demo on the same data seeds nothing twice, and the demo's documented
+/// administrator token opens the administrative routes.
+#[test]
+fn the_demo_seeds_once_and_its_token_works() {
+    let data = tempfile::tempdir().unwrap();
+    let counts = |url: &str| {
+        let jobs = http_get(&format!("{url}/api/v1/jobs?limit=100"));
+        let plugins =
+            http_get_as(&format!("{url}/api/v1/plugins"), gigmarket::cli::DEMO_ADMIN_TOKEN);
+        let audit = http_get_as(
+            &format!("{url}/api/v1/audit?limit=1000"),
+            gigmarket::cli::DEMO_ADMIN_TOKEN,
+        );
+        (
+            jobs.matches("\"open_places\"").count(),
+            plugins.matches("\"hash\"").count(),
+            audit.matches("\"seq\"").count(),
+        )
+    };
+    let demo = Demo::start(data.path());
+    let first = counts(&demo.url);
+    assert!(first.0 >= 20 && first.1 >= 10, "posts and plugins seeded: {first:?}");
+    assert!(demo.stop().success());
+    let demo = Demo::start(data.path());
+    assert_eq!(counts(&demo.url), first, "a restarted demo seeds nothing again");
+    let refused = http_get_raw(&format!("{}/api/v1/plugins", demo.url), Some("not-the-demo-token"));
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    assert!(demo.stop().success());
+}
+
+/// GET with a bearer token; the response must be 200.
+fn http_get_as(url: &str, token: &str) -> String {
+    let response = http_get_raw(url, Some(token));
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+}
+
+fn http_get_raw(url: &str, token: Option<&str>) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
 fn http_post(url: &str, body: &str) -> String {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").unwrap();

@@ -69,7 +69,7 @@ async fn bad_registrations_are_explained(app: TestApp) {
             assert_eq!(err["error"]["field"], f);
         }
     }
-    register(&app, "13812345678", "worker").await.token;
+    register(&app, "13812345678", "worker").await;
     let (status, body) = app
         .post_json(
             "/api/v1/auth/register",
@@ -81,7 +81,7 @@ async fn bad_registrations_are_explained(app: TestApp) {
 }
 
 async fn repeated_failures_lock_the_account(app: TestApp) {
-    register(&app, "13912345678", "worker").await.token;
+    register(&app, "13912345678", "worker").await;
     for _ in 0..5 {
         let (status, body) = app
             .post_json(
@@ -154,7 +154,7 @@ async fn forged_and_revoked_tokens_are_refused(app: TestApp) {
 }
 
 async fn phones_are_never_stored_in_clear(app: TestApp) {
-    register(&app, "13512345678", "worker").await.token;
+    register(&app, "13512345678", "worker").await;
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
         .connect(&app.database_url)

@@ -327,8 +327,6 @@ async fn the_last_place_goes_to_exactly_one_worker(app: TestApp) {
     assert_eq!(status, 201);
 }
 
-/// Run futures concurrently on this task (no extra crates); results in the futures' order.
-
 async fn employers_see_only_their_own_applicants(app: TestApp) {
     let boss = employer(&app, 16, true).await;
     let rival = employer(&app, 17, true).await;

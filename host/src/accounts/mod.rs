@@ -30,19 +30,31 @@ use crate::store::accounts::AccountRow;
 const MAX_FAILURES: i64 = 5;
 const LOCK_FOR: Duration = Duration::from_secs(15 * 60);
 
+/// What an account is, and so which role it holds (stored as its snake_case name in
+/// `accounts.kind`). Workers and employers are city-wide; every other kind is staff of one
+/// tenant, and its role is granted in that tenant's domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
+    /// A gig worker (零工), registered by themselves.
     Worker,
+    /// An employer (用工主体: an enterprise or a person hiring), registered by themselves.
     Employer,
+    /// Staff of the human-resources service agency that runs a market (typically a specialty
+    /// market): binds its plugins, reviews held posts, handles complaints.
     AgencyStaff,
+    /// Staff of a station market (零工驿站): verify people, review held posts, handle complaints.
     StationStaff,
+    /// An administrator of a market, acting in it and in every market below it.
     CountyAdmin,
+    /// An administrator of the city market: every permission, everywhere.
     CityAdmin,
+    /// An auditor: reads everything in its market and below, changes nothing.
     Auditor,
 }
 
 impl AccountKind {
+    /// Every kind, in the order of the enum.
     pub const ALL: [AccountKind; 7] = [
         Self::Worker,
         Self::Employer,
@@ -53,6 +65,8 @@ impl AccountKind {
         Self::Auditor,
     ];
 
+    /// The stored and serialised name (`worker`, `agency_staff`, …); for staff, also the
+    /// casbin role.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Worker => "worker",
@@ -65,6 +79,7 @@ impl AccountKind {
         }
     }
 
+    /// The kind named `s` (as [`AccountKind::as_str`] writes it); `None` for any other text.
     pub fn parse(s: &str) -> Option<AccountKind> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -78,19 +93,26 @@ impl AccountKind {
 /// An account as its owner sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Account {
+    /// The account's id (UUID v7).
     pub id: String,
+    /// What the account is: worker, employer or one of the staff kinds.
     pub kind: AccountKind,
     /// Masked (`138****5678`) unless shown to its owner.
     pub phone: String,
+    /// The market a staff account belongs to; `None` for workers and employers (city-wide).
     pub tenant_code: Option<String>,
+    /// When the account was registered (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub created_at: String,
 }
 
 /// A new session: the token is shown once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Session {
+    /// The bearer token (32 random bytes, URL-safe base64); only its sha256 is stored.
     pub token: String,
+    /// When the session ends unless revoked first (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub expires_at: String,
+    /// The account logged in, its phone in clear (the owner is looking).
     pub account: Account,
 }
 
@@ -151,10 +173,12 @@ fn hash_token(token: &str) -> String {
 }
 
 impl Accounts {
+    /// The service over `store`, encrypting phones with `keys`; sessions last `session_ttl`.
     pub fn new(store: Store, keys: PiiKeys, session_ttl: Duration) -> Accounts {
         Accounts { store, keys, session_ttl }
     }
 
+    /// The PII keys that encrypt and blind-index phone numbers (shared with profiles).
     pub fn keys(&self) -> &PiiKeys {
         &self.keys
     }
@@ -204,12 +228,14 @@ impl Accounts {
         self.view(&row, true)
     }
 
-    /// Check a password and open a session.
     /// The account registered with `phone`, found through the blind index.
     pub async fn by_phone(&self, phone: &str) -> Result<Option<AccountRow>, ApiError> {
         Ok(self.store.account_by_phone_index(&self.keys.blind_index("phone", phone)).await?)
     }
 
+    /// Check a password and open a session. Unknown phones and wrong passwords get the same
+    /// `invalid_credentials` (401); the fifth failure in a row locks the account for 15 minutes
+    /// (`account_locked`, 429); a disabled account gets `account_disabled` (403).
     pub async fn login(&self, phone: &str, password: &str) -> Result<Session, ApiError> {
         check_phone(phone)?;
         let Some(row) =

@@ -21,16 +21,23 @@ use crate::identity::uscc;
 pub const SKILL_LEVELS: [&str; 6] =
     ["无等级", "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师"];
 
+/// Who a real-name profile describes; stored as the snake_case name in `profiles.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileKind {
+    /// A gig worker: ID number, occupations, skill level, wage expectation (worker accounts).
     Worker,
+    /// An enterprise hiring (用工单位): credit code and contact (employer accounts).
     Enterprise,
+    /// A person hiring for themselves (个人雇主): ID number and contact (employer accounts).
     IndividualEmployer,
+    /// A human-resources service agency: credit code, licence and legal representative (employer
+    /// accounts).
     Agency,
 }
 
 impl ProfileKind {
+    /// The stored and serialised name (`worker`, `enterprise`, `individual_employer`, `agency`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Worker => "worker",
@@ -47,12 +54,15 @@ impl ProfileKind {
 pub struct CardScan {
     /// `id_card_reader` or `phone_app`.
     pub source: String,
+    /// The name as read from the card.
     pub name: String,
+    /// The ID number as read from the card.
     pub id_number: String,
     /// As printed: 男 or 女.
     pub sex: Option<String>,
     /// As printed, `YYYYMMDD`.
     pub birth: Option<String>,
+    /// The address as printed, if read (not stored).
     pub address: Option<String>,
 }
 
@@ -60,6 +70,7 @@ pub struct CardScan {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
+    /// What the profile describes; it must fit the account (a worker's for a worker account).
     pub kind: ProfileKind,
     /// The market whose staff verify this profile (where the person registered).
     pub home_tenant: String,
@@ -67,6 +78,7 @@ pub struct ProfileInput {
     pub name: Option<String>,
     /// Resident ID number: workers and individual employers.
     pub id_number: Option<String>,
+    /// A card scan; when present, its name and number replace `name` and `id_number`.
     pub scan: Option<CardScan>,
     /// Workers: occupation codes (职业分类大典, e.g. `4-02-05-01`).
     #[serde(default)]
@@ -75,6 +87,8 @@ pub struct ProfileInput {
     pub skill_level: Option<u8>,
     /// Workers: expected wage in fen per `wage_unit`.
     pub wage_expectation_cents: Option<i64>,
+    /// Workers: what `wage_expectation_cents` is per: `hour`, `day` (the default), `piece` or
+    /// `month`.
     pub wage_unit: Option<String>,
     /// Workers: where they usually start from (for distances); the home market's place if absent.
     pub location: Option<crate::tenants::GeoPoint>,
@@ -94,11 +108,15 @@ pub struct ProfileInput {
 /// A checked profile, ready to store.
 #[derive(Debug, Clone)]
 pub struct CheckedProfile {
+    /// What the profile describes.
     pub kind: ProfileKind,
+    /// The market whose staff verify the profile.
     pub home_tenant: String,
+    /// The real or registered name, checked (2 to 50 characters, no digits).
     pub name: String,
     /// Normalised 18-character ID number, if the kind has one.
     pub id: Option<idcard::IdNumber>,
+    /// The checked 统一社会信用代码 of an enterprise or agency; `None` for people.
     pub uscc: Option<String>,
     /// Kind-specific fields, as stored (`details` column): never PII.
     pub details: serde_json::Value,
@@ -351,113 +369,6 @@ fn is_occupation_code(code: &str) -> bool {
         && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-    }
-
-    fn id(body: &str) -> String {
-        format!("{body}{}", idcard::check_char(body))
-    }
-
-    fn worker() -> ProfileInput {
-        ProfileInput {
-            kind: ProfileKind::Worker,
-            home_tenant: "lankao".into(),
-            name: Some("张三".into()),
-            id_number: Some(id("41022519900307123")),
-            scan: None,
-            occupations: vec!["4-02-05-01".into()],
-            skill_level: Some(1),
-            wage_expectation_cents: Some(20_000),
-            wage_unit: Some("day".into()),
-            location: None,
-            certificates: vec![],
-            uscc: None,
-            contact_name: None,
-            license_no: None,
-            legal_rep: None,
-        }
-    }
-
-    #[test]
-    fn a_worker_profile_is_checked_field_by_field() {
-        let p = check(&worker(), today()).unwrap();
-        assert_eq!(p.details["skill_level_name"], "五级/初级工");
-        let field = |input: ProfileInput| check(&input, today()).unwrap_err().field.unwrap();
-        assert_eq!(
-            field(ProfileInput { occupations: vec!["装卸".into()], ..worker() }),
-            "occupations"
-        );
-        assert_eq!(field(ProfileInput { skill_level: Some(6), ..worker() }), "skill_level");
-        assert_eq!(field(ProfileInput { name: Some("张".into()), ..worker() }), "name");
-        let valid = id("41022519900307123");
-        let wrong = format!("{}{}", &valid[..17], if valid.ends_with('1') { '2' } else { '1' });
-        assert_eq!(field(ProfileInput { id_number: Some(wrong), ..worker() }), "id_number");
-        assert_eq!(
-            field(ProfileInput { id_number: Some(id("41022520150101123")), ..worker() }),
-            "id_number",
-            "a child may not register"
-        );
-    }
-
-    #[test]
-    fn a_scan_must_agree_with_the_number() {
-        let scan = CardScan {
-            source: "id_card_reader".into(),
-            name: "张三".into(),
-            id_number: id("41022519900307123"),
-            sex: Some("男".into()),
-            birth: Some("19900307".into()),
-            address: None,
-        };
-        assert!(
-            check(
-                &ProfileInput { name: None, id_number: None, scan: Some(scan.clone()), ..worker() },
-                today()
-            )
-            .is_ok()
-        );
-        let wrong = CardScan { sex: Some("女".into()), ..scan };
-        assert_eq!(
-            check(&ProfileInput { scan: Some(wrong), ..worker() }, today())
-                .unwrap_err()
-                .field
-                .unwrap(),
-            "scan.sex"
-        );
-    }
-
-    #[test]
-    fn organisations_need_a_valid_credit_code_and_agencies_a_licence() {
-        let agency = ProfileInput {
-            kind: ProfileKind::Agency,
-            name: Some("开封某人力资源服务有限公司".into()),
-            id_number: None,
-            uscc: Some("91350100M000100Y43".into()),
-            contact_name: Some("李四".into()),
-            license_no: Some("豫人服证字〔2024〕第0001号".into()),
-            legal_rep: Some("王五".into()),
-            ..worker()
-        };
-        assert!(check(&agency, today()).is_ok());
-        let bad = ProfileInput { uscc: Some("91350100M000100Y44".into()), ..agency.clone() };
-        let err = check(&bad, today()).unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("uscc"));
-        assert!(err.message.contains("校验位"));
-        assert_eq!(
-            check(&ProfileInput { license_no: None, ..agency }, today())
-                .unwrap_err()
-                .field
-                .unwrap(),
-            "license_no"
-        );
-    }
-}
-
 /// Submit or change `account`'s profile: it must fit the account (a worker's for a worker, an
 /// employer's or agency's for an employer) and name an existing home market. It is stored
 /// unverified; when a provider is configured it decides at once (an outage leaves it to staff).
@@ -592,4 +503,111 @@ async fn decide(
 /// No such profile (or not one the caller may see).
 pub fn not_found() -> ApiError {
     ApiError::not_found("profile_not_found", "没有该实名资料", "no such real-name profile")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    fn id(body: &str) -> String {
+        format!("{body}{}", idcard::check_char(body))
+    }
+
+    fn worker() -> ProfileInput {
+        ProfileInput {
+            kind: ProfileKind::Worker,
+            home_tenant: "lankao".into(),
+            name: Some("张三".into()),
+            id_number: Some(id("41022519900307123")),
+            scan: None,
+            occupations: vec!["4-02-05-01".into()],
+            skill_level: Some(1),
+            wage_expectation_cents: Some(20_000),
+            wage_unit: Some("day".into()),
+            location: None,
+            certificates: vec![],
+            uscc: None,
+            contact_name: None,
+            license_no: None,
+            legal_rep: None,
+        }
+    }
+
+    #[test]
+    fn a_worker_profile_is_checked_field_by_field() {
+        let p = check(&worker(), today()).unwrap();
+        assert_eq!(p.details["skill_level_name"], "五级/初级工");
+        let field = |input: ProfileInput| check(&input, today()).unwrap_err().field.unwrap();
+        assert_eq!(
+            field(ProfileInput { occupations: vec!["装卸".into()], ..worker() }),
+            "occupations"
+        );
+        assert_eq!(field(ProfileInput { skill_level: Some(6), ..worker() }), "skill_level");
+        assert_eq!(field(ProfileInput { name: Some("张".into()), ..worker() }), "name");
+        let valid = id("41022519900307123");
+        let wrong = format!("{}{}", &valid[..17], if valid.ends_with('1') { '2' } else { '1' });
+        assert_eq!(field(ProfileInput { id_number: Some(wrong), ..worker() }), "id_number");
+        assert_eq!(
+            field(ProfileInput { id_number: Some(id("41022520150101123")), ..worker() }),
+            "id_number",
+            "a child may not register"
+        );
+    }
+
+    #[test]
+    fn a_scan_must_agree_with_the_number() {
+        let scan = CardScan {
+            source: "id_card_reader".into(),
+            name: "张三".into(),
+            id_number: id("41022519900307123"),
+            sex: Some("男".into()),
+            birth: Some("19900307".into()),
+            address: None,
+        };
+        assert!(
+            check(
+                &ProfileInput { name: None, id_number: None, scan: Some(scan.clone()), ..worker() },
+                today()
+            )
+            .is_ok()
+        );
+        let wrong = CardScan { sex: Some("女".into()), ..scan };
+        assert_eq!(
+            check(&ProfileInput { scan: Some(wrong), ..worker() }, today())
+                .unwrap_err()
+                .field
+                .unwrap(),
+            "scan.sex"
+        );
+    }
+
+    #[test]
+    fn organisations_need_a_valid_credit_code_and_agencies_a_licence() {
+        let agency = ProfileInput {
+            kind: ProfileKind::Agency,
+            name: Some("开封某人力资源服务有限公司".into()),
+            id_number: None,
+            uscc: Some("91350100M000100Y43".into()),
+            contact_name: Some("李四".into()),
+            license_no: Some("豫人服证字〔2024〕第0001号".into()),
+            legal_rep: Some("王五".into()),
+            ..worker()
+        };
+        assert!(check(&agency, today()).is_ok());
+        let bad = ProfileInput { uscc: Some("91350100M000100Y44".into()), ..agency.clone() };
+        let err = check(&bad, today()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("uscc"));
+        assert!(err.message.contains("校验位"));
+        assert_eq!(
+            check(&ProfileInput { license_no: None, ..agency }, today())
+                .unwrap_err()
+                .field
+                .unwrap(),
+            "license_no"
+        );
+    }
 }

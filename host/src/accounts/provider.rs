@@ -9,11 +9,16 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+/// What the provider is asked (sent as JSON).
 #[derive(Serialize)]
 pub struct Query<'a> {
+    /// The profile kind: `worker`, `enterprise`, `individual_employer` or `agency`.
     pub kind: &'a str,
+    /// The real or registered name.
     pub name: &'a str,
+    /// The normalised 18-character ID number, for people.
     pub id_number: Option<&'a str>,
+    /// The 统一社会信用代码, for organisations.
     pub uscc: Option<&'a str>,
 }
 
@@ -26,7 +31,9 @@ struct Answer {
 /// What the provider decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// The provider matched the identity: the profile is verified.
     Verified,
+    /// The provider found a mismatch: the profile is rejected with this reason.
     Rejected(String),
     /// Left for staff.
     Undecided,

@@ -22,6 +22,7 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
+    /// The throttle over the failures stored in `store` (shared with every other host).
     pub fn new(store: Store) -> LoginThrottle {
         LoginThrottle { store }
     }

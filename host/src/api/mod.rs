@@ -44,11 +44,17 @@ use crate::store::Store;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// The database.
     pub store: Store,
+    /// Plugins, bindings and decisions (the plugin runtime behind them).
     pub rules: Rules,
+    /// Accounts, passwords and sessions.
     pub accounts: Accounts,
+    /// The casbin enforcer every route is authorised with.
     pub authz: Authz,
+    /// Failed logins per client address, shared by every host.
     pub login_throttle: crate::accounts::throttle::LoginThrottle,
+    /// The configuration the application was built from.
     pub config: Arc<Config>,
 }
 

@@ -84,6 +84,7 @@ pub const OBJECTS: &[&str] = &[
 pub struct Actor {
     /// Account id, or `admin-token`.
     pub id: String,
+    /// The account's kind (the bootstrap token acts as a city administrator).
     pub kind: AccountKind,
     /// The tenant the actor belongs to (staff), as a path; `None` for workers and employers.
     pub home: Option<String>,

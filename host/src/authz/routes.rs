@@ -15,7 +15,12 @@ pub enum Access {
     LoggedIn,
     /// A staff role allowed `action` on `object` in the route's tenant (`{code}`), or in the
     /// actor's own tenant for routes without one.
-    Staff { object: &'static str, action: &'static str },
+    Staff {
+        /// The area of the API the permission names (an entry of [`crate::authz::OBJECTS`]).
+        object: &'static str,
+        /// `read` or `write`.
+        action: &'static str,
+    },
 }
 
 const fn staff(object: &'static str, action: &'static str) -> Access {

@@ -35,15 +35,22 @@ use crate::tenants::{Tenant, TenantStatus};
 /// What a complaint is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// Unpaid wages (欠薪).
     WageArrears,
+    /// Discrimination in hiring or at work (就业歧视).
     Discrimination,
+    /// A fake or misleading job post (虚假招聘).
     FakeRecruitment,
+    /// Fees charged for jobs or placement against the rules (违规收费).
     FeeCharging,
+    /// Unsafe work (安全生产).
     Safety,
+    /// Anything else (其他); its time limit is also the fallback for kinds without their own rule.
     Other,
 }
 
 impl Kind {
+    /// Every kind, in the order of the enum.
     pub const ALL: [Kind; 6] = [
         Kind::WageArrears,
         Kind::Discrimination,
@@ -70,6 +77,7 @@ impl Kind {
         self.as_str().replace('_', "-")
     }
 
+    /// The kind's Chinese name, for notices and messages (e.g. 欠薪).
     pub fn name_zh(self) -> &'static str {
         match self {
             Kind::WageArrears => "欠薪",
@@ -81,6 +89,7 @@ impl Kind {
         }
     }
 
+    /// The kind spelt `s` (as [`Kind::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -89,14 +98,20 @@ impl Kind {
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// Filed, not yet taken up (已提交); the first status of every case.
     Submitted,
+    /// Taken up by the handling market (已受理).
     Accepted,
+    /// Being worked on (办理中).
     InProgress,
+    /// Closed with an outcome (已办结); final.
     Resolved,
+    /// Turned away with a reason (不予受理); final.
     Rejected,
 }
 
 impl Status {
+    /// Every status, in the order of the enum.
     pub const ALL: [Status; 5] = [
         Status::Submitted,
         Status::Accepted,
@@ -105,6 +120,7 @@ impl Status {
         Status::Rejected,
     ];
 
+    /// As the API and the database spell it (`submitted`, `in_progress`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Submitted => "submitted",
@@ -115,6 +131,7 @@ impl Status {
         }
     }
 
+    /// The status's Chinese name, for messages (e.g. 办理中).
     pub fn name_zh(self) -> &'static str {
         match self {
             Status::Submitted => "已提交",
@@ -125,6 +142,7 @@ impl Status {
         }
     }
 
+    /// The status spelt `s` (as [`Status::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -149,22 +167,35 @@ impl Status {
 /// Who files with which market, about what.
 #[derive(Debug, Clone, Copy)]
 pub struct Filing<'a> {
+    /// The account filing (a worker or an employer; staff may not file).
     pub complainant: &'a str,
+    /// The complainant's account kind, which decides whether they may file at all.
     pub complainant_kind: AccountKind,
+    /// The market the case is filed with, which handles it first.
     pub tenant: &'a Tenant,
+    /// The kind as the complainant sent it (checked by [`parse_kind`]).
     pub kind: &'a str,
+    /// The complainant's account of what happened (checked by [`check_description`]).
     pub description: &'a str,
+    /// The engagement the complaint is about, if any; the complainant must be one of its parties,
+    /// and the other party becomes the respondent.
     pub engagement_id: Option<&'a str>,
 }
 
 /// A staff member's step in handling a case, in the market `tenant`.
 #[derive(Debug, Clone, Copy)]
 pub struct Handling<'a> {
+    /// Who acts: the staff member's account id (or `admin-token`).
     pub actor: &'a str,
+    /// The market the staff member acts for; it must be the one handling the case now.
     pub tenant: &'a str,
+    /// The case's id.
     pub id: &'a str,
+    /// The status to move to, as sent (checked by [`parse_target`]).
     pub status: &'a str,
+    /// What was done (办理记录), as sent; required (checked by [`check_note`]).
     pub note: Option<&'a str>,
+    /// The result, as sent: required to resolve or reject, refused otherwise ([`check_outcome`]).
     pub outcome: Option<&'a str>,
 }
 
@@ -172,8 +203,11 @@ pub struct Handling<'a> {
 /// full, and by when the case will be handled.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Notice {
+    /// Everything the complainant must bring, in order.
     pub required_materials: Vec<String>,
+    /// How long the handling market has to handle the case, in hours (限时办结).
     pub time_limit_hours: i64,
+    /// When the case is due (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub due_at: String,
     /// The notice as shown to the complainant, in Chinese.
     pub text: String,
@@ -182,8 +216,11 @@ pub struct Notice {
 /// The actor of the system's own events (escalation, overdue flags).
 pub const SYSTEM: &str = "system";
 
+/// How long a description may be, in characters, after trimming.
 pub const DESCRIPTION_CHARS: std::ops::RangeInclusive<usize> = 5..=2000;
+/// The most characters a staff note may have.
 pub const NOTE_CHARS: usize = 1000;
+/// The most characters an outcome may have.
 pub const OUTCOME_CHARS: usize = 2000;
 
 fn invalid(code: &'static str, field: &str, zh: &str, en: &str) -> ApiError {
@@ -194,6 +231,7 @@ fn conflict(code: &'static str, zh: &str, en: &str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, zh, en).with_field("status")
 }
 
+/// The kind spelt `raw`, or `invalid_kind` (400, field `kind`) naming the allowed kinds.
 pub fn parse_kind(raw: &str) -> Result<Kind, ApiError> {
     Kind::parse(raw).ok_or_else(|| {
         invalid(
@@ -473,6 +511,7 @@ async fn respondent(
     }
 }
 
+/// The 404 for a case that does not exist or that the caller may not see (`complaint_not_found`).
 pub fn not_found() -> ApiError {
     ApiError::not_found("complaint_not_found", "没有找到该投诉", "no such complaint")
         .with_field("id")

@@ -19,7 +19,9 @@ use utoipa::ToSchema;
 /// Which side of an engagement acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Party {
+    /// The worker on the job.
     Worker,
+    /// The employer who posted the job.
     Employer,
 }
 
@@ -56,6 +58,7 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in the order of the enum.
     pub const ALL: [Action; 13] = [
         Action::Offer,
         Action::TurnDown,
@@ -72,6 +75,7 @@ impl Action {
         Action::Rate,
     ];
 
+    /// As the URL spells it (kebab-case: `turn-down`, `no-show`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Offer => "offer",
@@ -90,6 +94,7 @@ impl Action {
         }
     }
 
+    /// The action spelt `s` (as [`Action::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Action> {
         Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
@@ -117,22 +122,36 @@ impl Action {
 /// Where an engagement is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
+    /// The worker applied; the employer has not answered (已报名).
     Applied,
+    /// The employer offered the job (or a batch assignment did); the worker has not answered.
     Offered,
+    /// The worker accepted (结果确认); the agreement is drawn up and waits for both signatures.
     Accepted,
+    /// Both parties signed the agreement (快速签约).
     Signed,
+    /// The worker started work.
     CheckedIn,
+    /// The worker finished work.
     CheckedOut,
+    /// The employer recorded the wage paid.
     Paid,
+    /// The worker confirmed receiving the wage; the end of a good engagement.
     Confirmed,
+    /// The worker disputes the payment.
     Disputed,
+    /// The worker withdrew an application or an unanswered offer; the place is freed.
     Withdrawn,
+    /// The worker refused the offer; the place is freed.
     Declined,
+    /// The employer refused the application; the place is freed.
     TurnedDown,
+    /// The signed worker did not come; the place is freed and matching counts it.
     NoShow,
 }
 
 impl Status {
+    /// Every status, in the order of the enum.
     pub const ALL: [Status; 13] = [
         Status::Applied,
         Status::Offered,
@@ -168,6 +187,7 @@ impl Status {
         }
     }
 
+    /// The status spelt `s` (as [`Status::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
     }
@@ -215,6 +235,7 @@ impl Status {
 pub struct Rule {
     /// The party that acts; [`Action::Sign`] and [`Action::Rate`] are for both.
     pub party: Party,
+    /// The statuses the action may be taken from.
     pub from: &'static [Status],
     /// `None`: the status does not change (a rating, the first of two signatures).
     pub to: Option<Status>,
@@ -252,20 +273,35 @@ pub const PAYMENT_METHODS: [&str; 5] = ["cash", "bank_transfer", "wechat", "alip
 /// The agreement both parties sign (快速签约): what was agreed, frozen when the worker accepts.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Agreement {
+    /// The engagement's id (UUID v7).
     pub engagement_id: String,
+    /// The post's id (UUID v7).
     pub job_id: String,
+    /// The name of the market the post was published in.
     pub market: String,
+    /// The post's title.
     pub title: String,
+    /// The post's occupation code (职业分类大典, e.g. `4-02-05-01`).
     pub occupation_code: String,
+    /// The employer's real name as in their profile.
     pub employer_name: String,
+    /// The worker's real name as in their profile.
     pub worker_name: String,
+    /// The first day of work (China date, `YYYY-MM-DD`).
     pub work_start: String,
+    /// The last day of work (China date, `YYYY-MM-DD`).
     pub work_end: String,
+    /// Working hours per day.
     pub daily_hours: f64,
+    /// Where the work is.
     pub address: String,
+    /// The wage in fen (1/100 yuan) per `wage_unit`.
     pub wage_cents: i64,
+    /// What the wage is paid for: `hour`, `day`, `piece` or `month`.
     pub wage_unit: String,
+    /// When the wage is settled: `daily`, `weekly`, `monthly` or `on_completion`.
     pub settlement: String,
+    /// When the worker accepted (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub accepted_at: String,
     /// The terms in words.
     pub terms: String,

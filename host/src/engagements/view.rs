@@ -12,55 +12,89 @@ use crate::store::engagements::EngagementRow;
 /// A party as shown to the other: id and real name.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartyView {
+    /// The party's account id (UUID v7).
     pub account_id: String,
+    /// The real name from the party's profile; `None` when they have no profile yet.
     pub name: Option<String>,
 }
 
+/// One change of an engagement's status, as its history shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventView {
+    /// The status before; `None` for the first event (the engagement began).
     pub from_status: Option<String>,
+    /// The status after (the same as before for the first of two signatures).
     pub to_status: String,
+    /// The account that made the change: the worker, the employer, or the staff member who
+    /// published a batch assignment.
     pub actor: String,
+    /// A note given with the change (a reason, `worker signed`, …), if any.
     pub note: Option<String>,
+    /// When it happened (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub at: String,
 }
 
+/// A rating one party gave the other after the work.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RatingView {
+    /// The account that rated (the ratee is the other party).
     pub rater: String,
+    /// 1 to 5.
     pub score: i64,
+    /// An optional comment, at most 200 characters.
     pub comment: Option<String>,
 }
 
 /// An engagement as its parties see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EngagementView {
+    /// The engagement's id (UUID v7).
     pub id: String,
+    /// The post's id.
     pub job_id: String,
+    /// The post's title as it is now.
     pub job_title: String,
+    /// The code of the market the post was published in.
     pub tenant: String,
+    /// The worker and their real name.
     pub worker: PartyView,
+    /// The employer and their real name.
     pub employer: PartyView,
+    /// The status as stored (`applied`, `offered`, … `no_show`).
     pub status: String,
+    /// The status in Chinese, for people (e.g. 已签约).
     pub status_name: String,
     /// `application`, `offer` or `batch`.
     pub origin: String,
+    /// The agreement drawn up when the worker accepted (see [`super::Agreement`]); `None` before.
     pub agreement: Option<serde_json::Value>,
+    /// The sha256 (hex) of the stored agreement text, which both parties sign.
     pub agreement_hash: Option<String>,
     /// Whether the stored agreement still has the hash that was signed.
     pub agreement_intact: Option<bool>,
+    /// When the worker signed (UTC text timestamp); `None` until then.
     pub worker_signed_at: Option<String>,
+    /// When the employer signed (UTC text timestamp); `None` until then.
     pub employer_signed_at: Option<String>,
+    /// When the worker checked in (UTC text timestamp).
     pub checked_in_at: Option<String>,
+    /// When the worker checked out (UTC text timestamp).
     pub checked_out_at: Option<String>,
+    /// The wage the employer recorded as paid, in fen (1/100 yuan).
     pub paid_cents: Option<i64>,
+    /// How it was paid: `cash`, `bank_transfer`, `wechat`, `alipay` or `other`.
     pub paid_method: Option<String>,
+    /// When it was paid, as the employer said (UTC text timestamp).
     pub paid_at: Option<String>,
+    /// Why the worker disputes the payment, if they do.
     pub dispute_reason: Option<String>,
     /// The employer's contact number, in clear once the worker has accepted.
     pub contact_phone: Option<String>,
+    /// Every status change, oldest first.
     pub history: Vec<EventView>,
+    /// The ratings given so far (at most one per party).
     pub ratings: Vec<RatingView>,
+    /// When the engagement began (UTC text timestamp).
     pub created_at: String,
 }
 

@@ -24,6 +24,7 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// As stored in `engagements.origin`: `application`, `offer` or `batch`.
     pub fn as_str(self) -> &'static str {
         match self {
             Origin::Application => "application",
@@ -57,12 +58,14 @@ pub struct ActionInput {
     pub reason: Option<String>,
     /// `rate`: 1–5.
     pub score: Option<i64>,
+    /// `rate`: an optional comment, at most 200 characters.
     pub comment: Option<String>,
 }
 
 /// The legal text of every agreement (快速签约).
 const TERMS: &str = "双方按本协议约定的岗位、工期、工时、工资标准和结算方式履行;用工方按时足额支付工资,不得向劳动者收取任何费用。";
 
+/// The 404 for an engagement that does not exist or is not the caller's (`engagement_not_found`).
 pub fn not_found() -> ApiError {
     ApiError::not_found("engagement_not_found", "没有该用工记录", "no such engagement")
 }

@@ -19,10 +19,13 @@ const PROVINCES: [&str; 34] = [
     "81", "82",
 ];
 
+/// The holder's sex as the sequence number encodes it (odd: male, even: female).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
+    /// 男 (the sequence number's last digit is odd).
     Male,
+    /// 女 (the sequence number's last digit is even).
     Female,
 }
 
@@ -31,8 +34,11 @@ pub enum Sex {
 pub struct IdNumber {
     /// The 18-character form (legacy numbers upgraded), upper-case `X`.
     pub normalized: String,
+    /// The 6-digit region code where the number was first issued (it may have been retired since).
     pub region_code: String,
+    /// The birth date the number encodes (not after `today` when parsed).
     pub birth_date: NaiveDate,
+    /// The holder's sex, from the sequence number.
     pub sex: Sex,
 }
 

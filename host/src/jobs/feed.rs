@@ -42,6 +42,7 @@ pub struct FeedParams {
     pub q: Option<String>,
     /// Longitude of the point to search around (with `lat` and `radius_km`).
     pub lon: Option<f64>,
+    /// Latitude of the point to search around (with `lon` and `radius_km`).
     pub lat: Option<f64>,
     /// Radius in km (at most 100); results are sorted nearest first.
     pub radius_km: Option<f64>,
@@ -54,6 +55,7 @@ pub struct FeedParams {
 /// One page of the feed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedPage {
+    /// The posts of this page, newest first (nearest first in a radius search).
     pub jobs: Vec<JobView>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,

@@ -31,15 +31,21 @@ use crate::tenants::{GeoPoint, TenantStatus};
 /// Average working days in a month (劳社部发〔2008〕3号): how a monthly wage becomes a daily one.
 const WORKING_DAYS_PER_MONTH: f64 = 21.75;
 
+/// What a wage is paid for (stored as the snake_case name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WageUnit {
+    /// Per hour worked.
     Hour,
+    /// Per day worked.
     Day,
+    /// Per piece of work done (计件); such posts have no daily wage for filters and matching.
     Piece,
+    /// Per month; a daily figure is the monthly one divided by 21.75 working days.
     Month,
 }
 
+/// When the wage is paid out (结算方式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Settlement {
@@ -54,6 +60,7 @@ pub enum Settlement {
 }
 
 impl WageUnit {
+    /// The stored and serialised name (`hour`, `day`, `piece`, `month`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Hour => "hour",
@@ -65,6 +72,7 @@ impl WageUnit {
 }
 
 impl Settlement {
+    /// The stored and serialised name (`daily`, `weekly`, `monthly`, `on_completion`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Daily => "daily",
@@ -81,35 +89,47 @@ impl Settlement {
 pub struct JobInput {
     /// The market to publish in (its code).
     pub tenant: String,
+    /// 2 to 60 characters (trimmed).
     pub title: String,
+    /// What the work is, at most 2000 characters (trimmed); may be empty.
     pub description: String,
     /// 职业分类大典 code from `GET /api/v1/occupations`.
     pub occupation_code: String,
+    /// How many workers are wanted, 1 to 1000.
     pub headcount: u32,
     /// County-level division code of the work place (e.g. `410225` for 兰考县).
     pub district: String,
+    /// Where the work is, 4 to 200 characters.
     pub address: String,
+    /// The work place's coordinates (WGS-84); must lie in Kaifeng.
     pub location: GeoPoint,
     /// `YYYY-MM-DD`
     pub work_start: String,
     /// `YYYY-MM-DD`
     pub work_end: String,
+    /// Working hours per day: more than 0, at most 24.
     pub daily_hours: f64,
     /// Fen (1/100 yuan) per `wage_unit`.
     pub wage_cents: i64,
+    /// What `wage_cents` is paid for.
     pub wage_unit: WageUnit,
+    /// When the wage is paid out.
     pub settlement: Settlement,
     /// When hiring closes, RFC 3339 (e.g. `2026-12-01T18:00:00+08:00`).
     pub closes_at: String,
+    /// The contact person, 2 to 30 characters.
     pub contact_name: String,
     /// Mobile (`1[3-9]` + 9 digits) or landline (`0371-23220001`).
     pub contact_phone: String,
+    /// Requirements in words (at most 20, each 1 to 100 characters).
     #[serde(default)]
     pub requirements: Vec<String>,
     /// Certificates workers must hold (e.g. 健康证, 特种作业操作证).
     #[serde(default)]
     pub qualifications: Vec<String>,
+    /// The youngest age accepted, if limited (the review judges age limits).
     pub min_age: Option<u8>,
+    /// The oldest age accepted, if limited; not below `min_age`.
     pub max_age: Option<u8>,
     /// Skill level asked for: 0 none, 1 五级/初级工 … 5 一级/高级技师.
     pub skill_level: Option<u8>,
@@ -121,21 +141,32 @@ pub struct JobInput {
 /// The free-form part of a post, stored as JSON.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct JobDetails {
+    /// Requirements in words.
     pub requirements: Vec<String>,
+    /// Certificates workers must hold (e.g. 健康证).
     pub qualifications: Vec<String>,
+    /// The youngest age accepted, if limited.
     pub min_age: Option<u8>,
+    /// The oldest age accepted, if limited.
     pub max_age: Option<u8>,
+    /// Skill level asked for: 0 none, 1 五级/初级工 … 5 一级/高级技师; `None` when not said.
     pub skill_level: Option<u8>,
+    /// Whether workers are asked for any fee or deposit.
     pub charges_worker_fee: bool,
 }
 
 /// A post that passed the host's checks.
 #[derive(Debug, Clone)]
 pub struct CheckedJob {
+    /// The input as submitted (trimmed when stored).
     pub input: JobInput,
+    /// The first day of work.
     pub work_start: NaiveDate,
+    /// The last day of work (not before `work_start`).
     pub work_end: NaiveDate,
+    /// When hiring closes (in the future when checked).
     pub closes_at: DateTime<Utc>,
+    /// The occupation's Chinese name, from [`occupations::OCCUPATIONS`].
     pub occupation_name: &'static str,
     /// When it was checked: the post's creation time.
     pub checked_at: DateTime<Utc>,
@@ -358,36 +389,61 @@ pub fn status_after(decision: review::Decision) -> &'static str {
 /// One reason, as stored and shown.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReasonView {
+    /// The reason's stable code (e.g. `wage.below-minimum`).
     pub code: String,
+    /// The reason in words (Chinese from a plugin; the staff's own words for staff).
     pub message: String,
 }
 
 /// A post as shown. The contact phone is masked except to the post's employer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobView {
+    /// The post's id (UUID v7).
     pub id: String,
+    /// The code of the market it was published in.
     pub tenant: String,
+    /// The title.
     pub title: String,
+    /// The description.
     pub description: String,
+    /// The occupation code (职业分类大典).
     pub occupation_code: String,
+    /// The occupation's Chinese name (empty for a code no longer in the table).
     pub occupation_name: String,
+    /// How many workers are wanted.
     pub headcount: i64,
     /// Places still open.
     pub open_places: i64,
+    /// County-level division code of the work place.
     pub district: String,
+    /// That division's name, e.g. 兰考县.
     pub district_name: String,
+    /// Where the work is.
     pub address: String,
+    /// The work place's coordinates.
     pub location: GeoPoint,
+    /// The first day of work (China date, `YYYY-MM-DD`).
     pub work_start: String,
+    /// The last day of work (China date, `YYYY-MM-DD`).
     pub work_end: String,
+    /// Working hours per day.
     pub daily_hours: f64,
+    /// The wage in fen (1/100 yuan) per `wage_unit`.
     pub wage_cents: i64,
+    /// `hour`, `day`, `piece` or `month`.
     pub wage_unit: String,
+    /// The wage in fen per day; `None` for piece rates.
     pub wage_cents_per_day: Option<i64>,
+    /// `daily`, `weekly`, `monthly` or `on_completion`.
     pub settlement: String,
+    /// When hiring closes (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub closes_at: String,
+    /// The contact person.
     pub contact_name: String,
+    /// The contact number: in clear for the post's employer (and for landlines), else masked
+    /// (`138****5678`).
     pub contact_phone: String,
+    /// Requirements, qualifications, age limits and skill level.
     pub details: JobDetails,
     /// `held`, `open`, `rejected`, `closed` or `expired`.
     pub status: String,
@@ -395,12 +451,14 @@ pub struct JobView {
     pub review_reasons: Vec<ReasonView>,
     /// The receipt of the plugin review (`GET /api/v1/decisions/{id}` for staff).
     pub review_decision: Option<String>,
+    /// When the post was published (UTC text timestamp).
     pub created_at: String,
     /// Kilometres from the point searched around, when the feed was searched by distance.
     pub distance_km: Option<f64>,
 }
 
 impl JobView {
+    /// The view of a stored post; `unmasked` shows the contact mobile in clear (the post's employer).
     pub fn new(row: &JobRow, keys: &PiiKeys, unmasked: bool) -> Result<JobView, ApiError> {
         let phone = keys.decrypt(&row.contact_phone_enc).map_err(ApiError::internal)?;
         let phone = if unmasked || !is_mobile(&phone) { phone } else { mask_phone(&phone) };

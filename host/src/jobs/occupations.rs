@@ -9,9 +9,12 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// One occupation of the 职业分类大典 that gig work commonly asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Occupation {
+    /// The occupation's code, `d-dd-dd-dd` (e.g. `4-02-05-01`).
     pub code: &'static str,
+    /// Its Chinese name, e.g. 装卸搬运工.
     pub name: &'static str,
     /// Whether the code was checked against the published classification.
     pub confirmed: bool,
@@ -28,6 +31,8 @@ const fn occ(
     Occupation { code, name, confirmed, health_certificate }
 }
 
+/// Every occupation a post may name (`GET /api/v1/occupations` lists them), with whether its
+/// code is confirmed and whether it needs a health certificate.
 pub const OCCUPATIONS: &[Occupation] = &[
     occ("4-02-05-01", "装卸搬运工", true, false),
     occ("4-02-06-01", "仓储管理员", true, false),

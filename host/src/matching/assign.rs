@@ -61,16 +61,22 @@ use std::cmp::Ordering;
 /// One scored pair: the matching plugin's score for `worker` on `job` (indices into the caller's lists).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Edge {
+    /// Index of the job in the caller's list.
     pub job: usize,
+    /// Index of the worker in the caller's list.
     pub worker: usize,
+    /// The plugin's score for the pair (higher is better).
     pub score: f64,
 }
 
 /// One chosen pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Assignment {
+    /// Index of the job in the caller's list.
     pub job: usize,
+    /// Index of the worker in the caller's list (each worker is chosen at most once).
     pub worker: usize,
+    /// The pair's score, as given in its [`Edge`].
     pub score: f64,
 }
 

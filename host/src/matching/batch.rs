@@ -41,12 +41,14 @@ impl SkipReason {
         }
     }
 
+    /// The reason stored as `s` (as [`SkipReason::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<SkipReason> {
         [SkipReason::NotOpen, SkipReason::Full, SkipReason::AlreadyEngaged, SkipReason::Gone]
             .into_iter()
             .find(|r| r.as_str() == s)
     }
 
+    /// The reason in Chinese, for staff.
     pub fn name_zh(self) -> &'static str {
         match self {
             SkipReason::NotOpen => "岗位已停止招聘",
@@ -67,6 +69,7 @@ impl From<TakeRefused> for SkipReason {
     }
 }
 
+/// The 404 for a run that does not exist in the market asked (`run_not_found`).
 pub fn not_found() -> ApiError {
     ApiError::not_found("run_not_found", "没有该配岗方案", "no such assignment run")
 }
@@ -74,11 +77,17 @@ pub fn not_found() -> ApiError {
 /// One proposed pair of a batch assignment.
 #[derive(Serialize, ToSchema)]
 pub struct PairView {
+    /// The post.
     pub job_id: String,
+    /// The post's title as it is now (empty if the post is gone).
     pub job_title: String,
+    /// The worker's account id.
     pub worker_id: String,
+    /// The worker's real name; `None` if they have no profile.
     pub worker_name: Option<String>,
+    /// The plugin's score for the pair (higher is better).
     pub score: f64,
+    /// The plugin's reasons for it.
     pub reasons: Vec<ScoreReason>,
     /// The receipt of the scoring call of this job.
     pub decision_id: Option<String>,
@@ -91,19 +100,28 @@ pub struct PairView {
     pub skipped_reason: Option<String>,
 }
 
+/// A batch assignment run as staff review it.
 #[derive(Serialize, ToSchema)]
 pub struct RunView {
+    /// The run's id (UUID v7).
     pub id: String,
+    /// The market whose morning it assigns.
     pub tenant: String,
+    /// The day assigned (China date, `YYYY-MM-DD`).
     pub day: String,
     /// `draft` or `published`.
     pub status: String,
+    /// The sum of the pairs' scores, which the assignment maximises.
     pub total_score: f64,
-    /// How many open jobs and checked-in, available workers were considered.
+    /// How many of the market's open posts were considered.
     pub jobs: i64,
+    /// How many checked-in workers who were free that day were considered.
     pub workers: i64,
+    /// The proposed pairs, by post then worker.
     pub pairs: Vec<PairView>,
+    /// The staff account that drew it up.
     pub created_by: String,
+    /// The staff account that published it; `None` while a draft.
     pub published_by: Option<String>,
 }
 

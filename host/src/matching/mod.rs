@@ -121,15 +121,20 @@ pub fn candidate(job: &JobRow, w: &WorkerFeatures) -> mt::Candidate {
 /// One reason behind a score and what it was worth.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ScoreReason {
+    /// The reason's stable machine code, e.g. `match.skill` (the plugin's choice).
     pub code: String,
+    /// The reason in Chinese, for workers and staff.
     pub message: String,
+    /// How many points it added to the score (negative: took away).
     pub points: f32,
 }
 
 /// A score with the plugin's reasons.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Scored {
+    /// The plugin's score (higher is better; the scale is the plugin's).
     pub score: f64,
+    /// The main contributions to it, largest first.
     pub reasons: Vec<ScoreReason>,
 }
 
@@ -151,6 +156,7 @@ fn explain(result: &mt::MatchResult, s: &mt::Scored) -> Vec<ScoreReason> {
 pub struct Ranked {
     /// Index into the pool that was scored.
     pub index: usize,
+    /// The plugin's score.
     pub score: f64,
 }
 

@@ -47,6 +47,8 @@ pub struct Admitted {
 }
 
 impl Admission {
+    /// Admission under `limits`; at least one call may always run, and a share may never have more
+    /// than the whole.
     pub fn new(limits: AdmissionLimits) -> Admission {
         let limits = AdmissionLimits {
             global: limits.global.max(1),
@@ -61,6 +63,7 @@ impl Admission {
         }
     }
 
+    /// The limits in force (after that adjustment).
     pub fn limits(&self) -> AdmissionLimits {
         self.limits
     }

@@ -9,37 +9,78 @@ use axum::http::StatusCode;
 
 use crate::error::ApiError;
 
+/// Why loading or calling a plugin failed. Each variant has a stable code ([`PluginError::code`])
+/// and becomes an [`ApiError`] with a fitting status: 422 for a bad upload (413 when too large),
+/// 502 when the plugin misbehaved, 503 when the host is too busy, 400 for bad input, 500 for the
+/// host's own faults.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PluginError {
+    /// The upload is not valid WebAssembly (why: a bad header, or the compiler's message).
     #[error("not WebAssembly")]
     InvalidWasm(String),
+    /// The upload is a core Wasm module; plugins must be components.
     #[error("a core module, not a component")]
     NotComponent,
+    /// The component implements none of the slot worlds (why).
     #[error("component of no known slot world: {0}")]
     UnknownWorld(String),
+    /// The component implements more than one slot world (which ones).
     #[error("component implements several slot worlds: {0}")]
     AmbiguousWorld(String),
+    /// The upload is larger than the runtime accepts.
     #[error("component too large: {size} bytes (limit {limit})")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// The upload's size, in bytes.
+        size: usize,
+        /// The most bytes a component may have.
+        limit: usize,
+    },
+    /// The plugin trapped (a panic, an unreachable, a linked-to-trap import, …).
     #[error("plugin trapped: {0}")]
     Trap(String),
+    /// The call used up its fuel (instruction budget).
     #[error("plugin ran out of fuel")]
     FuelExhausted,
+    /// The call ran past its wall-clock deadline (epoch interruption).
     #[error("plugin missed its deadline")]
     Timeout,
+    /// The plugin tried to grow its memory beyond the slot's limit.
     #[error("plugin exceeded its memory limit")]
     Memory,
+    /// The output breaks an invariant of the slot (which one).
     #[error("plugin output breaks the slot's rules: {0}")]
     InvalidOutput(String),
-    /// `size` is `None` when the copy was refused before it was made (more than `limit`).
+    /// The output is larger than the slot's limit.
     #[error("plugin output too large: {} (limit {limit} bytes)", size.map_or_else(|| "refused before copying".to_string(), |s| format!("{s} bytes")))]
-    OutputTooLarge { size: Option<usize>, limit: usize },
+    OutputTooLarge {
+        /// The output's JSON size in bytes; `None` when the copy was refused before it was made
+        /// (more than `limit`).
+        size: Option<usize>,
+        /// The slot's output limit, in bytes.
+        limit: usize,
+    },
+    /// The market's share of the runtime (or the whole runtime) stayed full past the queue
+    /// bound: too many calls at once.
     #[error("the rules of market `{share}` are busy: too many calls at once")]
-    Busy { share: String },
+    Busy {
+        /// The share that was full: a market's code (see `rules::share_of`), or `@compile` for
+        /// compiling.
+        share: String,
+    },
+    /// A replay missed its safety deadline: the host is slow, the plugin did not decide
+    /// differently.
     #[error("the host is overloaded: the call missed its safety deadline")]
     HostOverloaded,
+    /// The input does not fit the slot (a date out of range, a period that ends before it
+    /// starts, JSON of the wrong shape).
     #[error("input does not fit the slot: {message}")]
-    InvalidInput { message: String, field: Option<String> },
+    InvalidInput {
+        /// What is wrong, in English.
+        message: String,
+        /// The input field at fault, when one is.
+        field: Option<String>,
+    },
+    /// Something failed in the host itself (compiling, the cache, a join): not the plugin's fault.
     #[error("host error: {0}")]
     Host(String),
 }

@@ -95,6 +95,7 @@ impl RuntimeSettings {
         }
     }
 
+    /// The limits of one call of `slot`: the override from the settings, else the slot's defaults.
     pub fn limits(&self, slot: Slot) -> SlotLimits {
         self.limits.get(&slot).copied().unwrap_or_else(|| slot.default_limits())
     }
@@ -103,7 +104,9 @@ impl RuntimeSettings {
 /// What one call may spend, and what missing its deadline means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
+    /// Fuel the call may burn (roughly, Wasm instructions).
     pub fuel: u64,
+    /// Wall-clock time the call may take, enforced by epoch interruption (in 10 ms ticks).
     pub deadline: Duration,
     /// `true`: the deadline is only a safety net (replays, dry-runs, whose bound is fuel); missing
     /// it is [`PluginError::HostOverloaded`], never [`PluginError::Timeout`].
@@ -150,12 +153,15 @@ pub fn replay_margin(recorded_fuel: u64) -> u64 {
 
 /// A compiled plugin, ready to be instantiated for a call.
 pub struct LoadedPlugin {
+    /// sha256 (hex) of the component's bytes.
     pub hash: String,
+    /// Size of the component, in bytes.
     pub size: usize,
     pre: SlotPre,
 }
 
 impl LoadedPlugin {
+    /// The slot the component implements (detected when it was loaded).
     pub fn slot(&self) -> Slot {
         self.pre.slot()
     }
@@ -164,6 +170,7 @@ impl LoadedPlugin {
 /// Who a call is for and under which configuration.
 #[derive(Debug, Clone)]
 pub struct CallContext {
+    /// The market the call is made for, as the plugin's `host.tenant` import shows it.
     pub tenant: types::TenantInfo,
     /// The binding's configuration, JSON text.
     pub config: String,
@@ -172,16 +179,22 @@ pub struct CallContext {
 /// A successful call: its output and what it cost.
 #[derive(Debug, Clone, Serialize)]
 pub struct Called<O> {
+    /// What the plugin returned (checked against the slot's invariants).
     pub output: O,
+    /// Fuel the call burnt.
     pub fuel_used: u64,
+    /// How long the call took, in microseconds.
     pub duration_us: u64,
 }
 
 /// A call's outcome and what it cost, failed or not.
 #[derive(Debug, Clone)]
 pub struct Metered<O> {
+    /// The output, or why the call failed.
     pub result: Result<O, PluginError>,
+    /// Fuel the call burnt (0 when it failed before running).
     pub fuel_used: u64,
+    /// How long it ran, in microseconds (0 when it failed before running).
     pub duration_us: u64,
 }
 
@@ -201,11 +214,14 @@ pub struct RuntimeStats {
     pub cache_hits: u64,
     /// Components in memory.
     pub loaded: u64,
+    /// Whether the pooling allocator is in use (else instances are allocated on demand).
     pub pooling: bool,
     /// Calls refused because their market's share stayed full past the queue bound.
     pub busy_refusals: u64,
 }
 
+/// The plugin runtime: one `wasmtime::Engine` per process, its compiled plugins, its admission
+/// state and the epoch ticker that enforces deadlines. Share it as `Arc<Runtime>`.
 pub struct Runtime {
     engine: Engine,
     linker: Linker<HostState>,
@@ -251,10 +267,12 @@ impl Runtime {
         })
     }
 
+    /// The settings it was built with.
     pub fn settings(&self) -> &RuntimeSettings {
         &self.settings
     }
 
+    /// Counters of compiling, caching and refusals since the process started.
     pub fn stats(&self) -> RuntimeStats {
         RuntimeStats {
             compiled: self.compiled.load(Ordering::Relaxed),

@@ -19,15 +19,22 @@ use super::runtime::HostState;
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Slot {
+    /// Checks proposed market and station names against the naming standard (plan §5).
     Naming,
+    /// A market's service items, opening hours and case time limits (限时办结, 一次性告知).
     ServiceCatalog,
+    /// Reviews a job post before it is published: accept, reject or hold for staff.
     PostingReview,
+    /// Scores candidate workers for a job (recommendations and batch assignment).
     Matching,
+    /// Computes the subsidy (补助) a market earns for a period.
     Subsidy,
+    /// Evaluates a market's performance and demonstration-market eligibility.
     Evaluation,
 }
 
 impl Slot {
+    /// Every slot, in the order of the enum.
     pub const ALL: [Slot; 6] = [
         Slot::Naming,
         Slot::ServiceCatalog,
@@ -37,6 +44,7 @@ impl Slot {
         Slot::Evaluation,
     ];
 
+    /// The slot's name in the API, the database and WIT (kebab-case: `posting-review`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Slot::Naming => "naming",
@@ -48,6 +56,7 @@ impl Slot {
         }
     }
 
+    /// The slot named `s` (as [`Slot::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Slot> {
         Slot::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -92,15 +101,22 @@ pub struct SlotLimits {
 
 /// The compiled, import-checked entry point of one plugin, for the slot it implements.
 pub enum SlotPre {
+    /// A `naming` component.
     Naming(naming::NamingPre<HostState>),
+    /// A `service-catalog` component.
     ServiceCatalog(service_catalog::ServiceCatalogPre<HostState>),
+    /// A `posting-review` component.
     PostingReview(posting_review::PostingReviewPre<HostState>),
+    /// A `matching` component.
     Matching(matching::MatchingPre<HostState>),
+    /// A `subsidy` component.
     Subsidy(subsidy::SubsidyPre<HostState>),
+    /// An `evaluation` component.
     Evaluation(evaluation::EvaluationPre<HostState>),
 }
 
 impl SlotPre {
+    /// The slot this component implements.
     pub fn slot(&self) -> Slot {
         match self {
             SlotPre::Naming(_) => Slot::Naming,
@@ -129,14 +145,24 @@ impl SlotPre {
 /// The typed face of one slot world: its input and output types, how to call it, and what its
 /// output must satisfy before the host believes it.
 pub trait SlotWorld: 'static {
+    /// The slot this world fills.
     const SLOT: Slot;
+    /// What the plugin's exported function takes (the generated WIT record).
     type Input: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
+    /// What it returns (the generated WIT record).
     type Output: Serialize + DeserializeOwned + PartialEq + Send + 'static;
+    /// The world's pre-instantiated, import-checked entry point (`bindgen!`'s `…Pre`).
     type Pre: Send + Sync + 'static;
 
+    /// This world's entry point into a linked component; `Err` when the component does not
+    /// export this world.
     fn make_pre(pre: InstancePre<HostState>) -> wasmtime::Result<Self::Pre>;
+    /// Put this world's entry point into the slot-agnostic [`SlotPre`].
     fn wrap(pre: Self::Pre) -> SlotPre;
+    /// This world's entry point, if `pre` is one of this world's; `None` otherwise.
     fn unwrap(pre: &SlotPre) -> Option<&Self::Pre>;
+    /// Call the world's exported function once in `store` (the runtime makes a fresh one for
+    /// every call).
     fn run(
         pre: &Self::Pre,
         store: &mut Store<HostState>,

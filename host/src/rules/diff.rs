@@ -13,11 +13,13 @@ use crate::plugins::{PluginError, Slot};
 /// The candidate's result on one recorded input.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct DryRunItem {
+    /// The recorded decision whose input was replayed.
     pub decision_id: String,
     /// Whether the candidate decided differently in a way the slot cares about.
     pub changed: bool,
     /// The slot's key figures, recorded and candidate.
     pub before: Value,
+    /// The same figures as the candidate decided them (`null` when it failed).
     pub after: Value,
     /// The candidate's error code, if it failed on this input.
     pub error: Option<String>,
@@ -38,24 +40,32 @@ pub enum Stopped {
 /// The summary of a dry run.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct DryRunReport {
+    /// The slot tried.
     pub slot: Slot,
+    /// sha256 of the candidate plugin.
     pub candidate: String,
     /// Recorded inputs selected for the run.
     pub inputs: usize,
     /// Inputs run (the first `compared` of `inputs`, newest first).
     pub compared: usize,
+    /// How many inputs the candidate decided differently on.
     pub changed: usize,
+    /// How many inputs the candidate failed on.
     pub failed: usize,
     /// `false` when the run stopped early; `stopped` says why.
     pub complete: bool,
+    /// Why the run stopped early; `None` when it did not.
     pub stopped: Option<Stopped>,
     /// Fuel spent over every call, and the run's wall-clock time.
     pub fuel_used: u64,
+    /// The run's wall-clock time, in milliseconds.
     pub elapsed_ms: u64,
+    /// One item per input run, in the order run.
     pub items: Vec<DryRunItem>,
 }
 
 impl DryRunReport {
+    /// The report of a run over `inputs` selected inputs that produced `items` (counts derived).
     pub fn new(
         slot: Slot,
         candidate: &str,

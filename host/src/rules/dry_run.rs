@@ -31,7 +31,9 @@ const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 /// What a dry-run may spend over all its inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DryRunBudget {
+    /// The most wall-clock time the whole run may take.
     pub wall: Duration,
+    /// The most fuel all its calls together may burn.
     pub fuel: u64,
 }
 
@@ -56,6 +58,7 @@ impl DryRunBudget {
 /// What to dry-run.
 #[derive(Debug, Clone)]
 pub struct Candidate {
+    /// The slot whose recorded inputs are run.
     pub slot: Slot,
     /// sha256 of the candidate component.
     pub plugin: String,
@@ -68,20 +71,30 @@ pub struct Candidate {
 /// A background dry-run and, once it finished, its report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DryRunJob {
+    /// The job's id (UUID v7).
     pub id: String,
+    /// The market whose recorded inputs are run.
     pub tenant: String,
+    /// The slot tried (`posting-review`, …).
     pub slot: String,
+    /// sha256 of the candidate plugin.
     pub candidate: String,
     /// `running`, `finished`, `failed`, or `interrupted` (its host stopped before it finished:
     /// start it again).
     pub status: String,
     /// Inputs run so far, of `inputs`.
     pub done: i64,
+    /// How many recorded inputs the job runs.
     pub inputs: i64,
+    /// The report, once `finished`.
     pub report: Option<DryRunReport>,
+    /// Why the job failed, once `failed`.
     pub error: Option<String>,
+    /// Who started it.
     pub created_by: String,
+    /// When it started (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub created_at: String,
+    /// When it last made progress (UTC text timestamp).
     pub updated_at: String,
 }
 
@@ -125,7 +138,7 @@ impl Rules {
             .recent_decisions(&tenant.code, candidate.slot.as_str(), candidate.limit)
             .await?;
         let budget = DryRunBudget::request(self.runtime().settings(), candidate.slot);
-        Ok(self.trials(tenant, &plugin, candidate, decisions, budget, |_| async { Ok(()) }).await?)
+        self.trials(tenant, &plugin, candidate, decisions, budget, |_| async { Ok(()) }).await
     }
 
     /// Start a dry-run as a background job; its progress and report are read with

@@ -41,12 +41,14 @@ pub struct Rules {
 pub struct Resolved {
     /// The tenant whose binding applies: the tenant itself or an ancestor.
     pub from_tenant: String,
+    /// The binding version in force.
     pub binding: Binding,
 }
 
 /// One slot of a tenant, as the slots listing shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SlotView {
+    /// Which slot this is.
     pub slot: Slot,
     /// The rule in force today, if any.
     pub active: Option<Resolved>,
@@ -61,13 +63,21 @@ pub struct SlotView {
 pub struct Invocation {
     /// The receipt, for consequential slots.
     pub decision_id: Option<String>,
+    /// The market the call was made for.
     pub tenant: String,
+    /// The slot called.
     pub slot: Slot,
+    /// sha256 (hex) of the plugin that answered.
     pub plugin_hash: String,
+    /// The market whose binding applied: the market itself or an ancestor.
     pub from_tenant: String,
+    /// The version of that binding.
     pub version: i64,
+    /// What the plugin returned, as JSON (the WIT output's serde form).
     pub output: serde_json::Value,
+    /// The wasmtime fuel the call used (roughly, instructions executed).
     pub fuel_used: u64,
+    /// How long the call took, in microseconds.
     pub duration_us: u64,
 }
 
@@ -80,13 +90,16 @@ pub struct Activation<'a> {
     pub config: &'a serde_json::Value,
     /// The day it takes effect (China time); `None`: at once.
     pub effective_from: Option<NaiveDate>,
+    /// Why the version is made (shown in the slot's history); `None` for no note.
     pub note: Option<&'a str>,
 }
 
 /// A typed decision for domain code.
 #[derive(Debug, Clone)]
 pub struct Decided<O> {
+    /// The receipt's id, for consequential slots; `None` for the others.
     pub decision_id: Option<String>,
+    /// What the plugin decided.
     pub output: O,
 }
 
@@ -94,12 +107,19 @@ pub struct Decided<O> {
 /// the decision was recorded with; a plugin that needs more, or fails, did not reproduce it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReplayReport {
+    /// The decision replayed.
     pub decision_id: String,
+    /// Output and fuel both reproduced, without error.
     pub identical: bool,
+    /// The replay gave the recorded output.
     pub output_identical: bool,
+    /// The replay used exactly the recorded fuel.
     pub fuel_identical: bool,
+    /// The fuel the decision was recorded with.
     pub recorded_fuel: u64,
+    /// The fuel the replay used (the whole budget when the plugin failed).
     pub replayed_fuel: u64,
+    /// What the replay returned (JSON `null` when the plugin failed).
     pub replayed_output: serde_json::Value,
     /// Why the replay did not reproduce the decision, as an error code: `plugin_fuel_exhausted`
     /// when it needed more than the recorded fuel, or the plugin's failure.
@@ -125,10 +145,12 @@ fn bad_request(code: &'static str, field: &str, zh: &str, en: &str) -> ApiError 
 }
 
 impl Rules {
+    /// The service over `store`, calling plugins through `runtime`.
     pub fn new(store: Store, runtime: Arc<Runtime>) -> Rules {
         Rules { store, runtime }
     }
 
+    /// The plugin runtime (one per process): its settings, statistics and compiled plugins.
     pub fn runtime(&self) -> &Arc<Runtime> {
         &self.runtime
     }
@@ -479,6 +501,7 @@ impl Rules {
         Ok(Some(decision.id))
     }
 
+    /// The recorded decision `id`, or `decision_not_found` (404). Callers check the tenant.
     pub async fn decision(&self, id: &str) -> Result<Decision, ApiError> {
         self.store.get_decision(id).await?.ok_or_else(|| {
             ApiError::not_found(

@@ -21,14 +21,19 @@ use crate::tenants::{DefinitionError, Tenant, TenantKind, render_errors, tree};
 
 /// A plugin file of the plugins directory, loaded.
 pub struct DirPlugin {
+    /// Where the file is.
     pub path: PathBuf,
+    /// The plugin loaded from it (its hash and slot).
     pub plugin: Arc<LoadedPlugin>,
 }
 
 /// A checked set of files: the tree (parents first), the definitions, the plugins by name.
 pub struct CheckedFiles {
+    /// Every tenant of the files, parents before children, as it will be stored.
     pub tree: Vec<Tenant>,
+    /// Each file's definition, with the plugins it names.
     pub defs: Vec<SourcedTenant>,
+    /// The plugins directory's plugins, by file stem.
     pub plugins: HashMap<String, DirPlugin>,
 }
 

@@ -8,14 +8,25 @@ use super::Store;
 /// An account row. `phone_enc` is ciphertext; decrypt it with the PII keys.
 #[derive(Debug, Clone)]
 pub struct AccountRow {
+    /// The account's id (UUID v7).
     pub id: String,
+    /// The account's kind as stored: `worker`, `employer`, `agency_staff`, `station_staff`,
+    /// `county_admin`, `city_admin` or `auditor` (see [`crate::accounts::AccountKind`]).
     pub kind: String,
+    /// The phone number, encrypted (`keyid:ciphertext`).
     pub phone_enc: String,
+    /// The argon2id hash of the password (PHC string).
     pub password_hash: String,
+    /// The market a staff account belongs to; `None` for workers and employers.
     pub tenant_code: Option<String>,
+    /// `active` or `disabled` (a disabled account cannot log in).
     pub status: String,
+    /// Failed logins since the last successful one.
     pub failed_logins: i64,
+    /// Logins are refused until then (UTC text timestamp); `None` until the account is locked,
+    /// and again after a successful login.
     pub locked_until: Option<String>,
+    /// When the account was registered (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub created_at: String,
 }
 
@@ -59,6 +70,7 @@ impl Store {
         Ok(new)
     }
 
+    /// The account registered with the phone whose blind index is `phone_index`, if any.
     pub async fn account_by_phone_index(
         &self,
         phone_index: &str,
@@ -74,6 +86,7 @@ impl Store {
         row.as_ref().map(account_from_row).transpose()
     }
 
+    /// The account with id `id`, if any.
     pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, sqlx::Error> {
         let row =
             sqlx::query(concat!("SELECT ", account_columns!(), " FROM accounts WHERE id = $1"))
@@ -111,6 +124,8 @@ impl Store {
         Ok(())
     }
 
+    /// Open a session: store the sha256 of its token (`token_hash`, hex) for `account_id`, valid
+    /// until `expires_at` (both times as [`crate::store::stamp`] writes them).
     pub async fn insert_session(
         &self,
         token_hash: &str,
@@ -211,6 +226,7 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
+    /// (role, object, action) of every stored permission, sorted, for casbin's `p` rules.
     pub async fn authz_policies(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT role, object, action FROM authz_policies ORDER BY role, object, action",

@@ -17,26 +17,40 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 /// What happened, before it gets its place in the chain.
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
+    /// Who acted: an account id, `admin-token`, `cli` (the command line), `system` (the sweep) or
+    /// `system:…` (seeding from files).
     pub actor: &'a str,
+    /// The tenant the action concerns; `None` for city-wide actions (permissions, plugin uploads,
+    /// key rotation).
     pub tenant_code: Option<&'a str>,
     /// A dotted verb, e.g. `plugin.upload`, `slot.bind`, `tenant.create`.
     pub action: &'a str,
+    /// What was acted on (a tenant code, account id, plugin hash, …), if the action names one.
     pub target: Option<&'a str>,
+    /// Further facts about the action (what changed, to what), stored as JSON text.
     pub detail: serde_json::Value,
 }
 
 /// One stored entry.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditEntry {
+    /// Its position in the chain, from 1, without gaps.
     pub seq: i64,
+    /// When it was written (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub at: String,
+    /// Who acted: an account id, `admin-token`, `cli`, `system` or `system:…`.
     pub actor: String,
+    /// The tenant the action concerns; `None` for city-wide actions.
     pub tenant_code: Option<String>,
+    /// A dotted verb, e.g. `plugin.upload`, `slot.bind`, `tenant.create`.
     pub action: String,
+    /// What was acted on, if the action names one.
     pub target: Option<String>,
     /// JSON text.
     pub detail: String,
+    /// The hash of the entry before (64 zeros for the first), hex.
     pub prev_hash: String,
+    /// sha256 over `prev_hash` and this entry's fields, hex.
     pub hash: String,
 }
 
@@ -63,9 +77,11 @@ impl AuditEntry {
 /// The result of checking the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AuditCheck {
+    /// How many entries the chain holds.
     pub entries: i64,
     /// The first broken entry and what is wrong with it, if any.
     pub broken_at: Option<i64>,
+    /// What is wrong at `broken_at` (deleted, unlinked or changed); `None` when the chain is intact.
     pub problem: Option<String>,
 }
 

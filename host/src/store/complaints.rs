@@ -12,58 +12,96 @@ use super::Store;
 /// A stored case. `required_materials` is JSON text; `overdue` is 0 or 1.
 #[derive(Debug, Clone)]
 pub struct ComplaintRow {
+    /// The case's id (UUID v7).
     pub id: String,
+    /// The market the case was filed with.
     pub tenant_code: String,
+    /// The market that handles the case now (it moves up on escalation).
     pub handling_tenant: String,
+    /// The account that filed the case.
     pub complainant_id: String,
+    /// The engagement the case is about, if any (no foreign key: a case may outlive it).
     pub engagement_id: Option<String>,
+    /// The other party of that engagement; `None` when the case names no engagement.
     pub respondent_id: Option<String>,
+    /// `wage_arrears`, `discrimination`, `fake_recruitment`, `fee_charging`, `safety` or `other`.
     pub kind: String,
+    /// The complainant's account of what happened (5 to 2000 characters).
     pub description: String,
+    /// `submitted`, `accepted`, `in_progress`, `resolved` or `rejected`.
     pub status: String,
+    /// The result; set exactly when the status is `resolved` or `rejected`.
     pub outcome: Option<String>,
+    /// What the complainant must bring (一次性告知), as a JSON array of strings.
     pub required_materials: String,
+    /// The handling market's time limit in hours (from its service catalog; > 0).
     pub time_limit_hours: i64,
+    /// When the case is due (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`); reset on escalation.
     pub due_at: String,
+    /// How many times the case moved up the tree (0 when filed).
     pub escalation_level: i64,
+    /// 1 once the case, overdue at the top of the tree, has been flagged; else 0.
     pub overdue: i64,
+    /// When the case was filed (UTC text timestamp).
     pub created_at: String,
+    /// When the case last changed (UTC text timestamp).
     pub updated_at: String,
 }
 
 /// One entry of a case's history.
 #[derive(Debug, Clone)]
 pub struct EventRow {
+    /// The event's id (UUID v7).
     pub id: String,
+    /// The case it belongs to.
     pub complaint_id: String,
     /// The case's new status, or `escalated` / `overdue`.
     pub status: String,
+    /// Who acted: the complainant (the filing), a staff account id or `admin-token`, or `system`
+    /// for escalations and overdue flags.
     pub actor: String,
+    /// The market the event happened in (for an escalation, the market the case moved to).
     pub tenant_code: String,
+    /// What was done or why (the staff's 办理记录, or the system's explanation); `None` for the
+    /// filing.
     pub note: Option<String>,
+    /// When it happened (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub at: String,
 }
 
 /// A staff member moving a case from one status to another in the market handling it.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusChange<'a> {
+    /// The case's id.
     pub id: &'a str,
+    /// The market the staff member acts for; the change applies only if it still handles the case.
     pub handling_tenant: &'a str,
+    /// The status the caller saw; the change applies only if the case is still in it.
     pub from: &'a str,
+    /// The new status.
     pub to: &'a str,
+    /// The result, given exactly when `to` is `resolved` or `rejected`.
     pub outcome: Option<&'a str>,
+    /// The history entry stored with the change.
     pub event: &'a EventRow,
 }
 
 /// A case moving to the parent market with a new time limit.
 #[derive(Debug, Clone, Copy)]
 pub struct Escalation<'a> {
+    /// The case's id.
     pub id: &'a str,
+    /// The market handling the case now; the move applies only if it still does.
     pub from_tenant: &'a str,
+    /// The due time the sweep saw; the move applies only if nobody moved the case meanwhile.
     pub seen_due_at: &'a str,
+    /// The parent market that takes the case over.
     pub to_tenant: &'a str,
+    /// The parent's time limit for the kind, in hours.
     pub time_limit_hours: i64,
+    /// The new due time (UTC text timestamp).
     pub due_at: &'a str,
+    /// The `escalated` history entry stored with the move.
     pub event: &'a EventRow,
 }
 
@@ -86,9 +124,11 @@ const INSERT_EVENT: &str = "INSERT INTO complaint_events (id, complaint_id, stat
 /// How a list of a market's cases is filtered by overdue-ness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverdueFilter {
+    /// Every case, overdue or not.
     Any,
     /// Flagged overdue, or still open past its due time.
     Overdue,
+    /// Cases that are not overdue.
     NotOverdue,
 }
 

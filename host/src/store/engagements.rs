@@ -10,35 +10,63 @@ use sqlx::{Any, Row, Transaction};
 
 use super::Store;
 
+/// A stored engagement: one worker on one job (see `migrations/0008_engagements.sql`).
 #[derive(Debug, Clone)]
 pub struct EngagementRow {
+    /// The engagement's id (UUID v7).
     pub id: String,
+    /// The post worked on.
     pub job_id: String,
+    /// The market the post was published in.
     pub tenant_code: String,
+    /// The worker's account id.
     pub worker_id: String,
+    /// The employer's account id (the post's employer).
     pub employer_id: String,
+    /// `applied`, `offered`, `accepted`, `signed`, `checked_in`, `checked_out`, `paid`,
+    /// `confirmed`, `disputed`, or one of the ends `withdrawn`, `declined`, `turned_down`, `no_show`.
     pub status: String,
+    /// How it began: `application`, `offer` or `batch`.
     pub origin: String,
+    /// The agreement as frozen at acceptance (canonical JSON of
+    /// [`crate::engagements::Agreement`]); `None` before.
     pub agreement: Option<String>,
+    /// The sha256 (hex) of `agreement`, which both parties sign.
     pub agreement_hash: Option<String>,
+    /// When the worker signed (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`); `None` until then.
     pub worker_signed_at: Option<String>,
+    /// When the employer signed (UTC text timestamp); `None` until then.
     pub employer_signed_at: Option<String>,
+    /// When the worker checked in (UTC text timestamp).
     pub checked_in_at: Option<String>,
+    /// When the worker checked out (UTC text timestamp).
     pub checked_out_at: Option<String>,
+    /// The wage recorded as paid, in fen (1/100 yuan).
     pub paid_cents: Option<i64>,
+    /// How it was paid: `cash`, `bank_transfer`, `wechat`, `alipay` or `other`.
     pub paid_method: Option<String>,
+    /// When it was paid, as the employer said (UTC text timestamp).
     pub paid_at: Option<String>,
+    /// Why the worker disputes the payment; `None` unless disputed.
     pub dispute_reason: Option<String>,
+    /// When the engagement began (UTC text timestamp).
     pub created_at: String,
+    /// When it last changed (UTC text timestamp).
     pub updated_at: String,
 }
 
+/// One entry of an engagement's status history (`engagement_events`).
 #[derive(Debug, Clone)]
 pub struct EventRow {
+    /// The status before; `None` for the event that began the engagement.
     pub from_status: Option<String>,
+    /// The status after.
     pub to_status: String,
+    /// The account that made the change.
     pub actor: String,
+    /// A note given with the change (a reason, `worker signed`, …), if any.
     pub note: Option<String>,
+    /// When it happened (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub at: String,
 }
 
@@ -60,22 +88,33 @@ pub enum Stamp {
     None,
     /// The agreement drawn up at acceptance, and its sha256.
     Agreement {
+        /// The agreement text (canonical JSON).
         text: String,
+        /// Its sha256, hex.
         hash: String,
     },
+    /// The worker checked in.
     CheckedIn {
+        /// When (UTC text timestamp).
         at: String,
     },
+    /// The worker checked out.
     CheckedOut {
+        /// When (UTC text timestamp).
         at: String,
     },
     /// The wage paid: amount in fen, method, when.
     Paid {
+        /// The amount, in fen (1/100 yuan).
         cents: i64,
+        /// `cash`, `bank_transfer`, `wechat`, `alipay` or `other`.
         method: String,
+        /// When it was paid (UTC text timestamp).
         at: String,
     },
+    /// The worker disputes the payment.
     Disputed {
+        /// What is wrong, in the worker's words.
         reason: String,
     },
 }
@@ -83,26 +122,36 @@ pub enum Stamp {
 /// A rating one party gives the other.
 #[derive(Debug, Clone, Copy)]
 pub struct Rating<'a> {
+    /// The engagement rated.
     pub engagement: &'a str,
+    /// The party who rates.
     pub rater: &'a str,
+    /// The other party, who is rated.
     pub ratee: &'a str,
     /// 1–5.
     pub score: i64,
+    /// An optional comment, at most 200 characters.
     pub comment: Option<&'a str>,
     /// A worker's rating feeds their matching figures.
     pub ratee_is_worker: bool,
+    /// When the rating is given (UTC text timestamp).
     pub at: &'a str,
 }
 
 /// One step of an engagement as the domain decided it (`engagements::workflow`).
 #[derive(Debug, Clone)]
 pub struct Transition<'a> {
+    /// The engagement's id.
     pub id: &'a str,
     /// The status the domain checked; the step applies only if it is still the status.
     pub from: &'a str,
+    /// The status it moves to.
     pub to: &'a str,
+    /// The account that acts.
     pub actor: &'a str,
+    /// A note to keep with the event (a reason), if any.
     pub note: Option<&'a str>,
+    /// What the step writes besides the new status.
     pub stamp: Stamp,
     /// Give the post's place back (the engagement ended before the work).
     pub release_place: bool,
@@ -110,6 +159,7 @@ pub struct Transition<'a> {
     pub completed: bool,
     /// Count a no-show in the worker's matching figures.
     pub no_show: bool,
+    /// When the step happens (UTC text timestamp).
     pub at: &'a str,
 }
 
@@ -259,6 +309,7 @@ impl Store {
         Ok(Some(signed))
     }
 
+    /// The engagement with id `id`, whoever's it is (callers check the party).
     pub async fn engagement(&self, id: &str) -> Result<Option<EngagementRow>, sqlx::Error> {
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -305,6 +356,7 @@ impl Store {
         rows.iter().map(|r| r.try_get(0)).collect()
     }
 
+    /// An engagement's status history, oldest first.
     pub async fn engagement_events(&self, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
         let rows = sqlx::query("SELECT from_status, to_status, actor, note, at FROM engagement_events WHERE engagement_id = $1 ORDER BY at, id").bind(id).fetch_all(&self.pool).await?;
         rows.iter()

@@ -8,34 +8,64 @@ use super::{DynQuery, Store};
 /// A job row; `contact_phone_enc` is ciphertext.
 #[derive(Debug, Clone)]
 pub struct JobRow {
+    /// The post's id (UUID v7).
     pub id: String,
+    /// The market the post was published in; it shows in that market's feed and its parents'.
     pub tenant_code: String,
+    /// The employer's account id.
     pub employer_id: String,
+    /// The title, trimmed (2 to 60 characters).
     pub title: String,
+    /// The description, trimmed (at most 2000 characters).
     pub description: String,
+    /// The occupation code (职业分类大典, e.g. `4-02-05-01`).
     pub occupation_code: String,
+    /// How many workers are wanted (1 to 1000).
     pub headcount: i64,
+    /// Places held by live engagements (0 to `headcount`); changed only with an engagement.
     pub taken: i64,
+    /// County-level division code of the work place (e.g. `410225` for 兰考县).
     pub district: String,
+    /// Where the work is, trimmed.
     pub address: String,
+    /// Longitude of the work place (WGS-84 degrees).
     pub lon: f64,
+    /// Latitude of the work place (WGS-84 degrees).
     pub lat: f64,
+    /// The first day of work (China date, `YYYY-MM-DD`).
     pub work_start: String,
+    /// The last day of work (China date, `YYYY-MM-DD`).
     pub work_end: String,
+    /// Working hours per day (more than 0, at most 24).
     pub daily_hours: f64,
+    /// The wage in fen (1/100 yuan) per `wage_unit`.
     pub wage_cents: i64,
+    /// `hour`, `day`, `piece` or `month`.
     pub wage_unit: String,
+    /// The wage normalised to fen per day, for filters and matching; `None` for piece rates.
     pub wage_cents_per_day: Option<i64>,
+    /// When the wage is settled: `daily`, `weekly`, `monthly` or `on_completion`.
     pub settlement: String,
+    /// When hiring closes (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`); the feed hides the post after it.
     pub closes_at: String,
+    /// The contact person's name, trimmed.
     pub contact_name: String,
+    /// The contact number (mobile or landline), encrypted (`keyid:ciphertext`).
     pub contact_phone_enc: String,
+    /// Requirements, qualifications, age limits and skill level: [`crate::jobs::JobDetails`] as JSON.
     pub details: String,
+    /// `held`, `open`, `rejected`, `closed` or `expired`.
     pub status: String,
+    /// The id of the posting-review decision (its receipt); `None` when no receipt was kept.
     pub review_decision: Option<String>,
+    /// The review's reasons (the plugin's, or the staff's), as a JSON array of
+    /// [`crate::jobs::ReasonView`].
     pub review_reasons: String,
+    /// The staff account that decided a held post; `None` while held or when the plugin decided.
     pub reviewed_by: Option<String>,
+    /// When the post was published (UTC text timestamp).
     pub created_at: String,
+    /// When it last changed (UTC text timestamp).
     pub updated_at: String,
 }
 
@@ -50,18 +80,28 @@ macro_rules! job_columns {
 /// What the feed asks for. Every filter is optional; `tenants` limits to those markets.
 #[derive(Debug, Clone, Default)]
 pub struct FeedQuery {
+    /// The moment the feed is read at (UTC text timestamp): posts whose hiring closed by then are
+    /// left out.
     pub now: String,
+    /// Only posts of these markets; `None` for every market.
     pub tenants: Option<Vec<String>>,
+    /// Only posts in this county-level division (code).
     pub district: Option<String>,
+    /// Only posts of this occupation (code).
     pub occupation: Option<String>,
+    /// Only posts paying at least this much, in fen per day (piece rates never match).
     pub wage_min: Option<i64>,
+    /// Only posts paying at most this much, in fen per day (piece rates never match).
     pub wage_max: Option<i64>,
+    /// Only posts settled this way (`daily`, `weekly`, `monthly`, `on_completion`).
     pub settlement: Option<String>,
     /// (min lon, max lon, min lat, max lat): the box around a radius search.
     pub bbox: Option<(f64, f64, f64, f64)>,
+    /// Keywords as jieba cut them; a post must have every one.
     pub terms: Vec<String>,
     /// Newest-first keyset cursor: rows strictly older than (created_at, id).
     pub before: Option<(String, String)>,
+    /// The most rows to return.
     pub limit: i64,
 }
 
@@ -116,6 +156,7 @@ impl Store {
         tx.commit().await
     }
 
+    /// The post with id `id`, in any market and any status.
     pub async fn job(&self, id: &str) -> Result<Option<JobRow>, sqlx::Error> {
         let row = sqlx::query(concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = $1"))
             .bind(id)

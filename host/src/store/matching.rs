@@ -9,45 +9,78 @@ use super::{DynQuery, Store};
 /// One worker's matching features.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkerFeatures {
+    /// The worker's account id.
     pub account_id: String,
+    /// The market of the worker's profile (its home market).
     pub home_tenant: String,
+    /// Whether the worker's real-name profile is verified; only verified workers are candidates.
     pub verified: bool,
     /// Occupation codes.
     pub occupations: Vec<String>,
+    /// Skill level: 0 none, 1 五级/初级工 … 5 一级/高级技师.
     pub skill_level: i64,
+    /// Longitude of the worker's place (their profile's location, else their home market's).
     pub lon: f64,
+    /// Latitude of the worker's place.
     pub lat: f64,
+    /// The worker's wage expectation, in fen (1/100 yuan) per day.
     pub wage_cents_per_day: i64,
+    /// Whether the worker holds a health certificate (健康证).
     pub health_certificate: bool,
+    /// The sum of the ratings employers gave the worker (each 1 to 5).
     pub rating_sum: i64,
+    /// How many ratings `rating_sum` adds up.
     pub rating_count: i64,
+    /// Engagements the worker finished (the wage confirmed).
     pub completed: i64,
+    /// Times the worker did not come after signing.
     pub no_shows: i64,
 }
 
+/// A stored batch assignment run (快速配岗) of one market's morning.
 #[derive(Debug, Clone)]
 pub struct RunRow {
+    /// The run's id (UUID v7).
     pub id: String,
+    /// The market whose morning it assigns.
     pub tenant_code: String,
+    /// The day assigned (China date, `YYYY-MM-DD`).
     pub day: String,
+    /// `draft`, `published` or `discarded`.
     pub status: String,
+    /// The sum of the chosen pairs' scores.
     pub total_score: f64,
+    /// How many open posts were considered.
     pub jobs: i64,
+    /// How many checked-in, free workers were considered.
     pub workers: i64,
+    /// The staff account that drew it up.
     pub created_by: String,
+    /// When it was drawn up (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub created_at: String,
+    /// The staff account that published it; `None` while a draft.
     pub published_by: Option<String>,
+    /// When it was published (UTC text timestamp); `None` while a draft.
     pub published_at: Option<String>,
 }
 
+/// One proposed pair of a run: a worker for a post.
 #[derive(Debug, Clone)]
 pub struct ItemRow {
+    /// The post.
     pub job_id: String,
+    /// The worker's account id (a worker appears at most once per run).
     pub worker_id: String,
+    /// The matching plugin's score for the pair (higher is better).
     pub score: f64,
+    /// The plugin's reasons for the score, JSON text of [`crate::matching::ScoreReason`]s.
     pub reasons: String,
+    /// The receipt of the scoring call of this post's chosen workers.
     pub decision_id: Option<String>,
+    /// After publishing: the offer made; `None` before, or when skipped.
     pub engagement_id: Option<String>,
+    /// After publishing: why no offer was made (`job_not_open`, `job_full`, `already_engaged`,
+    /// `job_gone`); `None` before, or when an offer was made.
     pub skipped: Option<String>,
 }
 
@@ -82,6 +115,8 @@ impl Store {
         .map(|_| ())
     }
 
+    /// Mark a worker's features verified or not (the benches seed workers this way; the host
+    /// refreshes all features with [`Store::upsert_worker_features`]).
     pub async fn set_worker_verified(
         &self,
         account: &str,
@@ -125,6 +160,7 @@ impl Store {
         rows.iter().map(features_from_row).collect()
     }
 
+    /// The features of one worker, verified or not; `None` when they have no profile.
     pub async fn worker_features(
         &self,
         account: &str,

@@ -31,7 +31,9 @@ use sqlx::{AnyPool, Executor};
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// An embedded SQLite file (`sqlite://…`): one host, nothing to install.
     Sqlite,
+    /// A PostgreSQL server (`postgres://…`), which several hosts may share.
     Postgres,
 }
 
@@ -121,10 +123,13 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 
+    /// Which database this store talks to, as told by the URL it was connected with.
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
+    /// The connection pool, for the queries and transactions of the `store` modules (tests use it
+    /// to look at or tamper with rows directly).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -142,10 +147,8 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA busy_timeout = 10000",
 ];
 
-/// The current time as stored: RFC 3339 in UTC with microseconds, fixed width so text order is
-/// time order on both backends.
-
-/// A moment as stored: `2026-12-01T08:00:00.000000Z`, fixed-width UTC that sorts as text.
+/// A moment as stored: RFC 3339 in UTC with microseconds, `2026-12-01T08:00:00.000000Z`, fixed
+/// width so text order is time order on both backends.
 pub fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }

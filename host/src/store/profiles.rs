@@ -8,17 +8,31 @@ use super::Store;
 /// A profile row; `id_enc` is ciphertext.
 #[derive(Debug, Clone)]
 pub struct ProfileRow {
+    /// The account the profile belongs to (one profile per account).
     pub account_id: String,
+    /// `worker`, `enterprise`, `individual_employer` or `agency`.
     pub kind: String,
+    /// The market whose staff verify the profile.
     pub home_tenant: String,
+    /// The real name (person) or registered name (organisation).
     pub name: String,
+    /// The resident ID number, encrypted (`keyid:ciphertext`); `None` for organisations.
     pub id_enc: Option<String>,
+    /// The 统一社会信用代码 of an enterprise or agency; `None` for people.
     pub uscc: Option<String>,
+    /// Kind-specific fields (occupations, skill level, wage expectation, contact, licence, …) as
+    /// JSON text; never PII.
     pub details: String,
+    /// `unverified`, `verified` or `rejected`; any change of the profile makes it `unverified`.
     pub verification: String,
+    /// Why it was rejected; `None` unless rejected.
     pub verification_reason: Option<String>,
+    /// Who decided: the staff account id, or `provider` for the external verification provider.
     pub verified_by: Option<String>,
+    /// When it was decided (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub verified_at: Option<String>,
+    /// When the profile was last submitted (UTC text timestamp); a decision applies only to the
+    /// version it saw.
     pub updated_at: String,
 }
 
@@ -27,8 +41,11 @@ pub struct ProfileRow {
 pub struct VerificationDecision<'a> {
     /// `verified` or `rejected`.
     pub verdict: &'a str,
+    /// Why, for a rejection (required then); `None` for an approval.
     pub reason: Option<&'a str>,
+    /// Who decides: a staff account id, or `provider`.
     pub by: &'a str,
+    /// When (UTC text timestamp).
     pub at: &'a str,
 }
 
@@ -71,6 +88,7 @@ impl Store {
         }
     }
 
+    /// The profile of `account_id`, in whichever market; `None` if there is none.
     pub async fn profile(&self, account_id: &str) -> Result<Option<ProfileRow>, sqlx::Error> {
         let row = sqlx::query(concat!(
             "SELECT ",

@@ -11,68 +11,108 @@ use super::Store;
 /// An uploaded component, without its bytes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PluginRecord {
+    /// sha256 (hex) of the component's bytes: the plugin's identity.
     pub hash: String,
+    /// The slot the component implements (`naming`, `posting-review`, …), as detected on upload.
     pub slot: String,
+    /// A name the uploader gave it, for people.
     pub name: String,
+    /// Size of the component in bytes.
     pub size_bytes: i64,
+    /// Who uploaded it: an account id, `admin-token`, `cli`, or `system:…` when
+    /// seeded from files.
     pub uploaded_by: String,
+    /// When it was uploaded (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
     pub uploaded_at: String,
 }
 
 /// One version of a tenant's slot binding.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Binding {
+    /// The version's id (UUID v7).
     pub id: String,
+    /// The market whose slot this binds.
     pub tenant_code: String,
+    /// The slot bound (`naming`, `posting-review`, …).
     pub slot: String,
+    /// The version number, from 1 per market and slot, with no gaps.
     pub version: i64,
+    /// sha256 of the plugin that serves the slot.
     pub plugin_hash: String,
     /// The plugin's configuration, JSON text.
     pub config: String,
     /// The day it takes effect (China time; `YYYY-MM-DD` in JSON); `None`: in force at once.
     #[schema(value_type = Option<String>, format = Date)]
     pub effective_from: Option<NaiveDate>,
+    /// Why the version was made (a rollback says so); `None` for no note.
     pub note: Option<String>,
+    /// Who made it: an account id, `admin-token`, `cli`, or `system:…` when
+    /// seeded from files.
     pub created_by: String,
+    /// When it was made (UTC text timestamp).
     pub created_at: String,
 }
 
 /// What a new binding version says; the store assigns id, version and time.
 #[derive(Debug, Clone)]
 pub struct NewBinding<'a> {
+    /// The market whose slot this binds.
     pub tenant_code: &'a str,
+    /// The slot bound.
     pub slot: &'a str,
+    /// sha256 of the plugin that serves it.
     pub plugin_hash: &'a str,
+    /// The plugin's configuration, JSON text of an object.
     pub config: &'a str,
+    /// The day it takes effect (China date); `None`: at once.
     pub effective_from: Option<NaiveDate>,
+    /// Why the version is made, if said.
     pub note: Option<&'a str>,
+    /// Who makes it.
     pub created_by: &'a str,
 }
 
 /// A background dry-run (see `rules::dry_run`).
 #[derive(Debug, Clone)]
 pub struct DryRunRow {
+    /// The job's id (UUID v7).
     pub id: String,
+    /// The market whose slot is tried.
     pub tenant_code: String,
+    /// The slot tried.
     pub slot: String,
+    /// sha256 of the candidate plugin.
     pub plugin_hash: String,
+    /// How many recorded inputs the job replays.
     pub inputs: i64,
+    /// How many of them it has run so far.
     pub done: i64,
+    /// `running`, `finished` or `failed` (a `running` job with an old `updated_at` was interrupted).
     pub status: String,
+    /// The [`crate::rules::DryRunReport`] as JSON text, once finished.
     pub report: Option<String>,
+    /// Why the job failed, if it did.
     pub error: Option<String>,
+    /// Who started it.
     pub created_by: String,
+    /// When it started (UTC text timestamp).
     pub created_at: String,
+    /// When it last made progress (UTC text timestamp).
     pub updated_at: String,
 }
 
 /// The receipt of one consequential decision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Decision {
+    /// The receipt's id (UUID v7).
     pub id: String,
+    /// The market the decision was made for.
     pub tenant_code: String,
+    /// The slot called.
     pub slot: String,
+    /// sha256 of the plugin that decided.
     pub plugin_hash: String,
+    /// The binding version in force then; `None` when the call went through no binding.
     pub binding_id: Option<String>,
     /// JSON text: the tenant information the plugin saw.
     pub tenant_info: String,
@@ -82,10 +122,13 @@ pub struct Decision {
     pub input: String,
     /// JSON text of the slot output.
     pub output: String,
+    /// The wasmtime fuel the call used (replays must use exactly as much).
     pub fuel_used: i64,
+    /// How long the call took, in microseconds.
     pub duration_us: i64,
     /// What made the call: `invoke`, `posting`, `matching`, …
     pub source: String,
+    /// When the decision was made (UTC text timestamp).
     pub created_at: String,
 }
 
@@ -129,6 +172,7 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The stored component with this hash, without its bytes.
     pub async fn get_plugin(&self, hash: &str) -> Result<Option<PluginRecord>, sqlx::Error> {
         let row =
             sqlx::query(concat!("SELECT ", plugin_columns!(), " FROM plugins WHERE hash = $1"))
@@ -147,6 +191,7 @@ impl Store {
         row.map(|r| r.try_get(0)).transpose()
     }
 
+    /// Every stored component, oldest upload first.
     pub async fn list_plugins(&self) -> Result<Vec<PluginRecord>, sqlx::Error> {
         let rows = sqlx::query(concat!(
             "SELECT ",
@@ -202,6 +247,7 @@ impl Store {
         rows.iter().map(binding_from_row).collect()
     }
 
+    /// Store a decision's receipt.
     pub async fn insert_decision(&self, d: &Decision) -> Result<(), sqlx::Error> {
         sqlx::query(concat!(
             "INSERT INTO decisions (",
@@ -226,6 +272,7 @@ impl Store {
         Ok(())
     }
 
+    /// The receipt `id`, in whichever market (callers check the tenant).
     pub async fn get_decision(&self, id: &str) -> Result<Option<Decision>, sqlx::Error> {
         let row =
             sqlx::query(concat!("SELECT ", decision_columns!(), " FROM decisions WHERE id = $1"))
@@ -255,6 +302,7 @@ impl Store {
         rows.iter().map(decision_from_row).collect()
     }
 
+    /// Record a new background dry-run.
     pub async fn insert_dry_run(&self, r: &DryRunRow) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO dry_runs (id, tenant_code, slot, plugin_hash, inputs, done, status, report, error, created_by, created_at, updated_at) \

@@ -13,17 +13,22 @@ use crate::plugins::Slot;
 /// A tenant together with the file it came from and the plugins the file names for it.
 #[derive(Debug, Clone)]
 pub struct SourcedTenant {
+    /// The file the tenant came from (its path as given), for error messages.
     pub source: String,
+    /// The tenant the file defines.
     pub tenant: Tenant,
+    /// Its `[plugins]` entries, in file order.
     pub plugins: Vec<PluginRef>,
 }
 
 /// A `[plugins]` entry: `slot = "plugin-name"` or `slot = { plugin = "…", config = { … } }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PluginRef {
+    /// The slot the entry binds.
     pub slot: Slot,
     /// The plugin's file name without `.wasm` in the plugins directory.
     pub plugin: String,
+    /// The binding's configuration: a JSON object (`{}` when the file gives none).
     pub config: serde_json::Value,
 }
 

@@ -24,8 +24,10 @@ pub enum TenantKind {
 }
 
 impl TenantKind {
+    /// Every kind, from the top of the tree down.
     pub const ALL: [TenantKind; 4] = [Self::City, Self::County, Self::Specialty, Self::Station];
 
+    /// The stored and serialised name (`city`, `county`, `specialty`, `station`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::City => "city",
@@ -35,6 +37,7 @@ impl TenantKind {
         }
     }
 
+    /// The kind named `s` (as [`TenantKind::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -65,9 +68,11 @@ pub enum TenantStatus {
 }
 
 impl TenantStatus {
+    /// Every status, in the order of the enum.
     pub const ALL: [TenantStatus; 4] =
         [Self::Active, Self::Preparing, Self::Suspended, Self::Withdrawn];
 
+    /// The stored and serialised name (`active`, `preparing`, `suspended`, `withdrawn`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
@@ -77,6 +82,7 @@ impl TenantStatus {
         }
     }
 
+    /// The status named `s` (as [`TenantStatus::as_str`] writes it); `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -85,7 +91,9 @@ impl TenantStatus {
 /// A point on the map, WGS-84 longitude and latitude in degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GeoPoint {
+    /// Longitude, degrees east.
     pub lon: f64,
+    /// Latitude, degrees north.
     pub lat: f64,
 }
 
@@ -94,6 +102,7 @@ pub struct GeoPoint {
 pub struct Tenant {
     /// Stable identifier, lower-case ASCII (`kaifeng`, `lankao`, `lankao-lanyang`).
     pub code: String,
+    /// Its level in the 1+10+N tree.
     pub kind: TenantKind,
     /// Code of the parent market; `None` only for the city.
     pub parent: Option<String>,
@@ -101,7 +110,9 @@ pub struct Tenant {
     pub name: String,
     /// Administrative division code (行政区划代码) of the area served.
     pub region_code: String,
+    /// The market's street address.
     pub address: String,
+    /// Where the market is on the map; `None` when not given.
     pub location: Option<GeoPoint>,
     /// 运营时间, as shown to the public.
     pub opening_hours: String,
@@ -109,6 +120,7 @@ pub struct Tenant {
     pub hotline: String,
     /// 投诉渠道
     pub complaint_channel: String,
+    /// Whether the market is serving; only active markets take posts and complaints.
     pub status: TenantStatus,
     /// For specialty markets: the HR agency or organisation that runs it.
     pub operator: Option<String>,
@@ -127,6 +139,7 @@ pub struct DefinitionError {
 }
 
 impl DefinitionError {
+    /// A problem with `field` (or the whole definition) of `source`, message `zh / en`.
     pub fn new(source: impl Into<String>, field: Option<&str>, zh: &str, en: &str) -> Self {
         DefinitionError {
             source: source.into(),

@@ -32,6 +32,8 @@ pub fn describe(info: &std::panic::PanicHookInfo<'_>) -> String {
 /// exported function (the plugin crate's generated `gigmarket::plugins::host` must be in scope
 /// at the crate root, as `wit_bindgen::generate!` puts it).
 #[macro_export]
+// `crate::` here means the plugin crate that calls the macro: that is where its bindings are.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! report_panics {
     () => {
         $crate::panic::report_to(|message| {
