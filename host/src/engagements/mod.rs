@@ -354,15 +354,38 @@ mod tests {
         assert!(!verify(&edited, &hash));
     }
 
+    /// The whole transition table, written out: a change to any rule fails here first.
     #[test]
-    fn every_action_has_a_rule_and_a_name() {
-        for a in Action::ALL {
-            assert_eq!(Action::parse(a.as_str()), Some(a));
-            assert!(!rule(a).from.is_empty());
+    fn the_transition_table_is_exactly_this() {
+        use Party::{Employer, Worker};
+        use Status::*;
+        let expected: [(Action, Party, &[Status], Option<Status>); 13] = [
+            (Action::Offer, Employer, &[Applied], Some(Offered)),
+            (Action::TurnDown, Employer, &[Applied], Some(TurnedDown)),
+            (Action::Withdraw, Worker, &[Applied, Offered], Some(Withdrawn)),
+            (Action::Decline, Worker, &[Offered], Some(Declined)),
+            (Action::Accept, Worker, &[Offered], Some(Accepted)),
+            (Action::Sign, Worker, &[Accepted], None),
+            (Action::NoShow, Employer, &[Signed], Some(NoShow)),
+            (Action::CheckIn, Worker, &[Signed], Some(CheckedIn)),
+            (Action::CheckOut, Worker, &[CheckedIn], Some(CheckedOut)),
+            (Action::Pay, Employer, &[CheckedOut], Some(Paid)),
+            (Action::Confirm, Worker, &[Paid], Some(Confirmed)),
+            (Action::Dispute, Worker, &[Paid], Some(Disputed)),
+            (Action::Rate, Worker, &[CheckedOut, Paid, Confirmed, Disputed], None),
+        ];
+        assert_eq!(expected.map(|(a, ..)| a), Action::ALL, "every action, in order");
+        for (action, party, from, to) in expected {
+            assert_eq!(rule(action), Rule { party, from, to }, "{}", action.as_str());
+            assert_eq!(Action::parse(action.as_str()), Some(action));
         }
+        let both: Vec<Action> = Action::ALL.into_iter().filter(|a| either_party(*a)).collect();
+        assert_eq!(both, [Action::Sign, Action::Rate], "only signing and rating are for both");
+        let releasing: Vec<Status> =
+            Status::ALL.into_iter().filter(|s| s.releases_place()).collect();
+        assert_eq!(releasing, [Withdrawn, Declined, TurnedDown, NoShow]);
         for st in Status::ALL {
             assert_eq!(Status::parse(st.as_str()), Some(st));
         }
-        assert_eq!(rule(Action::Pay).from, [Status::CheckedOut], "no payment before check-out");
     }
 }
