@@ -517,7 +517,9 @@ impl Db {
         let store = &self.store;
         let start = Instant::now();
         rt.block_on(in_parallel(store, Arc::new(accounts), tasks, |s, (a, index)| async move {
-            assert!(s.insert_account(&a, &index).await.unwrap());
+            let mut tx = s.begin().await.unwrap();
+            assert!(s.insert_account(&mut tx, &a, &index).await.unwrap());
+            tx.commit().await.unwrap();
         }));
         let accounts = start.elapsed();
 

@@ -13,7 +13,6 @@ use crate::identity::pii::PiiKeys;
 use crate::plugins::runtime::RuntimeSettings;
 use crate::plugins::{Runtime, Slot};
 use crate::rules::{Activation, seed};
-use crate::store::audit::AuditEvent;
 use crate::tenants::{self, Tenant};
 
 /// The parsed command line of the `gigmarket` binary (`Cli::parse()`), for [`run`].
@@ -345,44 +344,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             anyhow::ensure!(store.get_tenant(&tenant).await?.is_some(), "no tenant `{tenant}`");
             let accounts =
                 Accounts::new(store.clone(), config.require_pii_keys()?, config.session_ttl);
-            let account =
-                accounts.register(&phone, &password, kind, Some(&tenant)).await.map_err(cli_err)?;
-            let detail = serde_json::json!({"kind": kind.as_str()});
-            store
-                .audit(AuditEvent {
-                    actor: "cli",
-                    tenant_code: Some(&tenant),
-                    action: "account.create",
-                    target: Some(&account.id),
-                    detail,
-                })
-                .await?;
+            let account = accounts
+                .register(&phone, &password, kind, Some(&tenant), Some("cli"))
+                .await
+                .map_err(cli_err)?;
             print_json(&account)?;
         }
         Command::Pii(PiiCommand::Rotate { db, keys }) => {
             let config = Config { pii_keys: keys.parse()?, ..db.config() };
             let keys = config.require_pii_keys()?;
             let store = app::open_store(&config).await?;
-            let mut rotated = 0;
-            for (table, column, id, old) in
-                store.encrypted_pii().await?.into_iter().filter(|v| !keys.is_current(&v.3))
-            {
-                let clear = keys
-                    .decrypt(&old)
-                    .map_err(|e| anyhow::anyhow!("{table}.{column} of {id}: {e}"))?;
-                rotated += usize::from(
-                    store.reencrypt_pii(table, column, &id, &old, &keys.encrypt(&clear)).await?,
-                );
-            }
-            store
-                .audit(AuditEvent {
-                    actor: "cli",
-                    tenant_code: None,
-                    action: "pii.rotate",
-                    target: None,
-                    detail: serde_json::json!({"rotated": rotated}),
-                })
-                .await?;
+            let accounts = Accounts::new(store, keys, config.session_ttl);
+            let rotated = accounts.rotate_pii("cli").await.map_err(cli_err)?;
             println!(
                 "已用当前密钥重新加密 {rotated} 项 / re-encrypted {rotated} value(s) under the current key"
             );

@@ -61,7 +61,7 @@ pub async fn seed(app: &Application) -> anyhow::Result<()> {
     };
     verified_profile(app, DEMO_EMPLOYER, employer).await?;
     for (phone, name, id17, occupation, home) in MORE_WORKERS {
-        match app.accounts().register(phone, DEMO_PASSWORD, AccountKind::Worker, None).await {
+        match app.accounts().register(phone, DEMO_PASSWORD, AccountKind::Worker, None, None).await {
             Ok(_) => {
                 verified_profile(app, phone, worker_input(name, id17, occupation, home)).await?
             }
@@ -75,7 +75,11 @@ pub async fn seed(app: &Application) -> anyhow::Result<()> {
 /// Create the demo accounts that do not exist yet (a staff account is its role's grant).
 async fn seed_accounts(app: &Application) -> anyhow::Result<()> {
     for (phone, kind, tenant) in DEMO_ACCOUNTS {
-        match app.accounts().register(phone, DEMO_PASSWORD, *kind, *tenant).await {
+        match app
+            .accounts()
+            .register(phone, DEMO_PASSWORD, *kind, *tenant, tenant.map(|_| "demo"))
+            .await
+        {
             Ok(_) => {}
             Err(e) if e.code == "phone_taken" => {}
             Err(e) => return Err(anyhow::anyhow!("{e}")),

@@ -1,6 +1,7 @@
-//! What a serving host does on its own, every `sweep_interval` (and once at start): posts whose
-//! hiring closed become `expired`, overdue complaints escalate to the parent market, and failed
-//! logins that no longer count are forgotten.
+//! What a serving host does on its own, every `sweep_interval`: posts whose hiring closed become
+//! `expired`, overdue complaints escalate to the parent market, and failed logins that no longer
+//! count are forgotten. The first sweep comes one interval after start, so a restarted host
+//! catches up within a minute and a test that moves the clock decides when it sweeps.
 //!
 //! Each step is idempotent and works in its own transactions, so several hosts sharing one
 //! PostgreSQL database may all sweep: the conditional updates let each change happen once.
@@ -13,8 +14,8 @@ use tokio::task::JoinHandle;
 use crate::rules::Rules;
 use crate::store::Store;
 
-/// Sweep now and every `every` until `stop` fires (or its sender is dropped). A sweep in
-/// progress finishes first.
+/// Sweep every `every`, starting one interval from now, until `stop` fires (or its sender is
+/// dropped). A sweep in progress finishes first.
 pub fn spawn(
     store: Store,
     rules: Rules,
@@ -22,7 +23,7 @@ pub fn spawn(
     mut stop: oneshot::Receiver<()>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

@@ -633,6 +633,39 @@ fn pii_keys_rotate_without_losing_data() {
     ]);
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let both = format!("{new},{old}");
+    // The rotation and its audit entry are one transaction: with the audit log unwritable,
+    // nothing is re-encrypted.
+    let url = format!("sqlite://{d}/gigmarket.db");
+    let sql = |statement: &'static str| {
+        let url = url.clone();
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            use sqlx::{Connection, Row};
+            let mut conn = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();
+            if statement.starts_with("SELECT") {
+                Some(sqlx::query(statement).fetch_one(&mut conn).await.unwrap().get::<String, _>(0))
+            } else {
+                sqlx::query(statement).execute(&mut conn).await.unwrap();
+                None
+            }
+        })
+    };
+    sql("ALTER TABLE audit_log RENAME TO audit_log_off");
+    let refused = gigmarket(&[
+        "pii",
+        "rotate",
+        "--data-dir",
+        d,
+        "--pii-keys",
+        &both,
+        "--pii-index-key",
+        index,
+    ]);
+    sql("ALTER TABLE audit_log_off RENAME TO audit_log");
+    assert!(!refused.status.success(), "a rotation that cannot be audited fails");
+    assert!(
+        sql("SELECT phone_enc FROM accounts").unwrap().starts_with("k1:"),
+        "and re-encrypts nothing"
+    );
     let out = gigmarket(&[
         "pii",
         "rotate",
@@ -681,7 +714,6 @@ fn pii_keys_rotate_without_losing_data() {
         "{}",
         String::from_utf8_lossy(&dup.stderr)
     );
-    let url = format!("sqlite://{d}/gigmarket.db");
     let stored: String = tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sqlx::{Connection, Row};
         let mut conn = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();

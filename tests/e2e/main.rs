@@ -1,5 +1,6 @@
 //! End-to-end tests: the real host on a random port, a fresh database per test, HTTP only.
 
+mod audit;
 mod auth;
 mod basics;
 mod complaints;

@@ -8,7 +8,8 @@ db_tests!(
     the_tree_is_listed_parents_first,
     one_tenant_by_code_with_its_children,
     unknown_codes_and_kinds_are_structured_errors,
-    kinds_filter_the_list
+    kinds_filter_the_list,
+    a_location_can_follow_no_location_on_one_connection
 );
 
 const COUNTIES: [(&str, &str, &str); 10] = [
@@ -115,4 +116,22 @@ async fn kinds_filter_the_list(app: TestApp) {
         12,
         "10 counties and 2 city-level specialty markets"
     );
+}
+
+/// One connection writes a market without a location, then with one: the second write must not
+/// trip over the statement the first one prepared (sqlx 0.9's `Any` driver binds a missing `f64`
+/// as a `real`, so PostgreSQL would refuse the next `double precision` with "incorrect binary
+/// data format in bind parameter 7").
+async fn a_location_can_follow_no_location_on_one_connection(app: TestApp) {
+    let store = gigmarket::store::Store::connect(&app.database_url, 1).await.unwrap();
+    let mut qixian = store.get_tenant("qixian").await.unwrap().unwrap();
+    let place = qixian.location.expect("杞县 has a location");
+    for location in [None, Some(place), None, Some(place)] {
+        qixian.location = location;
+        let mut tx = store.begin().await.unwrap();
+        store.upsert_tenants_in(&mut tx, std::slice::from_ref(&qixian)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(store.get_tenant("qixian").await.unwrap().unwrap().location, location);
+    }
+    store.close().await;
 }

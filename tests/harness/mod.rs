@@ -9,7 +9,7 @@
 pub mod people;
 pub mod proxy;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gigmarket::app::Application;
 use gigmarket::config::{Config, sqlite_url};
@@ -45,6 +45,30 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pg_database: Option<String>,
     _data_dir: tempfile::TempDir,
+}
+
+/// A test host's configuration: a random port, the repository's tenants and plugins, the test
+/// admin token, and no background sweeps (a day apart: tests move the clock and sweep).
+fn host_config(
+    database_url: String,
+    data_dir: &Path,
+    plugin_cache_dir: Option<PathBuf>,
+    pii_keys: Option<PiiKeys>,
+    clock: gigmarket::clock::Clock,
+) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: Some(database_url),
+        data_dir: data_dir.to_path_buf(),
+        tenants_dir: tenants_dir(),
+        plugins_dir: plugins_dir(),
+        plugin_cache_dir,
+        admin_token: Some(ADMIN_TOKEN.into()),
+        pii_keys,
+        sweep_interval: std::time::Duration::from_secs(24 * 3600),
+        clock,
+        ..Config::local()
+    }
 }
 
 /// The repository's `tenants/` directory: Kaifeng's real tree.
@@ -173,18 +197,15 @@ async fn start(backend: Backend, adjust: impl FnOnce(&mut Config), demo: bool) -
             (format!("{}/{name}", postgres_base()), Some(name))
         }
     };
-    let mut config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        database_url: Some(database_url.clone()),
-        data_dir: data_dir.path().to_path_buf(),
-        tenants_dir: tenants_dir(),
-        plugins_dir: plugins_dir(),
-        plugin_cache_dir: Some(shared_plugin_cache()),
-        admin_token: Some(ADMIN_TOKEN.into()),
-        pii_keys: Some(test_pii_keys()),
-        ..Config::local()
-    };
-    config.clock.advance(clock_shift());
+    let clock = gigmarket::clock::Clock::system();
+    clock.advance(clock_shift());
+    let mut config = host_config(
+        database_url.clone(),
+        data_dir.path(),
+        Some(shared_plugin_cache()),
+        Some(test_pii_keys()),
+        clock,
+    );
     adjust(&mut config);
     let plugin_cache_dir = config.plugin_cache_dir.clone();
     let pii_keys = config.pii_keys.clone();
@@ -294,6 +315,12 @@ pub async fn drop_postgres_database(name: &str) {
 }
 
 impl TestApp {
+    /// This host's configuration for another (or a restarted) host on `database_url`.
+    fn config_on(&self, database_url: String, data_dir: &Path) -> Config {
+        let (cache, keys) = (self.plugin_cache_dir.clone(), self.pii_keys.clone());
+        host_config(database_url, data_dir, cache, keys, self.clock.clone())
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{}", self.url, path)
     }
@@ -404,18 +431,7 @@ impl TestApp {
     /// database through a [`proxy::Proxy`]).
     pub async fn another_host_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database_url: Some(self.database_url.clone()),
-            data_dir: data_dir.path().to_path_buf(),
-            tenants_dir: tenants_dir(),
-            plugins_dir: plugins_dir(),
-            plugin_cache_dir: self.plugin_cache_dir.clone(),
-            admin_token: Some(ADMIN_TOKEN.into()),
-            pii_keys: self.pii_keys.clone(),
-            clock: self.clock.clone(),
-            ..Config::local()
-        };
+        let mut config = self.config_on(self.database_url.clone(), data_dir.path());
         adjust(&mut config);
         let database_url = config.database_url.clone().expect("a database");
         let app = Application::build(config).await.expect("the other host starts");
@@ -450,19 +466,7 @@ impl TestApp {
     /// Restart on the same database, letting the test adjust the configuration first.
     pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         self.stop_server().await;
-        let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database_url: Some(self.database_url.clone()),
-            data_dir: self._data_dir.path().to_path_buf(),
-            tenants_dir: tenants_dir(),
-            plugins_dir: plugins_dir(),
-            plugin_cache_dir: self.plugin_cache_dir.clone(),
-            admin_token: Some(ADMIN_TOKEN.into()),
-            pii_keys: self.pii_keys.clone(),
-            clock: self.clock.clone(),
-            ..Config::local()
-        };
-        let mut config = config;
+        let mut config = self.config_on(self.database_url.clone(), self._data_dir.path());
         adjust(&mut config);
         let app = Application::build(config).await.expect("the host restarts");
         self.url = app.url();

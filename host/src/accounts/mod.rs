@@ -25,6 +25,7 @@ use crate::identity::is_mobile;
 use crate::identity::pii::{PiiKeys, mask_phone};
 use crate::store::Store;
 use crate::store::accounts::AccountRow;
+use crate::store::audit::AuditEvent;
 
 /// Failed logins before an account is locked, and for how long.
 const MAX_FAILURES: i64 = 5;
@@ -184,12 +185,15 @@ impl Accounts {
     }
 
     /// Create an account. Staff kinds need a tenant; workers and employers have none.
+    /// `created_by` (an administrator creating staff) audits it as `account.create` in the same
+    /// transaction; self-registration is not an administrative action.
     pub async fn register(
         &self,
         phone: &str,
         password: &str,
         kind: AccountKind,
         tenant_code: Option<&str>,
+        created_by: Option<&str>,
     ) -> Result<Account, ApiError> {
         check_phone(phone)?;
         check_password(password)?;
@@ -216,7 +220,9 @@ impl Accounts {
             locked_until: None,
             created_at: self.store.now(),
         };
-        if !self.store.insert_account(&row, &self.keys.blind_index("phone", phone)).await? {
+        let mut tx = self.store.begin().await?;
+        if !self.store.insert_account(&mut tx, &row, &self.keys.blind_index("phone", phone)).await?
+        {
             return Err(err(
                 StatusCode::CONFLICT,
                 "phone_taken",
@@ -225,7 +231,49 @@ impl Accounts {
             )
             .with_field("phone"));
         }
+        if let Some(actor) = created_by {
+            let detail = serde_json::json!({"role": kind.as_str()});
+            let event = AuditEvent {
+                actor,
+                tenant_code,
+                action: "account.create",
+                target: Some(&row.id),
+                detail,
+            };
+            self.store.audit_in(&mut tx, &event).await?;
+        }
+        tx.commit().await?;
         self.view(&row, true)
+    }
+
+    /// Re-encrypt every stored personal number not under the current key, and audit it as
+    /// `pii.rotate` by `by`, in one transaction. Returns how many values were re-encrypted
+    /// (0 once everything is under the current key).
+    pub async fn rotate_pii(&self, by: &str) -> Result<usize, ApiError> {
+        let mut tx = self.store.begin().await?;
+        let mut rotated = 0;
+        for (table, column, id, old) in
+            self.store.encrypted_pii().await?.into_iter().filter(|v| !self.keys.is_current(&v.3))
+        {
+            let clear = self
+                .keys
+                .decrypt(&old)
+                .map_err(|e| ApiError::internal(format!("{table}.{column} of {id}: {e}")))?;
+            let sealed = self.keys.encrypt(&clear);
+            rotated += usize::from(
+                self.store.reencrypt_pii(&mut tx, table, column, &id, &old, &sealed).await?,
+            );
+        }
+        let event = AuditEvent {
+            actor: by,
+            tenant_code: None,
+            action: "pii.rotate",
+            target: None,
+            detail: serde_json::json!({"rotated": rotated}),
+        };
+        self.store.audit_in(&mut tx, &event).await?;
+        tx.commit().await?;
+        Ok(rotated)
     }
 
     /// The account registered with `phone`, found through the blind index.

@@ -482,12 +482,6 @@ async fn decide(
 ) -> Result<bool, ApiError> {
     let at = store.now();
     let decision = crate::store::profiles::VerificationDecision { verdict, reason, by, at: &at };
-    if !store
-        .set_verification(&row.account_id, &row.home_tenant, &row.updated_at, &decision)
-        .await?
-    {
-        return Ok(false);
-    }
     let detail = serde_json::json!({"verdict": verdict, "reason": reason});
     let event = crate::store::audit::AuditEvent {
         actor: by,
@@ -496,7 +490,15 @@ async fn decide(
         target: Some(&row.account_id),
         detail,
     };
-    store.audit(event).await?;
+    let mut tx = store.begin().await?;
+    if !store
+        .set_verification(&mut tx, &row.account_id, &row.home_tenant, &row.updated_at, &decision)
+        .await?
+    {
+        return Ok(false);
+    }
+    store.audit_in(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(true)
 }
 

@@ -43,7 +43,7 @@ pub async fn register(
         )
         .with_field("kind"));
     }
-    let account = state.accounts.register(&req.phone, &req.password, req.kind, None).await?;
+    let account = state.accounts.register(&req.phone, &req.password, req.kind, None, None).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -182,18 +182,9 @@ pub async fn create_staff(
         )
         .with_field("tenant"));
     }
-    let account =
-        state.accounts.register(&req.phone, &req.password, req.role, Some(&req.tenant)).await?;
-    let detail = serde_json::json!({"role": req.role.as_str()});
-    state
-        .store
-        .audit(AuditEvent {
-            actor: &actor.id,
-            tenant_code: Some(&req.tenant),
-            action: "account.create",
-            target: Some(&account.id),
-            detail,
-        })
+    let account = state
+        .accounts
+        .register(&req.phone, &req.password, req.role, Some(&req.tenant), Some(&actor.id))
         .await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
@@ -241,19 +232,19 @@ pub async fn remove_staff(
             "you cannot remove your own account",
         ));
     }
-    if state.store.disable_staff(&account.id, &state.store.now()).await? {
-        let detail = serde_json::json!({"role": kind.as_str()});
-        state
-            .store
-            .audit(AuditEvent {
-                actor: &actor.id,
-                tenant_code: Some(tenant),
-                action: "account.disable",
-                target: Some(&account.id),
-                detail,
-            })
-            .await?;
+    let detail = serde_json::json!({"role": kind.as_str()});
+    let event = AuditEvent {
+        actor: &actor.id,
+        tenant_code: Some(tenant),
+        action: "account.disable",
+        target: Some(&account.id),
+        detail,
+    };
+    let mut tx = state.store.begin().await?;
+    if state.store.disable_staff(&mut tx, &account.id, &state.store.now()).await? {
+        state.store.audit_in(&mut tx, &event).await?;
     }
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -287,41 +278,6 @@ pub async fn list_policies(
     Ok(Json(PolicyList { policies }))
 }
 
-/// A permission names a staff role, a known object and `read`, `write` or `read|write`;
-/// anything else is refused with the field, before anything is stored or removed.
-fn check_policy(p: &Policy) -> Result<(), ApiError> {
-    let staff = AccountKind::parse(&p.role).is_some_and(|k| !k.self_service());
-    let object_ok = crate::authz::OBJECTS.contains(&p.object.as_str());
-    let action_ok =
-        !p.action.is_empty() && p.action.split('|').all(|a| matches!(a, "read" | "write"));
-    if !staff {
-        return Err(ApiError::bad_request(
-            "invalid_policy",
-            "角色必须是工作人员角色",
-            "role must be a staff role",
-        )
-        .with_field("role"));
-    }
-    if !object_ok {
-        let known = crate::authz::OBJECTS.join(", ");
-        return Err(ApiError::bad_request(
-            "invalid_policy",
-            &format!("未知的对象,应为:{known}"),
-            &format!("unknown object; one of: {known}"),
-        )
-        .with_field("object"));
-    }
-    if !action_ok {
-        return Err(ApiError::bad_request(
-            "invalid_policy",
-            "动作只能是 read、write 或 read|write",
-            "action must be read, write or read|write",
-        )
-        .with_field("action"));
-    }
-    Ok(())
-}
-
 /// Grant a role a permission (city administrators).
 #[utoipa::path(post, path = "/api/v1/authz/policies", tag = "auth", request_body = Policy,
     responses((status = 201, body = Policy), (status = 200, body = Policy, description = "already granted")), security(("session" = [])))]
@@ -330,21 +286,7 @@ pub async fn add_policy(
     actor: Actor,
     Json(p): Json<Policy>,
 ) -> Result<(StatusCode, Json<Policy>), ApiError> {
-    check_policy(&p)?;
-    let new = state.authz.add_policy(&p.role, &p.object, &p.action).await?;
-    if new {
-        let detail = serde_json::json!({"role": p.role, "object": p.object, "action": p.action});
-        state
-            .store
-            .audit(AuditEvent {
-                actor: &actor.id,
-                tenant_code: None,
-                action: "authz.grant",
-                target: Some(&p.role),
-                detail,
-            })
-            .await?;
-    }
+    let new = state.authz.add_policy(&p.role, &p.object, &p.action, &actor.id).await?;
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(p)))
 }
 
@@ -356,20 +298,8 @@ pub async fn remove_policy(
     actor: Actor,
     Json(p): Json<Policy>,
 ) -> Result<StatusCode, ApiError> {
-    check_policy(&p)?;
-    if !state.authz.remove_policy(&p.role, &p.object, &p.action).await? {
+    if !state.authz.remove_policy(&p.role, &p.object, &p.action, &actor.id).await? {
         return Err(ApiError::not_found("policy_not_found", "没有这条权限", "no such permission"));
     }
-    let detail = serde_json::json!({"role": p.role, "object": p.object, "action": p.action});
-    state
-        .store
-        .audit(AuditEvent {
-            actor: &actor.id,
-            tenant_code: None,
-            action: "authz.revoke",
-            target: Some(&p.role),
-            detail,
-        })
-        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

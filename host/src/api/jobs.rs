@@ -15,8 +15,7 @@ use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs::feed::{self, FeedPage, FeedParams};
 use crate::jobs::occupations::{OCCUPATIONS, Occupation};
-use crate::jobs::{self, JobInput, JobView, ReasonView, qr};
-use crate::store::audit::AuditEvent;
+use crate::jobs::{self, JobInput, JobView, qr};
 use crate::store::jobs::JobRow;
 
 /// The post with this id, or `job_not_found`.
@@ -159,53 +158,16 @@ pub async fn review_held(
     Path((code, id)): Path<(String, String)>,
     Json(req): Json<HeldDecision>,
 ) -> Result<Json<JobView>, ApiError> {
-    let row = state
-        .store
-        .job(&id)
-        .await?
-        .filter(|j| j.tenant_code == code)
-        .ok_or_else(crate::jobs::not_found)?;
-    let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    if !req.approve && reason.is_none() {
-        return Err(ApiError::bad_request(
-            "reason_required",
-            "驳回时须说明原因",
-            "a rejection needs a reason",
-        )
-        .with_field("reason"));
-    }
-    let mut reasons: Vec<ReasonView> =
-        serde_json::from_str(&row.review_reasons).map_err(ApiError::internal)?;
-    let (status, code_word) =
-        if req.approve { ("open", "staff.approved") } else { ("rejected", "staff.rejected") };
-    reasons.insert(
-        0,
-        ReasonView {
-            code: code_word.into(),
-            message: reason.unwrap_or("工作人员审核通过").to_string(),
-        },
-    );
-    let stored = serde_json::to_string(&reasons).map_err(ApiError::internal)?;
-    if !state.store.decide_held_job(&id, &code, status, &stored, &actor.id).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "job_not_held",
-            &format!("该招聘信息状态为 {},无需审核", row.status),
-            &format!("the post is {}, not held", row.status),
-        ));
-    }
-    let detail = serde_json::json!({"decision": status, "reason": reason});
-    state
-        .store
-        .audit(AuditEvent {
-            actor: &actor.id,
-            tenant_code: Some(&code),
-            action: "job.review",
-            target: Some(&id),
-            detail,
-        })
-        .await?;
-    Ok(Json(JobView::new(&load_job(&state, &id).await?, state.accounts.keys(), false)?))
+    let row = crate::jobs::review_held(
+        &state.store,
+        &code,
+        &id,
+        req.approve,
+        req.reason.as_deref(),
+        &actor.id,
+    )
+    .await?;
+    Ok(Json(JobView::new(&row, state.accounts.keys(), false)?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -21,6 +21,7 @@ use tokio::sync::RwLock;
 use crate::accounts::AccountKind;
 use crate::error::ApiError;
 use crate::store::Store;
+use crate::store::audit::AuditEvent;
 use crate::tenants::Tenant;
 
 const MODEL: &str = include_str!("model.conf");
@@ -79,6 +80,40 @@ pub const OBJECTS: &[&str] = &[
     "authz",
 ];
 
+/// A permission names a staff role, a known object and `read`, `write` or `read|write`;
+/// anything else is refused with the field, before anything is stored or removed.
+fn check_policy(role: &str, object: &str, action: &str) -> std::result::Result<(), ApiError> {
+    let staff = AccountKind::parse(role).is_some_and(|k| !k.self_service());
+    let object_ok = OBJECTS.contains(&object);
+    let action_ok = !action.is_empty() && action.split('|').all(|a| matches!(a, "read" | "write"));
+    if !staff {
+        return Err(ApiError::bad_request(
+            "invalid_policy",
+            "角色必须是工作人员角色",
+            "role must be a staff role",
+        )
+        .with_field("role"));
+    }
+    if !object_ok {
+        let known = OBJECTS.join(", ");
+        return Err(ApiError::bad_request(
+            "invalid_policy",
+            &format!("未知的对象,应为:{known}"),
+            &format!("unknown object; one of: {known}"),
+        )
+        .with_field("object"));
+    }
+    if !action_ok {
+        return Err(ApiError::bad_request(
+            "invalid_policy",
+            "动作只能是 read、write 或 read|write",
+            "action must be read, write or read|write",
+        )
+        .with_field("action"));
+    }
+    Ok(())
+}
+
 /// Who is acting: an account (by id, with its kind and tenant path) or the bootstrap token.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -115,9 +150,11 @@ impl Authz {
     /// permissions and the grants of every staff account.
     pub async fn load(store: Store) -> anyhow::Result<Authz> {
         if store.authz_policies().await?.is_empty() {
+            let mut tx = store.begin().await?;
             for (role, object, action) in DEFAULT_POLICIES {
-                store.insert_authz_policy(role, object, action).await?;
+                store.insert_authz_policy(&mut tx, role, object, action).await?;
             }
+            tx.commit().await?;
         }
         let snapshot = Snapshot::build(&store).await?;
         Ok(Authz { current: Arc::new(RwLock::new(snapshot)), rebuilding: Arc::default(), store })
@@ -184,20 +221,60 @@ impl Authz {
         Ok(self.store.authz_policies().await?)
     }
 
-    /// Add a permission to a role (stored with a new version; every host enforces it from its
-    /// next authorisation). Returns whether it was new.
-    pub async fn add_policy(&self, role: &str, object: &str, action: &str) -> anyhow::Result<bool> {
-        Ok(self.store.insert_authz_policy(role, object, action).await?)
+    /// Grant a role a permission, by `by`: checked, stored with a new version (every host
+    /// enforces it from its next authorisation) and audited as `authz.grant`, in one
+    /// transaction. Returns whether it was new.
+    pub async fn add_policy(
+        &self,
+        role: &str,
+        object: &str,
+        action: &str,
+        by: &str,
+    ) -> std::result::Result<bool, ApiError> {
+        self.change_policy(true, role, object, action, by).await
     }
 
-    /// Remove a permission from a role, on every host at once. Returns whether it existed.
+    /// Take a permission from a role, on every host at once, audited as `authz.revoke`. Returns
+    /// whether it existed.
     pub async fn remove_policy(
         &self,
         role: &str,
         object: &str,
         action: &str,
-    ) -> anyhow::Result<bool> {
-        Ok(self.store.delete_authz_policy(role, object, action).await?)
+        by: &str,
+    ) -> std::result::Result<bool, ApiError> {
+        self.change_policy(false, role, object, action, by).await
+    }
+
+    async fn change_policy(
+        &self,
+        grant: bool,
+        role: &str,
+        object: &str,
+        action: &str,
+        by: &str,
+    ) -> std::result::Result<bool, ApiError> {
+        check_policy(role, object, action)?;
+        let mut tx = self.store.begin().await?;
+        let changed = if grant {
+            self.store.insert_authz_policy(&mut tx, role, object, action).await?
+        } else {
+            self.store.delete_authz_policy(&mut tx, role, object, action).await?
+        };
+        if changed {
+            let detail = serde_json::json!({"role": role, "object": object, "action": action});
+            let verb = if grant { "authz.grant" } else { "authz.revoke" };
+            let event = AuditEvent {
+                actor: by,
+                tenant_code: None,
+                action: verb,
+                target: Some(role),
+                detail,
+            };
+            self.store.audit_in(&mut tx, &event).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 }
 
@@ -286,7 +363,9 @@ mod tests {
             locked_until: None,
             created_at: a.store.now(),
         };
-        assert!(a.store.insert_account(&row, &format!("index-{id}")).await.unwrap());
+        let mut tx = a.store.begin().await.unwrap();
+        assert!(a.store.insert_account(&mut tx, &row, &format!("index-{id}")).await.unwrap());
+        tx.commit().await.unwrap();
     }
 
     fn actor(id: &str, kind: AccountKind) -> Actor {
@@ -340,9 +419,9 @@ mod tests {
         grant(&a, "st", AccountKind::StationStaff, "lankao-lanyang").await;
         let st = actor("st", AccountKind::StationStaff);
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
-        assert!(a.add_policy("station_staff", "slots", "read|write").await.unwrap());
+        assert!(a.add_policy("station_staff", "slots", "read|write", "test").await.unwrap());
         assert!(a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
-        assert!(a.remove_policy("station_staff", "slots", "read|write").await.unwrap());
+        assert!(a.remove_policy("station_staff", "slots", "read|write", "test").await.unwrap());
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
         assert_eq!(a.policies().await.unwrap().len(), DEFAULT_POLICIES.len());
     }
@@ -363,12 +442,12 @@ mod tests {
             there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await,
             "a new staff account"
         );
-        assert!(here.add_policy("station_staff", "slots", "read|write").await.unwrap());
+        assert!(here.add_policy("station_staff", "slots", "read|write", "test").await.unwrap());
         assert!(
             there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await,
             "a grant"
         );
-        assert!(here.remove_policy("station_staff", "slots", "read|write").await.unwrap());
+        assert!(here.remove_policy("station_staff", "slots", "read|write", "test").await.unwrap());
         assert!(
             !there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await,
             "a revocation"
@@ -408,7 +487,9 @@ mod tests {
             .iter()
             .filter(|(_, o, _)| !["jobs", "assignments", "matching", "complaints"].contains(o))
         {
-            store.insert_authz_policy(role, object, action).await.unwrap();
+            let mut tx = store.begin().await.unwrap();
+            store.insert_authz_policy(&mut tx, role, object, action).await.unwrap();
+            tx.commit().await.unwrap();
         }
         let migration = include_str!("../../../migrations/0011_hiring_permissions.sql");
         sqlx::query(migration).execute(store.pool()).await.unwrap();

@@ -83,20 +83,15 @@ async fn escalate_one(
         due_at: &due_at,
         event: &ev,
     };
-    if !store.escalate_complaint(&escalation).await? {
-        return Ok(false);
-    }
     let detail = serde_json::json!({"from": current.code, "to": parent.code, "level": case.escalation_level + 1, "time_limit_hours": hours, "due_at": due_at, "was_due_at": case.due_at});
-    store
-        .audit(AuditEvent {
-            actor: SYSTEM,
-            tenant_code: Some(&parent.code),
-            action: "complaint.escalate",
-            target: Some(&case.id),
-            detail,
-        })
-        .await?;
-    Ok(true)
+    let audit = AuditEvent {
+        actor: SYSTEM,
+        tenant_code: Some(&parent.code),
+        action: "complaint.escalate",
+        target: Some(&case.id),
+        detail,
+    };
+    Ok(store.escalate_complaint(&escalation, &audit).await?)
 }
 
 /// At the top of the tree there is nobody to escalate to: the case is flagged overdue, once.
@@ -108,18 +103,13 @@ async fn flag_overdue(
 ) -> Result<bool, ApiError> {
     let note = format!("已超过办结时限({}),由{}督办", local_time(&case.due_at), top.name);
     let ev = event(&case.id, "overdue", SYSTEM, &top.code, Some(note), &stamp(now));
-    if !store.flag_complaint_overdue(&top.code, &case.id, &ev).await? {
-        return Ok(false);
-    }
     let detail = serde_json::json!({"due_at": case.due_at, "level": case.escalation_level});
-    store
-        .audit(AuditEvent {
-            actor: SYSTEM,
-            tenant_code: Some(&top.code),
-            action: "complaint.overdue",
-            target: Some(&case.id),
-            detail,
-        })
-        .await?;
-    Ok(true)
+    let audit = AuditEvent {
+        actor: SYSTEM,
+        tenant_code: Some(&top.code),
+        action: "complaint.overdue",
+        target: Some(&case.id),
+        detail,
+    };
+    Ok(store.flag_complaint_overdue(&top.code, &case.id, &ev, &audit).await?)
 }

@@ -540,23 +540,21 @@ pub async fn handle(store: &Store, h: Handling<'_>) -> Result<ComplaintRow, ApiE
         outcome: outcome.as_deref(),
         event: &ev,
     };
-    if !store.change_complaint_status(&change).await? {
+    let detail = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "note": note, "outcome": outcome});
+    let audit = AuditEvent {
+        actor: h.actor,
+        tenant_code: Some(h.tenant),
+        action: "complaint.status",
+        target: Some(h.id),
+        detail,
+    };
+    if !store.change_complaint_status(&change, &audit).await? {
         return Err(conflict(
             "concurrent_change",
             "本案刚被他人处理或已升级,请刷新后重试",
             "the case changed meanwhile; reload and retry",
         ));
     }
-    let detail = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "note": note, "outcome": outcome});
-    store
-        .audit(AuditEvent {
-            actor: h.actor,
-            tenant_code: Some(h.tenant),
-            action: "complaint.status",
-            target: Some(h.id),
-            detail,
-        })
-        .await?;
     store.complaint_in_tenant(h.tenant, h.id).await?.ok_or_else(not_found)
 }
 

@@ -25,6 +25,7 @@ use crate::plugins::slots::PostingReviewWorld;
 use crate::rules::Rules;
 use crate::store::Store;
 use crate::store::accounts::AccountRow;
+use crate::store::audit::AuditEvent;
 use crate::store::jobs::JobRow;
 use crate::tenants::{GeoPoint, TenantStatus};
 
@@ -496,6 +497,55 @@ impl JobView {
             distance_km: None,
         })
     }
+}
+
+/// A market's staff publish (`approve`) or reject (with a reason) a post its review held; the
+/// decision and its audit entry are one transaction. Returns the post as it now is.
+pub async fn review_held(
+    store: &Store,
+    tenant: &str,
+    id: &str,
+    approve: bool,
+    reason: Option<&str>,
+    actor: &str,
+) -> Result<JobRow, ApiError> {
+    let row = store.job(id).await?.filter(|j| j.tenant_code == tenant).ok_or_else(not_found)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if !approve && reason.is_none() {
+        return Err(ApiError::bad_request(
+            "reason_required",
+            "驳回时须说明原因",
+            "a rejection needs a reason",
+        )
+        .with_field("reason"));
+    }
+    let mut reasons: Vec<ReasonView> =
+        serde_json::from_str(&row.review_reasons).map_err(ApiError::internal)?;
+    let (status, code) =
+        if approve { ("open", "staff.approved") } else { ("rejected", "staff.rejected") };
+    let message = reason.unwrap_or("工作人员审核通过").to_string();
+    reasons.insert(0, ReasonView { code: code.into(), message });
+    let stored = serde_json::to_string(&reasons).map_err(ApiError::internal)?;
+    let detail = serde_json::json!({"decision": status, "reason": reason});
+    let event = AuditEvent {
+        actor,
+        tenant_code: Some(tenant),
+        action: "job.review",
+        target: Some(id),
+        detail,
+    };
+    let mut tx = store.begin().await?;
+    if !store.decide_held_job(&mut tx, id, tenant, status, &stored, actor).await? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "job_not_held",
+            &format!("该招聘信息状态为 {},无需审核", row.status),
+            &format!("the post is {}, not held", row.status),
+        ));
+    }
+    store.audit_in(&mut tx, &event).await?;
+    tx.commit().await?;
+    load(store, id).await
 }
 
 /// No such post (or not one the caller may know of).

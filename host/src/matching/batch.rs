@@ -194,7 +194,6 @@ pub async fn draft(
         published_by: None,
         published_at: None,
     };
-    store.insert_run(&run, &items).await?;
     let detail = serde_json::json!({"run": run.id, "pairs": items.len(), "jobs": run.jobs, "workers": run.workers});
     let event = AuditEvent {
         actor,
@@ -203,7 +202,10 @@ pub async fn draft(
         target: Some(&run.id),
         detail,
     };
-    store.audit(event).await?;
+    let mut tx = store.begin().await?;
+    store.insert_run(&mut tx, &run, &items).await?;
+    store.audit_in(&mut tx, &event).await?;
+    tx.commit().await?;
     view(store, run, items).await
 }
 
@@ -278,7 +280,18 @@ pub async fn publish(
     actor: &str,
 ) -> Result<RunView, ApiError> {
     let (_, items) = store.run(id, tenant).await?.ok_or_else(not_found)?;
-    if !store.publish_run(id, tenant, actor).await? {
+    // Publishing is decided (and audited) at once; the offers follow, each in its own step,
+    // and each pair records what became of it.
+    let detail = serde_json::json!({"pairs": items.len()});
+    let event = AuditEvent {
+        actor,
+        tenant_code: Some(tenant),
+        action: "assignment.publish",
+        target: Some(id),
+        detail,
+    };
+    let mut tx = store.begin().await?;
+    if !store.publish_run(&mut tx, id, tenant, actor).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "run_not_draft",
@@ -286,7 +299,8 @@ pub async fn publish(
             "this run was published already",
         ));
     }
-    let mut offered = 0;
+    store.audit_in(&mut tx, &event).await?;
+    tx.commit().await?;
     for item in &items {
         let outcome = match store.job(&item.job_id).await? {
             Some(job) => take(store, &job, &item.worker_id, Origin::Batch, actor)
@@ -295,23 +309,11 @@ pub async fn publish(
             None => Err(SkipReason::Gone),
         };
         match outcome {
-            Ok(e) => {
-                offered += 1;
-                store.set_item_outcome(id, &item.worker_id, Some(&e.id), None).await?;
-            }
+            Ok(e) => store.set_item_outcome(id, &item.worker_id, Some(&e.id), None).await?,
             Err(why) => {
                 store.set_item_outcome(id, &item.worker_id, None, Some(why.as_str())).await?
             }
         }
     }
-    let detail = serde_json::json!({"offers": offered, "pairs": items.len()});
-    let event = AuditEvent {
-        actor,
-        tenant_code: Some(tenant),
-        action: "assignment.publish",
-        target: Some(id),
-        detail,
-    };
-    store.audit(event).await?;
     get(store, tenant, id).await
 }

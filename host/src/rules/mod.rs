@@ -181,19 +181,20 @@ impl Rules {
             uploaded_at: self.store.now(),
         };
         let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
-        let new = self.store.insert_plugin(&record, &encoded).await?;
+        let detail = serde_json::json!({"name": name, "slot": record.slot, "size_bytes": size});
+        let event = AuditEvent {
+            actor: by,
+            tenant_code: None,
+            action: "plugin.upload",
+            target: Some(&record.hash),
+            detail,
+        };
+        let mut tx = self.store.begin().await?;
+        let new = self.store.insert_plugin(&mut tx, &record, &encoded).await?;
         if new {
-            let detail = serde_json::json!({"name": name, "slot": record.slot, "size_bytes": size});
-            self.store
-                .audit(AuditEvent {
-                    actor: by,
-                    tenant_code: None,
-                    action: "plugin.upload",
-                    target: Some(&record.hash),
-                    detail,
-                })
-                .await?;
+            self.store.audit_in(&mut tx, &event).await?;
         }
+        tx.commit().await?;
         let stored =
             if new { record } else { self.store.get_plugin(&loaded.hash).await?.unwrap_or(record) };
         Ok((stored, new))
@@ -258,7 +259,8 @@ impl Rules {
             note,
             created_by: by,
         };
-        let stored = self.store.insert_binding(&binding).await.map_err(|e| match &e {
+        let mut tx = self.store.begin().await?;
+        let stored = self.store.insert_binding(&mut tx, &binding).await.map_err(|e| match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => ApiError::new(
                 StatusCode::CONFLICT,
                 "concurrent_change",
@@ -268,15 +270,15 @@ impl Rules {
             _ => e.into(),
         })?;
         let detail = serde_json::json!({"slot": slot.as_str(), "version": stored.version, "plugin": hash, "config": config, "effective_from": stored.effective_from});
-        self.store
-            .audit(AuditEvent {
-                actor: by,
-                tenant_code: Some(&tenant.code),
-                action,
-                target: Some(slot.as_str()),
-                detail,
-            })
-            .await?;
+        let event = AuditEvent {
+            actor: by,
+            tenant_code: Some(&tenant.code),
+            action,
+            target: Some(slot.as_str()),
+            detail,
+        };
+        self.store.audit_in(&mut tx, &event).await?;
+        tx.commit().await?;
         Ok(stored)
     }
 

@@ -42,10 +42,10 @@ impl Store {
     /// the same transaction, so every host reloads its enforcer.
     pub async fn insert_account(
         &self,
+        tx: &mut super::Tx<'_>,
         a: &AccountRow,
         phone_index: &str,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO accounts (id, kind, phone_enc, phone_index, password_hash, tenant_code, status, failed_logins, locked_until, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (phone_index) DO NOTHING",
@@ -60,13 +60,12 @@ impl Store {
         .bind(a.failed_logins)
         .bind(&a.locked_until)
         .bind(&a.created_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let new = done.rows_affected() == 1;
         if new && a.tenant_code.is_some() {
-            bump_authz_version(&mut tx).await?;
+            bump_authz_version(tx).await?;
         }
-        tx.commit().await?;
         Ok(new)
     }
 
@@ -184,6 +183,7 @@ impl Store {
     /// Replace one encrypted value (only if it is still `old`, so a concurrent change wins).
     pub async fn reencrypt_pii(
         &self,
+        tx: &mut super::Tx<'_>,
         table: &str,
         column: &str,
         id: &str,
@@ -196,7 +196,7 @@ impl Store {
             }
             _ => return Err(sqlx::Error::Protocol(format!("no PII column {table}.{column}"))),
         };
-        Ok(sqlx::query(sql).bind(id).bind(old).bind(new).execute(&self.pool).await?.rows_affected()
+        Ok(sqlx::query(sql).bind(id).bind(old).bind(new).execute(&mut **tx).await?.rows_affected()
             == 1)
     }
 }
@@ -239,54 +239,36 @@ impl Store {
     /// Returns whether the permission was new. Bumps the permission version with it.
     pub async fn insert_authz_policy(
         &self,
+        tx: &mut super::Tx<'_>,
         role: &str,
         object: &str,
         action: &str,
     ) -> Result<bool, sqlx::Error> {
         let sql = "INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-        self.write_authz_policy(sql, role, object, action).await
+        write_authz_policy(tx, sql, role, object, action).await
     }
 
     /// Returns whether the permission existed. Bumps the permission version with it.
     pub async fn delete_authz_policy(
         &self,
+        tx: &mut super::Tx<'_>,
         role: &str,
         object: &str,
         action: &str,
     ) -> Result<bool, sqlx::Error> {
         let sql = "DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3";
-        self.write_authz_policy(sql, role, object, action).await
-    }
-
-    /// Run a one-row write of a permission; when it changed a row, bump the version with it.
-    async fn write_authz_policy(
-        &self,
-        sql: &'static str,
-        role: &str,
-        object: &str,
-        action: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(sql)
-            .bind(role)
-            .bind(object)
-            .bind(action)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if changed {
-            bump_authz_version(&mut tx).await?;
-        }
-        tx.commit().await?;
-        Ok(changed)
+        write_authz_policy(tx, sql, role, object, action).await
     }
 
     /// Disable an active staff account: it can no longer log in, its sessions end, and its role
     /// grant goes (the permission version moves with it). Returns whether it was active.
-    pub async fn disable_staff(&self, id: &str, now: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE accounts SET status = 'disabled' WHERE id = $1 AND status = 'active' AND tenant_code IS NOT NULL").bind(id).execute(&mut *tx).await?;
+    pub async fn disable_staff(
+        &self,
+        tx: &mut super::Tx<'_>,
+        id: &str,
+        now: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE accounts SET status = 'disabled' WHERE id = $1 AND status = 'active' AND tenant_code IS NOT NULL").bind(id).execute(&mut **tx).await?;
         let disabled = done.rows_affected() == 1;
         if disabled {
             sqlx::query(
@@ -294,11 +276,10 @@ impl Store {
             )
             .bind(id)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-            bump_authz_version(&mut tx).await?;
+            bump_authz_version(tx).await?;
         }
-        tx.commit().await?;
         Ok(disabled)
     }
 
@@ -336,6 +317,28 @@ impl Store {
             .await?
             .rows_affected())
     }
+}
+
+/// Run a one-row write of a permission; when it changed a row, bump the version with it.
+async fn write_authz_policy(
+    tx: &mut super::Tx<'_>,
+    sql: &'static str,
+    role: &str,
+    object: &str,
+    action: &str,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(sql)
+        .bind(role)
+        .bind(object)
+        .bind(action)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if changed {
+        bump_authz_version(tx).await?;
+    }
+    Ok(changed)
 }
 
 /// Every change to what the hosts' enforcers are built from bumps this, in its own transaction.

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use utoipa::ToSchema;
 
 use super::Store;
@@ -85,48 +85,37 @@ pub struct AuditCheck {
     pub problem: Option<String>,
 }
 
-/// Attempts at appending when another writer took the same sequence number.
-const APPEND_ATTEMPTS: usize = 20;
-
 impl Store {
-    /// Append an event to the chain. Concurrent appenders race for the next sequence number;
-    /// the loser retries on the new head, so the chain never forks.
+    /// Append an event to the chain on its own (actions that write nothing else: an audited read,
+    /// an upload already stored).
     pub async fn audit(&self, event: AuditEvent<'_>) -> Result<AuditEntry, sqlx::Error> {
-        let mut last_err = None;
-        for _ in 0..APPEND_ATTEMPTS {
-            match self.try_append(&event).await {
-                Ok(entry) => return Ok(entry),
-                Err(sqlx::Error::Database(e))
-                    if e.is_unique_violation()
-                        || e.message().contains("locked")
-                        || e.message().contains("busy") =>
-                {
-                    last_err = Some(sqlx::Error::Database(e));
-                    tokio::task::yield_now().await;
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last_err.expect("at least one attempt"))
+        let mut tx = self.pool.begin().await?;
+        let entry = self.audit_in(&mut tx, &event).await?;
+        tx.commit().await?;
+        Ok(entry)
     }
 
-    async fn try_append(&self, event: &AuditEvent<'_>) -> Result<AuditEntry, sqlx::Error> {
-        let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&self.pool)
+    /// Append an event to the chain inside `tx`, the transaction of the action it records: both
+    /// commit or neither does. Appends queue on the chain's head row (its lock on PostgreSQL,
+    /// the write lock on SQLite), so the chain never forks.
+    pub async fn audit_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        event: &AuditEvent<'_>,
+    ) -> Result<AuditEntry, sqlx::Error> {
+        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").execute(&mut **tx).await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut **tx)
             .await?;
-        let (seq, prev_hash) = match head {
-            Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
-            None => (1, GENESIS.to_string()),
-        };
         let mut entry = AuditEntry {
-            seq,
+            seq: head.try_get(0)?,
             at: self.now(),
             actor: event.actor.to_string(),
             tenant_code: event.tenant_code.map(str::to_string),
             action: event.action.to_string(),
             target: event.target.map(str::to_string),
             detail: event.detail.to_string(),
-            prev_hash,
+            prev_hash: head.try_get(1)?,
             hash: String::new(),
         };
         entry.hash = entry.computed_hash();
@@ -140,7 +129,11 @@ impl Store {
             .bind(&entry.detail)
             .bind(&entry.prev_hash)
             .bind(&entry.hash)
-            .execute(&self.pool)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&entry.hash)
+            .execute(&mut **tx)
             .await?;
         Ok(entry)
     }

@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Acquire, Row};
 
 use super::Store;
+use super::audit::AuditEvent;
 
 /// A stored case. `required_materials` is JSON text; `overdue` is 0 or 1.
 #[derive(Debug, Clone)]
@@ -288,9 +289,13 @@ impl Store {
         rows.iter().map(event_from_row).collect()
     }
 
-    /// Apply a status change and its event together, only if the case is still in `from` and
-    /// still handled by that market. Returns whether it applied.
-    pub async fn change_complaint_status(&self, c: &StatusChange<'_>) -> Result<bool, sqlx::Error> {
+    /// Apply a status change, its event and its audit entry together, only if the case is still
+    /// in `from` and still handled by that market. Returns whether it applied.
+    pub async fn change_complaint_status(
+        &self,
+        c: &StatusChange<'_>,
+        audit: &AuditEvent<'_>,
+    ) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let done = sqlx::query("UPDATE complaints SET status = $4, outcome = $5, updated_at = $6 WHERE id = $1 AND handling_tenant = $2 AND status = $3")
@@ -306,6 +311,7 @@ impl Store {
             return Ok(false);
         }
         insert_event(&mut tx, c.event).await?;
+        self.audit_in(&mut tx, audit).await?;
         tx.commit().await.map(|_| true)
     }
 
@@ -330,7 +336,11 @@ impl Store {
 
     /// Move an open case to the parent market with its new time limit and record the event,
     /// only if nobody escalated or closed it meanwhile. Returns whether it applied.
-    pub async fn escalate_complaint(&self, e: &Escalation<'_>) -> Result<bool, sqlx::Error> {
+    pub async fn escalate_complaint(
+        &self,
+        e: &Escalation<'_>,
+        audit: &AuditEvent<'_>,
+    ) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let done = sqlx::query(concat!(
@@ -350,6 +360,7 @@ impl Store {
             return Ok(false);
         }
         insert_event(&mut tx, e.event).await?;
+        self.audit_in(&mut tx, audit).await?;
         tx.commit().await.map(|_| true)
     }
 
@@ -359,6 +370,7 @@ impl Store {
         tenant: &str,
         id: &str,
         event: &EventRow,
+        audit: &AuditEvent<'_>,
     ) -> Result<bool, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
@@ -372,6 +384,7 @@ impl Store {
             return Ok(false);
         }
         insert_event(&mut tx, event).await?;
+        self.audit_in(&mut tx, audit).await?;
         tx.commit().await.map(|_| true)
     }
 

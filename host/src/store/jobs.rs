@@ -222,6 +222,7 @@ impl Store {
     /// Staff decide a held post of `tenant`: `open` or `rejected`. Only a post still held changes.
     pub async fn decide_held_job(
         &self,
+        tx: &mut super::Tx<'_>,
         id: &str,
         tenant: &str,
         status: &str,
@@ -235,7 +236,7 @@ impl Store {
             .bind(reasons)
             .bind(by)
             .bind(self.now())
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await?;
         Ok(done.rows_affected() == 1)
     }

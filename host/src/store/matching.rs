@@ -177,8 +177,12 @@ impl Store {
     }
 
     /// Store a draft run and its pairs together.
-    pub async fn insert_run(&self, run: &RunRow, items: &[ItemRow]) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn insert_run(
+        &self,
+        tx: &mut super::Tx<'_>,
+        run: &RunRow,
+        items: &[ItemRow],
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO assignment_runs (id, tenant_code, day, status, total_score, jobs, workers, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&run.id)
             .bind(&run.tenant_code)
@@ -189,7 +193,7 @@ impl Store {
             .bind(run.workers)
             .bind(&run.created_by)
             .bind(&run.created_at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for i in items {
             sqlx::query("INSERT INTO assignment_items (run_id, job_id, worker_id, score, reasons, decision_id) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -199,10 +203,10 @@ impl Store {
                 .bind(i.score)
                 .bind(&i.reasons)
                 .bind(&i.decision_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
-        tx.commit().await
+        Ok(())
     }
 
     /// A run of `tenant` and its pairs.
@@ -255,13 +259,19 @@ impl Store {
     }
 
     /// Mark a draft published (once). `Ok(false)` if it was not a draft any more.
-    pub async fn publish_run(&self, id: &str, tenant: &str, by: &str) -> Result<bool, sqlx::Error> {
+    pub async fn publish_run(
+        &self,
+        tx: &mut super::Tx<'_>,
+        id: &str,
+        tenant: &str,
+        by: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("UPDATE assignment_runs SET status = 'published', published_by = $3, published_at = $4 WHERE id = $1 AND tenant_code = $2 AND status = 'draft'")
             .bind(id)
             .bind(tenant)
             .bind(by)
             .bind(self.now())
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -45,6 +45,9 @@ pub struct Store {
     clock: Clock,
 }
 
+/// A database transaction on either backend.
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
 /// How long a request waits for a database connection by default.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -96,6 +99,12 @@ impl Store {
             .await
             .with_context(|| format!("cannot connect to the database at {}", redact(url)))?;
         Ok(Store { pool, backend, clock: Clock::system() })
+    }
+
+    /// A transaction for a domain step whose writes and audit entry must commit together: pass it
+    /// to the store's writes and to [`Store::audit_in`], then commit it.
+    pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
+        self.pool.begin().await
     }
 
     /// The same store, reading `clock` for every time it stamps (the application's clock).

@@ -118,6 +118,7 @@ impl Store {
     /// says (so a profile changed meanwhile is not verified unseen). Returns whether it applied.
     pub async fn set_verification(
         &self,
+        tx: &mut super::Tx<'_>,
         account_id: &str,
         tenant: &str,
         updated_at: &str,
@@ -134,7 +135,7 @@ impl Store {
         .bind(d.reason)
         .bind(d.by)
         .bind(d.at)
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
         Ok(done.rows_affected() == 1)
     }

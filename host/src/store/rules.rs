@@ -153,6 +153,7 @@ impl Store {
     /// Returns whether it was new.
     pub async fn insert_plugin(
         &self,
+        tx: &mut super::Tx<'_>,
         p: &PluginRecord,
         wasm_base64: &str,
     ) -> Result<bool, sqlx::Error> {
@@ -167,7 +168,7 @@ impl Store {
         .bind(wasm_base64)
         .bind(&p.uploaded_by)
         .bind(&p.uploaded_at)
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -205,7 +206,11 @@ impl Store {
 
     /// Append a binding version (one more than the tenant's slot has). Two admins racing for the
     /// same version number: one insert fails on the unique key and nothing is half-written.
-    pub async fn insert_binding(&self, b: &NewBinding<'_>) -> Result<Binding, sqlx::Error> {
+    pub async fn insert_binding(
+        &self,
+        tx: &mut super::Tx<'_>,
+        b: &NewBinding<'_>,
+    ) -> Result<Binding, sqlx::Error> {
         let id = uuid::Uuid::now_v7().to_string();
         sqlx::query(
             "INSERT INTO slot_bindings (id, tenant_code, slot, version, plugin_hash, config, effective_from, note, created_by, created_at) \
@@ -221,7 +226,7 @@ impl Store {
         .bind(b.note)
         .bind(b.created_by)
         .bind(self.now())
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
         let row = sqlx::query(concat!(
             "SELECT ",
@@ -229,7 +234,7 @@ impl Store {
             " FROM slot_bindings WHERE id = $1"
         ))
         .bind(&id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut **tx)
         .await?;
         binding_from_row(&row)
     }

@@ -1,7 +1,7 @@
 //! Stored tenants: the market tree as the API serves it.
 
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Acquire, Row};
 
 use super::Store;
 use crate::tenants::{GeoPoint, Tenant, TenantKind, TenantStatus};
@@ -17,8 +17,17 @@ impl Store {
     /// Insert or update tenants in one transaction. They must come parents first
     /// (as [`crate::tenants::tree::check`] returns them) so that every parent exists in time.
     pub async fn upsert_tenants(&self, tenants: &[Tenant]) -> Result<(), sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.begin().await?;
+        self.upsert_tenants_in(&mut tx, tenants).await?;
+        tx.commit().await
+    }
+
+    /// [`Store::upsert_tenants`] inside the caller's transaction (with its audit entry).
+    pub async fn upsert_tenants_in(
+        &self,
+        tx: &mut super::Tx<'_>,
+        tenants: &[Tenant],
+    ) -> Result<(), sqlx::Error> {
         let stamp = self.now();
         for t in tenants {
             sqlx::query(
@@ -45,10 +54,14 @@ impl Store {
             .bind(t.status.as_str())
             .bind(&t.operator)
             .bind(&stamp)
-            .execute(&mut *tx)
+            // Not cached: sqlx 0.9's `Any` driver binds a missing `f64` (no location) as a
+            // `real`, and PostgreSQL then refuses a later `double precision` on the statement
+            // cached with that type (sqlx issue 4284).
+            .persistent(false)
+            .execute(&mut **tx)
             .await?;
         }
-        tx.commit().await
+        Ok(())
     }
 
     /// Every tenant, parents before children, siblings by code.

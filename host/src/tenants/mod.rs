@@ -3,6 +3,7 @@
 //! Tenants are defined as TOML files in `tenants/` (reviewable and versioned), checked as a
 //! whole tree by [`tree::check`], and loaded into the database, which then serves them.
 
+pub mod changes;
 pub mod files;
 pub mod tree;
 
