@@ -13,7 +13,7 @@ use super::extract::Json;
 use crate::accounts::{Account, AccountKind, Session};
 use crate::authz::{Actor, path_of};
 use crate::error::{ApiError, ErrorBody};
-use crate::store::accounts::AccountRow;
+use crate::store::accounts::{AccountRow, PolicyChange};
 use crate::store::audit::AuditEvent;
 
 #[derive(Deserialize, ToSchema)]
@@ -286,7 +286,10 @@ pub async fn add_policy(
     actor: Actor,
     Json(p): Json<Policy>,
 ) -> Result<(StatusCode, Json<Policy>), ApiError> {
-    let new = state.authz.add_policy(&p.role, &p.object, &p.action, &actor.id).await?;
+    let new = state
+        .authz
+        .change_policy(PolicyChange::Grant, &p.role, &p.object, &p.action, &actor.id)
+        .await?;
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(p)))
 }
 
@@ -298,7 +301,11 @@ pub async fn remove_policy(
     actor: Actor,
     Json(p): Json<Policy>,
 ) -> Result<StatusCode, ApiError> {
-    if !state.authz.remove_policy(&p.role, &p.object, &p.action, &actor.id).await? {
+    if !state
+        .authz
+        .change_policy(PolicyChange::Revoke, &p.role, &p.object, &p.action, &actor.id)
+        .await?
+    {
         return Err(ApiError::not_found("policy_not_found", "没有这条权限", "no such permission"));
     }
     Ok(StatusCode::NO_CONTENT)

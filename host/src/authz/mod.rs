@@ -21,6 +21,7 @@ use tokio::sync::RwLock;
 use crate::accounts::AccountKind;
 use crate::error::ApiError;
 use crate::store::Store;
+use crate::store::accounts::PolicyChange;
 use crate::store::audit::AuditEvent;
 use crate::tenants::Tenant;
 
@@ -83,33 +84,24 @@ pub const OBJECTS: &[&str] = &[
 /// A permission names a staff role, a known object and `read`, `write` or `read|write`;
 /// anything else is refused with the field, before anything is stored or removed.
 fn check_policy(role: &str, object: &str, action: &str) -> std::result::Result<(), ApiError> {
-    let staff = AccountKind::parse(role).is_some_and(|k| !k.self_service());
-    let object_ok = OBJECTS.contains(&object);
-    let action_ok = !action.is_empty() && action.split('|').all(|a| matches!(a, "read" | "write"));
-    if !staff {
-        return Err(ApiError::bad_request(
-            "invalid_policy",
-            "角色必须是工作人员角色",
-            "role must be a staff role",
-        )
-        .with_field("role"));
+    let invalid = |field: &str, zh: &str, en: &str| {
+        Err(ApiError::bad_request("invalid_policy", zh, en).with_field(field))
+    };
+    if AccountKind::parse(role).is_none_or(|k| k.self_service()) {
+        return invalid("role", "角色必须是工作人员角色", "role must be a staff role");
     }
-    if !object_ok {
+    if !OBJECTS.contains(&object) {
         let known = OBJECTS.join(", ");
-        return Err(ApiError::bad_request(
-            "invalid_policy",
-            &format!("未知的对象,应为:{known}"),
-            &format!("unknown object; one of: {known}"),
-        )
-        .with_field("object"));
+        let (zh, en) =
+            (format!("未知的对象,应为:{known}"), format!("unknown object; one of: {known}"));
+        return invalid("object", &zh, &en);
     }
-    if !action_ok {
-        return Err(ApiError::bad_request(
-            "invalid_policy",
+    if action.is_empty() || !action.split('|').all(|a| matches!(a, "read" | "write")) {
+        return invalid(
+            "action",
             "动作只能是 read、write 或 read|write",
             "action must be read, write or read|write",
-        )
-        .with_field("action"));
+        );
     }
     Ok(())
 }
@@ -152,7 +144,9 @@ impl Authz {
         if store.authz_policies().await?.is_empty() {
             let mut tx = store.begin().await?;
             for (role, object, action) in DEFAULT_POLICIES {
-                store.insert_authz_policy(&mut tx, role, object, action).await?;
+                store
+                    .change_authz_policy(&mut tx, PolicyChange::Grant, role, object, action)
+                    .await?;
             }
             tx.commit().await?;
         }
@@ -221,34 +215,13 @@ impl Authz {
         Ok(self.store.authz_policies().await?)
     }
 
-    /// Grant a role a permission, by `by`: checked, stored with a new version (every host
-    /// enforces it from its next authorisation) and audited as `authz.grant`, in one
-    /// transaction. Returns whether it was new.
-    pub async fn add_policy(
+    /// Grant a role a permission or take it away, by `by`: checked, stored with a new version
+    /// (every host enforces it from its next authorisation) and audited as `authz.grant` or
+    /// `authz.revoke`, in one transaction. Returns whether anything changed (the permission was
+    /// new, or existed).
+    pub async fn change_policy(
         &self,
-        role: &str,
-        object: &str,
-        action: &str,
-        by: &str,
-    ) -> std::result::Result<bool, ApiError> {
-        self.change_policy(true, role, object, action, by).await
-    }
-
-    /// Take a permission from a role, on every host at once, audited as `authz.revoke`. Returns
-    /// whether it existed.
-    pub async fn remove_policy(
-        &self,
-        role: &str,
-        object: &str,
-        action: &str,
-        by: &str,
-    ) -> std::result::Result<bool, ApiError> {
-        self.change_policy(false, role, object, action, by).await
-    }
-
-    async fn change_policy(
-        &self,
-        grant: bool,
+        change: PolicyChange,
         role: &str,
         object: &str,
         action: &str,
@@ -256,14 +229,13 @@ impl Authz {
     ) -> std::result::Result<bool, ApiError> {
         check_policy(role, object, action)?;
         let mut tx = self.store.begin().await?;
-        let changed = if grant {
-            self.store.insert_authz_policy(&mut tx, role, object, action).await?
-        } else {
-            self.store.delete_authz_policy(&mut tx, role, object, action).await?
-        };
+        let changed = self.store.change_authz_policy(&mut tx, change, role, object, action).await?;
         if changed {
             let detail = serde_json::json!({"role": role, "object": object, "action": action});
-            let verb = if grant { "authz.grant" } else { "authz.revoke" };
+            let verb = match change {
+                PolicyChange::Grant => "authz.grant",
+                PolicyChange::Revoke => "authz.revoke",
+            };
             let event = AuditEvent {
                 actor: by,
                 tenant_code: None,
@@ -419,9 +391,17 @@ mod tests {
         grant(&a, "st", AccountKind::StationStaff, "lankao-lanyang").await;
         let st = actor("st", AccountKind::StationStaff);
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
-        assert!(a.add_policy("station_staff", "slots", "read|write", "test").await.unwrap());
+        assert!(
+            a.change_policy(PolicyChange::Grant, "station_staff", "slots", "read|write", "test")
+                .await
+                .unwrap()
+        );
         assert!(a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
-        assert!(a.remove_policy("station_staff", "slots", "read|write", "test").await.unwrap());
+        assert!(
+            a.change_policy(PolicyChange::Revoke, "station_staff", "slots", "read|write", "test")
+                .await
+                .unwrap()
+        );
         assert!(!a.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await);
         assert_eq!(a.policies().await.unwrap().len(), DEFAULT_POLICIES.len());
     }
@@ -442,12 +422,26 @@ mod tests {
             there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "read").await,
             "a new staff account"
         );
-        assert!(here.add_policy("station_staff", "slots", "read|write", "test").await.unwrap());
+        assert!(
+            here.change_policy(PolicyChange::Grant, "station_staff", "slots", "read|write", "test")
+                .await
+                .unwrap()
+        );
         assert!(
             there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await,
             "a grant"
         );
-        assert!(here.remove_policy("station_staff", "slots", "read|write", "test").await.unwrap());
+        assert!(
+            here.change_policy(
+                PolicyChange::Revoke,
+                "station_staff",
+                "slots",
+                "read|write",
+                "test"
+            )
+            .await
+            .unwrap()
+        );
         assert!(
             !there.allowed(&st, "kaifeng/lankao/lankao-lanyang", "slots", "write").await,
             "a revocation"
@@ -488,7 +482,10 @@ mod tests {
             .filter(|(_, o, _)| !["jobs", "assignments", "matching", "complaints"].contains(o))
         {
             let mut tx = store.begin().await.unwrap();
-            store.insert_authz_policy(&mut tx, role, object, action).await.unwrap();
+            store
+                .change_authz_policy(&mut tx, PolicyChange::Grant, role, object, action)
+                .await
+                .unwrap();
             tx.commit().await.unwrap();
         }
         let migration = include_str!("../../../migrations/0011_hiring_permissions.sql");

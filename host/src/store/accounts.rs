@@ -236,28 +236,36 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
-    /// Returns whether the permission was new. Bumps the permission version with it.
-    pub async fn insert_authz_policy(
+    /// Grant or revoke one permission. Returns whether anything changed (the permission was new,
+    /// or existed); a change bumps the permission version with it.
+    pub async fn change_authz_policy(
         &self,
         tx: &mut super::Tx<'_>,
+        change: PolicyChange,
         role: &str,
         object: &str,
         action: &str,
     ) -> Result<bool, sqlx::Error> {
-        let sql = "INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-        write_authz_policy(tx, sql, role, object, action).await
-    }
-
-    /// Returns whether the permission existed. Bumps the permission version with it.
-    pub async fn delete_authz_policy(
-        &self,
-        tx: &mut super::Tx<'_>,
-        role: &str,
-        object: &str,
-        action: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let sql = "DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3";
-        write_authz_policy(tx, sql, role, object, action).await
+        let sql = match change {
+            PolicyChange::Grant => {
+                "INSERT INTO authz_policies (role, object, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+            }
+            PolicyChange::Revoke => {
+                "DELETE FROM authz_policies WHERE role = $1 AND object = $2 AND action = $3"
+            }
+        };
+        let changed = sqlx::query(sql)
+            .bind(role)
+            .bind(object)
+            .bind(action)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if changed {
+            bump_authz_version(tx).await?;
+        }
+        Ok(changed)
     }
 
     /// Disable an active staff account: it can no longer log in, its sessions end, and its role
@@ -319,26 +327,13 @@ impl Store {
     }
 }
 
-/// Run a one-row write of a permission; when it changed a row, bump the version with it.
-async fn write_authz_policy(
-    tx: &mut super::Tx<'_>,
-    sql: &'static str,
-    role: &str,
-    object: &str,
-    action: &str,
-) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(sql)
-        .bind(role)
-        .bind(object)
-        .bind(action)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected()
-        == 1;
-    if changed {
-        bump_authz_version(tx).await?;
-    }
-    Ok(changed)
+/// Which way a permission changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyChange {
+    /// Add the permission.
+    Grant,
+    /// Remove it.
+    Revoke,
 }
 
 /// Every change to what the hosts' enforcers are built from bumps this, in its own transaction.
