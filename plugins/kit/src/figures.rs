@@ -248,6 +248,7 @@ fn clamp_cents(v: i128) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::samples;
 
     #[test]
     fn period_days_count_both_ends_and_never_go_negative() {
@@ -310,5 +311,88 @@ mod tests {
         assert_eq!(over[0].amount_cents, 100);
         assert_eq!(over[0].basis, "A;按上限比例核减为1.00元");
         assert_eq!(over[1].basis, "B");
+    }
+
+    #[derive(Debug)]
+    struct Rate(Ymd);
+    impl Effective for Rate {
+        fn effective(&self) -> Ymd {
+            self.0
+        }
+    }
+
+    #[test]
+    fn the_rates_in_force_at_the_period_end_or_today_apply() {
+        let table = [Rate(Ymd::new(2025, 1, 1)), Rate(Ymd::new(2026, 6, 30))];
+        let june = samples::subsidy_request(samples::june(TenantKind::County));
+        let a = applicable(&june, &table, "补助标准").unwrap();
+        assert_eq!((a.days, a.on, a.rates.0), (30, Ymd::new(2026, 6, 30), Ymd::new(2026, 6, 30)));
+        assert_eq!(a.reason.code, "subsidy.rates");
+        assert_eq!(a.reason.message, "适用2026-06-30起施行的补助标准(以2026-06-30为准)");
+        let early = SubsidyRequest { today: samples::date(2026, 6, 20), ..june };
+        assert_eq!(applicable(&early, &table, "补助标准").unwrap().rates.0, Ymd::new(2025, 1, 1));
+    }
+
+    #[test]
+    fn contracted_markets_broken_periods_and_missing_rates_earn_nothing() {
+        let why = |f: PeriodFigures, effective: Ymd| {
+            let request = samples::subsidy_request(f);
+            let r = applicable(&request, &[Rate(effective)], "某县补助标准").unwrap_err();
+            assert_eq!((r.total_cents, r.items.len(), r.reasons.len()), (0, 0, 1));
+            (r.reasons[0].code.clone(), r.reasons[0].message.clone())
+        };
+        let june = samples::june(TenantKind::Station);
+        let old = Ymd::new(2025, 1, 1);
+        let contracted = PeriodFigures { is_government_run: false, ..june };
+        assert_eq!(why(contracted, old).0, "subsidy.not-government-run");
+        let broken = PeriodFigures { period_end: samples::date(2026, 5, 31), ..june };
+        assert_eq!(
+            why(broken, old),
+            (
+                "subsidy.invalid-period".into(),
+                "统计期2026-06-01至2026-05-31无效(结束早于开始),不予补助".into()
+            )
+        );
+        assert_eq!(
+            why(june, Ymd::new(2027, 1, 1)),
+            (
+                "subsidy.no-rate-in-force".into(),
+                "2026-06-30没有施行中的某县补助标准,不予补助".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_rate_table_keeps_the_entries_accepted_or_else_the_default() {
+        let entry = |v: &Value| v.get("n").and_then(Value::as_i64);
+        assert_eq!(rate_table(r#"{"rates": [{"n": 1}, {"m": 2}, {"n": 3}]}"#, 0, entry), [1, 3]);
+        assert_eq!(rate_table(r#"{"rates": [{"m": 2}]}"#, 0, entry), [0]);
+        assert_eq!(rate_table("not json", 0, entry), [0]);
+    }
+
+    #[test]
+    fn caps_per_kind_read_from_json_keep_defaults_for_bad_values() {
+        let d = KindCaps { city: 4, county: 3, specialty: 2, station: 1 };
+        let caps =
+            KindCaps::from_json(&json::value(r#"{"city": 40, "county": -3, "station": "x"}"#), d);
+        assert_eq!(caps, KindCaps { city: 40, ..d });
+        assert_eq!((caps.of(TenantKind::City), caps.of(TenantKind::Station)), (40, 1));
+        assert_eq!(KindCaps::from_json(&Value::Null, d), d);
+    }
+
+    #[test]
+    fn settled_lines_become_items_that_add_up() {
+        let lines = vec![Line::new("a", "2 × 1.50元", 300), Line::new("b", "无", 0)];
+        assert_eq!(lines[0].basis, "2 × 1.50元 = 3.00元");
+        let r = settled(lines, vec![cap_reason("上限5.00元", false)]);
+        assert_eq!(r.total_cents, 300);
+        assert_eq!(
+            (r.items[0].code.as_str(), r.items[0].description.as_str()),
+            ("a", "2 × 1.50元 = 3.00元")
+        );
+        assert_eq!(r.items[1].amount_cents, 0);
+        assert_eq!(r.reasons[0].message, "上限5.00元;核定金额未超上限");
+        assert_eq!(cap_reason("上限", true).message, "上限;核定金额超过上限,各项按比例核减至上限");
+        assert_eq!(days_of(&samples::june(TenantKind::City)), 30);
     }
 }

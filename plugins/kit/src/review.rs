@@ -1410,4 +1410,19 @@ mod tests {
         assert_eq!(yuan(5), "0.05元");
         assert_eq!(yuan(-150), "-1.50元");
     }
+
+    #[test]
+    fn findings_become_the_slot_s_verdict() {
+        let held = to_verdict(vec![Finding::new("x.hold", Severity::Hold, "人工核实")]);
+        assert_eq!(held.decision, Decision::Hold);
+        assert_eq!(
+            (held.reasons[0].code.as_str(), held.reasons[0].message.as_str()),
+            ("x.hold", "人工核实")
+        );
+        let accepted = to_verdict(Vec::new());
+        assert_eq!(
+            (accepted.decision, accepted.reasons[0].code.as_str()),
+            (Decision::Accept, "review.ok")
+        );
+    }
 }

@@ -226,6 +226,7 @@ pub fn bounded_weights(config: &Value, defaults: Weights) -> Weights {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::samples;
 
     const EVEN: Weights = Weights {
         skill: 1.0,
@@ -323,5 +324,40 @@ mod tests {
             half_distance_km: 5.0,
         };
         assert_eq!(w.explanations()[0], ("match.skill", "工种匹配(权重30%)".to_string()));
+    }
+
+    #[test]
+    fn the_slot_types_are_scored_with_a_legend_per_factor() {
+        let request = samples::match_request(vec![samples::candidate(1.0, 0.0)]);
+        let x = Features::new(&request.job, &request.candidates[0]);
+        assert_eq!(
+            (x.required_level, x.wage_offer_cents, x.wage_expectation_cents),
+            (1, 20_000, 18_000)
+        );
+        let s = scored(&request, 0, &EVEN);
+        assert_eq!((s.candidate, s.contributions.len()), (0, 3));
+        assert_eq!(s.score, score(&x, &EVEN, 3).0);
+        let legend = legend(&EVEN);
+        assert_eq!(legend.len(), Factor::ALL.len());
+        assert_eq!(
+            (legend[2].code.as_str(), legend[2].message.as_str()),
+            ("match.distance", "通勤距离(权重17%)")
+        );
+    }
+
+    #[test]
+    fn bounded_weights_keep_defaults_for_bad_values_and_all_zero() {
+        let w = bounded_weights(
+            &crate::json::value(
+                r#"{"weights": {"skill": 3, "level": -1, "wage": 1e9}, "half_distance_km": 0}"#,
+            ),
+            EVEN,
+        );
+        assert_eq!((w.skill, w.level, w.wage, w.half_distance_km), (3.0, 1.0, 1.0, 5.0));
+        let zero = r#"{"weights": {"skill": 0, "level": 0, "distance": 0, "wage": 0, "rating": 0, "history": 0}, "half_distance_km": 2}"#;
+        assert_eq!(
+            bounded_weights(&crate::json::value(zero), EVEN),
+            Weights { half_distance_km: 2.0, ..EVEN }
+        );
     }
 }

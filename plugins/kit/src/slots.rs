@@ -19,6 +19,7 @@
 /// `$export` its exported function, `$input` and `$output` its types.
 #[doc(hidden)]
 #[macro_export]
+#[rustfmt::skip] // rustfmt would move the `export!` line to the wrong indentation
 macro_rules! __slot {
     ($world:ident, $export:ident, $input:ident, $output:ident, $rule:expr) => {
         // An anonymous constant: the plugin's own names cannot clash with these, and its value,
@@ -39,7 +40,7 @@ macro_rules! __slot {
             }
 
             #[cfg(target_arch = "wasm32")]
-    $crate::$world::export!(Plugin with_types_in $crate::$world);
+            $crate::$world::export!(Plugin with_types_in $crate::$world);
 
             RULE
         };
