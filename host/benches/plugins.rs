@@ -315,9 +315,9 @@ async fn healthy_latencies(
     (times[n / 2], times[(n * 99 / 100).min(n - 1)])
 }
 
-/// The same request as the plugin crate's own (guest-side) types.
-fn to_native(r: &MatchRequest) -> city_matching::MatchRequest {
-    use city_matching::gigmarket::plugins::{matching_types as m, types as t};
+/// The same request as the plugin's (guest-side) types, which come from its SDK.
+fn to_native(r: &MatchRequest) -> city_matching::kit::matching::MatchRequest {
+    use city_matching::kit::{matching as m, types as t};
     m::MatchRequest {
         today: t::Date { year: r.today.year, month: r.today.month, day: r.today.day },
         job: m::JobFeatures {

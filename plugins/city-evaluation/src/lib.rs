@@ -32,16 +32,9 @@
 //!  "demonstration": {"min_ledger_ratio": 0.95, "min_in_time_ratio": 0.95, "require_government_run": true}}
 //! ```
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "evaluation" });
-
-use gigmarket::plugins::evaluation_types::Grade;
-use gigmarket::plugins::period_types::PeriodFigures;
-use gigmarket::plugins::types::{Date, Reason};
-use gigmarket_plugin_kit::dates::Ymd;
-use gigmarket_plugin_kit::figures;
+use gigmarket_plugin_kit::evaluation::{EvaluationRequest, EvaluationResult, Grade, PeriodFigures};
+use gigmarket_plugin_kit::types::Reason;
+use gigmarket_plugin_kit::{config, figures, json, reason};
 use serde_json::Value;
 
 /// The indicators, in a fixed order: their index is their place in weights, targets and reasons.
@@ -150,7 +143,7 @@ pub const DEFAULT_RULES: Rules = Rules {
 
 /// The rules of a config text; bad or missing values keep the defaults.
 pub fn rules(config: &str) -> Rules {
-    let c: Value = serde_json::from_str(config).unwrap_or(Value::Null);
+    let c = json::value(config);
     let d = DEFAULT_RULES;
     let section = |name: &str| c.get(name).cloned().unwrap_or(Value::Null);
     let (w, t) = (section("weights"), section("targets"));
@@ -202,7 +195,7 @@ fn number(v: &Value, key: &str) -> Option<f64> {
 /// Score, grade and demonstration eligibility of a market's period under `rules`.
 pub fn evaluate(request: &EvaluationRequest, rules: &Rules) -> EvaluationResult {
     let f = &request.figures;
-    let days = figures::period_days(ymd(f.period_start), ymd(f.period_end));
+    let days = figures::days_of(f);
     let total_weight: f64 = rules.weights.iter().sum();
     let mut reasons = Vec::new();
     let mut sum = 0.0;
@@ -219,7 +212,7 @@ pub fn evaluate(request: &EvaluationRequest, rules: &Rules) -> EvaluationResult 
             points,
             max
         );
-        reasons.push(Reason { code: ind.code().into(), message });
+        reasons.push(reason(ind.code(), message));
     }
     let score = final_score(sum);
     let grade = grade(score, &rules.grades);
@@ -296,7 +289,7 @@ fn grade_reason(score: f64, grade: Grade, g: &Grades) -> Reason {
     if grade == Grade::Fail {
         message.push_str(";评估不合格的零工市场应限期整改,仍不合格的及时予以退出");
     }
-    Reason { code: "evaluation.grade".into(), message }
+    reason("evaluation.grade", message)
 }
 
 /// Whether the market qualifies as a 市级示范性零工市场, with the conditions it misses.
@@ -333,7 +326,7 @@ pub fn demonstration_decision(
     } else {
         format!("不符合市级示范性零工市场认定条件:{}", missing.join(";"))
     };
-    (missing.is_empty(), Reason { code: "evaluation.demonstration".into(), message })
+    (missing.is_empty(), reason("evaluation.demonstration", message))
 }
 
 /// The measure with the figures it comes from.
@@ -377,29 +370,13 @@ fn percent(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)
 }
 
-fn ymd(d: Date) -> Ymd {
-    Ymd::new(d.year, d.month, d.day)
-}
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn evaluate_market(request: EvaluationRequest) -> EvaluationResult {
-        gigmarket_plugin_kit::report_panics!();
-        evaluate(&request, &rules(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::evaluation!(|request| evaluate(&request, &rules(&config())));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::types::TenantKind;
-
-    fn date(year: i32, month: u8, day: u8) -> Date {
-        Date { year, month, day }
-    }
+    use gigmarket_plugin_kit::samples::date;
+    use gigmarket_plugin_kit::types::TenantKind;
 
     /// A well-run county market's June 2026 (30 days): every indicator at its target.
     fn model() -> PeriodFigures {

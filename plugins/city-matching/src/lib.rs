@@ -4,15 +4,13 @@
 //! explains each score by its three largest contributions. Weights come from the plugin config
 //! (`{"weights": {"skill": 30, …}, "half_distance_km": 5}`); missing keys keep the defaults.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "matching" });
-
-use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
-use gigmarket::plugins::types::Reason;
-use gigmarket_plugin_kit::scoring::Weights;
+use gigmarket_plugin_kit::json::parse_or_default;
+use gigmarket_plugin_kit::matching::{MatchRequest, MatchResult};
+use gigmarket_plugin_kit::scoring::{Weights, legend, scored};
 use serde::Deserialize;
+
+/// The SDK whose types this plugin's rule takes (for callers that build its input natively).
+pub use gigmarket_plugin_kit as kit;
 
 /// The city's weights: skill first, then distance and wage, then the rest.
 pub const DEFAULT_WEIGHTS: Weights = Weights {
@@ -45,7 +43,7 @@ struct WeightsConfig {
 
 /// The weights in effect for a config text (bad or missing values keep the defaults).
 pub fn weights(config: &str) -> Weights {
-    let c: Config = serde_json::from_str(config).unwrap_or_default();
+    let c: Config = parse_or_default(config);
     let w = c.weights.unwrap_or_default();
     let d = DEFAULT_WEIGHTS;
     let pick =
@@ -63,59 +61,19 @@ pub fn weights(config: &str) -> Weights {
 
 /// Score every candidate with `w`.
 pub fn score_all(request: &MatchRequest, w: &Weights) -> MatchResult {
-    let scores = request
-        .candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| scored(i, &features(request, c), w))
-        .collect();
+    let scores = (0..request.candidates.len()).map(|i| scored(request, i, w)).collect();
     MatchResult { scores, reasons: legend(w) }
 }
 
-gigmarket_plugin_kit::matching_glue!();
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn score_candidates(request: MatchRequest) -> MatchResult {
-        gigmarket_plugin_kit::report_panics!();
-        score_all(&request, &weights(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::matching!(|request| score_all(
+    &request,
+    &weights(&gigmarket_plugin_kit::config())
+));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::matching_types::JobFeatures;
-    use gigmarket::plugins::types::Date;
-
-    fn candidate(skill_match: f32, distance_km: f32) -> Candidate {
-        Candidate {
-            skill_match,
-            skill_level: 2,
-            distance_km,
-            wage_expectation_cents_per_day: 18_000,
-            rating: 4.5,
-            rating_count: 10,
-            completed_jobs: 8,
-            no_shows: 0,
-            has_health_certificate: false,
-        }
-    }
-
-    fn request(candidates: Vec<Candidate>) -> MatchRequest {
-        MatchRequest {
-            today: Date { year: 2026, month: 11, day: 28 },
-            job: JobFeatures {
-                required_level: 1,
-                wage_cents_per_day: 20_000,
-                requires_health_certificate: false,
-            },
-            candidates,
-        }
-    }
+    use gigmarket_plugin_kit::samples::{candidate, match_request as request};
 
     #[test]
     fn the_skilled_nearby_worker_ranks_first() {

@@ -11,12 +11,9 @@
 //! proposed as `canonical-name`. The plugin takes no configuration; `parent-name` is not needed
 //! by the rule.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "naming" });
-
-use gigmarket::plugins::types::{Reason, TenantKind};
+use gigmarket_plugin_kit::naming::{NameRequest, NameVerdict};
+use gigmarket_plugin_kit::reason;
+use gigmarket_plugin_kit::types::{Reason, TenantKind};
 
 /// The longest name the standard allows, in characters.
 pub const MAX_CHARS: usize = 40;
@@ -25,10 +22,6 @@ const MARKET: &str = "零工市场";
 const STATION_SUFFIXES: [&str; 2] = ["零工驿站", "家门口就业服务站"];
 /// A station names the street, township, community or village it serves.
 const STATION_UNITS: [&str; 5] = ["街道", "乡", "镇", "社区", "村"];
-
-fn reason(code: &str, message: impl Into<String>) -> Reason {
-    Reason { code: code.into(), message: message.into() }
-}
 
 /// What the shape of a name (its kind's pattern) says: the problem, if any, and the standard
 /// form when it can be worked out.
@@ -189,16 +182,7 @@ fn unit_prefix(name: &str) -> Option<&str> {
     Some(&name[..end])
 }
 
-struct Plugin;
-
-impl Guest for Plugin {
-    fn check_name(request: NameRequest) -> NameVerdict {
-        gigmarket_plugin_kit::report_panics!();
-        check(&request)
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::naming!(|request| check(&request));
 
 #[cfg(test)]
 mod tests {

@@ -25,42 +25,26 @@
 //! Without a `minimum_wage` entry in force on `today`, every posting paid by hour, day or month
 //! is held: the minimum wage is never a constant in code.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "posting-review" });
-
-use gigmarket::plugins::host::{self, LogLevel};
-use gigmarket::plugins::review_types::{Decision, Posting, WageUnit};
-use gigmarket::plugins::types::{Date, Reason};
-use gigmarket_plugin_kit::review::{self, ReviewConfig};
+use gigmarket_plugin_kit::posting_review::{ReviewRequest, ReviewVerdict};
+use gigmarket_plugin_kit::review::{self, ReviewConfig, to_verdict};
+use gigmarket_plugin_kit::{config, warn};
 
 /// Review a posting with a parsed config.
 pub fn review_posting(request: &ReviewRequest, config: &ReviewConfig) -> ReviewVerdict {
-    to_verdict(review::review(&to_kit(&request.posting), ymd(request.today), config))
+    to_verdict(review::review(&(&request.posting).into(), request.today.into(), config))
 }
 
-gigmarket_plugin_kit::posting_review_glue!();
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn review_posting(request: ReviewRequest) -> ReviewVerdict {
-        gigmarket_plugin_kit::report_panics!();
-        let (config, warnings) = ReviewConfig::from_json(&host::config());
-        for w in warnings {
-            host::log(LogLevel::Warn, &w);
-        }
-        review_posting(&request, &config)
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::posting_review!(|request| {
+    let (rules, warnings) = ReviewConfig::from_json(&config());
+    warnings.iter().for_each(|w| warn(w));
+    review_posting(&request, &rules)
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::review_types::Settlement;
+    use gigmarket_plugin_kit::posting_review::{Decision, Posting, Settlement, WageUnit};
+    use gigmarket_plugin_kit::types::Date;
 
     const TODAY: Date = Date { year: 2026, month: 5, day: 10 };
 

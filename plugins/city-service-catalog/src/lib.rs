@@ -24,13 +24,9 @@
 //! Time limits are whole hours from 1 to [`MAX_LIMIT_HOURS`]. Reasons say where each limit and
 //! the opening hours came from (platform default or the market's config).
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "service-catalog" });
-
-use gigmarket::plugins::catalog_types::{CaseRule, ServiceItem};
-use gigmarket::plugins::types::{Reason, TenantKind};
+use gigmarket_plugin_kit::service_catalog::{CaseRule, Catalog, ServiceItem};
+use gigmarket_plugin_kit::types::{Reason, TenantKind};
+use gigmarket_plugin_kit::{config, reason};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -199,10 +195,6 @@ const CASES: &[CaseDef] = &[
         materials: &["身份证件", "投诉事项和诉求说明", "相关证据材料(如有)"],
     },
 ];
-
-fn reason(code: &str, message: impl Into<String>) -> Reason {
-    Reason { code: code.into(), message: message.into() }
-}
 
 /// A market's choices, read from its config text.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -388,16 +380,7 @@ fn case_rule(def: &CaseDef, s: &Settings, reasons: &mut Vec<Reason>) -> CaseRule
     }
 }
 
-struct Plugin;
-
-impl Guest for Plugin {
-    fn service_catalog(request: CatalogRequest) -> Catalog {
-        gigmarket_plugin_kit::report_panics!();
-        catalog(request.kind, &settings(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::service_catalog!(|request| catalog(request.kind, &settings(&config())));
 
 #[cfg(test)]
 mod tests {

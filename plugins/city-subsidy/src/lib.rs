@@ -31,37 +31,15 @@
 //! so a rate change never reaches back into a closed period. The defaults above are illustrative:
 //! the plan names the factors but no amounts.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "subsidy" });
-
-use gigmarket::plugins::period_types::PeriodFigures;
-use gigmarket::plugins::subsidy_types::LineItem;
-use gigmarket::plugins::types::{Date, Reason, TenantKind};
-use gigmarket_plugin_kit::dates::{Effective, Ymd, in_force};
-use gigmarket_plugin_kit::figures::{self, Line, yuan};
+use gigmarket_plugin_kit::dates::{Effective, Ymd};
+use gigmarket_plugin_kit::figures::{self, Applicable, Line, cap_reason, kind_zh};
+use gigmarket_plugin_kit::money::yuan;
+use gigmarket_plugin_kit::subsidy::{PeriodFigures, SubsidyRequest, SubsidyResult};
+use gigmarket_plugin_kit::types::{Reason, TenantKind};
+use gigmarket_plugin_kit::{config, json, reason};
 use serde_json::Value;
 
-/// A daily cap in fen for each kind of market.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindCaps {
-    pub city: i64,
-    pub county: i64,
-    pub specialty: i64,
-    pub station: i64,
-}
-
-impl KindCaps {
-    pub fn of(&self, kind: TenantKind) -> i64 {
-        match kind {
-            TenantKind::City => self.city,
-            TenantKind::County => self.county,
-            TenantKind::Specialty => self.specialty,
-            TenantKind::Station => self.station,
-        }
-    }
-}
+pub use gigmarket_plugin_kit::figures::KindCaps;
 
 /// One entry of the rate table, in force from `effective` on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,11 +76,7 @@ pub const DEFAULT_RATES: Rates = Rates {
 
 /// The rate table of a config text: its valid entries, or the built-in table when it has none.
 pub fn rate_table(config: &str) -> Vec<Rates> {
-    let config: Value = serde_json::from_str(config).unwrap_or(Value::Null);
-    let entries = config.get("rates").and_then(Value::as_array);
-    let table: Vec<Rates> =
-        entries.map(|e| e.iter().filter_map(rates_entry).collect()).unwrap_or_default();
-    if table.is_empty() { vec![DEFAULT_RATES] } else { table }
+    figures::rate_table(config, DEFAULT_RATES, rates_entry)
 }
 
 /// One table entry; values it lacks keep the built-in defaults.
@@ -111,22 +85,12 @@ fn rates_entry(v: &Value) -> Option<Rates> {
     let caps = v.get("daily_cap_cents").unwrap_or(&Value::Null);
     Some(Rates {
         effective: Ymd::parse(v.get("effective")?.as_str()?)?,
-        per_person_cents: cents(v, "per_person_cents", d.per_person_cents),
-        per_match_cents: cents(v, "per_match_cents", d.per_match_cents),
-        per_training_cents: cents(v, "per_training_cents", d.per_training_cents),
+        per_person_cents: json::whole(v, "per_person_cents", d.per_person_cents),
+        per_match_cents: json::whole(v, "per_match_cents", d.per_match_cents),
+        per_training_cents: json::whole(v, "per_training_cents", d.per_training_cents),
         operating_cost_percent: percent(v, "operating_cost_percent", d.operating_cost_percent),
-        daily_cap_cents: KindCaps {
-            city: cents(caps, "city", d.daily_cap_cents.city),
-            county: cents(caps, "county", d.daily_cap_cents.county),
-            specialty: cents(caps, "specialty", d.daily_cap_cents.specialty),
-            station: cents(caps, "station", d.daily_cap_cents.station),
-        },
+        daily_cap_cents: KindCaps::from_json(caps, d.daily_cap_cents),
     })
-}
-
-/// A non-negative whole number at `key`, or `default`.
-fn cents(v: &Value, key: &str, default: i64) -> i64 {
-    v.get(key).and_then(Value::as_i64).filter(|x| *x >= 0).unwrap_or(default)
 }
 
 /// A whole percentage (0–100) at `key`, or `default`: a share above 100% would pay more than the cost.
@@ -137,67 +101,40 @@ fn percent(v: &Value, key: &str, default: i64) -> i64 {
 /// The subsidy a market earns for its period under `table`.
 pub fn subsidy(request: &SubsidyRequest, table: &[Rates]) -> SubsidyResult {
     let f = &request.figures;
-    if !f.is_government_run {
-        return nothing(reason(
-            "subsidy.not-government-run",
-            "非政府设立的零工市场按政府购买服务合同结算,不享受服务补助(0元)".into(),
-        ));
-    }
-    let days = figures::period_days(ymd(f.period_start), ymd(f.period_end));
-    if days == 0 {
-        return nothing(reason(
-            "subsidy.invalid-period",
-            format!(
-                "统计期{}至{}无效(结束早于开始),不予补助",
-                show(f.period_start),
-                show(f.period_end)
-            ),
-        ));
-    }
-    let on = ymd(f.period_end).min(ymd(request.today));
-    let Some(rates) = in_force(table, on) else {
-        return nothing(reason(
-            "subsidy.no-rate-in-force",
-            format!("{}没有施行中的补助标准,不予补助", show_ymd(on)),
-        ));
-    };
+    let Applicable { days, rates, reason: rates_reason, .. } =
+        match figures::applicable(request, table, "补助标准") {
+            Ok(applicable) => applicable,
+            Err(nothing) => return nothing,
+        };
     let cap = figures::times(days, rates.daily_cap_cents.of(f.kind));
     let (lines, bit) = figures::settle(lines(f, rates), cap);
-    let mut reasons = vec![reason(
-        "subsidy.rates",
-        format!("适用{}起施行的补助标准(以{}为准)", show_ymd(rates.effective), show_ymd(on)),
-    )];
+    let mut reasons = vec![rates_reason];
     reasons.extend(rules(rates));
-    reasons.push(cap_reason(f.kind, rates, days, cap, bit));
-    settled(lines, reasons)
+    reasons.push(cap_rule(f.kind, rates, days, cap, bit));
+    figures::settled(lines, reasons)
 }
 
 /// The four lines before the cap.
 pub fn lines(f: &PeriodFigures, r: &Rates) -> Vec<Line> {
     let cost = f.operating_cost_cents.max(0);
-    let line = |code, basis: String, amount: i64| Line {
-        code,
-        basis: format!("{basis} = {}", yuan(amount)),
-        amount_cents: amount,
-    };
     let per = |n: u32, rate: i64| figures::times(i64::from(n), rate);
     vec![
-        line(
+        Line::new(
             "subsidy.people-served",
             format!("服务{}人 × {}", f.people_served, yuan(r.per_person_cents)),
             per(f.people_served, r.per_person_cents),
         ),
-        line(
+        Line::new(
             "subsidy.matches",
             format!("确认就业{}人次 × {}", f.matches, yuan(r.per_match_cents)),
             per(f.matches, r.per_match_cents),
         ),
-        line(
+        Line::new(
             "subsidy.trainings",
             format!("培训{}场 × {}", f.trainings, yuan(r.per_training_cents)),
             per(f.trainings, r.per_training_cents),
         ),
-        line(
+        Line::new(
             "subsidy.operating-cost",
             format!("运营成本{} × {}%", yuan(cost), r.operating_cost_percent),
             figures::percent_of(cost, r.operating_cost_percent),
@@ -221,110 +158,20 @@ fn rules(r: &Rates) -> Vec<Reason> {
     ]
 }
 
-fn cap_reason(kind: TenantKind, r: &Rates, days: i64, cap: i64, bit: bool) -> Reason {
-    let rule = format!(
-        "{}补助上限每天{} × {}天 = {}",
-        kind_zh(kind),
-        yuan(r.daily_cap_cents.of(kind)),
-        days,
-        yuan(cap)
-    );
-    let outcome = if bit {
-        "核定金额超过上限,各项按比例核减至上限"
-    } else {
-        "核定金额未超上限"
-    };
-    reason("subsidy.cap", format!("{rule};{outcome}"))
+fn cap_rule(kind: TenantKind, r: &Rates, days: i64, cap: i64, bit: bool) -> Reason {
+    let cap_per_day = yuan(r.daily_cap_cents.of(kind));
+    cap_reason(
+        format!("{}补助上限每天{cap_per_day} × {days}天 = {}", kind_zh(kind), yuan(cap)),
+        bit,
+    )
 }
 
-/// Chinese name of a market kind, for explanations.
-pub fn kind_zh(kind: TenantKind) -> &'static str {
-    match kind {
-        TenantKind::City => "市级综合性零工市场",
-        TenantKind::County => "县级综合性零工市场",
-        TenantKind::Specialty => "专业性零工市场",
-        TenantKind::Station => "零工驿站",
-    }
-}
-
-fn settled(lines: Vec<Line>, reasons: Vec<Reason>) -> SubsidyResult {
-    let total_cents = figures::sum(&lines.iter().map(|l| l.amount_cents).collect::<Vec<_>>());
-    let items = lines
-        .into_iter()
-        .map(|l| LineItem {
-            code: l.code.into(),
-            description: l.basis,
-            amount_cents: l.amount_cents,
-        })
-        .collect();
-    SubsidyResult { total_cents, items, reasons }
-}
-
-fn nothing(why: Reason) -> SubsidyResult {
-    SubsidyResult { total_cents: 0, items: Vec::new(), reasons: vec![why] }
-}
-
-fn reason(code: &str, message: String) -> Reason {
-    Reason { code: code.into(), message }
-}
-
-fn ymd(d: Date) -> Ymd {
-    Ymd::new(d.year, d.month, d.day)
-}
-
-fn show(d: Date) -> String {
-    show_ymd(ymd(d))
-}
-
-fn show_ymd(d: Ymd) -> String {
-    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
-}
-
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-struct Plugin;
-
-impl Guest for Plugin {
-    fn compute_subsidy(request: SubsidyRequest) -> SubsidyResult {
-        gigmarket_plugin_kit::report_panics!();
-        subsidy(&request, &rate_table(&gigmarket::plugins::host::config()))
-    }
-}
-
-// Exported only in the Wasm build: natively the export symbols would clash with those of
-// lankao-subsidy, whose tests link this crate to compare the two formulas on the same figures.
-#[cfg(target_arch = "wasm32")]
-export!(Plugin);
+gigmarket_plugin_kit::subsidy!(|request| subsidy(&request, &rate_table(&config())));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(year: i32, month: u8, day: u8) -> Date {
-        Date { year, month, day }
-    }
-
-    /// A county market's June 2026: 30 days.
-    fn june(kind: TenantKind) -> PeriodFigures {
-        PeriodFigures {
-            kind,
-            period_start: date(2026, 6, 1),
-            period_end: date(2026, 6, 30),
-            people_served: 1_200,
-            matches: 300,
-            trainings: 4,
-            rights_cases: 5,
-            rights_cases_closed_in_time: 5,
-            ledger_days: 28,
-            open_days: 30,
-            satisfaction: 4.6,
-            operating_cost_cents: 6_000_000,
-            is_government_run: true,
-        }
-    }
-
-    fn request(figures: PeriodFigures) -> SubsidyRequest {
-        SubsidyRequest { today: date(2026, 7, 5), figures }
-    }
+    use gigmarket_plugin_kit::samples::{date, june, subsidy_request as request};
 
     fn amounts(r: &SubsidyResult) -> Vec<i64> {
         r.items.iter().map(|i| i.amount_cents).collect()

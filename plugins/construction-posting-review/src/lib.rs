@@ -29,15 +29,10 @@
 //! A special-trade entry equal to the occupation code matches it; any other entry matches when
 //! the occupation name or title contains it.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "posting-review" });
-
-use gigmarket::plugins::host::{self, LogLevel};
-use gigmarket::plugins::review_types::{Decision, Posting, WageUnit};
-use gigmarket::plugins::types::{Date, Reason};
-use gigmarket_plugin_kit::review::{self, Context, Finding, ReviewConfig, Severity};
+use gigmarket_plugin_kit::json::{config_object, string_list};
+use gigmarket_plugin_kit::posting_review::{ReviewRequest, ReviewVerdict};
+use gigmarket_plugin_kit::review::{self, Context, Finding, ReviewConfig, Severity, to_verdict};
+use gigmarket_plugin_kit::{config, warn};
 
 /// Special trades by occupation code (职业分类大典 2022).
 pub const SPECIAL_TRADE_CODES: &[(&str, &str)] =
@@ -101,11 +96,11 @@ impl TradeConfig {
     pub fn from_json(text: &str) -> (TradeConfig, Vec<String>) {
         let mut warnings = Vec::new();
         // The city review already warns when the text is not an object.
-        let obj = review::config_object(text, &mut Vec::new());
+        let obj = config_object(text, &mut Vec::new());
         let mut c = TradeConfig::default();
-        c.special_trades.extend(review::string_list(&obj, "extra_special_trades", &mut warnings));
-        c.certificates.extend(review::string_list(&obj, "extra_certificates", &mut warnings));
-        c.safety_words.extend(review::string_list(&obj, "extra_safety_words", &mut warnings));
+        c.special_trades.extend(string_list(&obj, "extra_special_trades", &mut warnings));
+        c.certificates.extend(string_list(&obj, "extra_certificates", &mut warnings));
+        c.safety_words.extend(string_list(&obj, "extra_safety_words", &mut warnings));
         (c, warnings)
     }
 }
@@ -170,37 +165,27 @@ pub fn review_posting(
     config: &ReviewConfig,
     trades: &TradeConfig,
 ) -> ReviewVerdict {
-    let p = to_kit(&request.posting);
-    let mut findings = review::review(&p, ymd(request.today), config);
+    let p = review::Posting::from(&request.posting);
+    let mut findings = review::review(&p, request.today.into(), config);
     findings.extend(special_trade_rules(&p, trades));
     findings.extend(safety_provisions(&p, trades));
     to_verdict(findings)
 }
 
-gigmarket_plugin_kit::posting_review_glue!();
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn review_posting(request: ReviewRequest) -> ReviewVerdict {
-        gigmarket_plugin_kit::report_panics!();
-        let text = host::config();
-        let (config, mut warnings) = ReviewConfig::from_json(&text);
-        let (trades, more) = TradeConfig::from_json(&text);
-        warnings.extend(more);
-        for w in warnings {
-            host::log(LogLevel::Warn, &w);
-        }
-        review_posting(&request, &config, &trades)
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::posting_review!(|request| {
+    let text = config();
+    let (config, mut warnings) = ReviewConfig::from_json(&text);
+    let (trades, more) = TradeConfig::from_json(&text);
+    warnings.extend(more);
+    warnings.iter().for_each(|w| warn(w));
+    review_posting(&request, &config, &trades)
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::review_types::Settlement;
+    use gigmarket_plugin_kit::posting_review::{Decision, Posting, Settlement, WageUnit};
+    use gigmarket_plugin_kit::types::Date;
 
     const TODAY: Date = Date { year: 2026, month: 5, day: 10 };
 
@@ -310,10 +295,10 @@ mod tests {
         let p = review::Posting {
             occupation_name: "".into(),
             qualifications: vec![],
-            ..to_kit(&scaffolder())
+            ..review::Posting::from(&scaffolder())
         };
         assert_eq!(special_trade(&p, &TradeConfig::default()).as_deref(), Some("架子工"));
-        assert_eq!(special_trade(&to_kit(&posting()), &TradeConfig::default()), None);
+        assert_eq!(special_trade(&(&posting()).into(), &TradeConfig::default()), None);
     }
 
     #[test]

@@ -21,15 +21,10 @@
 //!  "half_distance_km": 5}
 //! ```
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "matching" });
-
-use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
-use gigmarket::plugins::types::Reason;
-use gigmarket_plugin_kit::scoring::Weights;
-use serde_json::Value;
+use gigmarket_plugin_kit::json::value;
+use gigmarket_plugin_kit::matching::{MatchRequest, MatchResult};
+use gigmarket_plugin_kit::scoring::{Weights, bounded_weights, legend, scored};
+use gigmarket_plugin_kit::{config, reason};
 
 /// The housekeeping market's weights: rating and history together half the score.
 pub const DEFAULT_WEIGHTS: Weights = Weights {
@@ -44,35 +39,7 @@ pub const DEFAULT_WEIGHTS: Weights = Weights {
 
 /// The weights of a config text (bad or missing values keep the defaults).
 pub fn weights(config: &str) -> Weights {
-    let c: Value = serde_json::from_str(config).unwrap_or(Value::Null);
-    let w = c.get("weights").unwrap_or(&Value::Null);
-    let d = DEFAULT_WEIGHTS;
-    let weights = Weights {
-        skill: number(w, "skill", d.skill, 0.0),
-        level: number(w, "level", d.level, 0.0),
-        distance: number(w, "distance", d.distance, 0.0),
-        wage: number(w, "wage", d.wage, 0.0),
-        rating: number(w, "rating", d.rating, 0.0),
-        history: number(w, "history", d.history, 0.0),
-        half_distance_km: number(&c, "half_distance_km", d.half_distance_km, 0.1),
-    };
-    let all_zero = [
-        weights.skill,
-        weights.level,
-        weights.distance,
-        weights.wage,
-        weights.rating,
-        weights.history,
-    ]
-    .iter()
-    .all(|x| *x == 0.0);
-    if all_zero { Weights { half_distance_km: weights.half_distance_km, ..d } } else { weights }
-}
-
-/// A number at `key` within `min..=1000`, or `default`. The upper bound keeps weight sums finite.
-fn number(v: &Value, key: &str, default: f32, min: f32) -> f32 {
-    let x = v.get(key).and_then(Value::as_f64).map(|x| x as f32);
-    x.filter(|x| (min..=1000.0).contains(x)).unwrap_or(default)
+    bounded_weights(&value(config), DEFAULT_WEIGHTS)
 }
 
 /// Score the candidates holding a health certificate with `w`; the others are left out.
@@ -80,7 +47,7 @@ pub fn score_all(request: &MatchRequest, w: &Weights) -> MatchResult {
     let mut scores = Vec::new();
     for (i, c) in request.candidates.iter().enumerate() {
         if c.has_health_certificate {
-            scores.push(scored(i, &features(request, c), w));
+            scores.push(scored(request, i, w));
         }
     }
     let excluded = request.candidates.len() - scores.len();
@@ -92,28 +59,13 @@ pub fn score_all(request: &MatchRequest, w: &Weights) -> MatchResult {
     MatchResult { scores, reasons }
 }
 
-fn reason(code: &str, message: String) -> Reason {
-    Reason { code: code.into(), message }
-}
-
-gigmarket_plugin_kit::matching_glue!();
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn score_candidates(request: MatchRequest) -> MatchResult {
-        gigmarket_plugin_kit::report_panics!();
-        score_all(&request, &weights(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::matching!(|request| score_all(&request, &weights(&config())));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::matching_types::JobFeatures;
-    use gigmarket::plugins::types::Date;
+    use gigmarket_plugin_kit::matching::Candidate;
+    use gigmarket_plugin_kit::samples::match_request as request;
 
     /// A certified domestic worker 3 km away.
     fn worker(rating: f32, rating_count: u32, completed_jobs: u32) -> Candidate {
@@ -127,18 +79,6 @@ mod tests {
             completed_jobs,
             no_shows: 0,
             has_health_certificate: true,
-        }
-    }
-
-    fn request(candidates: Vec<Candidate>) -> MatchRequest {
-        MatchRequest {
-            today: Date { year: 2026, month: 11, day: 28 },
-            job: JobFeatures {
-                required_level: 1,
-                wage_cents_per_day: 20_000,
-                requires_health_certificate: false,
-            },
-            candidates,
         }
     }
 

@@ -1,6 +1,11 @@
 //! Calendar dates without a clock: plugins get "today" in their input.
+//!
+//! [`Ymd`] is the plain date the rules compute with (ordered, with day counts); it converts
+//! `From` and into the WIT [`Date`] both ways, and shows as `YYYY-MM-DD`.
 
+use crate::types::Date;
 use serde::Deserialize;
+use std::fmt;
 
 /// A calendar date, ordered by time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -50,6 +55,25 @@ impl TryFrom<String> for Ymd {
     }
 }
 
+impl From<Date> for Ymd {
+    fn from(d: Date) -> Ymd {
+        Ymd::new(d.year, d.month, d.day)
+    }
+}
+
+impl From<Ymd> for Date {
+    fn from(d: Ymd) -> Date {
+        Date { year: d.year, month: d.month, day: d.day }
+    }
+}
+
+/// `YYYY-MM-DD`, as dates are written in explanations and config.
+impl fmt::Display for Ymd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
 /// Something that takes effect on a date, like a legal minimum wage.
 pub trait Effective {
     fn effective(&self) -> Ymd;
@@ -76,6 +100,16 @@ mod tests {
         assert_eq!(Ymd::parse("2025-04-27"), Some(Ymd::new(2025, 4, 27)));
         assert_eq!(Ymd::parse("2025-13-01"), None);
         assert_eq!(Ymd::parse("2025/04/27"), None);
+    }
+
+    #[test]
+    fn dates_convert_both_ways_and_show_as_iso() {
+        let wit = Date { year: 2026, month: 7, day: 5 };
+        assert_eq!(Ymd::from(wit), Ymd::new(2026, 7, 5));
+        let back = Date::from(Ymd::new(2026, 7, 5));
+        assert_eq!((back.year, back.month, back.day), (2026, 7, 5));
+        assert_eq!(Ymd::new(2026, 7, 5).to_string(), "2026-07-05");
+        assert_eq!(Ymd::new(-200_000, 1, 1).to_string(), "-200000-01-01");
     }
 
     struct Rule(Ymd, u32);

@@ -2,11 +2,17 @@
 //!
 //! The standard panic handler reads the environment (`RUST_BACKTRACE`) through WASI, which no
 //! plugin may import: the call then fails with "unknown import `wasi:cli/environment`" and the
-//! author never sees why it panicked. [`report_panics!`](crate::report_panics) installs a hook
-//! that logs the message and its place at error level instead; the host shows the last error
-//! a plugin logged with its trap (`plugin_trap`).
+//! author never sees why it panicked. [`install`] sets a hook that logs the message and its place
+//! at error level instead; the host shows the last error a plugin logged with its trap
+//! (`plugin_trap`). The slot macros call it first thing in every export.
 
+use crate::host::{self, LogLevel};
 use std::sync::Once;
+
+/// Report this plugin's panics through its `host.log` import (once per instance).
+pub fn install() {
+    report_to(|message| host::log(LogLevel::Error, message))
+}
 
 /// Install (once per instance) a panic hook that hands the message to `log`.
 pub fn report_to(log: fn(&str)) {
@@ -26,23 +32,6 @@ pub fn describe(info: &std::panic::PanicHookInfo<'_>) -> String {
         Some(at) => format!("panicked at {}:{}:{}: {message}", at.file(), at.line(), at.column()),
         None => format!("panicked: {message}"),
     }
-}
-
-/// Report this plugin's panics through its `host.log` import. Call it first thing in every
-/// exported function (the plugin crate's generated `gigmarket::plugins::host` must be in scope
-/// at the crate root, as `wit_bindgen::generate!` puts it).
-#[macro_export]
-// `crate::` here means the plugin crate that calls the macro: that is where its bindings are.
-#[allow(clippy::crate_in_macro_def)]
-macro_rules! report_panics {
-    () => {
-        $crate::panic::report_to(|message| {
-            crate::gigmarket::plugins::host::log(
-                crate::gigmarket::plugins::host::LogLevel::Error,
-                message,
-            )
-        })
-    };
 }
 
 #[cfg(test)]

@@ -2,11 +2,16 @@
 //!
 //! The platform must review every posting before it is published (网络招聘服务管理规定 §17), and
 //! the plan (§9) asks markets to stamp out 就业歧视, 虚假招聘 and "黑中介". Each rule here looks at a
-//! plain [`Posting`] and returns [`Finding`]s: a stable code, a Chinese message and how severe it
-//! is. [`verdict`] turns the findings into accept / hold / reject. Legal figures (the minimum
-//! wage) come from the plugin config with effective dates, never from constants.
+//! plain [`Posting`] (`From` the slot's WIT posting) and returns [`Finding`]s: a stable code, a
+//! Chinese message and how severe it is. [`verdict`] turns the findings into accept / hold /
+//! reject, and [`to_verdict`] into the slot's `ReviewVerdict`. Legal figures (the minimum wage)
+//! come from the plugin config with effective dates, never from constants.
 
 use crate::dates::{Effective, Ymd, in_force};
+use crate::json::{config_object, positive, string_list};
+use crate::money::yuan;
+use crate::posting_review::{self as wit, Decision, ReviewVerdict};
+use crate::types::Reason;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -44,7 +49,7 @@ pub enum WageUnit {
     Month,
 }
 
-/// What the rules need to know about a posting; plugins convert their WIT record into this.
+/// What the rules need to know about a posting, with plain dates: `From<&posting_review::Posting>`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posting {
     pub title: String,
@@ -152,47 +157,6 @@ impl ReviewConfig {
         };
         (config, warnings)
     }
-}
-
-/// The config text as a JSON object; anything else becomes an empty object and a warning.
-pub fn config_object(text: &str, warnings: &mut Vec<String>) -> Map<String, Value> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(obj)) => obj,
-        _ => {
-            warnings.push("config is not a JSON object; using defaults".into());
-            Map::new()
-        }
-    }
-}
-
-/// A finite number > 0 under `key`, if there is one (a bad value is warned about).
-pub fn positive(obj: &Map<String, Value>, key: &str, warnings: &mut Vec<String>) -> Option<f64> {
-    let v = obj.get(key)?;
-    let n = v.as_f64().filter(|n| n.is_finite() && *n > 0.0);
-    if n.is_none() {
-        warnings.push(format!("{key}: expected a positive number, got {v}; using the default"));
-    }
-    n
-}
-
-/// The non-empty strings in the list under `key` (other entries are warned about).
-pub fn string_list(obj: &Map<String, Value>, key: &str, warnings: &mut Vec<String>) -> Vec<String> {
-    let Some(v) = obj.get(key) else { return Vec::new() };
-    let Some(items) = v.as_array() else {
-        warnings.push(format!("{key}: expected a list of strings; ignored"));
-        return Vec::new();
-    };
-    let words: Vec<String> = items
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    if words.len() != items.len() {
-        warnings.push(format!("{key}: entries that are not non-empty strings were ignored"));
-    }
-    words
 }
 
 /// The valid minimum-wage entries; an entry with a bad date or amount is skipped with a warning.
@@ -381,12 +345,6 @@ fn age_range(p: &Posting) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Minimum wage
-
-/// Fen shown as yuan with two decimals.
-pub fn yuan(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}元", cents.abs() / 100, cents.abs() % 100)
-}
 
 /// The wage against the minimum wage in force on `today`: hourly wages against the hourly
 /// minimum, day wages against hourly × daily hours, monthly wages against the monthly minimum.
@@ -960,62 +918,72 @@ fn suspicious_wage(p: &Posting, config: &ReviewConfig) -> Option<Finding> {
     })
 }
 
-/// Define `ymd`, `to_kit` and `to_verdict` in a posting-review plugin: the one conversion between
-/// the plugin's generated WIT types (`Date`, `Posting`, `WageUnit`, `Decision`, `Reason`,
-/// `ReviewVerdict` must name them at the call site) and this module's plain types.
-#[macro_export]
-macro_rules! posting_review_glue {
-    () => {
-        /// The kit's plain date.
-        pub fn ymd(d: Date) -> $crate::dates::Ymd {
-            $crate::dates::Ymd::new(d.year, d.month, d.day)
-        }
+// ---------------------------------------------------------------------------------------------
+// The posting-review slot's types
 
-        /// The kit's plain view of the posting.
-        pub fn to_kit(p: &Posting) -> $crate::review::Posting {
-            $crate::review::Posting {
-                title: p.title.clone(),
-                description: p.description.clone(),
-                occupation_code: p.occupation_code.clone(),
-                occupation_name: p.occupation_name.clone(),
-                headcount: p.headcount,
-                wage_cents: p.wage_cents,
-                wage_unit: match p.wage_unit {
-                    WageUnit::Hour => $crate::review::WageUnit::Hour,
-                    WageUnit::Day => $crate::review::WageUnit::Day,
-                    WageUnit::Piece => $crate::review::WageUnit::Piece,
-                    WageUnit::Month => $crate::review::WageUnit::Month,
-                },
-                daily_hours: p.daily_hours,
-                work_start: ymd(p.work_start),
-                work_end: ymd(p.work_end),
-                district: p.district.clone(),
-                address: p.address.clone(),
-                min_age: p.min_age,
-                max_age: p.max_age,
-                requirements: p.requirements.clone(),
-                qualifications: p.qualifications.clone(),
-                charges_worker_fee: p.charges_worker_fee,
-                employer_verified: p.employer_verified,
-                employer_recent_postings: p.employer_recent_postings,
-            }
+impl From<&wit::Posting> for Posting {
+    /// The plain view of a posting the rules read.
+    fn from(p: &wit::Posting) -> Posting {
+        Posting {
+            title: p.title.clone(),
+            description: p.description.clone(),
+            occupation_code: p.occupation_code.clone(),
+            occupation_name: p.occupation_name.clone(),
+            headcount: p.headcount,
+            wage_cents: p.wage_cents,
+            wage_unit: p.wage_unit.into(),
+            daily_hours: p.daily_hours,
+            work_start: p.work_start.into(),
+            work_end: p.work_end.into(),
+            district: p.district.clone(),
+            address: p.address.clone(),
+            min_age: p.min_age,
+            max_age: p.max_age,
+            requirements: p.requirements.clone(),
+            qualifications: p.qualifications.clone(),
+            charges_worker_fee: p.charges_worker_fee,
+            employer_verified: p.employer_verified,
+            employer_recent_postings: p.employer_recent_postings,
         }
+    }
+}
 
-        /// The decision and reasons for a set of findings (worst first; `review.ok` when accepted).
-        pub fn to_verdict(findings: Vec<$crate::review::Finding>) -> ReviewVerdict {
-            let (worst, findings) = $crate::review::verdict(findings);
-            let decision = match worst {
-                $crate::review::Severity::Info => Decision::Accept,
-                $crate::review::Severity::Hold => Decision::Hold,
-                $crate::review::Severity::Reject => Decision::Reject,
-            };
-            let reasons = findings
-                .into_iter()
-                .map(|f| Reason { code: f.code.into(), message: f.message })
-                .collect();
-            ReviewVerdict { decision, reasons }
+impl From<wit::WageUnit> for WageUnit {
+    fn from(u: wit::WageUnit) -> WageUnit {
+        match u {
+            wit::WageUnit::Hour => WageUnit::Hour,
+            wit::WageUnit::Day => WageUnit::Day,
+            wit::WageUnit::Piece => WageUnit::Piece,
+            wit::WageUnit::Month => WageUnit::Month,
         }
-    };
+    }
+}
+
+impl From<Severity> for Decision {
+    /// What the worst finding decides.
+    fn from(worst: Severity) -> Decision {
+        match worst {
+            Severity::Info => Decision::Accept,
+            Severity::Hold => Decision::Hold,
+            Severity::Reject => Decision::Reject,
+        }
+    }
+}
+
+impl From<Finding> for Reason {
+    fn from(f: Finding) -> Reason {
+        Reason { code: f.code.into(), message: f.message }
+    }
+}
+
+/// The verdict on a set of findings: the worst decides, its reasons come first (`review.ok`
+/// when accepted), see [`verdict`].
+pub fn to_verdict(findings: Vec<Finding>) -> ReviewVerdict {
+    let (worst, findings) = verdict(findings);
+    ReviewVerdict {
+        decision: worst.into(),
+        reasons: findings.into_iter().map(Reason::from).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -1441,5 +1409,20 @@ mod tests {
         assert_eq!(yuan(12_480), "124.80元");
         assert_eq!(yuan(5), "0.05元");
         assert_eq!(yuan(-150), "-1.50元");
+    }
+
+    #[test]
+    fn findings_become_the_slot_s_verdict() {
+        let held = to_verdict(vec![Finding::new("x.hold", Severity::Hold, "人工核实")]);
+        assert_eq!(held.decision, Decision::Hold);
+        assert_eq!(
+            (held.reasons[0].code.as_str(), held.reasons[0].message.as_str()),
+            ("x.hold", "人工核实")
+        );
+        let accepted = to_verdict(Vec::new());
+        assert_eq!(
+            (accepted.decision, accepted.reasons[0].code.as_str()),
+            (Decision::Accept, "review.ok")
+        );
     }
 }

@@ -2,6 +2,12 @@
 //!
 //! Each factor is scaled to 0..=1, multiplied by its weight, and the sum is scaled to 0..=100.
 //! A score is explained by the factors that contributed most, so a worker can be told why.
+//! [`scored`] and [`legend`] give the matching slot's `Scored` and reasons directly.
+
+use crate::json::bounded;
+use crate::matching::{Candidate, Contribution, JobFeatures, MatchRequest, Scored};
+use crate::types::Reason;
+use serde_json::Value;
 
 /// What the host tells a matching plugin about one candidate and the job, in plain numbers.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -154,61 +160,73 @@ pub fn score(x: &Features, w: &Weights, top: usize) -> (f64, Vec<(u32, f32)>) {
     (f64::from(sum), parts)
 }
 
-/// Define the glue every matching plugin needs between its generated WIT types (which
-/// `MatchRequest`, `Candidate`, `Scored`, `Contribution` and `Reason` must name at the call
-/// site) and this module: `features` (a candidate as [`Features`]), `scored` (a score with its
-/// three largest contributions, never non-finite) and `legend` (the reason list, one per factor).
-#[macro_export]
-macro_rules! matching_glue {
-    () => {
-        /// The kit's plain view of one candidate for this job.
-        pub fn features(request: &MatchRequest, c: &Candidate) -> $crate::scoring::Features {
-            $crate::scoring::Features {
-                skill_match: c.skill_match,
-                skill_level: c.skill_level,
-                required_level: request.job.required_level,
-                distance_km: c.distance_km,
-                wage_offer_cents: request.job.wage_cents_per_day,
-                wage_expectation_cents: c.wage_expectation_cents_per_day,
-                rating: c.rating,
-                rating_count: c.rating_count,
-                completed_jobs: c.completed_jobs,
-                no_shows: c.no_shows,
-            }
-        }
+// ---------------------------------------------------------------------------------------------
+// The matching slot's types
 
-        /// One candidate's score, always finite, with its three largest contributions.
-        pub fn scored(
-            index: usize,
-            x: &$crate::scoring::Features,
-            w: &$crate::scoring::Weights,
-        ) -> Scored {
-            let finite = |v: f32| if v.is_finite() { v } else { 0.0 };
-            let (score, parts) = $crate::scoring::score(x, w, 3);
-            let contributions = parts
-                .into_iter()
-                .map(|(reason, points)| Contribution { reason, points: finite(points) })
-                .collect();
-            Scored {
-                candidate: index as u32,
-                score: if score.is_finite() { score } else { 0.0 },
-                contributions,
-            }
+impl Features {
+    /// The plain view of one candidate for this job.
+    pub fn new(job: &JobFeatures, c: &Candidate) -> Features {
+        Features {
+            skill_match: c.skill_match,
+            skill_level: c.skill_level,
+            required_level: job.required_level,
+            distance_km: c.distance_km,
+            wage_offer_cents: job.wage_cents_per_day,
+            wage_expectation_cents: c.wage_expectation_cents_per_day,
+            rating: c.rating,
+            rating_count: c.rating_count,
+            completed_jobs: c.completed_jobs,
+            no_shows: c.no_shows,
         }
+    }
+}
 
-        /// The factor legend: one entry per factor, with its weight, in the kit's factor order.
-        pub fn legend(w: &$crate::scoring::Weights) -> Vec<Reason> {
-            w.explanations()
-                .into_iter()
-                .map(|(code, message)| Reason { code: code.into(), message })
-                .collect()
-        }
+/// The score of the request's candidate at `index` under `w`, always finite, with its three
+/// largest contributions (their reasons index [`legend`]).
+pub fn scored(request: &MatchRequest, index: usize, w: &Weights) -> Scored {
+    let finite = |v: f32| if v.is_finite() { v } else { 0.0 };
+    let x = Features::new(&request.job, &request.candidates[index]);
+    let (score, parts) = score(&x, w, 3);
+    let contributions = parts
+        .into_iter()
+        .map(|(reason, points)| Contribution { reason, points: finite(points) })
+        .collect();
+    Scored {
+        candidate: index as u32,
+        score: if score.is_finite() { score } else { 0.0 },
+        contributions,
+    }
+}
+
+/// The factor legend: one reason per factor, with its weight, in [`Factor::ALL`] order.
+pub fn legend(w: &Weights) -> Vec<Reason> {
+    w.explanations().into_iter().map(|(code, message)| crate::reason(code, message)).collect()
+}
+
+/// Weights read from a config value leniently, for plugins whose config has
+/// `{"weights": {"skill": …, "level": …, "distance": …, "wage": …, "rating": …, "history": …},
+/// "half_distance_km": …}`: each weight within 0..=1000 and the half distance within 0.1..=1000,
+/// or its default; weights that are all 0 fall back to the defaults (keeping the half distance).
+pub fn bounded_weights(config: &Value, defaults: Weights) -> Weights {
+    let w = config.get("weights").unwrap_or(&Value::Null);
+    let d = defaults;
+    let weights = Weights {
+        skill: bounded(w, "skill", d.skill, 0.0),
+        level: bounded(w, "level", d.level, 0.0),
+        distance: bounded(w, "distance", d.distance, 0.0),
+        wage: bounded(w, "wage", d.wage, 0.0),
+        rating: bounded(w, "rating", d.rating, 0.0),
+        history: bounded(w, "history", d.history, 0.0),
+        half_distance_km: bounded(config, "half_distance_km", d.half_distance_km, 0.1),
     };
+    let all_zero = Factor::ALL.iter().all(|f| weights.of(*f) == 0.0);
+    if all_zero { Weights { half_distance_km: weights.half_distance_km, ..d } } else { weights }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::samples;
 
     const EVEN: Weights = Weights {
         skill: 1.0,
@@ -306,5 +324,40 @@ mod tests {
             half_distance_km: 5.0,
         };
         assert_eq!(w.explanations()[0], ("match.skill", "工种匹配(权重30%)".to_string()));
+    }
+
+    #[test]
+    fn the_slot_types_are_scored_with_a_legend_per_factor() {
+        let request = samples::match_request(vec![samples::candidate(1.0, 0.0)]);
+        let x = Features::new(&request.job, &request.candidates[0]);
+        assert_eq!(
+            (x.required_level, x.wage_offer_cents, x.wage_expectation_cents),
+            (1, 20_000, 18_000)
+        );
+        let s = scored(&request, 0, &EVEN);
+        assert_eq!((s.candidate, s.contributions.len()), (0, 3));
+        assert_eq!(s.score, score(&x, &EVEN, 3).0);
+        let legend = legend(&EVEN);
+        assert_eq!(legend.len(), Factor::ALL.len());
+        assert_eq!(
+            (legend[2].code.as_str(), legend[2].message.as_str()),
+            ("match.distance", "通勤距离(权重17%)")
+        );
+    }
+
+    #[test]
+    fn bounded_weights_keep_defaults_for_bad_values_and_all_zero() {
+        let w = bounded_weights(
+            &crate::json::value(
+                r#"{"weights": {"skill": 3, "level": -1, "wage": 1e9}, "half_distance_km": 0}"#,
+            ),
+            EVEN,
+        );
+        assert_eq!((w.skill, w.level, w.wage, w.half_distance_km), (3.0, 1.0, 1.0, 5.0));
+        let zero = r#"{"weights": {"skill": 0, "level": 0, "distance": 0, "wage": 0, "rating": 0, "history": 0}, "half_distance_km": 2}"#;
+        assert_eq!(
+            bounded_weights(&crate::json::value(zero), EVEN),
+            Weights { half_distance_km: 2.0, ..EVEN }
+        );
     }
 }

@@ -34,37 +34,16 @@
 //! The entry in force on the period's last day applies (or today's, for a period not yet over).
 //! The defaults are illustrative: no published 兰考县 amounts were found.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "subsidy" });
-
-use gigmarket::plugins::period_types::PeriodFigures;
-use gigmarket::plugins::subsidy_types::LineItem;
-use gigmarket::plugins::types::{Date, Reason, TenantKind};
-use gigmarket_plugin_kit::dates::{Effective, Ymd, in_force};
-use gigmarket_plugin_kit::figures::{self, Line, yuan};
+use gigmarket_plugin_kit::dates::{Effective, Ymd};
+use gigmarket_plugin_kit::figures::{self, Applicable, Line, cap_reason, kind_zh};
+use gigmarket_plugin_kit::json::whole;
+use gigmarket_plugin_kit::money::yuan;
+use gigmarket_plugin_kit::subsidy::{PeriodFigures, SubsidyRequest, SubsidyResult};
+use gigmarket_plugin_kit::types::{Reason, TenantKind};
+use gigmarket_plugin_kit::{config, reason};
 use serde_json::Value;
 
-/// A cap per open day in fen for each kind of market.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindCaps {
-    pub city: i64,
-    pub county: i64,
-    pub specialty: i64,
-    pub station: i64,
-}
-
-impl KindCaps {
-    pub fn of(&self, kind: TenantKind) -> i64 {
-        match kind {
-            TenantKind::City => self.city,
-            TenantKind::County => self.county,
-            TenantKind::Specialty => self.specialty,
-            TenantKind::Station => self.station,
-        }
-    }
-}
+pub use gigmarket_plugin_kit::figures::KindCaps;
 
 /// One entry of the rate table, in force from `effective` on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,18 +88,13 @@ pub const DEFAULT_RATES: Rates = Rates {
 
 /// The rate table of a config text: its valid entries, or the built-in table when it has none.
 pub fn rate_table(config: &str) -> Vec<Rates> {
-    let config: Value = serde_json::from_str(config).unwrap_or(Value::Null);
-    let entries = config.get("rates").and_then(Value::as_array);
-    let table: Vec<Rates> =
-        entries.map(|e| e.iter().filter_map(rates_entry).collect()).unwrap_or_default();
-    if table.is_empty() { vec![DEFAULT_RATES] } else { table }
+    figures::rate_table(config, DEFAULT_RATES, rates_entry)
 }
 
 /// One table entry; values it lacks keep the built-in defaults.
 fn rates_entry(v: &Value) -> Option<Rates> {
     let d = DEFAULT_RATES;
     let caps = v.get("cap_per_open_day_cents").unwrap_or(&Value::Null);
-    let dc = d.cap_per_open_day_cents;
     Some(Rates {
         effective: Ymd::parse(v.get("effective")?.as_str()?)?,
         station_base_per_open_day_cents: whole(
@@ -139,57 +113,25 @@ fn rates_entry(v: &Value) -> Option<Rates> {
             "per_rights_case_in_time_cents",
             d.per_rights_case_in_time_cents,
         ),
-        cap_per_open_day_cents: KindCaps {
-            city: whole(caps, "city", dc.city),
-            county: whole(caps, "county", dc.county),
-            specialty: whole(caps, "specialty", dc.specialty),
-            station: whole(caps, "station", dc.station),
-        },
+        cap_per_open_day_cents: KindCaps::from_json(caps, d.cap_per_open_day_cents),
     })
-}
-
-/// A non-negative whole number at `key`, or `default`.
-fn whole(v: &Value, key: &str, default: i64) -> i64 {
-    v.get(key).and_then(Value::as_i64).filter(|x| *x >= 0).unwrap_or(default)
 }
 
 /// The subsidy a market earns for its period under `table`.
 pub fn subsidy(request: &SubsidyRequest, table: &[Rates]) -> SubsidyResult {
     let f = &request.figures;
-    if !f.is_government_run {
-        return nothing(reason(
-            "subsidy.not-government-run",
-            "非政府设立的零工市场按政府购买服务合同结算,不享受服务补助(0元)".into(),
-        ));
-    }
-    let days = figures::period_days(ymd(f.period_start), ymd(f.period_end));
-    if days == 0 {
-        return nothing(reason(
-            "subsidy.invalid-period",
-            format!(
-                "统计期{}至{}无效(结束早于开始),不予补助",
-                show(f.period_start),
-                show(f.period_end)
-            ),
-        ));
-    }
-    let on = ymd(f.period_end).min(ymd(request.today));
-    let Some(rates) = in_force(table, on) else {
-        return nothing(reason(
-            "subsidy.no-rate-in-force",
-            format!("{}没有施行中的兰考县补助标准,不予补助", show_ymd(on)),
-        ));
-    };
+    let Applicable { days, rates, reason: rates_reason, .. } =
+        match figures::applicable(request, table, "兰考县补助标准") {
+            Ok(applicable) => applicable,
+            Err(nothing) => return nothing,
+        };
     let open = open_days(f, days);
     let cap = figures::times(open, rates.cap_per_open_day_cents.of(f.kind));
     let (lines, bit) = figures::settle(lines(f, rates, open), cap);
-    let mut reasons = vec![reason(
-        "subsidy.rates",
-        format!("适用{}起施行的兰考县补助标准(以{}为准)", show_ymd(rates.effective), show_ymd(on)),
-    )];
+    let mut reasons = vec![rates_reason];
     reasons.extend(rules(f.kind, rates));
-    reasons.push(cap_reason(f.kind, rates, open, cap, bit));
-    settled(lines, reasons)
+    reasons.push(cap_rule(f.kind, rates, open, cap, bit));
+    figures::settled(lines, reasons)
 }
 
 /// Open days, no more than the period has: a count beyond it is an input error, not service.
@@ -199,15 +141,10 @@ pub fn open_days(f: &PeriodFigures, period_days: i64) -> i64 {
 
 /// The lines before the cap; the station base only for stations.
 pub fn lines(f: &PeriodFigures, r: &Rates, open: i64) -> Vec<Line> {
-    let line = |code, basis: String, amount: i64| Line {
-        code,
-        basis: format!("{basis} = {}", yuan(amount)),
-        amount_cents: amount,
-    };
     let mut lines = Vec::new();
     if f.kind == TenantKind::Station {
         let base = figures::times(open, r.station_base_per_open_day_cents);
-        lines.push(line(
+        lines.push(Line::new(
             "subsidy.station-base",
             format!("开放{open}天 × {}", yuan(r.station_base_per_open_day_cents)),
             base,
@@ -221,22 +158,22 @@ pub fn lines(f: &PeriodFigures, r: &Rates, open: i64) -> Vec<Line> {
         yuan(r.per_match_cents),
         yuan(r.per_match_above_cents)
     );
-    lines.push(line("subsidy.matches", tiers, matches));
+    lines.push(Line::new("subsidy.matches", tiers, matches));
     let trainings = i64::from(f.trainings);
-    lines.push(line(
+    lines.push(Line::new(
         "subsidy.trainings",
         format!("培训{trainings}场 × {}", yuan(r.per_training_cents)),
         figures::times(trainings, r.per_training_cents),
     ));
     let bonus = if trainings >= r.training_bonus_threshold { r.training_bonus_cents } else { 0 };
-    lines.push(line(
+    lines.push(Line::new(
         "subsidy.training-bonus",
         format!("本期培训{trainings}场,奖励门槛{}场", r.training_bonus_threshold),
         bonus,
     ));
     let in_time = i64::from(f.rights_cases_closed_in_time.min(f.rights_cases));
     let rights = figures::times(in_time, r.per_rights_case_in_time_cents);
-    lines.push(line(
+    lines.push(Line::new(
         "subsidy.rights-in-time",
         format!("按时办结维权案件{in_time}件 × {}", yuan(r.per_rights_case_in_time_cents)),
         rights,
@@ -287,106 +224,18 @@ fn rules(kind: TenantKind, r: &Rates) -> Vec<Reason> {
     rules
 }
 
-fn cap_reason(kind: TenantKind, r: &Rates, open: i64, cap: i64, bit: bool) -> Reason {
-    let rule = format!(
-        "{}补助上限每开放日{} × 开放{}天 = {}",
-        kind_zh(kind),
-        yuan(r.cap_per_open_day_cents.of(kind)),
-        open,
-        yuan(cap)
-    );
-    let outcome = if bit {
-        "核定金额超过上限,各项按比例核减至上限"
-    } else {
-        "核定金额未超上限"
-    };
-    reason("subsidy.cap", format!("{rule};{outcome}"))
+fn cap_rule(kind: TenantKind, r: &Rates, open: i64, cap: i64, bit: bool) -> Reason {
+    let per_day = yuan(r.cap_per_open_day_cents.of(kind));
+    let rule = format!("{}补助上限每开放日{per_day} × 开放{open}天 = {}", kind_zh(kind), yuan(cap));
+    cap_reason(rule, bit)
 }
 
-/// Chinese name of a market kind, for explanations.
-pub fn kind_zh(kind: TenantKind) -> &'static str {
-    match kind {
-        TenantKind::City => "市级综合性零工市场",
-        TenantKind::County => "县级综合性零工市场",
-        TenantKind::Specialty => "专业性零工市场",
-        TenantKind::Station => "零工驿站",
-    }
-}
-
-fn settled(lines: Vec<Line>, reasons: Vec<Reason>) -> SubsidyResult {
-    let total_cents = figures::sum(&lines.iter().map(|l| l.amount_cents).collect::<Vec<_>>());
-    let items = lines
-        .into_iter()
-        .map(|l| LineItem {
-            code: l.code.into(),
-            description: l.basis,
-            amount_cents: l.amount_cents,
-        })
-        .collect();
-    SubsidyResult { total_cents, items, reasons }
-}
-
-fn nothing(why: Reason) -> SubsidyResult {
-    SubsidyResult { total_cents: 0, items: Vec::new(), reasons: vec![why] }
-}
-
-fn reason(code: &str, message: String) -> Reason {
-    Reason { code: code.into(), message }
-}
-
-fn ymd(d: Date) -> Ymd {
-    Ymd::new(d.year, d.month, d.day)
-}
-
-fn show(d: Date) -> String {
-    show_ymd(ymd(d))
-}
-
-fn show_ymd(d: Ymd) -> String {
-    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
-}
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn compute_subsidy(request: SubsidyRequest) -> SubsidyResult {
-        gigmarket_plugin_kit::report_panics!();
-        subsidy(&request, &rate_table(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::subsidy!(|request| subsidy(&request, &rate_table(&config())));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(year: i32, month: u8, day: u8) -> Date {
-        Date { year, month, day }
-    }
-
-    /// A market's June 2026 (30 days), the same figures the city-subsidy tests use.
-    fn june(kind: TenantKind) -> PeriodFigures {
-        PeriodFigures {
-            kind,
-            period_start: date(2026, 6, 1),
-            period_end: date(2026, 6, 30),
-            people_served: 1_200,
-            matches: 300,
-            trainings: 4,
-            rights_cases: 5,
-            rights_cases_closed_in_time: 5,
-            ledger_days: 28,
-            open_days: 30,
-            satisfaction: 4.6,
-            operating_cost_cents: 6_000_000,
-            is_government_run: true,
-        }
-    }
-
-    fn request(figures: PeriodFigures) -> SubsidyRequest {
-        SubsidyRequest { today: date(2026, 7, 5), figures }
-    }
+    use gigmarket_plugin_kit::samples::{date, june, subsidy_request as request};
 
     fn run(figures: PeriodFigures) -> SubsidyResult {
         subsidy(&request(figures), &[DEFAULT_RATES])
@@ -430,42 +279,13 @@ mod tests {
     #[test]
     fn the_formula_differs_from_the_city_default() {
         let city = city_subsidy::subsidy(
-            &city_subsidy::SubsidyRequest {
-                today: city_subsidy::gigmarket::plugins::types::Date {
-                    year: 2026,
-                    month: 7,
-                    day: 5,
-                },
-                figures: city_june(),
-            },
+            &request(june(TenantKind::County)),
             &[city_subsidy::DEFAULT_RATES],
         );
         let lankao = run(june(TenantKind::County));
         assert_eq!((city.total_cents, lankao.total_cents), (1_640_000, 550_000));
         assert!(city.items.iter().any(|i| i.code == "subsidy.people-served"));
         assert!(lankao.items.iter().all(|i| i.code != "subsidy.people-served"));
-    }
-
-    /// The same June, built with city-subsidy's generated types.
-    fn city_june() -> city_subsidy::gigmarket::plugins::period_types::PeriodFigures {
-        use city_subsidy::gigmarket::plugins::types::{Date as D, TenantKind as K};
-        let f = june(TenantKind::County);
-        let d = |x: Date| D { year: x.year, month: x.month, day: x.day };
-        city_subsidy::gigmarket::plugins::period_types::PeriodFigures {
-            kind: K::County,
-            period_start: d(f.period_start),
-            period_end: d(f.period_end),
-            people_served: f.people_served,
-            matches: f.matches,
-            trainings: f.trainings,
-            rights_cases: f.rights_cases,
-            rights_cases_closed_in_time: f.rights_cases_closed_in_time,
-            ledger_days: f.ledger_days,
-            open_days: f.open_days,
-            satisfaction: f.satisfaction,
-            operating_cost_cents: f.operating_cost_cents,
-            is_government_run: f.is_government_run,
-        }
     }
 
     #[test]

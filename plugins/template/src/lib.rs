@@ -1,20 +1,8 @@
-//! Template plugin (slot `subsidy`): pays a flat rate per confirmed match, capped.
-//!
-//! Copy this crate to start a plugin (see docs/plugins.md). The shape every plugin follows:
-//! 1. `generate!` the bindings of one slot world from `wit/`;
-//! 2. keep the rule in plain public functions that take the input and the parsed config, so
-//!    native unit tests can call them;
-//! 3. a thin `Guest` impl reads the config through the `host` import and calls the rule.
-//!
-//! Config: `{"per_match_yuan": 10, "cap_yuan": 5000}` (both optional).
+//! Template plugin (slot `subsidy`): a flat rate per confirmed match, capped; copy it to start a
+//! plugin (docs/plugins.md). Config: `{"per_match_yuan": 10, "cap_yuan": 5000}`, both optional.
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "subsidy" });
-
-use gigmarket::plugins::subsidy_types::LineItem;
-use gigmarket::plugins::types::Reason;
+use gigmarket_plugin_kit::subsidy::{LineItem, SubsidyRequest, SubsidyResult};
+use gigmarket_plugin_kit::{parsed_config, reason};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -30,68 +18,31 @@ impl Default for Config {
     }
 }
 
-/// A config that does not parse keeps the defaults: a bureau's typo must not stop payments.
-pub fn config(text: &str) -> Config {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 /// The rule: matches × rate, at most the cap.
 pub fn compute(request: &SubsidyRequest, c: &Config) -> SubsidyResult {
-    let uncapped = i64::from(request.figures.matches) * c.per_match_yuan.max(0) * 100;
+    let (matches, rate) = (request.figures.matches, c.per_match_yuan);
+    let uncapped = i64::from(matches) * rate.max(0) * 100;
     let total = uncapped.min(c.cap_yuan.max(0) * 100);
-    let mut reasons = vec![Reason {
-        code: "subsidy.per-match".into(),
-        message: format!("确认就业{}人次,每人次{}元", request.figures.matches, c.per_match_yuan),
-    }];
-    if total < uncapped {
-        reasons.push(Reason {
-            code: "subsidy.cap".into(),
-            message: format!("超过上限{}元,按上限发放", c.cap_yuan),
-        });
-    }
-    let items = vec![LineItem {
-        code: "subsidy.per-match".into(),
-        description: "按确认就业人次补助".into(),
-        amount_cents: total,
-    }];
-    SubsidyResult { total_cents: total, items, reasons }
+    let per_match = reason("subsidy.per-match", format!("确认就业{matches}人次,每人次{rate}元"));
+    let cap = reason("subsidy.cap", format!("超过上限{}元,按上限发放", c.cap_yuan));
+    let reasons = if total < uncapped { vec![per_match, cap] } else { vec![per_match] };
+    let description = "按确认就业人次补助".into();
+    let item = LineItem { code: "subsidy.per-match".into(), description, amount_cents: total };
+    SubsidyResult { total_cents: total, items: vec![item], reasons }
 }
 
-struct Plugin;
-
-impl Guest for Plugin {
-    fn compute_subsidy(request: SubsidyRequest) -> SubsidyResult {
-        gigmarket_plugin_kit::report_panics!();
-        compute(&request, &config(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::subsidy!(|request| compute(&request, &parsed_config()));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::period_types::PeriodFigures;
-    use gigmarket::plugins::types::{Date, TenantKind};
+    use gigmarket_plugin_kit::json::parse_or_default;
+    use gigmarket_plugin_kit::samples::{june, subsidy_request};
+    use gigmarket_plugin_kit::subsidy::PeriodFigures;
+    use gigmarket_plugin_kit::types::TenantKind;
 
     fn request(matches: u32) -> SubsidyRequest {
-        let day = |d| Date { year: 2026, month: 10, day: d };
-        let figures = PeriodFigures {
-            kind: TenantKind::County,
-            period_start: day(1),
-            period_end: day(31),
-            people_served: 0,
-            matches,
-            trainings: 0,
-            rights_cases: 0,
-            rights_cases_closed_in_time: 0,
-            ledger_days: 0,
-            open_days: 0,
-            satisfaction: 0.0,
-            operating_cost_cents: 0,
-            is_government_run: true,
-        };
-        SubsidyRequest { today: Date { year: 2026, month: 11, day: 28 }, figures }
+        subsidy_request(PeriodFigures { matches, ..june(TenantKind::County) })
     }
 
     #[test]
@@ -104,9 +55,9 @@ mod tests {
 
     #[test]
     fn a_broken_config_keeps_the_defaults() {
-        assert_eq!(config("{oops"), Config::default());
+        assert_eq!(parse_or_default::<Config>("{oops"), Config::default());
         assert_eq!(
-            config(r#"{"per_match_yuan": 20}"#),
+            parse_or_default::<Config>(r#"{"per_match_yuan": 20}"#),
             Config { per_match_yuan: 20, cap_yuan: 5_000 }
         );
     }

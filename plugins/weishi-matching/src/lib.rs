@@ -21,15 +21,10 @@
 //!  "half_distance_km": 3, "max_distance_km": 25}
 //! ```
 
-// wit-bindgen's generated glue flattens records into many parameters.
-#![allow(clippy::too_many_arguments)]
-
-wit_bindgen::generate!({ path: "../../wit", world: "matching" });
-
-use gigmarket::plugins::matching_types::{Candidate, Contribution, Scored};
-use gigmarket::plugins::types::Reason;
-use gigmarket_plugin_kit::scoring::Weights;
-use serde_json::Value;
+use gigmarket_plugin_kit::json::{bounded, value};
+use gigmarket_plugin_kit::matching::{Candidate, MatchRequest, MatchResult};
+use gigmarket_plugin_kit::scoring::{Weights, bounded_weights, legend, scored};
+use gigmarket_plugin_kit::{config, reason};
 
 /// 尉氏县's weights: distance first, then skill and wage.
 pub const DEFAULT_WEIGHTS: Weights = Weights {
@@ -57,42 +52,11 @@ pub const DEFAULT_SETTINGS: Settings =
 
 /// The settings of a config text (bad or missing values keep the defaults).
 pub fn settings(config: &str) -> Settings {
-    let c: Value = serde_json::from_str(config).unwrap_or(Value::Null);
-    let w = c.get("weights").unwrap_or(&Value::Null);
-    let d = DEFAULT_WEIGHTS;
-    let weights = Weights {
-        skill: number(w, "skill", d.skill, 0.0),
-        level: number(w, "level", d.level, 0.0),
-        distance: number(w, "distance", d.distance, 0.0),
-        wage: number(w, "wage", d.wage, 0.0),
-        rating: number(w, "rating", d.rating, 0.0),
-        history: number(w, "history", d.history, 0.0),
-        half_distance_km: number(&c, "half_distance_km", d.half_distance_km, 0.1),
-    };
-    let all_zero = [
-        weights.skill,
-        weights.level,
-        weights.distance,
-        weights.wage,
-        weights.rating,
-        weights.history,
-    ]
-    .iter()
-    .all(|x| *x == 0.0);
+    let c = value(config);
     Settings {
-        weights: if all_zero {
-            Weights { half_distance_km: weights.half_distance_km, ..d }
-        } else {
-            weights
-        },
-        max_distance_km: number(&c, "max_distance_km", DEFAULT_MAX_DISTANCE_KM, 0.1),
+        weights: bounded_weights(&c, DEFAULT_WEIGHTS),
+        max_distance_km: bounded(&c, "max_distance_km", DEFAULT_MAX_DISTANCE_KM, 0.1),
     }
-}
-
-/// A number at `key` within `min..=1000`, or `default`. The upper bound keeps weight sums finite.
-fn number(v: &Value, key: &str, default: f32, min: f32) -> f32 {
-    let x = v.get(key).and_then(Value::as_f64).map(|x| x as f32);
-    x.filter(|x| (min..=1000.0).contains(x)).unwrap_or(default)
 }
 
 /// Whether a candidate lives close enough to be offered the job; an unknown distance is not.
@@ -116,7 +80,7 @@ pub fn score_all(request: &MatchRequest, s: &Settings) -> MatchResult {
         } else if !certified_if_required(request, c) {
             uncertified += 1;
         } else {
-            scores.push(scored(i, &features(request, c), &s.weights));
+            scores.push(scored(request, i, &s.weights));
         }
     }
     let mut reasons = legend(&s.weights);
@@ -133,54 +97,12 @@ pub fn score_all(request: &MatchRequest, s: &Settings) -> MatchResult {
     MatchResult { scores, reasons }
 }
 
-fn reason(code: &str, message: String) -> Reason {
-    Reason { code: code.into(), message }
-}
-
-gigmarket_plugin_kit::matching_glue!();
-
-struct Plugin;
-
-impl Guest for Plugin {
-    fn score_candidates(request: MatchRequest) -> MatchResult {
-        gigmarket_plugin_kit::report_panics!();
-        score_all(&request, &settings(&gigmarket::plugins::host::config()))
-    }
-}
-
-export!(Plugin);
+gigmarket_plugin_kit::matching!(|request| score_all(&request, &settings(&config())));
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigmarket::plugins::matching_types::JobFeatures;
-    use gigmarket::plugins::types::Date;
-
-    fn candidate(skill_match: f32, distance_km: f32) -> Candidate {
-        Candidate {
-            skill_match,
-            skill_level: 2,
-            distance_km,
-            wage_expectation_cents_per_day: 18_000,
-            rating: 4.5,
-            rating_count: 10,
-            completed_jobs: 8,
-            no_shows: 0,
-            has_health_certificate: false,
-        }
-    }
-
-    fn request(candidates: Vec<Candidate>) -> MatchRequest {
-        MatchRequest {
-            today: Date { year: 2026, month: 11, day: 28 },
-            job: JobFeatures {
-                required_level: 1,
-                wage_cents_per_day: 20_000,
-                requires_health_certificate: false,
-            },
-            candidates,
-        }
-    }
+    use gigmarket_plugin_kit::samples::{candidate, match_request as request};
 
     fn indices(r: &MatchResult) -> Vec<u32> {
         r.scores.iter().map(|s| s.candidate).collect()
