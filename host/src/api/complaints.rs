@@ -46,27 +46,11 @@ pub struct EventView {
 /// A case as its complainant or the staff see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintView {
-    pub id: String,
-    /// The market it was filed with.
-    pub tenant: String,
-    /// The market handling it now (changes on escalation).
-    pub handling_tenant: String,
-    pub complainant_id: String,
-    pub engagement_id: Option<String>,
-    pub respondent_id: Option<String>,
-    pub kind: String,
-    pub description: String,
-    /// `submitted`, `accepted`, `in_progress`, `resolved` or `rejected`.
-    pub status: String,
-    pub outcome: Option<String>,
-    pub time_limit_hours: i64,
-    pub due_at: String,
-    /// 0 where filed; +1 per escalation.
-    pub escalation_level: i64,
+    /// The case as stored.
+    #[serde(flatten)]
+    pub case: ComplaintRow,
     /// Flagged overdue at the city, or still open past its due time.
     pub overdue: bool,
-    pub created_at: String,
-    pub updated_at: String,
     /// 一次性告知: what to bring, the time limit and the due time.
     pub notice: Notice,
     /// Oldest first; in single-case responses only.
@@ -92,26 +76,7 @@ fn view(
         .map_or(c.handling_tenant.as_str(), |t| t.name.as_str());
     let notice = complaints::notice(&c, market)?;
     let overdue = complaints::is_overdue(&c, now);
-    Ok(ComplaintView {
-        id: c.id,
-        tenant: c.tenant_code,
-        handling_tenant: c.handling_tenant,
-        complainant_id: c.complainant_id,
-        engagement_id: c.engagement_id,
-        respondent_id: c.respondent_id,
-        kind: c.kind,
-        description: c.description,
-        status: c.status,
-        outcome: c.outcome,
-        time_limit_hours: c.time_limit_hours,
-        due_at: c.due_at,
-        escalation_level: c.escalation_level,
-        overdue,
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-        notice,
-        history,
-    })
+    Ok(ComplaintView { case: c, overdue, notice, history })
 }
 
 /// The history as shown: with who acted for staff, without for the complainant.

@@ -48,54 +48,27 @@ pub struct RatingView {
 /// An engagement as its parties see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EngagementView {
-    /// The engagement's id (UUID v7).
-    pub id: String,
-    /// The post's id.
-    pub job_id: String,
+    /// The engagement as stored (its shown fields).
+    #[serde(flatten)]
+    pub engagement: EngagementRow,
     /// The post's title as it is now.
     pub job_title: String,
-    /// The code of the market the post was published in.
-    pub tenant: String,
     /// The worker and their real name.
     pub worker: PartyView,
     /// The employer and their real name.
     pub employer: PartyView,
-    /// The status as stored (`applied`, `offered`, … `no_show`).
-    pub status: String,
     /// The status in Chinese, for people (e.g. 已签约).
     pub status_name: String,
-    /// `application`, `offer` or `batch`.
-    pub origin: String,
     /// The agreement drawn up when the worker accepted (see [`super::Agreement`]); `None` before.
     pub agreement: Option<serde_json::Value>,
-    /// The sha256 (hex) of the stored agreement text, which both parties sign.
-    pub agreement_hash: Option<String>,
     /// Whether the stored agreement still has the hash that was signed.
     pub agreement_intact: Option<bool>,
-    /// When the worker signed (UTC text timestamp); `None` until then.
-    pub worker_signed_at: Option<String>,
-    /// When the employer signed (UTC text timestamp); `None` until then.
-    pub employer_signed_at: Option<String>,
-    /// When the worker checked in (UTC text timestamp).
-    pub checked_in_at: Option<String>,
-    /// When the worker checked out (UTC text timestamp).
-    pub checked_out_at: Option<String>,
-    /// The wage the employer recorded as paid, in fen (1/100 yuan).
-    pub paid_cents: Option<i64>,
-    /// How it was paid: `cash`, `bank_transfer`, `wechat`, `alipay` or `other`.
-    pub paid_method: Option<String>,
-    /// When it was paid, as the employer said (UTC text timestamp).
-    pub paid_at: Option<String>,
-    /// Why the worker disputes the payment, if they do.
-    pub dispute_reason: Option<String>,
     /// The employer's contact number, in clear once the worker has accepted.
     pub contact_phone: Option<String>,
     /// Every status change, oldest first.
     pub history: Vec<EventView>,
     /// The ratings given so far (at most one per party).
     pub ratings: Vec<RatingView>,
-    /// When the engagement began (UTC text timestamp).
-    pub created_at: String,
 }
 
 async fn party(store: &Store, account: &str) -> Result<PartyView, ApiError> {
@@ -140,29 +113,15 @@ pub async fn view(
         .map(|(rater, score, comment)| RatingView { rater, score, comment })
         .collect();
     Ok(EngagementView {
-        id: e.id.clone(),
-        job_id: e.job_id.clone(),
         job_title: job.title,
-        tenant: e.tenant_code.clone(),
         worker: party(store, &e.worker_id).await?,
         employer: party(store, &e.employer_id).await?,
-        status: e.status.clone(),
         status_name: status.name_zh().to_string(),
-        origin: e.origin.clone(),
         agreement,
-        agreement_hash: e.agreement_hash.clone(),
         agreement_intact: intact,
-        worker_signed_at: e.worker_signed_at.clone(),
-        employer_signed_at: e.employer_signed_at.clone(),
-        checked_in_at: e.checked_in_at.clone(),
-        checked_out_at: e.checked_out_at.clone(),
-        paid_cents: e.paid_cents,
-        paid_method: e.paid_method.clone(),
-        paid_at: e.paid_at.clone(),
-        dispute_reason: e.dispute_reason.clone(),
         contact_phone,
         history,
         ratings,
-        created_at: e.created_at.clone(),
+        engagement: e.clone(),
     })
 }

@@ -222,8 +222,8 @@ pub async fn act(
         return Err(conflict("invalid_transition", &zh, &en));
     }
     match (action, rule.to) {
-        (Action::Sign, _) => sign(store, &e, party, account, input).await?,
-        (Action::Rate, _) => rate(store, &e, party, account, input).await?,
+        (Action::Sign, _) => sign(&Move { store, e: &e, party, account, input }).await?,
+        (Action::Rate, _) => rate(&Move { store, e: &e, party, account, input }).await?,
         (_, Some(to)) => {
             let (stamp, note) = stamp(store, action, &e, input).await?;
             let at = store.now();
@@ -347,14 +347,19 @@ fn payment(store: &Store, input: &ActionInput) -> Result<Stamp, ApiError> {
     Ok(Stamp::Paid { cents, method: method.to_string(), at: crate::store::stamp(at) })
 }
 
-/// One party signs the agreement by its hash (快速签约); it is signed with the second signature.
-async fn sign(
-    store: &Store,
-    e: &EngagementRow,
+/// One party's action on an engagement that keeps its status (signing, rating).
+#[derive(Clone, Copy)]
+struct Move<'a> {
+    store: &'a Store,
+    e: &'a EngagementRow,
     party: Party,
-    account: &str,
-    input: &ActionInput,
-) -> Result<(), ApiError> {
+    account: &'a str,
+    input: &'a ActionInput,
+}
+
+/// One party signs the agreement by its hash (快速签约); it is signed with the second signature.
+async fn sign(m: &Move<'_>) -> Result<(), ApiError> {
+    let Move { store, e, party, account, input } = *m;
     let hash = input.agreement_hash.as_deref().ok_or_else(|| {
         ApiError::bad_request(
             "agreement_hash_required",
@@ -383,13 +388,8 @@ async fn sign(
 
 /// One party rates the other after the work (1–5, an optional comment of at most 200
 /// characters), once; a worker's rating feeds their matching figures.
-async fn rate(
-    store: &Store,
-    e: &EngagementRow,
-    party: Party,
-    account: &str,
-    input: &ActionInput,
-) -> Result<(), ApiError> {
+async fn rate(m: &Move<'_>) -> Result<(), ApiError> {
+    let Move { store, e, party, account, input } = *m;
     let score = input
         .score
         .filter(|s| (1..=5).contains(s))

@@ -239,7 +239,7 @@ fn page_newest(
     let more = rows.len() > limit;
     let jobs: Vec<JobView> = rows.iter().take(limit).map(view).collect::<Result<_, _>>()?;
     let next_cursor =
-        if more { jobs.last().map(|j| encode(&[&j.created_at, &j.id])) } else { None };
+        if more { jobs.last().map(|j| encode(&[&j.post.created_at, &j.post.id])) } else { None };
     Ok(FeedPage { jobs, next_cursor })
 }
 

@@ -399,61 +399,24 @@ pub struct ReasonView {
 /// A post as shown. The contact phone is masked except to the post's employer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobView {
-    /// The post's id (UUID v7).
-    pub id: String,
-    /// The code of the market it was published in.
-    pub tenant: String,
-    /// The title.
-    pub title: String,
-    /// The description.
-    pub description: String,
-    /// The occupation code (职业分类大典).
-    pub occupation_code: String,
+    /// The post as stored (its public fields).
+    #[serde(flatten)]
+    pub post: JobRow,
     /// The occupation's Chinese name (empty for a code no longer in the table).
     pub occupation_name: String,
-    /// How many workers are wanted.
-    pub headcount: i64,
     /// Places still open.
     pub open_places: i64,
-    /// County-level division code of the work place.
-    pub district: String,
-    /// That division's name, e.g. 兰考县.
+    /// The name of the work place's county-level division, e.g. 兰考县.
     pub district_name: String,
-    /// Where the work is.
-    pub address: String,
     /// The work place's coordinates.
     pub location: GeoPoint,
-    /// The first day of work (China date, `YYYY-MM-DD`).
-    pub work_start: String,
-    /// The last day of work (China date, `YYYY-MM-DD`).
-    pub work_end: String,
-    /// Working hours per day.
-    pub daily_hours: f64,
-    /// The wage in fen (1/100 yuan) per `wage_unit`.
-    pub wage_cents: i64,
-    /// `hour`, `day`, `piece` or `month`.
-    pub wage_unit: String,
-    /// The wage in fen per day; `None` for piece rates.
-    pub wage_cents_per_day: Option<i64>,
-    /// `daily`, `weekly`, `monthly` or `on_completion`.
-    pub settlement: String,
-    /// When hiring closes (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
-    pub closes_at: String,
-    /// The contact person.
-    pub contact_name: String,
     /// The contact number: in clear for the post's employer (and for landlines), else masked
     /// (`138****5678`).
     pub contact_phone: String,
     /// Requirements, qualifications, age limits and skill level.
     pub details: JobDetails,
-    /// `held`, `open`, `rejected`, `closed` or `expired`.
-    pub status: String,
     /// The review's reasons (the plugin's, or the staff's).
     pub review_reasons: Vec<ReasonView>,
-    /// The receipt of the plugin review (`GET /api/v1/decisions/{id}` for staff).
-    pub review_decision: Option<String>,
-    /// When the post was published (UTC text timestamp).
-    pub created_at: String,
     /// Kilometres from the point searched around, when the feed was searched by distance.
     pub distance_km: Option<f64>,
 }
@@ -464,37 +427,18 @@ impl JobView {
         let phone = keys.decrypt(&row.contact_phone_enc).map_err(ApiError::internal)?;
         let phone = if unmasked || !is_mobile(&phone) { phone } else { mask_phone(&phone) };
         Ok(JobView {
-            id: row.id.clone(),
-            tenant: row.tenant_code.clone(),
-            title: row.title.clone(),
-            description: row.description.clone(),
-            occupation_code: row.occupation_code.clone(),
             occupation_name: occupations::find(&row.occupation_code)
                 .map_or_else(String::new, |o| o.name.to_string()),
-            headcount: row.headcount,
             open_places: row.headcount - row.taken,
-            district: row.district.clone(),
             district_name: crate::regions::find(&row.district)
                 .map_or_else(String::new, |r| r.name.to_string()),
-            address: row.address.clone(),
             location: GeoPoint { lon: row.lon, lat: row.lat },
-            work_start: row.work_start.clone(),
-            work_end: row.work_end.clone(),
-            daily_hours: row.daily_hours,
-            wage_cents: row.wage_cents,
-            wage_unit: row.wage_unit.clone(),
-            wage_cents_per_day: row.wage_cents_per_day,
-            settlement: row.settlement.clone(),
-            closes_at: row.closes_at.clone(),
-            contact_name: row.contact_name.clone(),
             contact_phone: phone,
             details: serde_json::from_str(&row.details).map_err(ApiError::internal)?,
-            status: row.status.clone(),
             review_reasons: serde_json::from_str(&row.review_reasons)
                 .map_err(ApiError::internal)?,
-            review_decision: row.review_decision.clone(),
-            created_at: row.created_at.clone(),
             distance_km: None,
+            post: row.clone(),
         })
     }
 }

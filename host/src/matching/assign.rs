@@ -270,6 +270,8 @@ impl WeightScale {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
 
     fn edge(job: usize, worker: usize, score: f64) -> Edge {
         Edge { job, worker, score }
@@ -467,7 +469,7 @@ mod tests {
 
     #[test]
     fn same_input_same_output_regardless_of_edge_order() {
-        let mut rng = SplitMix64(42);
+        let mut rng = StdRng::seed_from_u64(42);
         let (headcounts, workers, edges) = random_instance(&mut rng, 30, 40, 3);
         let first = assign(&headcounts, workers, &edges);
         let mut reversed = edges.clone();
@@ -476,45 +478,28 @@ mod tests {
         assert_eq!(first, assign(&headcounts, workers, &reversed));
     }
 
-    /// Small deterministic PRNG (`SplitMix64`), so tests need no extra crates and are reproducible.
-    struct SplitMix64(u64);
-
-    impl SplitMix64 {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
-
     /// Up to `max_jobs` jobs with headcounts 0..=`max_headcount`, up to `max_workers` workers;
     /// each pair is left out, unusable (0, negative, NaN), duplicated, or scored with ties likely.
     fn random_instance(
-        rng: &mut SplitMix64,
+        rng: &mut StdRng,
         max_jobs: usize,
         max_workers: usize,
         max_headcount: usize,
     ) -> (Vec<u32>, usize, Vec<Edge>) {
-        let jobs = rng.below(max_jobs + 1);
-        let workers = rng.below(max_workers + 1);
-        let headcounts = (0..jobs).map(|_| rng.below(max_headcount + 1) as u32).collect();
+        let jobs = rng.gen_range(0..max_jobs + 1);
+        let workers = rng.gen_range(0..max_workers + 1);
+        let headcounts = (0..jobs).map(|_| rng.gen_range(0..max_headcount + 1) as u32).collect();
         let mut edges = Vec::new();
         for job in 0..jobs {
             for worker in 0..workers {
-                let score = match rng.below(10) {
+                let score = match rng.gen_range(0..10) {
                     0..=2 => continue,
-                    3 => [0.0, -1.0, f64::NAN][rng.below(3)],
-                    _ => (1 + rng.below(20)) as f64 / 4.0,
+                    3 => [0.0, -1.0, f64::NAN][rng.gen_range(0..3)],
+                    _ => (1 + rng.gen_range(0..20)) as f64 / 4.0,
                 };
                 edges.push(edge(job, worker, score));
-                if rng.below(8) == 0 {
-                    edges.push(edge(job, worker, (1 + rng.below(20)) as f64 / 4.0));
+                if rng.gen_range(0..8) == 0 {
+                    edges.push(edge(job, worker, (1 + rng.gen_range(0..20)) as f64 / 4.0));
                 }
             }
         }
@@ -550,7 +535,7 @@ mod tests {
 
     #[test]
     fn matches_brute_force_on_random_small_instances() {
-        let mut rng = SplitMix64(0x5EED);
+        let mut rng = StdRng::seed_from_u64(0x5EED);
         for round in 0..3000 {
             let (headcounts, workers, edges) = random_instance(&mut rng, 4, 6, 2);
             let result = assign(&headcounts, workers, &edges);

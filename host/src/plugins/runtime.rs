@@ -198,8 +198,17 @@ pub struct Metered<O> {
     pub duration_us: u64,
 }
 
+/// A JSON call on its way to the slot world that reads it.
+struct JsonCall<'a> {
+    plugin: &'a LoadedPlugin,
+    ctx: &'a CallContext,
+    input: &'a serde_json::Value,
+    budget: Budget,
+}
+
 impl<O> Metered<O> {
-    fn into_called(self) -> Result<Called<O>, PluginError> {
+    /// The output with its cost, or the error (whose cost the caller no longer needs).
+    pub fn into_called(self) -> Result<Called<O>, PluginError> {
         let Metered { result, fuel_used, duration_us } = self;
         result.map(|output| Called { output, fuel_used, duration_us })
     }
@@ -360,17 +369,7 @@ impl Runtime {
         ctx: &CallContext,
         input: &W::Input,
     ) -> Result<Called<W::Output>, PluginError> {
-        self.call_within::<W>(plugin, ctx, input, Budget::live(&self.settings.limits(W::SLOT)))
-    }
-
-    /// Call a plugin with a typed input and an explicit budget (replays, dry-runs).
-    pub fn call_within<W: SlotWorld>(
-        &self,
-        plugin: &LoadedPlugin,
-        ctx: &CallContext,
-        input: &W::Input,
-        budget: Budget,
-    ) -> Result<Called<W::Output>, PluginError> {
+        let budget = Budget::live(&self.settings.limits(W::SLOT));
         self.metered::<W>(plugin, ctx, input, budget).into_called()
     }
 
@@ -428,27 +427,12 @@ impl Runtime {
         ctx: &CallContext,
         input: &serde_json::Value,
     ) -> Result<Called<serde_json::Value>, PluginError> {
-        self.call_json_within(
-            plugin,
-            ctx,
-            input,
-            Budget::live(&self.settings.limits(plugin.slot())),
-        )
-    }
-
-    /// [`Runtime::call_json`] with an explicit budget: replays.
-    pub fn call_json_within(
-        &self,
-        plugin: &LoadedPlugin,
-        ctx: &CallContext,
-        input: &serde_json::Value,
-        budget: Budget,
-    ) -> Result<Called<serde_json::Value>, PluginError> {
+        let budget = Budget::live(&self.settings.limits(plugin.slot()));
         self.metered_json(plugin, ctx, input, budget).into_called()
     }
 
-    /// [`Runtime::call_json_within`] that also says what a failed call cost: dry-runs, whose
-    /// budget counts every call.
+    /// A JSON call under an explicit budget that also says what a failed call cost: replays
+    /// (their budget is the recorded fuel) and dry-runs (whose budget counts every call).
     pub fn metered_json(
         &self,
         plugin: &LoadedPlugin,
@@ -456,27 +440,19 @@ impl Runtime {
         input: &serde_json::Value,
         budget: Budget,
     ) -> Metered<serde_json::Value> {
-        match plugin.slot() {
-            Slot::Naming => self.metered_json_as::<NamingWorld>(plugin, ctx, input, budget),
-            Slot::ServiceCatalog => {
-                self.metered_json_as::<ServiceCatalogWorld>(plugin, ctx, input, budget)
-            }
-            Slot::PostingReview => {
-                self.metered_json_as::<PostingReviewWorld>(plugin, ctx, input, budget)
-            }
-            Slot::Matching => self.metered_json_as::<MatchingWorld>(plugin, ctx, input, budget),
-            Slot::Subsidy => self.metered_json_as::<SubsidyWorld>(plugin, ctx, input, budget),
-            Slot::Evaluation => self.metered_json_as::<EvaluationWorld>(plugin, ctx, input, budget),
-        }
+        let as_world = match plugin.slot() {
+            Slot::Naming => Self::metered_json_as::<NamingWorld>,
+            Slot::ServiceCatalog => Self::metered_json_as::<ServiceCatalogWorld>,
+            Slot::PostingReview => Self::metered_json_as::<PostingReviewWorld>,
+            Slot::Matching => Self::metered_json_as::<MatchingWorld>,
+            Slot::Subsidy => Self::metered_json_as::<SubsidyWorld>,
+            Slot::Evaluation => Self::metered_json_as::<EvaluationWorld>,
+        };
+        as_world(self, JsonCall { plugin, ctx, input, budget })
     }
 
-    fn metered_json_as<W: SlotWorld>(
-        &self,
-        plugin: &LoadedPlugin,
-        ctx: &CallContext,
-        input: &serde_json::Value,
-        budget: Budget,
-    ) -> Metered<serde_json::Value> {
+    fn metered_json_as<W: SlotWorld>(&self, call: JsonCall<'_>) -> Metered<serde_json::Value> {
+        let JsonCall { plugin, ctx, input, budget } = call;
         let input: W::Input = match serde_path_to_error::deserialize(input) {
             Ok(input) => input,
             Err(e) => {

@@ -530,7 +530,9 @@ impl Rules {
         let share = d.tenant_code.clone();
         let result = self
             .runtime
-            .blocking(&share, move |rt| rt.call_json_within(&plugin, &ctx, &input, budget))
+            .blocking(&share, move |rt| {
+                rt.metered_json(&plugin, &ctx, &input, budget).into_called()
+            })
             .await?;
         let recorded: serde_json::Value =
             serde_json::from_str(&d.output).map_err(ApiError::internal)?;

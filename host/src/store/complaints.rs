@@ -10,12 +10,16 @@ use sqlx::{Acquire, Row};
 use super::Store;
 use super::audit::AuditEvent;
 
-/// A stored case. `required_materials` is JSON text; `overdue` is 0 or 1.
-#[derive(Debug, Clone)]
+/// A stored case. `required_materials` is JSON text; `overdue` is 0 or 1. It serialises as the
+/// stored part of a case's view (`api::complaints::ComplaintView` adds the notice, the computed
+/// overdue flag and the history).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Complaint)]
 pub struct ComplaintRow {
     /// The case's id (UUID v7).
     pub id: String,
     /// The market the case was filed with.
+    #[serde(rename = "tenant")]
     pub tenant_code: String,
     /// The market that handles the case now (it moves up on escalation).
     pub handling_tenant: String,
@@ -34,6 +38,7 @@ pub struct ComplaintRow {
     /// The result; set exactly when the status is `resolved` or `rejected`.
     pub outcome: Option<String>,
     /// What the complainant must bring (一次性告知), as a JSON array of strings.
+    #[serde(skip)]
     pub required_materials: String,
     /// The handling market's time limit in hours (from its service catalog; > 0).
     pub time_limit_hours: i64,
@@ -42,6 +47,7 @@ pub struct ComplaintRow {
     /// How many times the case moved up the tree (0 when filed).
     pub escalation_level: i64,
     /// 1 once the case, overdue at the top of the tree, has been flagged; else 0.
+    #[serde(skip)]
     pub overdue: i64,
     /// When the case was filed (UTC text timestamp).
     pub created_at: String,

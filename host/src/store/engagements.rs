@@ -10,18 +10,24 @@ use sqlx::{Any, Row, Transaction};
 
 use super::Store;
 
-/// A stored engagement: one worker on one job (see `migrations/0008_engagements.sql`).
-#[derive(Debug, Clone)]
+/// A stored engagement: one worker on one job (see `migrations/0008_engagements.sql`). It
+/// serialises as the stored part of what the parties see ([`crate::engagements::view`] adds the
+/// names, the parsed agreement, the contact and the history).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Engagement)]
 pub struct EngagementRow {
     /// The engagement's id (UUID v7).
     pub id: String,
     /// The post worked on.
     pub job_id: String,
     /// The market the post was published in.
+    #[serde(rename = "tenant")]
     pub tenant_code: String,
     /// The worker's account id.
+    #[serde(skip)]
     pub worker_id: String,
     /// The employer's account id (the post's employer).
+    #[serde(skip)]
     pub employer_id: String,
     /// `applied`, `offered`, `accepted`, `signed`, `checked_in`, `checked_out`, `paid`,
     /// `confirmed`, `disputed`, or one of the ends `withdrawn`, `declined`, `turned_down`, `no_show`.
@@ -30,6 +36,7 @@ pub struct EngagementRow {
     pub origin: String,
     /// The agreement as frozen at acceptance (canonical JSON of
     /// [`crate::engagements::Agreement`]); `None` before.
+    #[serde(skip)]
     pub agreement: Option<String>,
     /// The sha256 (hex) of `agreement`, which both parties sign.
     pub agreement_hash: Option<String>,
@@ -52,6 +59,7 @@ pub struct EngagementRow {
     /// When the engagement began (UTC text timestamp).
     pub created_at: String,
     /// When it last changed (UTC text timestamp).
+    #[serde(skip)]
     pub updated_at: String,
 }
 

@@ -5,14 +5,19 @@ use sqlx::any::AnyRow;
 
 use super::{DynQuery, Store};
 
-/// A job row; `contact_phone_enc` is ciphertext.
-#[derive(Debug, Clone)]
+/// A job row; `contact_phone_enc` is ciphertext. It serialises as the public part of a post's view
+/// ([`crate::jobs::JobView`] adds what is derived): what is encrypted, stored as JSON text or
+/// internal is skipped.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = JobPost)]
 pub struct JobRow {
     /// The post's id (UUID v7).
     pub id: String,
     /// The market the post was published in; it shows in that market's feed and its parents'.
+    #[serde(rename = "tenant")]
     pub tenant_code: String,
     /// The employer's account id.
+    #[serde(skip)]
     pub employer_id: String,
     /// The title, trimmed (2 to 60 characters).
     pub title: String,
@@ -23,14 +28,17 @@ pub struct JobRow {
     /// How many workers are wanted (1 to 1000).
     pub headcount: i64,
     /// Places held by live engagements (0 to `headcount`); changed only with an engagement.
+    #[serde(skip)]
     pub taken: i64,
     /// County-level division code of the work place (e.g. `410225` for 兰考县).
     pub district: String,
     /// Where the work is, trimmed.
     pub address: String,
     /// Longitude of the work place (WGS-84 degrees).
+    #[serde(skip)]
     pub lon: f64,
     /// Latitude of the work place (WGS-84 degrees).
+    #[serde(skip)]
     pub lat: f64,
     /// The first day of work (China date, `YYYY-MM-DD`).
     pub work_start: String,
@@ -51,8 +59,10 @@ pub struct JobRow {
     /// The contact person's name, trimmed.
     pub contact_name: String,
     /// The contact number (mobile or landline), encrypted (`keyid:ciphertext`).
+    #[serde(skip)]
     pub contact_phone_enc: String,
     /// Requirements, qualifications, age limits and skill level: [`crate::jobs::JobDetails`] as JSON.
+    #[serde(skip)]
     pub details: String,
     /// `held`, `open`, `rejected`, `closed` or `expired`.
     pub status: String,
@@ -60,12 +70,15 @@ pub struct JobRow {
     pub review_decision: Option<String>,
     /// The review's reasons (the plugin's, or the staff's), as a JSON array of
     /// [`crate::jobs::ReasonView`].
+    #[serde(skip)]
     pub review_reasons: String,
     /// The staff account that decided a held post; `None` while held or when the plugin decided.
+    #[serde(skip)]
     pub reviewed_by: Option<String>,
     /// When the post was published (UTC text timestamp).
     pub created_at: String,
     /// When it last changed (UTC text timestamp).
+    #[serde(skip)]
     pub updated_at: String,
 }
 
