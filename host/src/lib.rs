@@ -27,3 +27,4 @@ pub mod rules;
 pub mod store;
 pub mod telemetry;
 pub mod tenants;
+pub mod web;

@@ -1,6 +1,6 @@
 //! Probes, error shapes, request ids, the OpenAPI document, restarts.
 
-use gigmarket::authz::routes::ROUTES;
+use gigmarket::authz::routes::{ROUTES, is_page};
 use gigmarket_e2e::people::{employer, job, login, open_job, register};
 use gigmarket_e2e::{ADMIN_TOKEN, TestApp, assert_error, db_tests};
 
@@ -53,8 +53,11 @@ async fn openapi_covers_every_route(app: TestApp) {
         documented
             .extend(item.as_object().unwrap().keys().map(|m| (m.to_uppercase(), path.clone())));
     }
-    let mut table: Vec<(String, String)> =
-        ROUTES.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let mut table: Vec<(String, String)> = ROUTES
+        .iter()
+        .filter(|(_, p, _)| !is_page(p))
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
     documented.sort();
     table.sort();
     let missing_rule: Vec<_> = documented.iter().filter(|r| !table.contains(r)).collect();

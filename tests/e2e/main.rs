@@ -11,6 +11,7 @@ mod isolation;
 mod jobs;
 mod matching;
 mod multi_host;
+mod pages;
 mod plugins;
 mod privacy;
 mod profiles;

@@ -6,6 +6,8 @@
 //! `postgres://postgres@127.0.0.1:5432`, and dropped afterwards). [`db_tests!`] runs one test body
 //! on both backends, so the whole suite passes on both or fails.
 
+pub mod browser;
+pub mod pages;
 pub mod people;
 pub mod proxy;
 

@@ -184,6 +184,26 @@ impl Accounts {
         &self.keys
     }
 
+    /// A worker or an employer registers themselves (staff accounts are made by administrators:
+    /// asking for a staff kind here is refused with the field).
+    pub async fn register_self(
+        &self,
+        phone: &str,
+        password: &str,
+        kind: AccountKind,
+    ) -> Result<Account, ApiError> {
+        if !kind.self_service() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "staff_account",
+                "工作人员账号由管理员创建",
+                "staff accounts are created by administrators",
+            )
+            .with_field("kind"));
+        }
+        self.register(phone, password, kind, None, None).await
+    }
+
     /// Create an account. Staff kinds need a tenant; workers and employers have none.
     /// `created_by` (an administrator creating staff) audits it as `account.create` in the same
     /// transaction; self-registration is not an administrative action.

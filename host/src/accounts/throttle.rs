@@ -8,7 +8,10 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 
+use crate::error::ApiError;
 use crate::store::Store;
+
+use super::{Accounts, Session};
 
 /// Failed logins allowed per address within a window.
 pub const MAX_FAILURES_PER_WINDOW: i64 = 20;
@@ -45,6 +48,32 @@ impl LoginThrottle {
     pub async fn forget_old(&self, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
         self.store.forget_address_failures(&crate::store::stamp(now - WINDOW)).await
     }
+}
+
+/// Log in from `addr`: refused while the address has failed too often (429), and a wrong
+/// password counts against the address as well as the account. The JSON API and the login page
+/// both come here.
+pub async fn login(
+    accounts: &Accounts,
+    throttle: &LoginThrottle,
+    addr: IpAddr,
+    phone: &str,
+    password: &str,
+) -> Result<Session, ApiError> {
+    let now = throttle.store.clock().now();
+    if !throttle.allows(addr, now).await? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "登录失败次数过多,请稍后再试",
+            "too many failed logins from this address; try again later",
+        ));
+    }
+    let result = accounts.login(phone, password).await;
+    if result.as_ref().is_err_and(|e| e.status == axum::http::StatusCode::UNAUTHORIZED) {
+        throttle.failed(addr, now).await?;
+    }
+    result
 }
 
 #[cfg(test)]

@@ -34,16 +34,7 @@ pub async fn register(
     State(state): State<AppState>,
     Json(req): Json<RegisterRequest>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
-    if !req.kind.self_service() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "staff_account",
-            "工作人员账号由管理员创建",
-            "staff accounts are created by administrators",
-        )
-        .with_field("kind"));
-    }
-    let account = state.accounts.register(&req.phone, &req.password, req.kind, None, None).await?;
+    let account = state.accounts.register_self(&req.phone, &req.password, req.kind).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -62,20 +53,15 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    let now = state.store.clock().now();
-    if !state.login_throttle.allows(peer.ip(), now).await? {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "登录失败次数过多,请稍后再试",
-            "too many failed logins from this address; try again later",
-        ));
-    }
-    let result = state.accounts.login(&req.phone, &req.password).await;
-    if result.as_ref().is_err_and(|e| e.status == StatusCode::UNAUTHORIZED) {
-        state.login_throttle.failed(peer.ip(), now).await?;
-    }
-    Ok(Json(result?))
+    let session = crate::accounts::throttle::login(
+        &state.accounts,
+        &state.login_throttle,
+        peer.ip(),
+        &req.phone,
+        &req.password,
+    )
+    .await?;
+    Ok(Json(session))
 }
 
 /// End the session of the presented token.

@@ -1,5 +1,9 @@
 //! The one middleware that authorises every route (by the table in `authz::routes`); it sits
 //! with the router, and `authz` knows nothing of HTTP state.
+//!
+//! The JSON API names its caller with `Authorization: Bearer`; pages with the session cookie
+//! (and never the bootstrap admin token). A refused page is answered as a page: the login page
+//! when nobody is logged in, an error page otherwise.
 
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::StatusCode;
@@ -10,15 +14,17 @@ use subtle::ConstantTimeEq;
 
 use super::AppState;
 use crate::accounts::AccountKind;
-use crate::authz::routes::{Access, access};
+use crate::authz::routes::{Access, access, is_page};
 use crate::authz::{Actor, path_of};
 use crate::error::ApiError;
 
 /// Resolve the caller, check the route's rule in the route's tenant, and hand the [`Actor`] to
 /// the handler. Unknown routes fall through to the router's structured 404/405.
 pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let uri = request.uri().clone();
     match check(&state, request).await {
         Ok(request) => next.run(request).await,
+        Err(err) if is_page(uri.path()) => crate::web::refused(err, &uri),
         Err(err) => err.into_response(),
     }
 }
@@ -32,11 +38,21 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
         tracing::error!(route = %template, "route missing from the authorisation table");
         forbidden("该接口未配置访问规则", "this route has no access rule")
     })?;
+    let page = is_page(&template);
     if rule == Access::Public {
+        if page {
+            // A public page still shows who is logged in (an expired session is nobody).
+            let (mut parts, body) = request.into_parts();
+            if let Ok(actor) = page_actor(state, &parts).await {
+                parts.extensions.insert(actor);
+            }
+            return Ok(Request::from_parts(parts, body));
+        }
         return Ok(request);
     }
     let (mut parts, body) = request.into_parts();
-    let actor = resolve_actor(state, &parts).await?;
+    let actor =
+        if page { page_actor(state, &parts).await? } else { resolve_actor(state, &parts).await? };
     if let Access::Staff { object, action } = rule {
         let home = actor.home.clone().ok_or_else(|| forbidden("仅限工作人员", "staff only"))?;
         let domain = match tenant_param(&template, parts.uri.path()) {
@@ -97,6 +113,19 @@ async fn resolve_actor(state: &AppState, parts: &Parts) -> Result<Actor, ApiErro
             .map(|t| t.code);
         return Ok(Actor { id: "admin-token".into(), kind: AccountKind::CityAdmin, home: city });
     }
+    session_actor(state, token).await
+}
+
+/// The account of the session cookie.
+async fn page_actor(state: &AppState, parts: &Parts) -> Result<Actor, ApiError> {
+    let token = crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION).ok_or_else(
+        || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "请先登录", "log in first"),
+    )?;
+    session_actor(state, token).await
+}
+
+/// The account of a live session, as an actor.
+async fn session_actor(state: &AppState, token: &str) -> Result<Actor, ApiError> {
     let account = state.accounts.authenticate(token).await?;
     let home = match &account.tenant_code {
         Some(code) => path_of(code, &state.store.list_tenants().await?),

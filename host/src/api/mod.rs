@@ -158,9 +158,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))
-        .with_state(state)
+        .with_state(state.clone())
         .split_for_parts();
     router
+        .merge(crate::web::routes().with_state(state))
         .route_layer(authorize)
         .layer(axum::Extension(Arc::new(doc)))
         .fallback(route_not_found)
@@ -179,15 +180,28 @@ fn request_span<B>(req: &Request<B>) -> tracing::Span {
     tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
 }
 
-async fn route_not_found() -> ApiError {
-    ApiError::not_found("route_not_found", "没有这个接口", "no such route")
+/// An unknown path: a structured error under `/api/`, an error page anywhere else.
+async fn route_not_found(uri: axum::http::Uri) -> axum::response::Response {
+    let err = ApiError::not_found("route_not_found", "没有这个页面或接口", "no such route");
+    answer(err, &uri)
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(
+async fn method_not_allowed(uri: axum::http::Uri) -> axum::response::Response {
+    let err = ApiError::new(
         axum::http::StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         "此接口不支持该请求方法",
         "method not allowed on this route",
-    )
+    );
+    answer(err, &uri)
+}
+
+/// An error as the door it came through shows errors: JSON for the API, a page for pages.
+fn answer(err: ApiError, uri: &axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if crate::authz::routes::is_page(uri.path()) {
+        crate::web::PageError(err).into_response()
+    } else {
+        err.into_response()
+    }
 }

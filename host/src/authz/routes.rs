@@ -99,7 +99,21 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tenants/{code}/complaints", staff("complaints", "read")),
     ("GET", "/api/v1/tenants/{code}/complaints/{id}", staff("complaints", "read")),
     ("POST", "/api/v1/tenants/{code}/complaints/{id}/events", staff("complaints", "write")),
+    // The web pages (a session cookie instead of a bearer token; forms carry a CSRF token).
+    ("GET", "/assets/{file}", PUBLIC),
+    ("GET", "/", PUBLIC),
+    ("GET", "/login", PUBLIC),
+    ("POST", "/login", PUBLIC),
+    ("GET", "/register", PUBLIC),
+    ("POST", "/register", PUBLIC),
+    ("POST", "/logout", PUBLIC),
 ];
+
+/// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages
+/// authenticate by cookie and show errors as pages.
+pub fn is_page(path: &str) -> bool {
+    !path.starts_with("/api/") && path != "/healthz" && path != "/readyz"
+}
 
 /// The access rule of a route, by method and path template; `None` for a route not in the table.
 pub fn access(method: &Method, template: &str) -> Option<Access> {
