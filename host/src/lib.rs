@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod authz;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod complaints;

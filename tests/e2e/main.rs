@@ -18,3 +18,4 @@ mod profiles;
 mod races;
 mod tenants;
 mod walkthrough;
+mod worker_pages;

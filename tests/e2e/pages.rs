@@ -4,7 +4,7 @@
 
 use gigmarket::authz::routes::{ROUTES, is_page};
 use gigmarket_e2e::pages::Visitor;
-use gigmarket_e2e::people::{employer, job, open_job, register};
+use gigmarket_e2e::people::{employer, job, open_job, register, staff};
 use gigmarket_e2e::{TestApp, db_tests};
 use reqwest::Method;
 
@@ -30,7 +30,10 @@ fn concrete(template: &str) -> String {
 async fn every_page_route_is_served_and_every_form_needs_its_token(app: TestApp) {
     let pages: Vec<_> = ROUTES.iter().filter(|(_, p, _)| is_page(p)).collect();
     assert!(pages.len() >= 6, "{pages:?}");
+    // A city administrator passes every route's authorisation, so a refusal is the token's.
+    staff(&app, "13600000001", "city_admin", "kaifeng").await;
     let visitor = Visitor::new(&app);
+    visitor.login("13600000001", "staff2026pw").await;
     for (method, template, _) in &pages {
         let path = concrete(template);
         let answer = match *method {

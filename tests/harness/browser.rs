@@ -172,6 +172,10 @@ impl Browser {
 
     /// What the browser logged at level SEVERE (script errors, failed loads, refused by the
     /// content security policy) since the last call.
+    ///
+    /// A page or form answered with a 4xx status (a form with field errors, the 403 page) is
+    /// the page doing its job: Chrome logs the status of any such answer, so those lines are
+    /// left out. A 4xx for an asset, and any 5xx, still count.
     pub async fn console_errors(&self) -> Vec<String> {
         let logs = self.client.issue_cmd(BrowserLog).await.unwrap();
         logs.as_array()
@@ -179,6 +183,7 @@ impl Browser {
             .flatten()
             .filter(|e| e["level"] == "SEVERE")
             .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+            .filter(|m| !answered_page_status(m))
             .collect()
     }
 
@@ -205,6 +210,13 @@ impl Browser {
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// Whether a log line is Chrome reporting a page's (not an asset's) 4xx status.
+fn answered_page_status(message: &str) -> bool {
+    let Some((url, rest)) = message.split_once(" - ") else { return false };
+    let page = !url.contains("/assets/") && !url.ends_with("/favicon.ico");
+    page && rest.starts_with("Failed to load resource: the server responded with a status of 4")
 }
 
 /// The ids (or names) of visible inputs, selects and text areas that no label names.

@@ -13,6 +13,7 @@ use super::extract::{Json, Query};
 use super::tenants::load_tenant;
 use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
+use crate::jobs::check_ins::{self, CheckIn};
 use crate::jobs::feed::{self, FeedPage, FeedParams};
 use crate::jobs::occupations::{OCCUPATIONS, Occupation};
 use crate::jobs::{self, JobInput, JobView, qr};
@@ -47,11 +48,8 @@ pub async fn get_job(
     user: Option<User>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
-    let row = load_job(&state, &id).await?;
-    let owner = user.is_some_and(|u| u.account.id == row.employer_id);
-    if row.status != "open" && !owner {
-        return Err(crate::jobs::not_found());
-    }
+    let viewer = user.as_ref().map(|u| u.account.id.as_str());
+    let (row, owner) = crate::jobs::shown(&state.store, &id, viewer).await?;
     Ok(Json(JobView::new(&row, state.accounts.keys(), owner)?))
 }
 
@@ -238,7 +236,7 @@ async fn job_qr(
     if row.status != "open" {
         return Err(crate::jobs::not_found());
     }
-    qr_response(&format!("{}/api/v1/jobs/{}", base_url(headers), row.id), format)
+    qr_response(&format!("{}/jobs/{}", base_url(headers), row.id), format)
 }
 
 /// A market's QR code: scanning it with the app records a check-in (扫码登记) for the day.
@@ -249,7 +247,7 @@ pub async fn tenant_qr_png(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
-    qr_response(&format!("{}/api/v1/tenants/{}/check-ins", base_url(&headers), tenant.code), "png")
+    qr_response(&format!("{}/markets/{}/check-in", base_url(&headers), tenant.code), "png")
 }
 
 /// A market's QR code, as SVG.
@@ -260,16 +258,7 @@ pub async fn tenant_qr_svg(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
-    qr_response(&format!("{}/api/v1/tenants/{}/check-ins", base_url(&headers), tenant.code), "svg")
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CheckIn {
-    pub tenant: String,
-    /// China date.
-    pub day: String,
-    /// `false` when already checked in today.
-    pub new: bool,
+    qr_response(&format!("{}/markets/{}/check-in", base_url(&headers), tenant.code), "svg")
 }
 
 /// Check in at a market for today (what the market's QR code leads to).
@@ -277,21 +266,11 @@ pub struct CheckIn {
     responses((status = 200, body = CheckIn), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("session" = [])))]
 pub async fn check_in(
     State(state): State<AppState>,
-    user: User,
+    actor: Actor,
     Path(code): Path<String>,
 ) -> Result<Json<CheckIn>, ApiError> {
     let tenant = load_tenant(&state, &code).await?;
-    if user.account.kind != "worker" {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "workers_only",
-            "仅零工人员需要扫码登记",
-            "only workers check in at a market",
-        ));
-    }
-    let day = state.store.clock().today().to_string();
-    let new = state.store.check_in(&tenant.code, &user.account.id, &day).await?;
-    Ok(Json(CheckIn { tenant: tenant.code, day, new }))
+    Ok(Json(check_ins::check_in(&state.store, &tenant, &actor.id, actor.kind).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -107,6 +107,18 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/register", PUBLIC),
     ("POST", "/register", PUBLIC),
     ("POST", "/logout", PUBLIC),
+    // Workers' pages: a post, a market, checking in, one's own page, profile and complaints.
+    ("GET", "/jobs/{id}", PUBLIC),
+    ("POST", "/jobs/{id}/apply", LOGGED_IN),
+    ("GET", "/markets/{code}", PUBLIC),
+    ("GET", "/markets/{code}/check-in", LOGGED_IN),
+    ("POST", "/markets/{code}/check-in", LOGGED_IN),
+    ("GET", "/me", LOGGED_IN),
+    ("GET", "/me/profile", LOGGED_IN),
+    ("POST", "/me/profile", LOGGED_IN),
+    ("GET", "/me/complaints/new", LOGGED_IN),
+    ("POST", "/me/complaints", LOGGED_IN),
+    ("GET", "/me/complaints/{id}", LOGGED_IN),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

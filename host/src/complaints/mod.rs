@@ -21,12 +21,9 @@ use utoipa::ToSchema;
 pub use escalation::escalate_overdue;
 
 use crate::accounts::AccountKind;
+use crate::catalog::{self, CaseRule};
 use crate::error::ApiError;
-use crate::plugins::bindings::service_catalog::gigmarket::plugins::catalog_types::{
-    CaseRule, CatalogRequest,
-};
-use crate::plugins::slots::ServiceCatalogWorld;
-use crate::rules::{Rules, tenant_info};
+use crate::rules::Rules;
 use crate::store::audit::AuditEvent;
 use crate::store::complaints::{ComplaintRow, EventRow, StatusChange};
 use crate::store::{Store, stamp};
@@ -361,10 +358,6 @@ pub async fn case_rule(
     kind: Kind,
     at: DateTime<Utc>,
 ) -> Result<CaseRule, ApiError> {
-    let request = CatalogRequest {
-        today: crate::clock::china_date(at).into(),
-        kind: tenant_info(tenant).kind,
-    };
     let no_rule = || {
         let zh =
             format!("{}的服务目录没有“{}”投诉的办理时限,暂不能受理", tenant.name, kind.name_zh());
@@ -375,11 +368,7 @@ pub async fn case_rule(
         );
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_case_rule", &zh, &en).with_field("kind")
     };
-    let catalog = match rules.call::<ServiceCatalogWorld>(tenant, request, "complaint").await {
-        Ok(decided) => decided.output,
-        Err(e) if e.code == "slot_unbound" => return Err(no_rule()),
-        Err(e) => return Err(e),
-    };
+    let catalog = catalog::of(rules, tenant, at).await?.ok_or_else(no_rule)?;
     pick_rule(catalog.case_rules, kind).ok_or_else(no_rule)
 }
 

@@ -267,6 +267,19 @@ pub fn either_party(action: Action) -> bool {
     matches!(action, Action::Sign | Action::Rate)
 }
 
+/// The actions `party` may take now on an engagement in `status`, as a page offers them: the
+/// transition table's, less a signature (`signed`) or a rating (`rated`) this party already gave.
+pub fn actions_now(status: Status, party: Party, signed: bool, rated: bool) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|&a| {
+            let r = rule(a);
+            (r.party == party || either_party(a)) && r.from.contains(&status)
+        })
+        .filter(|&a| !((a == Action::Sign && signed) || (a == Action::Rate && rated)))
+        .collect()
+}
+
 /// How a wage was paid.
 pub const PAYMENT_METHODS: [&str; 5] = ["cash", "bank_transfer", "wechat", "alipay", "other"];
 
@@ -387,5 +400,27 @@ mod tests {
         for st in Status::ALL {
             assert_eq!(Status::parse(st.as_str()), Some(st));
         }
+    }
+
+    #[test]
+    fn each_party_is_offered_only_what_it_may_do_now() {
+        use Action::*;
+        assert_eq!(actions_now(Status::Applied, Party::Worker, false, false), vec![Withdraw]);
+        assert_eq!(
+            actions_now(Status::Applied, Party::Employer, false, false),
+            vec![Offer, TurnDown]
+        );
+        assert_eq!(
+            actions_now(Status::Offered, Party::Worker, false, false),
+            vec![Withdraw, Decline, Accept]
+        );
+        assert_eq!(actions_now(Status::Accepted, Party::Employer, false, false), vec![Sign]);
+        assert_eq!(actions_now(Status::Accepted, Party::Worker, true, false), Vec::<Action>::new());
+        assert_eq!(
+            actions_now(Status::Paid, Party::Worker, false, false),
+            vec![Confirm, Dispute, Rate]
+        );
+        assert_eq!(actions_now(Status::Paid, Party::Worker, false, true), vec![Confirm, Dispute]);
+        assert_eq!(actions_now(Status::CheckedOut, Party::Employer, false, false), vec![Pay, Rate]);
     }
 }

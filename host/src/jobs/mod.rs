@@ -7,6 +7,7 @@
 //! - Posts expire when hiring closes: the feed never shows them, and a sweep marks them expired.
 //! - [`feed`] aggregates every market's open posts into the city feed and each market's feed.
 
+pub mod check_ins;
 pub mod feed;
 pub mod occupations;
 pub mod qr;
@@ -500,6 +501,21 @@ pub fn not_found() -> ApiError {
 /// The post with this id, or [`not_found`].
 pub async fn load(store: &Store, id: &str) -> Result<JobRow, ApiError> {
     store.job(id).await?.ok_or_else(not_found)
+}
+
+/// A post as `viewer` may see it: open posts are public, any other only to its employer (to
+/// everyone else it does not exist). The flag says whether the viewer is the post's employer.
+pub async fn shown(
+    store: &Store,
+    id: &str,
+    viewer: Option<&str>,
+) -> Result<(JobRow, bool), ApiError> {
+    let row = load(store, id).await?;
+    let owner = viewer == Some(row.employer_id.as_str());
+    if row.status != "open" && !owner {
+        return Err(not_found());
+    }
+    Ok((row, owner))
 }
 
 /// The row to store for a checked post.

@@ -168,3 +168,18 @@ pub fn render_errors(errors: &[DefinitionError]) -> String {
         n = errors.len()
     )
 }
+
+/// The market with `code`, or `tenant_not_found` (naming the `code` field).
+pub async fn load(
+    store: &crate::store::Store,
+    code: &str,
+) -> Result<Tenant, crate::error::ApiError> {
+    store.get_tenant(code).await?.ok_or_else(|| {
+        crate::error::ApiError::not_found(
+            "tenant_not_found",
+            &format!("没有编码为 `{code}` 的市场"),
+            &format!("no market with code `{code}`"),
+        )
+        .with_field("code")
+    })
+}

@@ -9,12 +9,17 @@
 
 pub mod assets;
 mod auth;
+mod complaints;
 pub mod cookies;
-mod feed;
+pub mod feed;
 pub mod fmt;
 pub mod form;
 pub mod guard;
+mod jobs;
+mod markets;
+pub mod me;
 pub mod page;
+mod profile;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -30,6 +35,15 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/logout", post(auth::logout))
+        .route("/jobs/{id}", get(jobs::show))
+        .route("/jobs/{id}/apply", post(jobs::apply))
+        .route("/markets/{code}", get(markets::show))
+        .route("/markets/{code}/check-in", get(markets::check_in_form).post(markets::check_in))
+        .route("/me", get(me::show))
+        .route("/me/profile", get(profile::form).post(profile::submit))
+        .route("/me/complaints/new", get(complaints::new))
+        .route("/me/complaints", post(complaints::file))
+        .route("/me/complaints/{id}", get(complaints::show))
         .route("/assets/{file}", get(assets::serve))
         .layer(axum::middleware::from_fn(guard::guard))
 }

@@ -43,6 +43,8 @@ pub struct Layout {
     pub htmx: String,
     /// The site script's content-hashed URL.
     pub app_js: String,
+    /// The icon's content-hashed URL (without it, browsers ask for `/favicon.ico`).
+    pub icon: String,
 }
 
 impl Layout {
@@ -56,6 +58,7 @@ impl Layout {
             css: assets::url("app.css"),
             htmx: assets::url("htmx.min.js"),
             app_js: assets::url("app.js"),
+            icon: assets::url("favicon.svg"),
         }
     }
 }
