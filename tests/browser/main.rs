@@ -6,6 +6,8 @@ use gigmarket_e2e::{TestApp, db_tests};
 
 db_tests!(a_worker_logs_in_on_a_phone_and_back_out);
 
+mod worker;
+
 async fn a_worker_logs_in_on_a_phone_and_back_out(app: TestApp) {
     register(&app, "13700000011", "worker").await;
     let b = Browser::open(&app, Viewport::Phone).await;

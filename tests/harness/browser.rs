@@ -37,6 +37,7 @@ pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
     base: String,
+    viewport: Viewport,
     _driver: tokio::process::Child,
     _profile: tempfile::TempDir,
 }
@@ -92,7 +93,7 @@ impl Browser {
                 Err(e) => panic!("chromedriver did not start a browser: {e}"),
             }
         };
-        Browser { client, base: app.url.clone(), _driver: driver, _profile: profile }
+        Browser { client, base: app.url.clone(), viewport, _driver: driver, _profile: profile }
     }
 
     /// Open `path` of the host.
@@ -198,6 +199,21 @@ impl Browser {
         let wide =
             self.eval("return document.documentElement.scrollWidth > window.innerWidth;").await;
         assert_eq!(wide, json!(false), "{path} scrolls sideways");
+    }
+
+    /// When `GIGMARKET_SCREENSHOTS` names a directory (`./dev screenshots`), save the page there
+    /// as `{name}.png`, whole page, after it settled; otherwise do nothing. The walk-throughs
+    /// call this at the pages docs/screenshots shows.
+    pub async fn snap(&self, name: &str) {
+        let Some(dir) = std::env::var_os("GIGMARKET_SCREENSHOTS") else { return };
+        self.settle().await;
+        let height = self.eval("return document.documentElement.scrollHeight;").await;
+        let (width, _) = self.viewport.size();
+        let height = height.as_u64().unwrap_or(900).min(4000) as u32;
+        self.client.set_window_rect(0, 0, width, height).await.unwrap();
+        self.screenshot(&Path::new(&dir).join(format!("{name}.png"))).await;
+        let (w, h) = self.viewport.size();
+        self.client.set_window_rect(0, 0, w, h).await.unwrap();
     }
 
     /// Save a PNG screenshot of the page to `file`.

@@ -22,9 +22,10 @@ use crate::error::ApiError;
 /// the handler. Unknown routes fall through to the router's structured 404/405.
 pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let uri = request.uri().clone();
+    let back = crate::web::page::return_to(request.method(), &uri, request.headers());
     match check(&state, request).await {
         Ok(request) => next.run(request).await,
-        Err(err) if is_page(uri.path()) => crate::web::refused(err, &uri),
+        Err(err) if is_page(uri.path()) => crate::web::refused(err, &back),
         Err(err) => err.into_response(),
     }
 }

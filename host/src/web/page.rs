@@ -3,9 +3,9 @@
 
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::header::{CONTENT_TYPE, LOCATION};
+use axum::http::header::{CONTENT_TYPE, HOST, LOCATION, REFERER};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::assets;
@@ -224,14 +224,30 @@ impl IntoResponse for PageError {
 }
 
 /// How the authorisation middleware answers a page it refuses: not logged in goes to the
-/// login page (and back here afterwards), anything else is an error page.
-pub fn refused(err: ApiError, uri: &Uri) -> Response {
+/// login page (and to `back` afterwards, see [`return_to`]), anything else is an error page.
+pub fn refused(err: ApiError, back: &str) -> Response {
     if err.status == StatusCode::UNAUTHORIZED {
-        let next = uri.path_and_query().map_or("/", |p| p.as_str());
-        let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+        let query = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
         return redirect(&format!("/login?{query}"));
     }
     PageError(err).into_response()
+}
+
+/// Where to come back to after logging in: the page asked for, or, for a form posted while
+/// logged out (an apply button), the page the form was on (its `Referer`, when it is ours),
+/// since a form's target cannot be opened with a GET.
+pub fn return_to(method: &Method, uri: &Uri, headers: &HeaderMap) -> String {
+    if method == Method::GET {
+        return uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+    }
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(REFERER).and_then(|r| r.to_str().ok());
+    let from = referer
+        .and_then(|r| r.parse::<Uri>().ok())
+        .filter(|r| r.authority().map(|a| a.as_str()) == host && host.is_some());
+    from.and_then(|r| r.path_and_query().map(|p| p.as_str().to_string()))
+        .filter(|p| local_path(Some(p)).is_some())
+        .unwrap_or_else(|| "/".to_string())
 }
 
 /// A local path to return to after logging in: only paths on this site (`/…`, never `//…`).
@@ -250,6 +266,24 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example/")), None);
         assert_eq!(local_path(Some("/\\evil.example")), None);
         assert_eq!(local_path(None), None);
+    }
+
+    #[test]
+    fn a_form_posted_logged_out_comes_back_to_the_page_it_was_on() {
+        let uri: Uri = "/jobs/42/apply".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("gig.example:8080"));
+        assert_eq!(return_to(&Method::POST, &uri, &headers), "/", "no referer: the feed");
+        headers.insert(REFERER, HeaderValue::from_static("http://gig.example:8080/jobs/42?x=1"));
+        assert_eq!(return_to(&Method::POST, &uri, &headers), "/jobs/42?x=1");
+        headers.insert(REFERER, HeaderValue::from_static("http://evil.example/jobs/42"));
+        assert_eq!(
+            return_to(&Method::POST, &uri, &headers),
+            "/",
+            "another site's page is not followed"
+        );
+        let page: Uri = "/me?tab=1".parse().unwrap();
+        assert_eq!(return_to(&Method::GET, &page, &headers), "/me?tab=1");
     }
 
     #[test]
