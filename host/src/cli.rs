@@ -530,6 +530,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let stop = app::shutdown_signal();
     let tree = app.store().list_tenants().await?;
     println!("开封市零工市场演示城市已启动 / the demo city is running: {}", summary(&tree));
+    println!("  {}/  网页 / web pages", app.url());
     println!("  {}/api/v1/tenants", app.url());
     println!("  {}/api/openapi.json", app.url());
     println!("  管理令牌 / admin token (demo only): see docs/demo.md");

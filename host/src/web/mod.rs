@@ -46,4 +46,5 @@ pub fn routes() -> Router<AppState> {
         .route("/me/complaints/{id}", get(complaints::show))
         .route("/assets/{file}", get(assets::serve))
         .layer(axum::middleware::from_fn(guard::guard))
+        .layer(tower_http::compression::CompressionLayer::new())
 }
