@@ -25,6 +25,7 @@ fn main() {
     let data = tempfile::tempdir().unwrap();
     let url = rt.block_on(start(data.path()));
     let client = reqwest::Client::new();
+    let rt = &rt;
     let get = |path: &str| {
         let (client, url) = (&client, &url);
         let path = path.to_string();
