@@ -13,7 +13,8 @@ db_tests!(
     logging_in_sets_an_http_only_session_cookie_and_logging_out_ends_it,
     login_and_registration_errors_show_by_their_field_and_escape_what_was_typed,
     the_feed_searches_by_keyword_and_pages_and_names_a_bad_wage,
-    pages_refuse_framing_and_foreign_scripts_and_unknown_paths_are_pages
+    pages_refuse_framing_and_foreign_scripts_and_unknown_paths_are_pages,
+    every_page_answers_hostile_paths_and_queries_with_an_escaped_page_never_a_500
 );
 
 fn concrete(template: &str) -> String {
@@ -298,4 +299,33 @@ async fn pages_refuse_framing_and_foreign_scripts_and_unknown_paths_are_pages(ap
     );
     let stale = visitor.get("/assets/app.000000000000.css").await;
     assert_eq!(stale.status, 404);
+}
+
+/// Every page GET, for a logged-in city administrator (who may open every page), with hostile
+/// text in each path parameter and in the query: a page (never JSON, never a 500), and the text
+/// escaped wherever it is shown back.
+async fn every_page_answers_hostile_paths_and_queries_with_an_escaped_page_never_a_500(
+    app: TestApp,
+) {
+    staff(&app, "13600000002", "city_admin", "kaifeng").await;
+    let visitor = Visitor::new(&app);
+    visitor.login("13600000002", "staff2026pw").await;
+    let hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
+    let query =
+        format!("?q={hostile}&cursor={hostile}&wage_min={hostile}&near={hostile}&next={hostile}");
+    for (method, template, _) in ROUTES.iter().filter(|(m, p, _)| *m == "GET" && is_page(p)) {
+        let path: String = template
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { hostile } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        for url in [path.clone(), format!("{path}{query}")] {
+            let answer = visitor.get(&url).await;
+            assert!(answer.status < 500, "{method} {url}: {} {}", answer.status, answer.body);
+            assert!(!answer.body.contains("<script>alert"), "{url} shows the text unescaped");
+            if answer.status != 303 && !template.starts_with("/assets/") {
+                assert!(answer.body.contains("<html"), "{url} is a page: {}", answer.body);
+            }
+        }
+    }
 }
