@@ -107,6 +107,15 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/register", PUBLIC),
     ("POST", "/register", PUBLIC),
     ("POST", "/logout", PUBLIC),
+    // The employer's pages (the handlers refuse other kinds of account, and the domain checks
+    // that a post is the caller's own), and every engagement action of both parties.
+    ("GET", "/employer", LOGGED_IN),
+    ("GET", "/employer/jobs/new", LOGGED_IN),
+    ("POST", "/employer/jobs", LOGGED_IN),
+    ("GET", "/employer/jobs/{id}", LOGGED_IN),
+    ("POST", "/employer/jobs/{id}/offers", LOGGED_IN),
+    ("POST", "/employer/jobs/{id}/close", LOGGED_IN),
+    ("POST", "/engagements/{id}/{action}", LOGGED_IN),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

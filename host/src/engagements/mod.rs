@@ -267,6 +267,19 @@ pub fn either_party(action: Action) -> bool {
     matches!(action, Action::Sign | Action::Rate)
 }
 
+/// The actions `party` may take on an engagement in `status`, in the table's order: what a page
+/// offers (whether this party has signed or rated already is [`view::EngagementView::actions_for`]'s
+/// to say).
+pub fn allowed(status: Status, party: Party) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| {
+            let r = rule(*a);
+            (r.party == party || either_party(*a)) && r.from.contains(&status)
+        })
+        .collect()
+}
+
 /// How a wage was paid.
 pub const PAYMENT_METHODS: [&str; 5] = ["cash", "bank_transfer", "wechat", "alipay", "other"];
 
@@ -387,5 +400,17 @@ mod tests {
         for st in Status::ALL {
             assert_eq!(Status::parse(st.as_str()), Some(st));
         }
+    }
+
+    #[test]
+    fn each_party_is_offered_only_its_own_next_steps() {
+        use Action::*;
+        assert_eq!(allowed(Status::Applied, Party::Employer), [Offer, TurnDown]);
+        assert_eq!(allowed(Status::Applied, Party::Worker), [Withdraw]);
+        assert_eq!(allowed(Status::Accepted, Party::Employer), [Sign]);
+        assert_eq!(allowed(Status::Signed, Party::Employer), [NoShow]);
+        assert_eq!(allowed(Status::CheckedOut, Party::Employer), [Pay, Rate]);
+        assert_eq!(allowed(Status::Paid, Party::Worker), [Confirm, Dispute, Rate]);
+        assert!(allowed(Status::NoShow, Party::Employer).is_empty());
     }
 }

@@ -10,6 +10,8 @@
 pub mod assets;
 mod auth;
 pub mod cookies;
+pub mod employer;
+pub mod engagement;
 mod feed;
 pub mod fmt;
 pub mod form;
@@ -31,5 +33,13 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/logout", post(auth::logout))
         .route("/assets/{file}", get(assets::serve))
+        // The employer's pages, and every engagement action of both parties.
+        .route("/employer", get(employer::home))
+        .route("/employer/jobs/new", get(employer::post::new_post))
+        .route("/employer/jobs", post(employer::post::create_post))
+        .route("/employer/jobs/{id}", get(employer::job::job_page))
+        .route("/employer/jobs/{id}/offers", post(employer::job::offer))
+        .route("/employer/jobs/{id}/close", post(employer::job::close))
+        .route("/engagements/{id}/{action}", post(engagement::act))
         .layer(axum::middleware::from_fn(guard::guard))
 }
