@@ -87,7 +87,13 @@ async fn engagement(app: &TestApp, who: &Person, id: &str) -> Value {
     e
 }
 
-async fn api_act(app: &TestApp, who: &Person, id: &str, action: &str, body: Option<Value>) -> Value {
+async fn api_act(
+    app: &TestApp,
+    who: &Person,
+    id: &str,
+    action: &str,
+    body: Option<Value>,
+) -> Value {
     let path = format!("/api/v1/engagements/{id}/{action}");
     let (status, e) = app.call_as(&who.token, Method::POST, &path, body).await;
     assert_eq!(status, 200, "{action}: {e}");
@@ -103,7 +109,8 @@ async fn apply(app: &TestApp, who: &Person, job: &str) -> String {
 
 /// What was typed came back escaped, never as markup.
 fn escaped(body: &str) -> bool {
-    !body.contains(HOSTILE) && (body.contains("&#60;script&#62;") || body.contains("&lt;script&gt;"))
+    !body.contains(HOSTILE)
+        && (body.contains("&#60;script&#62;") || body.contains("&lt;script&gt;"))
 }
 
 /// The value of the hidden input `name` inside the engagement card `id` of a page.
@@ -143,8 +150,12 @@ async fn an_employer_posts_through_the_form_and_finds_it_in_their_list(app: Test
         mine[0]
     );
     let (_, lankao) = app.get_json("/api/v1/tenants/lankao").await;
-    assert_eq!(mine[0]["location"], lankao["location"], "no coordinates: the county market's place");
-    let closes = chrono::DateTime::parse_from_rfc3339(mine[0]["closes_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        mine[0]["location"], lankao["location"],
+        "no coordinates: the county market's place"
+    );
+    let closes =
+        chrono::DateTime::parse_from_rfc3339(mine[0]["closes_at"].as_str().unwrap()).unwrap();
     assert_eq!(
         closes.with_timezone(&gigmarket::clock::china()).format("%Y-%m-%dT%H:%M").to_string(),
         local_in(24),
@@ -293,7 +304,10 @@ async fn an_offer_to_a_recommended_worker_becomes_an_engagement(app: TestApp) {
         .await;
     let list = list["engagements"].as_array().unwrap().clone();
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0]["status"].as_str(), list[0]["origin"].as_str()), (Some("offered"), Some("offer")));
+    assert_eq!(
+        (list[0]["status"].as_str(), list[0]["origin"].as_str()),
+        (Some("offered"), Some("offer"))
+    );
     assert_eq!(list[0]["worker"]["account_id"], w.id.as_str());
     let after = v.get(&format!("/employer/jobs/{job_id}")).await;
     assert!(after.body.contains("已录用待确认"), "{}", after.body);
@@ -305,7 +319,9 @@ async fn an_offer_to_a_recommended_worker_becomes_an_engagement(app: TestApp) {
     // Offering again, or to someone who is no worker, is refused on the post's page.
     let again = v.post(&offers, &[("worker_id", &w.id)]).await;
     assert_eq!(again.status, 409, "{}", again.body);
-    assert!(again.body.contains("class=\"alert\"") && again.body.contains("已报名或已被录用该岗位"));
+    assert!(
+        again.body.contains("class=\"alert\"") && again.body.contains("已报名或已被录用该岗位")
+    );
     let nobody = v.post(&offers, &[("worker_id", HOSTILE)]).await;
     assert_eq!(nobody.status, 403, "{}", nobody.body);
     assert!(escaped(&nobody.body) || !nobody.body.contains(HOSTILE));
@@ -328,7 +344,12 @@ async fn sign_no_show_pay_and_rate_go_through_the_page_route(app: TestApp) {
     // Offer to both applicants through the page route, back to the post.
     for e in [&e1, &e2] {
         let done = v.post(&format!("/engagements/{e}/offer"), &[("back", &back)]).await;
-        assert_eq!((done.status, done.location.as_deref()), (303, Some(back.as_str())), "{}", done.body);
+        assert_eq!(
+            (done.status, done.location.as_deref()),
+            (303, Some(back.as_str())),
+            "{}",
+            done.body
+        );
         assert_eq!(engagement(&app, &boss, e).await["status"], "offered");
         let accepted = api_act(&app, if *e == e1 { &w1 } else { &w2 }, e, "accept", None).await;
         assert_eq!(accepted["status"], "accepted");
@@ -339,7 +360,10 @@ async fn sign_no_show_pay_and_rate_go_through_the_page_route(app: TestApp) {
     let hash = hidden_in_card(&page.body, &e1, "agreement_hash");
     assert_eq!(engagement(&app, &boss, &e1).await["agreement_hash"], hash.as_str());
     let wrong = v
-        .post(&format!("/engagements/{e1}/sign"), &[("back", &back), ("agreement_hash", &"0".repeat(64))])
+        .post(
+            &format!("/engagements/{e1}/sign"),
+            &[("back", &back), ("agreement_hash", &"0".repeat(64))],
+        )
         .await;
     assert_eq!(wrong.status, 409, "{}", wrong.body);
     assert!(wrong.body.contains("所签协议与当前协议不一致"), "{}", wrong.body);
@@ -348,8 +372,9 @@ async fn sign_no_show_pay_and_rate_go_through_the_page_route(app: TestApp) {
     for e in [&e1, &e2] {
         let page = v.get(&back).await;
         let hash = hidden_in_card(&page.body, e, "agreement_hash");
-        let signed =
-            v.post(&format!("/engagements/{e}/sign"), &[("back", &back), ("agreement_hash", &hash)]).await;
+        let signed = v
+            .post(&format!("/engagements/{e}/sign"), &[("back", &back), ("agreement_hash", &hash)])
+            .await;
         assert_eq!(signed.status, 303, "{}", signed.body);
         let after = engagement(&app, &boss, e).await;
         assert!(after["employer_signed_at"].is_string(), "{after}");
@@ -398,10 +423,18 @@ async fn sign_no_show_pay_and_rate_go_through_the_page_route(app: TestApp) {
     let bad = v.post(&rate, &[("back", &back), ("score", "5"), ("comment", &too_long)]).await;
     assert!(bad.status == 400 && bad.body.contains("id=\"comment-error\""), "{}", bad.body);
     assert!(engagement(&app, &boss, &e1).await["ratings"].as_array().unwrap().is_empty());
-    let rated = v.post(&rate, &[("back", "//evil.example/"), ("score", "5"), ("comment", HOSTILE)]).await;
-    assert_eq!((rated.status, rated.location.as_deref()), (303, Some("/employer")), "only local ways back");
+    let rated =
+        v.post(&rate, &[("back", "//evil.example/"), ("score", "5"), ("comment", HOSTILE)]).await;
+    assert_eq!(
+        (rated.status, rated.location.as_deref()),
+        (303, Some("/employer")),
+        "only local ways back"
+    );
     let ratings = engagement(&app, &boss, &e1).await["ratings"].clone();
-    assert_eq!((ratings[0]["score"].as_i64(), ratings[0]["comment"].as_str()), (Some(5), Some(HOSTILE)));
+    assert_eq!(
+        (ratings[0]["score"].as_i64(), ratings[0]["comment"].as_str()),
+        (Some(5), Some(HOSTILE))
+    );
     let page = v.get(&back).await;
     assert!(escaped(&page.body), "the comment is shown escaped");
     assert!(page.body.contains("已发放 200.50元(微信)"), "{}", page.body);
@@ -421,7 +454,8 @@ async fn another_employer_or_a_worker_is_refused_and_nothing_is_written(app: Tes
     assert_eq!(page.status, 404, "{}", page.body);
     assert!(page.body.contains("data-error=\"job_not_found\""));
     assert!(!page.body.contains(&worker_name(208)), "never someone else's applicants");
-    let offer = other.post(&format!("/employer/jobs/{job_id}/offers"), &[("worker_id", &w.id)]).await;
+    let offer =
+        other.post(&format!("/employer/jobs/{job_id}/offers"), &[("worker_id", &w.id)]).await;
     assert_eq!(offer.status, 404, "{}", offer.body);
     let close = other.post(&format!("/employer/jobs/{job_id}/close"), &[]).await;
     assert_eq!(close.status, 404, "{}", close.body);

@@ -505,9 +505,9 @@ pub async fn load(store: &Store, id: &str) -> Result<JobRow, ApiError> {
 /// The post with this id if `employer` posted it; anyone else's is [`not_found`] (never
 /// forbidden: another employer's post must not be told apart from none).
 pub async fn load_own(store: &Store, employer: &str, id: &str) -> Result<JobRow, ApiError> {
-    load(store, id).await.and_then(|row| {
-        if row.employer_id == employer { Ok(row) } else { Err(not_found()) }
-    })
+    load(store, id)
+        .await
+        .and_then(|row| if row.employer_id == employer { Ok(row) } else { Err(not_found()) })
 }
 
 /// An employer's own posts as they see them, newest first, with their review status and reasons

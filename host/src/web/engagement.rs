@@ -113,11 +113,23 @@ impl EngagementCard {
             facts.push(format!(
                 "协议:{} · {} · {}",
                 a["title"].as_str().unwrap_or_default(),
-                fmt::days(a["work_start"].as_str().unwrap_or_default(), a["work_end"].as_str().unwrap_or_default()),
-                fmt::wage(a["wage_cents"].as_i64().unwrap_or_default(), a["wage_unit"].as_str().unwrap_or_default()),
+                fmt::days(
+                    a["work_start"].as_str().unwrap_or_default(),
+                    a["work_end"].as_str().unwrap_or_default()
+                ),
+                fmt::wage(
+                    a["wage_cents"].as_i64().unwrap_or_default(),
+                    a["wage_unit"].as_str().unwrap_or_default()
+                ),
             ));
-            let signed = |at: &Option<String>| at.as_deref().map_or("未签".to_string(), |t| format!("{}已签", fmt::instant(t)));
-            facts.push(format!("零工{} · 用工方{}", signed(&e.worker_signed_at), signed(&e.employer_signed_at)));
+            let signed = |at: &Option<String>| {
+                at.as_deref().map_or("未签".to_string(), |t| format!("{}已签", fmt::instant(t)))
+            };
+            facts.push(format!(
+                "零工{} · 用工方{}",
+                signed(&e.worker_signed_at),
+                signed(&e.employer_signed_at)
+            ));
         }
         if let (Some(cents), Some(method)) = (e.paid_cents, &e.paid_method) {
             let at = e.paid_at.as_deref().map(fmt::instant).unwrap_or_default();
@@ -163,9 +175,8 @@ pub async fn act(
     PageForm(typed): PageForm<ActionTyped>,
 ) -> Result<Response, PageError> {
     let me = ctx.actor()?;
-    let action = Action::parse(&action).ok_or_else(|| {
-        ApiError::not_found("action_not_found", "没有这个操作", "unknown action")
-    })?;
+    let action = Action::parse(&action)
+        .ok_or_else(|| ApiError::not_found("action_not_found", "没有这个操作", "unknown action"))?;
     let back = local_path(Some(typed.back.trim())).map_or_else(|| home_of(me), str::to_string);
     let done = match input(&typed) {
         Ok(input) => workflow::act(&state.store, &me.id, &id, action, &input).await,
@@ -179,7 +190,8 @@ pub async fn act(
     // The refusal is shown with the action's form again, when the caller is a party at all.
     let card = match workflow::as_party(&state.store, &me.id, &id).await {
         Ok((e, party)) => {
-            let mut card = EngagementCard::of(&view(&state.store, state.accounts.keys(), &e).await?, party);
+            let mut card =
+                EngagementCard::of(&view(&state.store, state.accounts.keys(), &e).await?, party);
             card.actions.retain(|a| a.action == action.as_str());
             Some(card)
         }
@@ -192,8 +204,15 @@ pub async fn act(
         card,
         back,
         typed,
-        errors: FormErrors::from_error(&err)
-            .shown_in(&["agreement_hash", "amount", "method", "paid_at", "reason", "score", "comment"]),
+        errors: FormErrors::from_error(&err).shown_in(&[
+            "agreement_hash",
+            "amount",
+            "method",
+            "paid_at",
+            "reason",
+            "score",
+            "comment",
+        ]),
     };
     render(status, &page)
 }
@@ -211,11 +230,15 @@ fn as_typed(mut err: ApiError) -> ApiError {
 fn input(t: &ActionTyped) -> Result<ActionInput, ApiError> {
     let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
     let invalid = |field: &str, zh: &str| {
-        ApiError::bad_request("invalid_field", zh, &format!("{field}: not a number")).with_field(field)
+        ApiError::bad_request("invalid_field", zh, &format!("{field}: not a number"))
+            .with_field(field)
     };
     let amount_cents = match some(&t.amount) {
         None => None,
-        Some(a) => Some(fmt::parse_yuan(&a).ok_or_else(|| invalid("amount", "请填写实发金额(元),如 200 或 200.50"))?),
+        Some(a) => Some(
+            fmt::parse_yuan(&a)
+                .ok_or_else(|| invalid("amount", "请填写实发金额(元),如 200 或 200.50"))?,
+        ),
     };
     let score = match some(&t.score) {
         None => None,

@@ -25,7 +25,8 @@ use crate::api::AppState;
 
 pub use page::{PageCtx, PageError, refused};
 
-/// Every page route (each is also in `authz::routes::ROUTES`).
+/// Every page route (each is also in `authz::routes::ROUTES`); [`guard::guard`] wraps them
+/// outside the authorisation middleware (see `api::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(feed::feed))
@@ -41,5 +42,4 @@ pub fn routes() -> Router<AppState> {
         .route("/employer/jobs/{id}/offers", post(employer::job::offer))
         .route("/employer/jobs/{id}/close", post(employer::job::close))
         .route("/engagements/{id}/{action}", post(engagement::act))
-        .layer(axum::middleware::from_fn(guard::guard))
 }

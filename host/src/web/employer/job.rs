@@ -132,7 +132,11 @@ impl RecommendedCard {
             rating,
             record: format!("完成{}次 · 未到岗{}次", w.completed_jobs, w.no_shows),
             score: format!("{:.1}", w.score),
-            reasons: w.reasons.iter().map(|r| (r.message.clone(), format!("{:+.1}", r.points))).collect(),
+            reasons: w
+                .reasons
+                .iter()
+                .map(|r| (r.message.clone(), format!("{:+.1}", r.points)))
+                .collect(),
         }
     }
 }
@@ -185,7 +189,9 @@ async fn show(
         rule_failure,
         back: format!("/employer/jobs/{id}"),
         typed: ActionTyped::default(),
-        errors: problem.as_ref().map_or_else(FormErrors::none, |e| FormErrors::from_error(e).shown_in(&[])),
+        errors: problem
+            .as_ref()
+            .map_or_else(FormErrors::none, |e| FormErrors::from_error(e).shown_in(&[])),
     };
     render(problem.map_or(StatusCode::OK, |e| e.status), &page)
 }
@@ -201,7 +207,10 @@ async fn recommendations(
         Err(err) if rule_failed(&err) => {
             let market = state.store.get_tenant(&job.tenant_code).await?;
             let name = market.map_or_else(|| job.tenant_code.clone(), |t| t.name);
-            Ok((Vec::new(), Some(format!("{name}的匹配规则暂时不可用({}),暂时无法推荐人选", zh(&err.message)))))
+            Ok((
+                Vec::new(),
+                Some(format!("{name}的匹配规则暂时不可用({}),暂时无法推荐人选", zh(&err.message))),
+            ))
         }
         Err(err) => Err(err.into()),
     }
@@ -243,7 +252,9 @@ pub async fn close(
     let me = employer(&ctx)?;
     match jobs::close(&state.store, &me.id, &id).await {
         Ok(_) => Ok(redirect(&format!("/employer/jobs/{id}"))),
-        Err(err) if err.status == StatusCode::CONFLICT => show(&state, &ctx, me, &id, Some(err)).await,
+        Err(err) if err.status == StatusCode::CONFLICT => {
+            show(&state, &ctx, me, &id, Some(err)).await
+        }
         Err(err) => Err(err.into()),
     }
 }

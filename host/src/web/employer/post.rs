@@ -132,7 +132,12 @@ impl PostPage {
             markets: markets(&tenants),
             districts: districts(),
             occupations: occupation_groups(),
-            units: choices(&[("day", "元/天"), ("hour", "元/小时"), ("piece", "元/件"), ("month", "元/月")]),
+            units: choices(&[
+                ("day", "元/天"),
+                ("hour", "元/小时"),
+                ("piece", "元/件"),
+                ("month", "元/月"),
+            ]),
             settlements: choices(&[
                 ("daily", "日结"),
                 ("weekly", "周结"),
@@ -237,9 +242,9 @@ fn input(form: &PostForm, tenants: &[Tenant]) -> Result<JobInput, ApiError> {
         invalid("headcount", "招聘人数请填写1至1000的整数", "headcount: a whole number")
     })?;
     let daily_hours =
-        form.daily_hours.trim().parse::<f64>().ok().filter(|h| h.is_finite()).ok_or_else(
-            || invalid("daily_hours", "每日工时请填写小时数,如 8", "daily_hours: hours"),
-        )?;
+        form.daily_hours.trim().parse::<f64>().ok().filter(|h| h.is_finite()).ok_or_else(|| {
+            invalid("daily_hours", "每日工时请填写小时数,如 8", "daily_hours: hours")
+        })?;
     let wage_cents = fmt::parse_yuan(&form.wage).ok_or_else(|| {
         invalid("wage", "薪资请填写金额(元),如 180 或 180.50", "wage: an amount in yuan")
     })?;
