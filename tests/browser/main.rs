@@ -4,6 +4,8 @@ use gigmarket_e2e::browser::{Browser, Viewport};
 use gigmarket_e2e::people::register;
 use gigmarket_e2e::{TestApp, db_tests};
 
+mod employer;
+
 db_tests!(a_worker_logs_in_on_a_phone_and_back_out);
 
 mod worker;

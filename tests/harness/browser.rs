@@ -188,8 +188,8 @@ impl Browser {
             .collect()
     }
 
-    /// Assert that the page logged no error, that every visible form control has a label, and
-    /// (on a phone) that nothing scrolls sideways.
+    /// Assert that the page logged no error (see [`Browser::console_errors`]), that every
+    /// visible form control has a label, and (on a phone) that nothing scrolls sideways.
     pub async fn assert_clean(&self) {
         let path = self.path().await;
         let errors = self.console_errors().await;

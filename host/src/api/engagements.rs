@@ -11,7 +11,7 @@ use super::AppState;
 use super::auth::User;
 use super::extract::Json;
 use crate::engagements::Action;
-use crate::engagements::view::{EngagementView, view};
+use crate::engagements::view::{EngagementView, view, views};
 use crate::engagements::workflow::{self, ActionInput};
 use crate::error::{ApiError, ErrorBody};
 use crate::store::engagements::EngagementRow;
@@ -61,10 +61,7 @@ async fn list(
     state: &AppState,
     rows: Vec<EngagementRow>,
 ) -> Result<Json<EngagementList>, ApiError> {
-    let mut engagements = Vec::with_capacity(rows.len());
-    for e in &rows {
-        engagements.push(view(&state.store, state.accounts.keys(), e).await?);
-    }
+    let engagements = views(&state.store, state.accounts.keys(), &rows).await?;
     Ok(Json(EngagementList { engagements }))
 }
 
@@ -76,11 +73,7 @@ pub async fn job_engagements(
     user: User,
     Path(id): Path<String>,
 ) -> Result<Json<EngagementList>, ApiError> {
-    let job = crate::jobs::load(&state.store, &id).await?;
-    if job.employer_id != user.account.id {
-        return Err(crate::jobs::not_found());
-    }
-    list(&state, state.store.job_engagements(&id).await?).await
+    list(&state, workflow::of_job(&state.store, &user.account.id, &id).await?).await
 }
 
 /// One's own engagements (as worker or employer), newest first.

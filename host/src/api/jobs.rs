@@ -61,11 +61,7 @@ pub struct JobList {
 /// The employer's own posts, newest first, with their review status and reasons.
 #[utoipa::path(get, path = "/api/v1/me/jobs", tag = "jobs", responses((status = 200, body = JobList)), security(("session" = [])))]
 pub async fn my_jobs(State(state): State<AppState>, user: User) -> Result<Json<JobList>, ApiError> {
-    let rows = state.store.employer_jobs(&user.account.id).await?;
-    let jobs = rows
-        .iter()
-        .map(|r| JobView::new(r, state.accounts.keys(), true))
-        .collect::<Result<_, _>>()?;
+    let jobs = jobs::employer_posts(&state.store, state.accounts.keys(), &user.account.id).await?;
     Ok(Json(JobList { jobs }))
 }
 
@@ -77,19 +73,8 @@ pub async fn close_job(
     user: User,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
-    let row = load_job(&state, &id).await?;
-    if row.employer_id != user.account.id {
-        return Err(crate::jobs::not_found());
-    }
-    if !state.store.close_job(&id, &user.account.id).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "job_not_open",
-            &format!("该招聘信息状态为 {},不能关闭", row.status),
-            &format!("the post is {}, it cannot be closed", row.status),
-        ));
-    }
-    Ok(Json(JobView::new(&load_job(&state, &id).await?, state.accounts.keys(), true)?))
+    let row = jobs::close(&state.store, &user.account.id, &id).await?;
+    Ok(Json(JobView::new(&row, state.accounts.keys(), true)?))
 }
 
 /// The city feed: every market's open posts.

@@ -11,14 +11,14 @@ use super::auth::User;
 use super::extract::{Json, Query};
 use super::jobs::load_job;
 use super::tenants::load_tenant;
-use crate::authz::{Actor, path_of};
+use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::jobs::JobView;
 use crate::jobs::feed::FeedParams;
 use crate::matching::batch::{self, RunView};
+use crate::matching::recommend::{self, WorkerRecommendations};
 use crate::matching::{self, ScoreReason};
 use crate::store::jobs::{FeedQuery, JobRow};
-use crate::store::matching::WorkerFeatures;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -38,48 +38,6 @@ fn limit(p: &TopParams) -> Result<usize, ApiError> {
     }
 }
 
-/// A recommended worker (no PII: name, occupations, level, rating).
-#[derive(Serialize, ToSchema)]
-pub struct WorkerMatch {
-    pub worker_id: String,
-    pub name: Option<String>,
-    pub occupations: Vec<String>,
-    pub skill_level: i64,
-    pub distance_km: f64,
-    pub rating: Option<f64>,
-    pub rating_count: i64,
-    pub completed_jobs: i64,
-    /// Signed engagements the worker did not come to.
-    pub no_shows: i64,
-    pub score: f64,
-    pub reasons: Vec<ScoreReason>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct WorkerRecommendations {
-    pub job_id: String,
-    /// The receipt of the ranking shown (`GET /api/v1/decisions/{id}` for staff; replayable).
-    pub decision_id: Option<String>,
-    /// How many verified workers were scored.
-    pub pool: usize,
-    pub workers: Vec<WorkerMatch>,
-}
-
-/// The job's employer, or staff allowed to read matching in the job's market.
-async fn may_see_candidates(
-    state: &AppState,
-    actor: &Actor,
-    job: &JobRow,
-) -> Result<bool, ApiError> {
-    if actor.id == job.employer_id {
-        return Ok(true);
-    }
-    let Some(domain) = path_of(&job.tenant_code, &state.store.list_tenants().await?) else {
-        return Ok(false);
-    };
-    Ok(actor.home.is_some() && state.authz.allowed(actor, &domain, "matching", "read").await)
-}
-
 /// Recommended workers for a job, best first, with each score's reasons (its employer, or the
 /// market's staff).
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/recommendations", tag = "matching", params(("id" = String, Path), TopParams),
@@ -92,42 +50,10 @@ pub async fn workers_for_job(
 ) -> Result<Json<WorkerRecommendations>, ApiError> {
     let k = limit(&params)?;
     let job = load_job(&state, &id).await?;
-    if !may_see_candidates(&state, &actor, &job).await? {
-        return Err(ApiError::not_found("job_not_found", "没有该招聘信息", "no such job post"));
+    if !recommend::may_see_candidates(&state.store, &state.authz, &actor, &job).await? {
+        return Err(crate::jobs::not_found());
     }
-    let tenant = load_tenant(&state, &job.tenant_code).await?;
-    let engaged: Vec<String> =
-        state.store.job_engagements(&id).await?.into_iter().map(|e| e.worker_id).collect();
-    let pool: Vec<WorkerFeatures> = state
-        .store
-        .verified_workers()
-        .await?
-        .into_iter()
-        .filter(|w| !engaged.contains(&w.account_id))
-        .collect();
-    let best = matching::top(matching::score_pool(&state.rules, &tenant, &job, &pool).await?, k);
-    let shown: Vec<&WorkerFeatures> = best.iter().map(|s| &pool[s.index]).collect();
-    let (decision_id, recorded) =
-        matching::record(&state.rules, &tenant, &job, &shown, "job-recommendations").await?;
-    let mut workers = Vec::with_capacity(shown.len());
-    for (w, scored) in shown.iter().zip(recorded) {
-        let Some(scored) = scored else { continue };
-        let c = matching::candidate(&job, w);
-        workers.push(WorkerMatch {
-            worker_id: w.account_id.clone(),
-            name: state.store.profile(&w.account_id).await?.map(|p| p.name),
-            occupations: matching::occupation_names(&w.occupations),
-            skill_level: w.skill_level,
-            distance_km: (f64::from(c.distance_km) * 10.0).round() / 10.0,
-            rating: (w.rating_count > 0).then(|| w.rating_sum as f64 / w.rating_count as f64),
-            rating_count: w.rating_count,
-            completed_jobs: w.completed,
-            no_shows: w.no_shows,
-            score: scored.score,
-            reasons: scored.reasons,
-        });
-    }
-    Ok(Json(WorkerRecommendations { job_id: id, decision_id, pool: pool.len(), workers }))
+    Ok(Json(recommend::for_job(&state.store, &state.rules, &job, k).await?))
 }
 
 #[derive(Serialize, ToSchema)]

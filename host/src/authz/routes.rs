@@ -119,6 +119,15 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/me/complaints/new", LOGGED_IN),
     ("POST", "/me/complaints", LOGGED_IN),
     ("GET", "/me/complaints/{id}", LOGGED_IN),
+    // The employer's pages (the handlers refuse other kinds of account, and the domain checks
+    // that a post is the caller's own), and every engagement action of both parties.
+    ("GET", "/employer", LOGGED_IN),
+    ("GET", "/employer/jobs/new", LOGGED_IN),
+    ("POST", "/employer/jobs", LOGGED_IN),
+    ("GET", "/employer/jobs/{id}", LOGGED_IN),
+    ("POST", "/employer/jobs/{id}/offers", LOGGED_IN),
+    ("POST", "/employer/jobs/{id}/close", LOGGED_IN),
+    ("POST", "/engagements/{id}/{action}", LOGGED_IN),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

@@ -267,16 +267,16 @@ pub fn either_party(action: Action) -> bool {
     matches!(action, Action::Sign | Action::Rate)
 }
 
-/// The actions `party` may take now on an engagement in `status`, as a page offers them: the
-/// transition table's, less a signature (`signed`) or a rating (`rated`) this party already gave.
-pub fn actions_now(status: Status, party: Party, signed: bool, rated: bool) -> Vec<Action> {
+/// The actions `party` may take on an engagement in `status`, in the table's order: what a page
+/// offers (whether this party has signed or rated already is [`view::EngagementView::actions_for`]'s
+/// to say).
+pub fn allowed(status: Status, party: Party) -> Vec<Action> {
     Action::ALL
         .into_iter()
-        .filter(|&a| {
-            let r = rule(a);
-            (r.party == party || either_party(a)) && r.from.contains(&status)
+        .filter(|a| {
+            let r = rule(*a);
+            (r.party == party || either_party(*a)) && r.from.contains(&status)
         })
-        .filter(|&a| !((a == Action::Sign && signed) || (a == Action::Rate && rated)))
         .collect()
 }
 
@@ -403,24 +403,14 @@ mod tests {
     }
 
     #[test]
-    fn each_party_is_offered_only_what_it_may_do_now() {
+    fn each_party_is_offered_only_its_own_next_steps() {
         use Action::*;
-        assert_eq!(actions_now(Status::Applied, Party::Worker, false, false), vec![Withdraw]);
-        assert_eq!(
-            actions_now(Status::Applied, Party::Employer, false, false),
-            vec![Offer, TurnDown]
-        );
-        assert_eq!(
-            actions_now(Status::Offered, Party::Worker, false, false),
-            vec![Withdraw, Decline, Accept]
-        );
-        assert_eq!(actions_now(Status::Accepted, Party::Employer, false, false), vec![Sign]);
-        assert_eq!(actions_now(Status::Accepted, Party::Worker, true, false), Vec::<Action>::new());
-        assert_eq!(
-            actions_now(Status::Paid, Party::Worker, false, false),
-            vec![Confirm, Dispute, Rate]
-        );
-        assert_eq!(actions_now(Status::Paid, Party::Worker, false, true), vec![Confirm, Dispute]);
-        assert_eq!(actions_now(Status::CheckedOut, Party::Employer, false, false), vec![Pay, Rate]);
+        assert_eq!(allowed(Status::Applied, Party::Employer), [Offer, TurnDown]);
+        assert_eq!(allowed(Status::Applied, Party::Worker), [Withdraw]);
+        assert_eq!(allowed(Status::Accepted, Party::Employer), [Sign]);
+        assert_eq!(allowed(Status::Signed, Party::Employer), [NoShow]);
+        assert_eq!(allowed(Status::CheckedOut, Party::Employer), [Pay, Rate]);
+        assert_eq!(allowed(Status::Paid, Party::Worker), [Confirm, Dispute, Rate]);
+        assert!(allowed(Status::NoShow, Party::Employer).is_empty());
     }
 }

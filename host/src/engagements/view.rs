@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::Status;
+use super::{Action, Party, Status};
 use crate::error::ApiError;
 use crate::identity::pii::PiiKeys;
 use crate::store::Store;
@@ -71,6 +71,27 @@ pub struct EngagementView {
     pub ratings: Vec<RatingView>,
 }
 
+impl EngagementView {
+    /// What `party` may do now: the transition table's actions from this status, less signing
+    /// once signed and rating once rated.
+    pub fn actions_for(&self, party: Party) -> Vec<Action> {
+        let Some(status) = Status::parse(&self.engagement.status) else { return Vec::new() };
+        let me = match party {
+            Party::Worker => &self.engagement.worker_id,
+            Party::Employer => &self.engagement.employer_id,
+        };
+        let signed = match party {
+            Party::Worker => self.engagement.worker_signed_at.is_some(),
+            Party::Employer => self.engagement.employer_signed_at.is_some(),
+        };
+        let rated = self.ratings.iter().any(|r| &r.rater == me);
+        super::allowed(status, party)
+            .into_iter()
+            .filter(|a| !((*a == Action::Sign && signed) || (*a == Action::Rate && rated)))
+            .collect()
+    }
+}
+
 async fn party(store: &Store, account: &str) -> Result<PartyView, ApiError> {
     let name = store.profile(account).await?.map(|p| p.name);
     Ok(PartyView { account_id: account.to_string(), name })
@@ -124,4 +145,17 @@ pub async fn view(
         ratings,
         engagement: e.clone(),
     })
+}
+
+/// Several engagements as their parties see them, in the order given.
+pub async fn views(
+    store: &Store,
+    keys: &PiiKeys,
+    rows: &[EngagementRow],
+) -> Result<Vec<EngagementView>, ApiError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for e in rows {
+        out.push(view(store, keys, e).await?);
+    }
+    Ok(out)
 }

@@ -180,6 +180,17 @@ pub async fn offer(
     take(store, &job, worker, Origin::Offer, employer).await?.map_err(refused)
 }
 
+/// The applicants and engaged workers of an employer's own job; another employer's job is not
+/// found.
+pub async fn of_job(
+    store: &Store,
+    employer: &str,
+    job_id: &str,
+) -> Result<Vec<EngagementRow>, ApiError> {
+    crate::jobs::load_own(store, employer, job_id).await?;
+    Ok(store.job_engagements(job_id).await?)
+}
+
 /// An engagement of `account`, and which party they are in it; anyone else gets not found.
 pub async fn as_party(
     store: &Store,

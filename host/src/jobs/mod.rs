@@ -518,6 +518,39 @@ pub async fn shown(
     Ok((row, owner))
 }
 
+/// The post with this id if `employer` posted it; anyone else's is [`not_found`] (never
+/// forbidden: another employer's post must not be told apart from none).
+pub async fn load_own(store: &Store, employer: &str, id: &str) -> Result<JobRow, ApiError> {
+    load(store, id)
+        .await
+        .and_then(|row| if row.employer_id == employer { Ok(row) } else { Err(not_found()) })
+}
+
+/// An employer's own posts as they see them, newest first, with their review status and reasons
+/// (contacts in clear: they are the employer's own).
+pub async fn employer_posts(
+    store: &Store,
+    keys: &PiiKeys,
+    employer: &str,
+) -> Result<Vec<JobView>, ApiError> {
+    let rows = store.employer_jobs(employer).await?;
+    rows.iter().map(|r| JobView::new(r, keys, true)).collect()
+}
+
+/// The employer stops hiring on its own post (open or held); returns the post as it now is.
+pub async fn close(store: &Store, employer: &str, id: &str) -> Result<JobRow, ApiError> {
+    let row = load_own(store, employer, id).await?;
+    if !store.close_job(id, employer).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "job_not_open",
+            &format!("该招聘信息状态为 {},不能关闭", row.status),
+            &format!("the post is {}, it cannot be closed", row.status),
+        ));
+    }
+    load(store, id).await
+}
+
 /// The row to store for a checked post.
 pub fn new_row(
     job: &CheckedJob,
@@ -571,15 +604,20 @@ pub fn new_row(
     }
 }
 
+/// The refusal of a post (or an employer's page) to an account that is not an employer.
+pub fn employers_only() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "employers_only",
+        "仅用工单位或个人雇主可以发布招聘信息",
+        "only employers publish jobs",
+    )
+}
+
 /// Only a verified employer publishes (双实名, plan §9).
 async fn require_verified_employer(store: &Store, account: &AccountRow) -> Result<(), ApiError> {
     if account.kind != "employer" {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "employers_only",
-            "仅用工单位或个人雇主可以发布招聘信息",
-            "only employers publish jobs",
-        ));
+        return Err(employers_only());
     }
     let verified = store.profile(&account.id).await?.is_some_and(|p| p.verification == "verified");
     if !verified {

@@ -72,6 +72,21 @@ pub fn find(code: &str) -> Option<&'static Occupation> {
     OCCUPATIONS.iter().find(|o| o.code == code)
 }
 
+/// The major group (大类) an occupation's code falls in, by its first digit, e.g.
+/// `4-02-05-01` → 社会生产服务和生活服务人员.
+pub fn major_group(code: &str) -> &'static str {
+    match code.split('-').next() {
+        Some("1") => "党的机关、国家机关、群众团体和社会组织、企事业单位负责人",
+        Some("2") => "专业技术人员",
+        Some("3") => "办事人员和有关人员",
+        Some("4") => "社会生产服务和生活服务人员",
+        Some("5") => "农、林、牧、渔业生产及辅助人员",
+        Some("6") => "生产制造及有关人员",
+        Some("7") => "军队人员",
+        _ => "不便分类的其他从业人员",
+    }
+}
+
 /// How close a worker's occupation is to a job's: 1.0 the same code, 0.5 the same minor group
 /// (the first three segments, e.g. `4-02-05`), 0.25 the same middle group (`4-02`), else 0.
 pub fn similarity(job: &str, worker: &str) -> f32 {

@@ -9,6 +9,7 @@
 
 pub mod assign;
 pub mod batch;
+pub mod recommend;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

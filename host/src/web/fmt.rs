@@ -91,6 +91,41 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
     Some(whole.parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?)
 }
 
+/// A time typed into a form in China's time (`2026-12-03T18:00`, as a `datetime-local` input
+/// sends it) as RFC 3339 with China's offset; anything else is passed on as typed, for the domain
+/// to name the field.
+pub fn china_time(s: &str) -> String {
+    let s = s.trim();
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+        .and_then(|t| t.and_local_timezone(china()).single())
+        .map_or_else(|| s.to_string(), |t| t.to_rfc3339())
+}
+
+/// A post's status in words.
+pub fn job_status(status: &str) -> &'static str {
+    match status {
+        "open" => "招聘中",
+        "held" => "待人工审核",
+        "rejected" => "审核未通过",
+        "closed" => "已停止招聘",
+        "expired" => "已截止",
+        _ => "其他",
+    }
+}
+
+/// How a wage was paid, in words.
+pub fn payment_method(method: &str) -> &'static str {
+    match method {
+        "cash" => "现金",
+        "bank_transfer" => "银行转账",
+        "wechat" => "微信",
+        "alipay" => "支付宝",
+        _ => "其他",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +154,7 @@ mod tests {
         assert_eq!(instant("2026-12-03T16:30:00Z"), "12月4日 00:30");
         assert_eq!(distance(0.8), "800米");
         assert_eq!(distance(3.24), "3.2公里");
+        assert_eq!(china_time("2026-12-03T18:00"), "2026-12-03T18:00:00+08:00");
+        assert_eq!(china_time(" soon "), "soon");
     }
 }

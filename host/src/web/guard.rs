@@ -32,8 +32,12 @@ const COOKIE_SECONDS: u64 = 365 * 24 * 3600;
 pub struct CsrfToken(pub String);
 
 /// The page middleware: check the CSRF token of unsafe requests, hand the token to the page,
-/// set the cookie when it is new, and add the security headers.
+/// set the cookie when it is new, and add the security headers. The JSON API (bearer tokens,
+/// no cookies) and the probes pass through untouched.
 pub async fn guard(mut request: Request, next: Next) -> Response {
+    if !crate::authz::routes::is_page(request.uri().path()) {
+        return next.run(request).await;
+    }
     let existing =
         cookies::get(request.headers(), cookies::CSRF).filter(|t| well_formed(t)).map(String::from);
     if !request.method().is_safe() {

@@ -6,49 +6,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::engagement::{ActionTyped, EngagementCard};
+use super::form::FormErrors;
 use super::page::{Layout, render};
 use super::{PageCtx, PageError, fmt};
 use crate::api::AppState;
 use crate::authz::Actor;
 use crate::complaints;
-use crate::engagements::view::{EngagementView, view};
-use crate::engagements::{Action, Party, Status, actions_now};
+use crate::engagements::Party;
+use crate::engagements::view::view;
 use crate::error::ApiError;
 use crate::store::profiles::ProfileRow;
-
-/// An engagement as its party's page shows it.
-pub struct EngagementCard {
-    /// The engagement.
-    pub e: EngagementView,
-    /// The post's page.
-    pub job_href: String,
-    /// What this party may do now.
-    pub actions: Vec<Action>,
-    /// The wage recorded as paid, in 元.
-    pub paid: Option<String>,
-    /// The agreement's text, to read before signing.
-    pub terms: Option<String>,
-}
-
-impl EngagementCard {
-    /// The card of `e` for `party` (`me` is the party's account).
-    pub fn of(e: EngagementView, party: Party, me: &str) -> EngagementCard {
-        let row = &e.engagement;
-        let status = Status::parse(&row.status).unwrap_or(Status::Applied);
-        let signed = match party {
-            Party::Worker => row.worker_signed_at.is_some(),
-            Party::Employer => row.employer_signed_at.is_some(),
-        };
-        let rated = e.ratings.iter().any(|r| r.rater == me);
-        EngagementCard {
-            job_href: format!("/jobs/{}", row.job_id),
-            actions: actions_now(status, party, signed, rated),
-            paid: row.paid_cents.map(fmt::yuan),
-            terms: e.agreement.as_ref().and_then(|a| a["terms"].as_str()).map(str::to_string),
-            e,
-        }
-    }
-}
 
 /// A complaint as its complainant's list shows it.
 pub struct ComplaintCard {
@@ -72,6 +40,9 @@ struct MePage {
     verification: &'static str,
     engagements: Vec<EngagementCard>,
     complaints: Vec<ComplaintCard>,
+    /// The action forms start empty (a refused action is shown on its own page).
+    typed: ActionTyped,
+    errors: FormErrors,
 }
 
 /// `GET /me`
@@ -84,6 +55,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
         profile,
         engagements: engagements(&state, actor, Party::Worker).await?,
         complaints: complaint_cards(&state, actor).await?,
+        typed: ActionTyped::default(),
+        errors: FormErrors::none(),
     };
     render(StatusCode::OK, &page)
 }
@@ -113,7 +86,7 @@ pub async fn engagements(
         };
         if mine {
             let e = view(&state.store, state.accounts.keys(), row).await?;
-            cards.push(EngagementCard::of(e, party, &actor.id));
+            cards.push(EngagementCard::of(&e, party));
         }
     }
     Ok(cards)

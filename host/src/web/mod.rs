@@ -11,6 +11,8 @@ pub mod assets;
 mod auth;
 mod complaints;
 pub mod cookies;
+pub mod employer;
+pub mod engagement;
 pub mod feed;
 pub mod fmt;
 pub mod form;
@@ -28,7 +30,8 @@ use crate::api::AppState;
 
 pub use page::{PageCtx, PageError, refused};
 
-/// Every page route (each is also in `authz::routes::ROUTES`).
+/// Every page route (each is also in `authz::routes::ROUTES`); [`guard::guard`] wraps them
+/// outside the authorisation middleware (see `api::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(feed::feed))
@@ -45,6 +48,13 @@ pub fn routes() -> Router<AppState> {
         .route("/me/complaints", post(complaints::file))
         .route("/me/complaints/{id}", get(complaints::show))
         .route("/assets/{file}", get(assets::serve))
-        .layer(axum::middleware::from_fn(guard::guard))
+        // The employer's pages, and every engagement action of both parties.
+        .route("/employer", get(employer::home))
+        .route("/employer/jobs/new", get(employer::post::new_post))
+        .route("/employer/jobs", post(employer::post::create_post))
+        .route("/employer/jobs/{id}", get(employer::job::job_page))
+        .route("/employer/jobs/{id}/offers", post(employer::job::offer))
+        .route("/employer/jobs/{id}/close", post(employer::job::close))
+        .route("/engagements/{id}/{action}", post(engagement::act))
         .layer(tower_http::compression::CompressionLayer::new())
 }
