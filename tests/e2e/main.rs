@@ -16,5 +16,6 @@ mod plugins;
 mod privacy;
 mod profiles;
 mod races;
+mod rules_pages;
 mod tenants;
 mod walkthrough;

@@ -83,14 +83,7 @@ fn view(tenant: &Tenant, all: &[Tenant]) -> TenantView {
 
 /// A stored tenant, or a structured 404.
 pub async fn load_tenant(state: &AppState, code: &str) -> Result<Tenant, ApiError> {
-    state.store.get_tenant(code).await?.ok_or_else(|| {
-        ApiError::not_found(
-            "tenant_not_found",
-            &format!("没有编码为 `{code}` 的市场"),
-            &format!("no market with code `{code}`"),
-        )
-        .with_field("code")
-    })
+    crate::tenants::changes::load(&state.store, code).await
 }
 
 /// Create a market. Its place in the tree is checked like a tenant file, and its name by the

@@ -31,6 +31,17 @@ const COOKIE_SECONDS: u64 = 365 * 24 * 3600;
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
+/// [`guard`] for the web pages only (the JSON API authenticates by bearer token and has no
+/// forms). It wraps the authorisation middleware, so a form without its token is refused (403)
+/// before anything else is decided about it, whoever sends it.
+pub async fn guard_pages(request: Request, next: Next) -> Response {
+    if crate::authz::routes::is_page(request.uri().path()) {
+        guard(request, next).await
+    } else {
+        next.run(request).await
+    }
+}
+
 /// The page middleware: check the CSRF token of unsafe requests, hand the token to the page,
 /// set the cookie when it is new, and add the security headers.
 pub async fn guard(mut request: Request, next: Next) -> Response {

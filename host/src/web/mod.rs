@@ -15,6 +15,8 @@ pub mod fmt;
 pub mod form;
 pub mod guard;
 pub mod page;
+mod rules;
+mod rules_view;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,7 +25,8 @@ use crate::api::AppState;
 
 pub use page::{PageCtx, PageError, refused};
 
-/// Every page route (each is also in `authz::routes::ROUTES`).
+/// Every page route (each is also in `authz::routes::ROUTES`). The CSRF guard wraps them from
+/// outside the authorisation middleware ([`guard::guard_pages`], in `api::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(feed::feed))
@@ -31,5 +34,5 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/logout", post(auth::logout))
         .route("/assets/{file}", get(assets::serve))
-        .layer(axum::middleware::from_fn(guard::guard))
+        .merge(rules::routes())
 }
