@@ -362,13 +362,16 @@ async fn another_market_s_decision_is_not_found(app: TestApp) {
     assert_page(&through_qixian, 403);
 }
 
+/// A form's fields, the field its error names, and what the error says.
+type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
 async fn bad_input_is_answered_by_field_errors_and_nothing_is_written(app: TestApp) {
     let admin = admin_of(&app, "13900000181", "lankao").await;
     let city = hash_of(&app, "city_subsidy").await;
     let hostile = "<script>alert(1)</script>";
     let long = "长".repeat(5000);
     let today = day(0);
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (vec![("plugin", &city), ("effective_from", "")], "effective_from", "请填写生效日期"),
         (vec![("plugin", &city), ("effective_from", "garbage")], "effective_from", "生效日期应为"),
         (
@@ -407,7 +410,7 @@ async fn bad_input_is_answered_by_field_errors_and_nothing_is_written(app: TestA
         assert!(answer.body.contains(message), "{fields:?}: {}", answer.body);
         assert!(!answer.body.contains(hostile), "escaped: {fields:?}");
     }
-    let dry: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    let dry: Vec<Case> = vec![
         (vec![("plugin", ""), ("limit", "10")], "plugin", "请选择要试运行的插件版本"),
         (vec![("plugin", &city), ("limit", "abc")], "limit", "条数应为"),
         (vec![("plugin", &city), ("limit", "0")], "limit", "limit 应在 1 到 500 之间"),

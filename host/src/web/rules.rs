@@ -246,16 +246,7 @@ async fn slot_page(
     PageQuery(done): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     let (tenant, slot) = (load_tenant(&state, &code).await?, slot_named(&slot)?);
-    let today = state.rules.clock().today();
-    let mut forms = SlotForms {
-        bind: BindForm {
-            effective_from: today.to_string(),
-            config: "{}".into(),
-            ..BindForm::default()
-        },
-        dry: DryRunForm { limit: MAX_IN_REQUEST.to_string(), ..DryRunForm::default() },
-        ..SlotForms::default()
-    };
+    let mut forms = default_forms(&state);
     if !done.uploaded.is_empty() {
         forms.bind.plugin = done.uploaded.clone();
         forms.dry.plugin = done.uploaded;
