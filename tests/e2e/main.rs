@@ -17,6 +17,7 @@ mod plugins;
 mod privacy;
 mod profiles;
 mod races;
+mod rules_pages;
 mod tenants;
 mod walkthrough;
 mod worker_pages;

@@ -97,6 +97,47 @@ impl Visitor {
         self.answer(response).await
     }
 
+    /// Post a multipart form (`parts` in order, then `file` as the file field, if any), exactly as
+    /// given: a form that should pass the CSRF check lists `csrf_token` first, as browsers send
+    /// the fields of a form in document order.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        parts: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Answer {
+        const BOUNDARY: &str = "gigmarket-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, value) in parts {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((name, filename, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/wasm\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
     /// Log in through the login page.
     pub async fn login(&self, phone: &str, password: &str) -> Answer {
         let answer = self.post("/login", &[("phone", phone), ("password", password)]).await;

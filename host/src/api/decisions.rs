@@ -29,12 +29,7 @@ async fn visible_decision(state: &AppState, actor: &Actor, id: &str) -> Result<D
     if state.authz.allowed(actor, &path, "decisions", "read").await {
         Ok(decision)
     } else {
-        Err(ApiError::not_found(
-            "decision_not_found",
-            &format!("没有编号为 {id} 的决定记录"),
-            &format!("no decision with id {id}"),
-        )
-        .with_field("id"))
+        Err(crate::rules::decision_not_found(id))
     }
 }
 

@@ -165,7 +165,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(authorize)
         // Outside the authorisation: a page form without its CSRF token is refused before
         // anything else (a logged-out visitor too), and refusals get the pages' headers.
-        .route_layer(axum::middleware::from_fn(crate::web::guard::guard))
+        .layer(axum::middleware::from_fn(crate::web::guard::guard))
         .layer(axum::Extension(Arc::new(doc)))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

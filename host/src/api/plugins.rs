@@ -66,19 +66,8 @@ pub async fn upload_plugin(
     Query(params): Query<UploadParams>,
     WasmBody(body): WasmBody,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    let name = params
-        .name
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| crate::plugins::Runtime::hash_of(&body)[..12].to_string());
-    if name.chars().count() > 80 {
-        return Err(ApiError::bad_request(
-            "invalid_name",
-            "插件名称不能超过80个字",
-            "the name must be at most 80 characters",
-        )
-        .with_field("name"));
-    }
-    let (plugin, new) = state.rules.register(body.to_vec(), &name, &actor.id).await?;
+    let (plugin, new) =
+        state.rules.upload(body.to_vec(), params.name.as_deref(), &actor.id).await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(Uploaded { plugin, new })))
 }

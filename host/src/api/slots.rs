@@ -12,21 +12,9 @@ use super::extract::Json;
 use super::tenants::load_tenant;
 use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
-use crate::plugins::Slot;
 use crate::rules::dry_run::{Candidate, DryRunJob};
-use crate::rules::{Activation, DryRunReport, Invocation, SlotView};
+use crate::rules::{Activation, DryRunReport, Invocation, SlotView, slot_named};
 use crate::store::rules::Binding;
-
-fn parse_slot(raw: &str) -> Result<Slot, ApiError> {
-    Slot::parse(raw).ok_or_else(|| {
-        ApiError::not_found(
-            "slot_not_found",
-            &format!("没有名为 `{raw}` 的插件槽位"),
-            "unknown slot: expected naming, service-catalog, posting-review, matching, subsidy or evaluation",
-        )
-        .with_field("slot")
-    })
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct SlotList {
@@ -69,7 +57,7 @@ pub async fn bind_slot(
     Path((code, slot)): Path<(String, String)>,
     Json(req): Json<BindRequest>,
 ) -> Result<(StatusCode, Json<Binding>), ApiError> {
-    let slot = parse_slot(&slot)?;
+    let slot = slot_named(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let effective = match req.effective_from.as_deref() {
         None => None,
@@ -103,7 +91,7 @@ pub async fn rollback_slot(
     Path((code, slot)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Binding>), ApiError> {
-    let slot = parse_slot(&slot)?;
+    let slot = slot_named(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let req: RollbackRequest = if body.iter().all(u8::is_ascii_whitespace) {
         RollbackRequest::default()
@@ -128,7 +116,7 @@ pub async fn invoke_slot(
     Path((code, slot)): Path<(String, String)>,
     Json(input): Json<serde_json::Value>,
 ) -> Result<Json<Invocation>, ApiError> {
-    let slot = parse_slot(&slot)?;
+    let slot = slot_named(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     Ok(Json(state.rules.invoke_json(&tenant, slot, input, "invoke").await?))
 }
@@ -163,7 +151,7 @@ pub async fn dry_run_slot(
     Path((code, slot)): Path<(String, String)>,
     Json(req): Json<DryRunRequest>,
 ) -> Result<Response, ApiError> {
-    let slot = parse_slot(&slot)?;
+    let slot = slot_named(&slot)?;
     let tenant = load_tenant(&state, &code).await?;
     let candidate =
         Candidate { slot, plugin: req.plugin, config: req.config, limit: req.limit.unwrap_or(50) };

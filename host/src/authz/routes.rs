@@ -128,6 +128,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/employer/jobs/{id}/offers", LOGGED_IN),
     ("POST", "/employer/jobs/{id}/close", LOGGED_IN),
     ("POST", "/engagements/{id}/{action}", LOGGED_IN),
+    // The rules console of a market (issue 11): the same objects as the slots, plugins and
+    // decisions API routes, with the page's `{code}` as the tenant.
+    ("GET", "/console/{code}/rules", staff("slots", "read")),
+    ("POST", "/console/{code}/plugins", staff("plugins", "write")),
+    ("GET", "/console/{code}/rules/{slot}", staff("slots", "read")),
+    ("POST", "/console/{code}/rules/{slot}", staff("slots", "write")),
+    ("POST", "/console/{code}/rules/{slot}/rollback", staff("slots", "write")),
+    ("POST", "/console/{code}/rules/{slot}/dry-run", staff("slots", "write")),
+    ("GET", "/console/{code}/dry-runs/{id}", staff("slots", "read")),
+    ("GET", "/console/{code}/decisions/{id}", staff("decisions", "read")),
+    ("POST", "/console/{code}/decisions/{id}/replay", staff("decisions", "read")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

@@ -23,6 +23,12 @@ pub struct DryRunItem {
     pub after: Value,
     /// The candidate's error code, if it failed on this input.
     pub error: Option<String>,
+    /// The recorded decision's reasons (`code:message`), so a reviewer sees why, not only what.
+    #[serde(default)]
+    pub before_reasons: Vec<String>,
+    /// The candidate's reasons on the same input (empty when it failed).
+    #[serde(default)]
+    pub after_reasons: Vec<String>,
 }
 
 /// Why a dry run stopped before its last input.
@@ -91,6 +97,7 @@ impl DryRunReport {
     }
 }
 
+/// The candidate's result on one recorded input, compared with the recorded output.
 pub fn compare(
     slot: Slot,
     decision_id: String,
@@ -98,10 +105,21 @@ pub fn compare(
     candidate: Result<Value, PluginError>,
 ) -> DryRunItem {
     let before = key_figures(slot, recorded);
+    let before_reasons = reasons(slot, recorded);
     match candidate {
         Ok(out) => {
             let after = key_figures(slot, &out);
-            DryRunItem { decision_id, changed: before != after, before, after, error: None }
+            let after_reasons = reasons(slot, &out);
+            let changed = before != after;
+            DryRunItem {
+                decision_id,
+                changed,
+                before,
+                after,
+                error: None,
+                before_reasons,
+                after_reasons,
+            }
         }
         Err(e) => DryRunItem {
             decision_id,
@@ -109,12 +127,27 @@ pub fn compare(
             before,
             after: Value::Null,
             error: Some(e.code().to_string()),
+            before_reasons,
+            after_reasons: Vec::new(),
         },
     }
 }
 
+/// An output's reasons as `code:message` lines. Matching's reasons are a legend shared by all
+/// candidates, not the reasons of one verdict, so it has none here.
+pub fn reasons(slot: Slot, out: &Value) -> Vec<String> {
+    if matches!(slot, Slot::Matching | Slot::ServiceCatalog) {
+        return Vec::new();
+    }
+    let line = |r: &Value| {
+        let code = r["code"].as_str().unwrap_or_default();
+        format!("{code}:{}", r["message"].as_str().unwrap_or_default())
+    };
+    out["reasons"].as_array().map(|rs| rs.iter().map(line).collect()).unwrap_or_default()
+}
+
 /// The figures of an output that a change in is worth reporting.
-fn key_figures(slot: Slot, out: &Value) -> Value {
+pub fn key_figures(slot: Slot, out: &Value) -> Value {
     match slot {
         Slot::PostingReview => {
             json!({ "decision": out["decision"], "reasons": reason_codes(&out["reasons"]) })

@@ -126,7 +126,7 @@ pub struct ReplayReport {
     pub error: Option<String>,
 }
 
-pub use diff::{DryRunItem, DryRunReport};
+pub use diff::{DryRunItem, DryRunReport, Stopped, key_figures, reasons};
 
 /// The plugin calls made for a market count against its share of the runtime (see
 /// `plugins::admission`): a station shares its county's, every other market has its own.
@@ -200,6 +200,30 @@ impl Rules {
         Ok((stored, new))
     }
 
+    /// Verify and store an uploaded component under `name` (blank: the first 12 hex digits of
+    /// its hash). Every door that uploads (the API, the console) goes through here, so the name
+    /// rules are the same everywhere.
+    pub async fn upload(
+        &self,
+        bytes: Vec<u8>,
+        name: Option<&str>,
+        by: &str,
+    ) -> Result<(PluginRecord, bool), ApiError> {
+        let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) if n.chars().count() > 80 => {
+                return Err(bad_request(
+                    "invalid_name",
+                    "name",
+                    "插件名称不能超过80个字",
+                    "the name must be at most 80 characters",
+                ));
+            }
+            Some(n) => n.to_string(),
+            None => Runtime::hash_of(&bytes)[..12].to_string(),
+        };
+        self.register(bytes, &name, by).await
+    }
+
     /// A plugin ready to call: from memory, or loaded from the database (another host may have
     /// uploaded it).
     pub async fn plugin(&self, hash: &str) -> Result<Arc<LoadedPlugin>, ApiError> {
@@ -244,6 +268,14 @@ impl Rules {
                 "config",
                 "插件配置必须是 JSON 对象",
                 "config must be a JSON object",
+            ));
+        }
+        if note.is_some_and(|n| n.chars().count() > 200) {
+            return Err(bad_request(
+                "invalid_note",
+                "note",
+                "说明不能超过200个字",
+                "the note must be at most 200 characters",
             ));
         }
         if effective_from.is_some_and(|d| !crate::clock::day_in_range(d)) {
@@ -505,14 +537,29 @@ impl Rules {
 
     /// The recorded decision `id`, or `decision_not_found` (404). Callers check the tenant.
     pub async fn decision(&self, id: &str) -> Result<Decision, ApiError> {
-        self.store.get_decision(id).await?.ok_or_else(|| {
-            ApiError::not_found(
-                "decision_not_found",
-                &format!("没有编号为 {id} 的决定记录"),
-                &format!("no decision with id {id}"),
-            )
-            .with_field("id")
-        })
+        self.store.get_decision(id).await?.ok_or_else(|| decision_not_found(id))
+    }
+
+    /// The recorded decision `id` if it was made for `market` or a market under it; any other
+    /// market's decision is "not found", so that probing ids reveals nothing about it.
+    pub async fn decision_within(&self, market: &str, id: &str) -> Result<Decision, ApiError> {
+        let decision = self.decision(id).await?;
+        let path = crate::authz::path_of(&decision.tenant_code, &self.store.list_tenants().await?)
+            .unwrap_or_default();
+        if path.split('/').any(|code| code == market) {
+            Ok(decision)
+        } else {
+            Err(decision_not_found(id))
+        }
+    }
+
+    /// The latest `limit` decisions made for one market (any slot), newest first.
+    pub async fn recent_decisions(
+        &self,
+        tenant_code: &str,
+        limit: i64,
+    ) -> Result<Vec<Decision>, ApiError> {
+        Ok(self.store.tenant_decisions(tenant_code, limit).await?)
     }
 
     /// Re-run a recorded decision with the same plugin, configuration and input, bounded by the
@@ -616,6 +663,28 @@ fn wrong_slot(hash: &str, implements: &str, slot: Slot) -> ApiError {
         &en,
     )
     .with_field("plugin")
+}
+
+/// The slot named `raw` (`posting-review`, …), or `slot_not_found` (404) naming the field.
+pub fn slot_named(raw: &str) -> Result<Slot, ApiError> {
+    Slot::parse(raw).ok_or_else(|| {
+        ApiError::not_found(
+            "slot_not_found",
+            &format!("没有名为 `{raw}` 的插件槽位"),
+            "unknown slot: expected naming, service-catalog, posting-review, matching, subsidy or evaluation",
+        )
+        .with_field("slot")
+    })
+}
+
+/// No decision `id` (or none the caller may see: the same answer).
+pub fn decision_not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "decision_not_found",
+        &format!("没有编号为 {id} 的决定记录"),
+        &format!("no decision with id {id}"),
+    )
+    .with_field("id")
 }
 
 fn plugin_not_found(hash: &str) -> ApiError {

@@ -307,6 +307,24 @@ impl Store {
         rows.iter().map(decision_from_row).collect()
     }
 
+    /// The latest `limit` decisions of one tenant, any slot, newest first.
+    pub async fn tenant_decisions(
+        &self,
+        tenant_code: &str,
+        limit: i64,
+    ) -> Result<Vec<Decision>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            decision_columns!(),
+            " FROM decisions WHERE tenant_code = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ))
+        .bind(tenant_code)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decision_from_row).collect()
+    }
+
     /// Record a new background dry-run.
     pub async fn insert_dry_run(&self, r: &DryRunRow) -> Result<(), sqlx::Error> {
         sqlx::query(

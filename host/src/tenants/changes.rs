@@ -103,6 +103,12 @@ pub async fn update(
     Ok(after)
 }
 
+/// The stored market `code`, or `tenant_not_found` (404): what every door that names a market
+/// in its path starts with.
+pub async fn load(store: &Store, code: &str) -> Result<Tenant, ApiError> {
+    store.get_tenant(code).await?.ok_or_else(|| not_found(code))
+}
+
 /// No market with this code.
 pub fn not_found(code: &str) -> ApiError {
     ApiError::not_found(

@@ -4,6 +4,7 @@
 //! whole tree by [`tree::check`], and loaded into the database, which then serves them.
 
 pub mod changes;
+pub use changes::load;
 pub mod files;
 pub mod tree;
 
@@ -167,19 +168,4 @@ pub fn render_errors(errors: &[DefinitionError]) -> String {
         lines.join("\n"),
         n = errors.len()
     )
-}
-
-/// The market with `code`, or `tenant_not_found` (naming the `code` field).
-pub async fn load(
-    store: &crate::store::Store,
-    code: &str,
-) -> Result<Tenant, crate::error::ApiError> {
-    store.get_tenant(code).await?.ok_or_else(|| {
-        crate::error::ApiError::not_found(
-            "tenant_not_found",
-            &format!("没有编码为 `{code}` 的市场"),
-            &format!("no market with code `{code}`"),
-        )
-        .with_field("code")
-    })
 }

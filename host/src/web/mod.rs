@@ -22,6 +22,8 @@ mod markets;
 pub mod me;
 pub mod page;
 mod profile;
+mod rules;
+mod rules_view;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -30,8 +32,8 @@ use crate::api::AppState;
 
 pub use page::{PageCtx, PageError, refused};
 
-/// Every page route (each is also in `authz::routes::ROUTES`); [`guard::guard`] wraps them
-/// outside the authorisation middleware (see `api::router`).
+/// Every page route (each is also in `authz::routes::ROUTES`). The CSRF guard wraps them from
+/// outside the authorisation middleware ([`guard::guard_pages`], in `api::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(feed::feed))
@@ -56,5 +58,6 @@ pub fn routes() -> Router<AppState> {
         .route("/employer/jobs/{id}/offers", post(employer::job::offer))
         .route("/employer/jobs/{id}/close", post(employer::job::close))
         .route("/engagements/{id}/{action}", post(engagement::act))
+        .merge(rules::routes())
         .layer(tower_http::compression::CompressionLayer::new())
 }
