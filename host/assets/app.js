@@ -30,3 +30,27 @@ document.addEventListener("change", function (event) {
     { timeout: 8000, maximumAge: 600000 }
   );
 });
+
+// A page that needs its own scripts (the city dashboard's charts) marks them data-page-script.
+// A full page load runs them; after htmx swaps such a page in (hx-boost) they have not run:
+// load each once, in order.
+var pageScripts = {};
+function pageScriptSources() {
+  var found = document.querySelectorAll("main script[data-page-script]");
+  return Array.prototype.map.call(found, function (s) { return s.getAttribute("src"); });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  pageScriptSources().forEach(function (src) { pageScripts[src] = true; });
+});
+document.addEventListener("htmx:afterSettle", function () {
+  pageScriptSources().forEach(function (src) {
+    if (pageScripts[src]) {
+      return;
+    }
+    pageScripts[src] = true;
+    var s = document.createElement("script");
+    s.src = src;
+    s.async = false;
+    document.head.appendChild(s);
+  });
+});

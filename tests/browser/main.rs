@@ -4,7 +4,14 @@ use gigmarket_e2e::browser::{Browser, Viewport};
 use gigmarket_e2e::people::register;
 use gigmarket_e2e::{TestApp, db_tests};
 
-db_tests!(a_worker_logs_in_on_a_phone_and_back_out);
+mod city;
+
+use city::the_city_admin_sees_the_charts_and_creates_a_station;
+
+db_tests!(
+    a_worker_logs_in_on_a_phone_and_back_out,
+    the_city_admin_sees_the_charts_and_creates_a_station
+);
 
 async fn a_worker_logs_in_on_a_phone_and_back_out(app: TestApp) {
     register(&app, "13700000011", "worker").await;

@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod basics;
+mod city_pages;
 mod complaints;
 mod fault_isolation;
 mod hiring;

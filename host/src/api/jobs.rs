@@ -289,6 +289,7 @@ pub async fn check_in(
             "only workers check in at a market",
         ));
     }
+    tenant.ensure_active()?;
     let day = state.store.clock().today().to_string();
     let new = state.store.check_in(&tenant.code, &user.account.id, &day).await?;
     Ok(Json(CheckIn { tenant: tenant.code, day, new }))

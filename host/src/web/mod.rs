@@ -9,6 +9,8 @@
 
 pub mod assets;
 mod auth;
+mod city;
+mod city_admin;
 pub mod cookies;
 mod feed;
 pub mod fmt;
@@ -31,5 +33,12 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/logout", post(auth::logout))
         .route("/assets/{file}", get(assets::serve))
+        .route("/console", get(city::home))
+        .route("/console/tenants", post(city::create))
+        .route("/console/tenants/{code}", post(city::rename))
+        .route("/console/tenants/{code}/withdraw", post(city::withdraw))
+        .route("/console/permissions", get(city_admin::permissions).post(city_admin::change))
+        .route("/console/audit", get(city_admin::audit))
+        .route("/console/audit/verify", get(city_admin::verify))
         .layer(axum::middleware::from_fn(guard::guard))
 }
