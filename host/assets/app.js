@@ -31,26 +31,26 @@ document.addEventListener("change", function (event) {
   );
 });
 
-// A page that needs its own scripts (the city dashboard's charts) marks them data-page-script.
-// A full page load runs them; after htmx swaps such a page in (hx-boost) they have not run:
-// load each once, in order.
-var pageScripts = {};
-function pageScriptSources() {
-  var found = document.querySelectorAll("main script[data-page-script]");
-  return Array.prototype.map.call(found, function (s) { return s.getAttribute("src"); });
+// A page part that needs its own scripts (the city dashboard's charts) names them in
+// data-scripts. Load each once, in order, whether the page was loaded or swapped in by htmx
+// (which runs no script of the content it swaps).
+function loadPartScripts() {
+  var parts = document.querySelectorAll("[data-scripts]");
+  for (var i = 0; i < parts.length; i++) {
+    parts[i].getAttribute("data-scripts").split(" ").forEach(function (src) {
+      if (!src || document.querySelector("script[src='" + src + "']")) {
+        return;
+      }
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = false;
+      document.head.appendChild(s);
+    });
+  }
 }
-document.addEventListener("DOMContentLoaded", function () {
-  pageScriptSources().forEach(function (src) { pageScripts[src] = true; });
-});
-document.addEventListener("htmx:afterSettle", function () {
-  pageScriptSources().forEach(function (src) {
-    if (pageScripts[src]) {
-      return;
-    }
-    pageScripts[src] = true;
-    var s = document.createElement("script");
-    s.src = src;
-    s.async = false;
-    document.head.appendChild(s);
-  });
-});
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", loadPartScripts);
+} else {
+  loadPartScripts();
+}
+document.addEventListener("htmx:afterSettle", loadPartScripts);

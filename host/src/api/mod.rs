@@ -5,7 +5,7 @@
 
 mod audit;
 mod auth;
-mod authorize;
+pub(crate) mod authorize;
 mod complaints;
 mod decisions;
 mod engagements;
@@ -162,8 +162,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone())
         .split_for_parts();
     router
-        .merge(crate::web::routes().with_state(state))
         .route_layer(authorize)
+        .merge(crate::web::routes(state.clone()).with_state(state))
         .layer(axum::Extension(Arc::new(doc)))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

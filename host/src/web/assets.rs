@@ -37,6 +37,11 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../assets/app.js"),
     },
     Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../../assets/favicon.svg"),
+    },
+    Asset {
         name: "charts.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../assets/charts.js"),

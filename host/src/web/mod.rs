@@ -25,8 +25,12 @@ use crate::api::AppState;
 
 pub use page::{PageCtx, PageError, refused};
 
-/// Every page route (each is also in `authz::routes::ROUTES`).
-pub fn routes() -> Router<AppState> {
+/// Every page route (each is also in `authz::routes::ROUTES`). The CSRF guard is the outer
+/// layer, so a form posted without its token is refused before anything else looks at it (a
+/// logged-out post of a staff form is a 403, not a trip to the login page); the authorisation
+/// of `state`'s table runs inside it.
+pub fn routes(state: AppState) -> Router<AppState> {
+    let authorize = axum::middleware::from_fn_with_state(state, crate::api::authorize::authorize);
     Router::new()
         .route("/", get(feed::feed))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -40,5 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/permissions", get(city_admin::permissions).post(city_admin::change))
         .route("/console/audit", get(city_admin::audit))
         .route("/console/audit/verify", get(city_admin::verify))
+        .route_layer(authorize)
         .layer(axum::middleware::from_fn(guard::guard))
 }

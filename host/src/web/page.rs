@@ -43,6 +43,9 @@ pub struct Layout {
     pub htmx: String,
     /// The site script's content-hashed URL.
     pub app_js: String,
+    /// The site icon's content-hashed URL (without one, browsers ask for `/favicon.ico`, a 404
+    /// they log as an error).
+    pub icon: String,
 }
 
 impl Layout {
@@ -56,6 +59,7 @@ impl Layout {
             css: assets::url("app.css"),
             htmx: assets::url("htmx.min.js"),
             app_js: assets::url("app.js"),
+            icon: assets::url("favicon.svg"),
         }
     }
 }
