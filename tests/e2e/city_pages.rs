@@ -305,8 +305,10 @@ async fn a_permission_granted_and_revoked_on_the_page_changes_access_over_the_ap
     assert_eq!(granted[0]["actor"], revoked[0]["actor"]);
     assert!(granted[0]["detail"].as_str().unwrap().contains("plugins"));
 
+    let long = "x".repeat(5000);
     for (field, value, words) in [
         ("object", "nukes", "未知的对象"),
+        ("object", long.as_str(), "未知的对象"),
         ("role", HOSTILE, "角色必须是工作人员角色"),
         ("role", "worker", "角色必须是工作人员角色"),
         ("action", "delete", "动作只能是"),
