@@ -86,11 +86,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
 /// The city's own tenant (the root of the tree), as a path.
 async fn city_path(state: &AppState) -> Result<String, ApiError> {
     let tenants = state.store.list_tenants().await?;
-    tenants
-        .into_iter()
-        .find(|t| t.parent.is_none())
-        .map(|t| t.code)
-        .ok_or_else(|| ApiError::internal("no city market"))
+    crate::authz::city_path(&tenants).ok_or_else(|| ApiError::internal("no city market"))
 }
 
 fn forbidden(zh: &str, en: &str) -> ApiError {

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::authz::{Actor, Authz, path_of};
+use crate::authz::{Actor, Authz, city_path, path_of};
 use crate::error::ApiError;
 use crate::store::Store;
 use crate::store::audit::{AuditEntry, AuditFilter};
@@ -43,9 +43,7 @@ pub async fn read(
     let tenants = store.list_tenants().await?;
     let scope = match q.tenant.as_deref() {
         Some(code) => path_of(code, &tenants).unwrap_or_default(),
-        None => {
-            tenants.iter().find(|t| t.parent.is_none()).map(|t| t.code.clone()).unwrap_or_default()
-        }
+        None => city_path(&tenants).unwrap_or_default(),
     };
     if !authz.allowed(actor, &scope, "audit", "read").await {
         return Err(ApiError::new(

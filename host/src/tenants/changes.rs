@@ -38,6 +38,22 @@ pub struct TenantPatch {
     pub operator: Option<String>,
 }
 
+impl TenantPatch {
+    /// A new name and nothing else (the console's rename form).
+    pub fn rename(name: &str) -> TenantPatch {
+        TenantPatch {
+            name: Some(name.to_string()),
+            address: None,
+            location: None,
+            opening_hours: None,
+            hotline: None,
+            complaint_channel: None,
+            status: None,
+            operator: None,
+        }
+    }
+}
+
 /// Create a market (the caller's right to create under its parent is checked by the door).
 /// Refused when the code is taken, the tree would break, or the naming plugin refuses the name.
 pub async fn create(

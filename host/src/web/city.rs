@@ -209,16 +209,7 @@ pub async fn rename(
     PageForm(form): PageForm<RenameForm>,
 ) -> Result<Response, PageError> {
     let actor = ctx.actor()?;
-    let patch = TenantPatch {
-        name: Some(form.name.trim().to_string()),
-        address: None,
-        location: None,
-        opening_hours: None,
-        hotline: None,
-        complaint_channel: None,
-        status: None,
-        operator: None,
-    };
+    let patch = TenantPatch::rename(form.name.trim());
     match changes::update(&state.store, &state.rules, &actor.id, &code, patch).await {
         Ok(_) => Ok(redirect(&format!("/console?done=renamed&code={code}"))),
         Err(err) if err.status == StatusCode::NOT_FOUND => Err(err.into()),
@@ -350,8 +341,7 @@ async fn page(
 /// pages then show no forms).
 pub(super) async fn may(state: &AppState, actor: &Actor, object: &str, action: &str) -> bool {
     let Ok(tenants) = state.store.list_tenants().await else { return false };
-    let city = tenants.iter().find(|t| t.parent.is_none()).map(|t| t.code.as_str());
-    let path = city.and_then(|c| path_of(c, &tenants)).unwrap_or_default();
+    let path = crate::authz::city_path(&tenants).unwrap_or_default();
     state.authz.allowed(actor, &path, object, action).await
 }
 
