@@ -19,19 +19,27 @@
       } catch (e) {
         continue;
       }
-      var chart = window.echarts.init(box, null, { renderer: "canvas" });
-      chart.setOption({
-        tooltip: { trigger: "axis" },
-        legend: { top: 0 },
-        grid: { left: 40, right: 16, top: 40, bottom: 40 },
-        xAxis: { type: "category", data: data.areas, axisLabel: { interval: 0, rotate: 30 } },
-        yAxis: { type: "value", minInterval: 1 },
-        series: data.series.map(function (s) {
-          return { name: s.name, type: "bar", data: s.data };
-        })
+      // One small chart per figure, each under its name (the simple build has no legend).
+      data.series.forEach(function (s) {
+        var part = document.createElement("figure");
+        part.className = "chart-part";
+        var caption = document.createElement("figcaption");
+        caption.textContent = s.name;
+        var canvas = document.createElement("div");
+        canvas.className = "chart-canvas";
+        part.appendChild(caption);
+        part.appendChild(canvas);
+        box.appendChild(part);
+        var chart = window.echarts.init(canvas, null, { renderer: "canvas" });
+        chart.setOption({
+          grid: { left: 36, right: 8, top: 12, bottom: 64 },
+          xAxis: { type: "category", data: data.areas, axisLabel: { interval: 0, rotate: 40 } },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [{ name: s.name, type: "bar", data: s.data, label: { show: true, position: "top" } }]
+        });
+        window.addEventListener("resize", function () { chart.resize(); });
       });
       box.setAttribute("data-drawn", "1");
-      window.addEventListener("resize", chart.resize);
     }
   }
 

@@ -17,6 +17,9 @@ pub async fn the_city_admin_sees_the_charts_and_creates_a_station(app: TestApp) 
     assert_eq!(b.path().await, "/console", "the city admin starts at the city console");
     b.settle().await;
     b.find("#dashboard-chart canvas").await;
+    let width =
+        b.eval("return document.querySelector('main').getBoundingClientRect().width;").await;
+    assert!(width.as_f64().unwrap() > 1000.0, "desktop width after htmx swapped it in: {width}");
     b.assert_clean().await;
 
     b.click(".city-tabs a[href='/console/permissions']").await;
