@@ -30,3 +30,27 @@ document.addEventListener("change", function (event) {
     { timeout: 8000, maximumAge: 600000 }
   );
 });
+
+// A page part that needs its own scripts (the city dashboard's charts) names them in
+// data-scripts. Load each once, in order, whether the page was loaded or swapped in by htmx
+// (which runs no script of the content it swaps).
+function loadPartScripts() {
+  var parts = document.querySelectorAll("[data-scripts]");
+  for (var i = 0; i < parts.length; i++) {
+    parts[i].getAttribute("data-scripts").split(" ").forEach(function (src) {
+      if (!src || document.querySelector("script[src='" + src + "']")) {
+        return;
+      }
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = false;
+      document.head.appendChild(s);
+    });
+  }
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", loadPartScripts);
+} else {
+  loadPartScripts();
+}
+document.addEventListener("htmx:afterSettle", loadPartScripts);

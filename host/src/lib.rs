@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod authz;
 pub mod catalog;
 pub mod cli;
@@ -25,6 +26,7 @@ pub mod matching;
 pub mod plugins;
 pub mod regions;
 pub mod rules;
+pub mod stats;
 pub mod store;
 pub mod telemetry;
 pub mod tenants;

@@ -1,16 +1,15 @@
 //! The web pages in a real headless Chromium: what people click, at the size they use.
 
+mod city;
+mod employer;
 mod rules;
+mod worker;
 
 use gigmarket_e2e::browser::{Browser, Viewport};
 use gigmarket_e2e::people::register;
 use gigmarket_e2e::{TestApp, db_tests};
 
-mod employer;
-
 db_tests!(a_worker_logs_in_on_a_phone_and_back_out);
-
-mod worker;
 
 async fn a_worker_logs_in_on_a_phone_and_back_out(app: TestApp) {
     register(&app, "13700000011", "worker").await;

@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod basics;
+mod city_pages;
 mod complaints;
 mod employer_pages;
 mod fault_isolation;

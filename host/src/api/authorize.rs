@@ -54,9 +54,11 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
     let (mut parts, body) = request.into_parts();
     let actor =
         if page { page_actor(state, &parts).await? } else { resolve_actor(state, &parts).await? };
-    if let Access::Staff { object, action } = rule {
+    if let Access::Staff { object, action } | Access::City { object, action } = rule {
         let home = actor.home.clone().ok_or_else(|| forbidden("仅限工作人员", "staff only"))?;
+        let city_wide = matches!(rule, Access::City { .. });
         let domain = match tenant_param(&template, parts.uri.path()) {
+            _ if city_wide => city_path(state).await?,
             Some(code) => {
                 let tenants = state.store.list_tenants().await?;
                 path_of(&code, &tenants).ok_or_else(|| {
@@ -80,6 +82,12 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
     parts.extensions.insert(actor);
     request = Request::from_parts(parts, body);
     Ok(request)
+}
+
+/// The city's own tenant (the root of the tree), as a path.
+async fn city_path(state: &AppState) -> Result<String, ApiError> {
+    let tenants = state.store.list_tenants().await?;
+    crate::authz::city_path(&tenants).ok_or_else(|| ApiError::internal("no city market"))
 }
 
 fn forbidden(zh: &str, en: &str) -> ApiError {

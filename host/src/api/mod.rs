@@ -5,7 +5,7 @@
 
 mod audit;
 mod auth;
-mod authorize;
+pub(crate) mod authorize;
 mod complaints;
 mod decisions;
 mod engagements;
@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(health::readyz))
         .routes(routes!(tenants::list_tenants, tenants::create_tenant))
         .routes(routes!(tenants::get_tenant, tenants::patch_tenant))
+        .routes(routes!(tenants::withdraw_tenant))
         .routes(
             routes!(plugins::upload_plugin, plugins::list_plugins)
                 .layer(DefaultBodyLimit::max(upload_limit)),

@@ -96,22 +96,7 @@ pub async fn create_tenant(
     actor: Actor,
     Json(tenant): Json<Tenant>,
 ) -> Result<(StatusCode, Json<TenantView>), ApiError> {
-    let tenants = state.store.list_tenants().await?;
-    let parent_path = tenant
-        .parent
-        .as_deref()
-        .and_then(|p| crate::authz::path_of(p, &tenants))
-        .unwrap_or_default();
-    if !state.authz.allowed(&actor, &parent_path, "tenants", "write").await {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "无权在该上级市场下新建市场",
-            "not allowed to create markets under this parent",
-        )
-        .with_field("parent"));
-    }
-    changes::create(&state.store, &state.rules, &actor.id, &tenant).await?;
+    changes::create_as(&state.store, &state.rules, &state.authz, &actor, &tenant).await?;
     Ok((StatusCode::CREATED, Json(TenantView { tenant, children: Vec::new() })))
 }
 
@@ -125,6 +110,20 @@ pub async fn patch_tenant(
     Json(patch): Json<TenantPatch>,
 ) -> Result<Json<TenantView>, ApiError> {
     let after = changes::update(&state.store, &state.rules, &actor.id, &code, patch).await?;
+    let children = state.store.child_tenant_codes(&code).await?;
+    Ok(Json(TenantView { tenant: after, children }))
+}
+
+/// Withdraw a market (退出): it takes no new posts, check-ins or complaints; its records stay.
+/// Refused for the city and for a market with markets under it still open.
+#[utoipa::path(post, path = "/api/v1/tenants/{code}/withdraw", tag = "tenants", params(("code" = String, Path)),
+    responses((status = 200, body = TenantView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the city, already withdrawn, or markets under it still open")), security(("admin" = [])))]
+pub async fn withdraw_tenant(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(code): Path<String>,
+) -> Result<Json<TenantView>, ApiError> {
+    let after = changes::withdraw(&state.store, &actor.id, &code).await?;
     let children = state.store.child_tenant_codes(&code).await?;
     Ok(Json(TenantView { tenant: after, children }))
 }

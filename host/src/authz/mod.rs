@@ -277,6 +277,11 @@ impl Snapshot {
     }
 }
 
+/// The city's own tenant (the root of the tree, the domain of city-wide permissions), as a path.
+pub fn city_path(tenants: &[Tenant]) -> Option<String> {
+    tenants.iter().find(|t| t.parent.is_none()).map(|t| t.code.clone())
+}
+
 /// A tenant's path from the city: `kaifeng/lankao/lankao-lanyang`.
 pub fn path_of(code: &str, tenants: &[Tenant]) -> Option<String> {
     let mut parts = vec![code.to_string()];

@@ -21,6 +21,19 @@ pub enum Access {
         /// `read` or `write`.
         action: &'static str,
     },
+    /// A staff role allowed `action` on `object` in the city's own tenant (the root of the
+    /// tree): the city console, which shows and changes every market. A county administrator,
+    /// whose grant starts below the city, is refused.
+    City {
+        /// The area of the API the permission names (an entry of [`crate::authz::OBJECTS`]).
+        object: &'static str,
+        /// `read` or `write`.
+        action: &'static str,
+    },
+}
+
+const fn city(object: &'static str, action: &'static str) -> Access {
+    Access::City { object, action }
 }
 
 const fn staff(object: &'static str, action: &'static str) -> Access {
@@ -45,6 +58,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/auth/me", LOGGED_IN),
     ("POST", "/api/v1/tenants", staff("tenants", "write")),
     ("PATCH", "/api/v1/tenants/{code}", staff("tenants", "write")),
+    ("POST", "/api/v1/tenants/{code}/withdraw", staff("tenants", "write")),
     ("POST", "/api/v1/plugins", staff("plugins", "write")),
     ("GET", "/api/v1/plugins", staff("plugins", "read")),
     ("GET", "/api/v1/plugins/runtime", staff("plugins", "read")),
@@ -139,6 +153,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/console/{code}/dry-runs/{id}", staff("slots", "read")),
     ("GET", "/console/{code}/decisions/{id}", staff("decisions", "read")),
     ("POST", "/console/{code}/decisions/{id}/replay", staff("decisions", "read")),
+    // The city console (issue 11): the city's administrator changes, the auditor reads. Checked
+    // in the city's own tenant, so county staff are refused. `tenants`, `permissions`, `audit`
+    // and `dashboard` are reserved market codes (`tenants::tree::RESERVED_CODES`).
+    ("GET", "/console", city("tenants", "read")),
+    ("POST", "/console/tenants", city("tenants", "write")),
+    ("POST", "/console/tenants/{code}", city("tenants", "write")),
+    ("POST", "/console/tenants/{code}/withdraw", city("tenants", "write")),
+    ("GET", "/console/permissions", city("authz", "read")),
+    ("POST", "/console/permissions", city("authz", "write")),
+    ("GET", "/console/audit", city("audit", "read")),
+    ("GET", "/console/audit/verify", city("audit", "read")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

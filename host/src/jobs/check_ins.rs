@@ -21,7 +21,8 @@ pub struct CheckIn {
 }
 
 /// Record that `account` came to `tenant`'s market today (China's date, by the store's clock).
-/// Only workers check in; a second check-in the same day changes nothing.
+/// Only workers check in, at a market that is not withdrawn; a second check-in the same day
+/// changes nothing.
 pub async fn check_in(
     store: &Store,
     tenant: &Tenant,
@@ -36,6 +37,7 @@ pub async fn check_in(
             "only workers check in at a market",
         ));
     }
+    tenant.ensure_active()?;
     let day = store.clock().today().to_string();
     let new = store.check_in(&tenant.code, account, &day).await?;
     Ok(CheckIn { tenant: tenant.code.clone(), day, new })

@@ -28,7 +28,7 @@ use crate::store::Store;
 use crate::store::accounts::AccountRow;
 use crate::store::audit::AuditEvent;
 use crate::store::jobs::JobRow;
-use crate::tenants::{GeoPoint, TenantStatus};
+use crate::tenants::GeoPoint;
 
 /// Average working days in a month (劳社部发〔2008〕3号): how a monthly wage becomes a daily one.
 const WORKING_DAYS_PER_MONTH: f64 = 21.75;
@@ -649,14 +649,7 @@ pub async fn publish(
         )
         .with_field("tenant")
     })?;
-    if tenant.status != TenantStatus::Active {
-        return Err(ApiError::bad_request(
-            "market_not_active",
-            "该市场当前不接受发布",
-            "this market is not active",
-        )
-        .with_field("tenant"));
-    }
+    tenant.ensure_active()?;
     let now = store.clock().now();
     let checked = check(input, now)?;
     let since = crate::store::stamp(now - chrono::Duration::days(30));

@@ -74,6 +74,19 @@ impl AuditEntry {
     }
 }
 
+/// Which entries a page of the log shows; every field narrows it, `None` does not.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter<'a> {
+    /// Only this tenant's entries.
+    pub tenant: Option<&'a str>,
+    /// Only this verb (`tenant.create`, `authz.grant`, …).
+    pub action: Option<&'a str>,
+    /// Only this actor's entries.
+    pub actor: Option<&'a str>,
+    /// Only entries before this position in the chain (the cursor of the next page).
+    pub before: Option<i64>,
+}
+
 /// The result of checking the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AuditCheck {
@@ -144,23 +157,32 @@ impl Store {
         tenant: Option<&str>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let rows = match tenant {
-            Some(t) => {
-                sqlx::query(
-                    "SELECT * FROM audit_log WHERE tenant_code = $1 ORDER BY seq DESC LIMIT $2",
-                )
-                .bind(t)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1")
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let filter = AuditFilter { tenant, ..AuditFilter::default() };
+        self.audit_page(&filter, limit).await
+    }
+
+    /// Up to `limit` entries matching `filter`, newest first (a page of the log: the next page
+    /// starts before the last entry's `seq`).
+    pub async fn audit_page(
+        &self,
+        filter: &AuditFilter<'_>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let mut q = super::DynQuery::new("SELECT * FROM audit_log WHERE 1 = 1");
+        if let Some(t) = filter.tenant {
+            q.push(" AND tenant_code = ").text(t);
+        }
+        if let Some(a) = filter.action {
+            q.push(" AND action = ").text(a);
+        }
+        if let Some(a) = filter.actor {
+            q.push(" AND actor = ").text(a);
+        }
+        if let Some(before) = filter.before {
+            q.push(" AND seq < ").int(before);
+        }
+        q.push(" ORDER BY seq DESC LIMIT ").int(limit);
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(entry_from_row).collect()
     }
 

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod matching;
 pub mod profiles;
 pub mod rules;
+pub mod stats;
 pub mod tenants;
 
 use std::str::FromStr;

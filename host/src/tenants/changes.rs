@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::files::SourcedTenant;
 use super::{GeoPoint, Tenant, TenantStatus, tree};
+use crate::authz::{Actor, Authz};
 use crate::error::ApiError;
 use crate::plugins::slots::NamingWorld;
 use crate::rules::Rules;
@@ -37,6 +38,22 @@ pub struct TenantPatch {
     pub operator: Option<String>,
 }
 
+impl TenantPatch {
+    /// A new name and nothing else (the console's rename form).
+    pub fn rename(name: &str) -> TenantPatch {
+        TenantPatch {
+            name: Some(name.to_string()),
+            address: None,
+            location: None,
+            opening_hours: None,
+            hotline: None,
+            complaint_channel: None,
+            status: None,
+            operator: None,
+        }
+    }
+}
+
 /// Create a market (the caller's right to create under its parent is checked by the door).
 /// Refused when the code is taken, the tree would break, or the naming plugin refuses the name.
 pub async fn create(
@@ -63,6 +80,78 @@ pub async fn create(
     store.upsert_tenants_in(&mut tx, std::slice::from_ref(tenant)).await?;
     store.audit_in(&mut tx, &event).await?;
     Ok(tx.commit().await?)
+}
+
+/// Create a market as `actor`, who must be allowed to write markets under its parent (a county
+/// administrator creates stations of its county, the city anything). The JSON API and the city
+/// console both come here.
+pub async fn create_as(
+    store: &Store,
+    rules: &Rules,
+    authz: &Authz,
+    actor: &Actor,
+    tenant: &Tenant,
+) -> Result<(), ApiError> {
+    let tenants = store.list_tenants().await?;
+    let parent_path = tenant
+        .parent
+        .as_deref()
+        .and_then(|p| crate::authz::path_of(p, &tenants))
+        .unwrap_or_default();
+    if !authz.allowed(actor, &parent_path, "tenants", "write").await {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "无权在该上级市场下新建市场",
+            "not allowed to create markets under this parent",
+        )
+        .with_field("parent"));
+    }
+    create(store, rules, &actor.id, tenant).await
+}
+
+/// Withdraw a market (退出, plan §四(三)): it takes no new posts, check-ins or complaints from
+/// now on, and everything it recorded stays. The city cannot be withdrawn, nor a market with
+/// markets under it still open (withdraw those first). Audited as `tenant.withdraw`.
+pub async fn withdraw(store: &Store, actor: &str, code: &str) -> Result<Tenant, ApiError> {
+    let before = store.get_tenant(code).await?.ok_or_else(|| not_found(code))?;
+    let refuse = |code: &'static str, zh: &str, en: &str| {
+        Err(ApiError::new(StatusCode::CONFLICT, code, zh, en).with_field("code"))
+    };
+    if before.parent.is_none() {
+        return refuse(
+            "city_not_withdrawable",
+            "市级市场不能退出",
+            "the city market cannot be withdrawn",
+        );
+    }
+    if before.status == TenantStatus::Withdrawn {
+        return refuse("already_withdrawn", "该市场已经退出", "this market is already withdrawn");
+    }
+    let open_children: Vec<String> = store
+        .list_tenants()
+        .await?
+        .into_iter()
+        .filter(|t| t.parent.as_deref() == Some(code) && t.status != TenantStatus::Withdrawn)
+        .map(|t| t.name)
+        .collect();
+    if !open_children.is_empty() {
+        let zh = format!("请先退出下属市场:{}", open_children.join("、"));
+        return refuse("has_open_children", &zh, "withdraw the markets under it first");
+    }
+    let after = Tenant { status: TenantStatus::Withdrawn, ..before.clone() };
+    let event = AuditEvent {
+        actor,
+        tenant_code: Some(code),
+        action: "tenant.withdraw",
+        target: Some(code),
+        detail: serde_json::json!({"from": before.status.as_str(), "to": "withdrawn"}),
+    };
+    let mut tx = store.begin().await?;
+    store.upsert_tenants_in(&mut tx, std::slice::from_ref(&after)).await?;
+    store.audit_in(&mut tx, &event).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// Change a market's details; a new name passes the naming plugin. Returns the market as it now is.

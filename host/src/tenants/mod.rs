@@ -128,6 +128,22 @@ pub struct Tenant {
     pub operator: Option<String>,
 }
 
+impl Tenant {
+    /// Refused unless the market is serving: a market that is preparing, suspended or withdrawn
+    /// takes no new posts and no check-ins (its history stays readable).
+    pub fn ensure_active(&self) -> Result<(), crate::error::ApiError> {
+        if self.status == TenantStatus::Active {
+            return Ok(());
+        }
+        Err(crate::error::ApiError::bad_request(
+            "market_not_active",
+            &format!("{}当前不在运营中,不接受发布和登记", self.name),
+            "this market is not active",
+        )
+        .with_field("tenant"))
+    }
+}
+
 /// A problem with a tenant definition. It names where the definition came from (a file, or an
 /// API request) and the field at fault, so that whoever edits it knows exactly what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,6 +59,12 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
             "编码只能由小写字母、数字和连字符组成,以字母开头,2–40位",
             "must be 2-40 lower-case ASCII letters, digits or '-', starting with a letter",
         );
+    } else if RESERVED_CODES.contains(&t.code.as_str()) {
+        err(
+            "code",
+            &format!("编码 `{}` 是市级后台页面的保留字,不能用作市场编码", t.code),
+            &format!("`{}` is reserved for a page of the city console", t.code),
+        );
     }
     if !is_valid_hotline(&t.hotline) {
         err(
@@ -95,6 +101,11 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
         }
     }
 }
+
+/// Codes no market may have: the city console's own pages live at `/console/<word>`, beside the
+/// market consoles at `/console/{code}`, so a market with one of these codes could never be
+/// reached.
+pub const RESERVED_CODES: &[&str] = &["tenants", "permissions", "audit", "dashboard"];
 
 /// Lower-case ASCII letters, digits and '-', starting with a letter, 2 to 40 long.
 pub fn is_valid_code(code: &str) -> bool {
@@ -446,5 +457,16 @@ mod tests {
         assert!(is_valid_hotline("13812345678"));
         assert!(!is_valid_hotline("110"));
         assert!(!is_valid_hotline("0371-2345-6789"));
+    }
+
+    #[test]
+    fn the_city_console_words_are_not_market_codes() {
+        let mut defs = good();
+        defs[3].tenant.code = "audit".into();
+        let errs = errors_of(&defs);
+        assert!(
+            errs.iter().any(|e| e.contains("code: 编码 `audit` 是市级后台页面的保留字")),
+            "{errs:?}"
+        );
     }
 }

@@ -42,6 +42,11 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../assets/favicon.svg"),
     },
     Asset {
+        name: "charts.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/charts.js"),
+    },
+    Asset {
         name: "htmx.min.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../assets/vendor/htmx-2.0.11/htmx.min.js"),

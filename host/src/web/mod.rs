@@ -9,6 +9,8 @@
 
 pub mod assets;
 mod auth;
+mod city;
+mod city_admin;
 mod complaints;
 pub mod cookies;
 pub mod employer;
@@ -59,5 +61,13 @@ pub fn routes() -> Router<AppState> {
         .route("/employer/jobs/{id}/close", post(employer::job::close))
         .route("/engagements/{id}/{action}", post(engagement::act))
         .merge(rules::routes())
+        // The city's console.
+        .route("/console", get(city::home))
+        .route("/console/tenants", post(city::create))
+        .route("/console/tenants/{code}", post(city::rename))
+        .route("/console/tenants/{code}/withdraw", post(city::withdraw))
+        .route("/console/permissions", get(city_admin::permissions).post(city_admin::change))
+        .route("/console/audit", get(city_admin::audit))
+        .route("/console/audit/verify", get(city_admin::verify))
         .layer(tower_http::compression::CompressionLayer::new())
 }
