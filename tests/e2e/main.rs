@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod basics;
 mod complaints;
+mod console_pages;
 mod fault_isolation;
 mod hiring;
 mod hostile;

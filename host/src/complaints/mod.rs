@@ -564,6 +564,22 @@ pub fn is_overdue(c: &ComplaintRow, now: &str) -> bool {
         || (Status::parse(&c.status).is_some_and(|s| !s.is_final()) && c.due_at.as_str() < now)
 }
 
+/// Cases as a market's staff work through them: overdue ones first, then by due time (the
+/// soonest first); each with whether it is overdue at `now`.
+pub fn by_deadline(cases: Vec<ComplaintRow>, now: &str) -> Vec<(ComplaintRow, bool)> {
+    let mut cases: Vec<(ComplaintRow, bool)> = cases
+        .into_iter()
+        .map(|c| {
+            let late = is_overdue(&c, now);
+            (c, late)
+        })
+        .collect();
+    cases.sort_by(|(a, a_late), (b, b_late)| {
+        b_late.cmp(a_late).then_with(|| a.due_at.cmp(&b.due_at)).then_with(|| a.id.cmp(&b.id))
+    });
+    cases
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 
 pub mod assets;
 mod auth;
+mod console;
 pub mod cookies;
 mod feed;
 pub mod fmt;
@@ -31,5 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/logout", post(auth::logout))
         .route("/assets/{file}", get(assets::serve))
+        .merge(console::routes())
         .layer(axum::middleware::from_fn(guard::guard))
 }
