@@ -1,5 +1,7 @@
 //! The web pages in a real headless Chromium: what people click, at the size they use.
 
+mod console;
+
 use gigmarket_e2e::browser::{Browser, Viewport};
 use gigmarket_e2e::people::register;
 use gigmarket_e2e::{TestApp, db_tests};
