@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
     router
         .merge(crate::web::routes().with_state(state))
         .route_layer(authorize)
+        .layer(axum::middleware::from_fn(crate::web::guard::pages_only))
         .layer(axum::Extension(Arc::new(doc)))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

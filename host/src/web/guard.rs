@@ -31,6 +31,18 @@ const COOKIE_SECONDS: u64 = 365 * 24 * 3600;
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
+/// [`guard`] for the pages of the whole router (the JSON API names its caller with a bearer
+/// token, which another site cannot make a browser send, so it needs no CSRF token). It wraps
+/// the authorisation middleware, so a form without its token is refused (403) before anything
+/// else is decided about it, logged in or not.
+pub async fn pages_only(request: Request, next: Next) -> Response {
+    if crate::authz::routes::is_page(request.uri().path()) {
+        guard(request, next).await
+    } else {
+        next.run(request).await
+    }
+}
+
 /// The page middleware: check the CSRF token of unsafe requests, hand the token to the page,
 /// set the cookie when it is new, and add the security headers.
 pub async fn guard(mut request: Request, next: Next) -> Response {

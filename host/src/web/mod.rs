@@ -24,7 +24,8 @@ use crate::api::AppState;
 
 pub use page::{PageCtx, PageError, refused};
 
-/// Every page route (each is also in `authz::routes::ROUTES`).
+/// Every page route (each is also in `authz::routes::ROUTES`). The router wraps them in
+/// [`guard::pages_only`], outside the authorisation middleware.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(feed::feed))
@@ -33,5 +34,4 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/assets/{file}", get(assets::serve))
         .merge(console::routes())
-        .layer(axum::middleware::from_fn(guard::guard))
 }
