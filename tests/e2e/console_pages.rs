@@ -332,7 +332,7 @@ async fn other_counties_and_workers_get_the_403_page_and_write_nothing(app: Test
         )
         .await;
     assert_eq!(made.status, 403);
-    assert_eq!(held_ids(&app).await, [id.clone()], "the post is still held");
+    assert_eq!(held_ids(&app).await, [id.as_str()], "the post is still held");
     let (status, _) = app
         .post_json(
             "/api/v1/auth/login",
