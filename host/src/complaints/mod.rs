@@ -670,6 +670,47 @@ mod tests {
     }
 
     #[test]
+    fn overdue_cases_come_first_then_the_soonest_due() {
+        let case = |id: &str, status: &str, due: &str| ComplaintRow {
+            id: id.into(),
+            tenant_code: "lankao".into(),
+            handling_tenant: "lankao".into(),
+            complainant_id: "w".into(),
+            engagement_id: None,
+            respondent_id: None,
+            kind: "other".into(),
+            description: "说明".into(),
+            status: status.into(),
+            outcome: None,
+            required_materials: "[]".into(),
+            time_limit_hours: 24,
+            due_at: due.into(),
+            escalation_level: 0,
+            overdue: 0,
+            created_at: "2026-03-01T00:00:00.000000Z".into(),
+            updated_at: "2026-03-01T00:00:00.000000Z".into(),
+        };
+        let now = "2026-03-05T00:00:00.000000Z";
+        let cases = vec![
+            case("later", "accepted", "2026-03-09T00:00:00.000000Z"),
+            case("closed", "resolved", "2026-03-02T00:00:00.000000Z"),
+            case("late", "submitted", "2026-03-04T00:00:00.000000Z"),
+            case("sooner", "submitted", "2026-03-06T00:00:00.000000Z"),
+        ];
+        let order: Vec<(String, bool)> =
+            by_deadline(cases, now).into_iter().map(|(c, late)| (c.id, late)).collect();
+        assert_eq!(
+            order,
+            [
+                ("late".to_string(), true),
+                ("closed".to_string(), false),
+                ("sooner".to_string(), false),
+                ("later".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
     fn due_times_read_in_china_time() {
         assert_eq!(local_time("2026-03-07T06:05:00.000000Z"), "2026年3月7日 14:05");
     }

@@ -200,6 +200,7 @@ mod tests {
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_id_number("410202199001011234"), "410202********1234");
         assert_eq!(mask_phone("123"), "***");
+        assert_eq!(mask_name("张伟芳"), "张**");
     }
 
     #[test]
