@@ -1,6 +1,7 @@
 //! The web pages in a real headless Chromium: what people click, at the size they use.
 
 mod city;
+mod console;
 mod employer;
 mod rules;
 mod worker;

@@ -5,6 +5,7 @@ mod auth;
 mod basics;
 mod city_pages;
 mod complaints;
+mod console_pages;
 mod employer_pages;
 mod fault_isolation;
 mod hiring;

@@ -7,6 +7,7 @@
 
 pub mod profiles;
 pub mod provider;
+pub mod staff;
 pub mod throttle;
 
 use std::time::Duration;
@@ -83,6 +84,19 @@ impl AccountKind {
     /// The kind named `s` (as [`AccountKind::as_str`] writes it); `None` for any other text.
     pub fn parse(s: &str) -> Option<AccountKind> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind's Chinese name, for pages (e.g. 驿站工作人员).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Worker => "零工",
+            Self::Employer => "用工主体",
+            Self::AgencyStaff => "人力资源机构工作人员",
+            Self::StationStaff => "驿站工作人员",
+            Self::CountyAdmin => "县级管理员",
+            Self::CityAdmin => "市级管理员",
+            Self::Auditor => "审计员",
+        }
     }
 
     /// Workers and employers register themselves; staff accounts are made by administrators.

@@ -10,11 +10,11 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::extract::Json;
+use crate::accounts::staff::NewStaff;
 use crate::accounts::{Account, AccountKind, Session};
-use crate::authz::{Actor, path_of};
+use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
 use crate::store::accounts::{AccountRow, PolicyChange};
-use crate::store::audit::AuditEvent;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -133,45 +133,13 @@ pub async fn create_staff(
     actor: Actor,
     Json(req): Json<StaffRequest>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
-    let forbidden = |zh: &str, en: &str| ApiError::new(StatusCode::FORBIDDEN, "forbidden", zh, en);
-    if req.role.self_service() {
-        return Err(ApiError::bad_request(
-            "not_staff",
-            "零工和用工主体请自行注册",
-            "workers and employers register themselves",
-        )
-        .with_field("role"));
-    }
-    let senior = matches!(
-        req.role,
-        AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor
-    );
-    if senior && actor.kind != AccountKind::CityAdmin {
-        return Err(forbidden(
-            "只有市级管理员可以创建管理员和审计账号",
-            "only city administrators create administrators and auditors",
-        )
-        .with_field("role"));
-    }
-    let path = path_of(&req.tenant, &state.store.list_tenants().await?).ok_or_else(|| {
-        ApiError::not_found(
-            "tenant_not_found",
-            &format!("没有编码为 `{}` 的市场", req.tenant),
-            "no such market",
-        )
-        .with_field("tenant")
-    })?;
-    if !state.authz.allowed(&actor, &path, "accounts", "write").await {
-        return Err(forbidden(
-            "无权为该市场创建账号",
-            "not allowed to create accounts for this market",
-        )
-        .with_field("tenant"));
-    }
-    let account = state
-        .accounts
-        .register(&req.phone, &req.password, req.role, Some(&req.tenant), Some(&actor.id))
-        .await?;
+    let new = NewStaff {
+        phone: &req.phone,
+        password: &req.password,
+        role: req.role,
+        tenant: &req.tenant,
+    };
+    let account = state.accounts.create_staff(&state.authz, &actor, new).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -185,52 +153,7 @@ pub async fn remove_staff(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let not_found = || {
-        ApiError::not_found("staff_not_found", "没有该工作人员账号", "no such staff account")
-            .with_field("id")
-    };
-    let account =
-        state.store.account(&id).await?.filter(|a| a.status == "active").ok_or_else(not_found)?;
-    let (Some(tenant), Some(kind)) =
-        (account.tenant_code.as_deref(), AccountKind::parse(&account.kind))
-    else {
-        return Err(not_found());
-    };
-    let path = path_of(tenant, &state.store.list_tenants().await?).ok_or_else(not_found)?;
-    if !state.authz.allowed(&actor, &path, "accounts", "write").await {
-        return Err(not_found());
-    }
-    let senior =
-        matches!(kind, AccountKind::CityAdmin | AccountKind::CountyAdmin | AccountKind::Auditor);
-    if senior && actor.kind != AccountKind::CityAdmin {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "只有市级管理员可以停用管理员和审计账号",
-            "only city administrators remove administrators and auditors",
-        ));
-    }
-    if actor.id == account.id {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "cannot_remove_self",
-            "不能停用自己的账号",
-            "you cannot remove your own account",
-        ));
-    }
-    let detail = serde_json::json!({"role": kind.as_str()});
-    let event = AuditEvent {
-        actor: &actor.id,
-        tenant_code: Some(tenant),
-        action: "account.disable",
-        target: Some(&account.id),
-        detail,
-    };
-    let mut tx = state.store.begin().await?;
-    if state.store.disable_staff(&mut tx, &account.id, &state.store.now()).await? {
-        state.store.audit_in(&mut tx, &event).await?;
-    }
-    tx.commit().await?;
+    state.accounts.remove_staff(&state.authz, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

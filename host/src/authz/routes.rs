@@ -164,6 +164,20 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/console/permissions", city("authz", "write")),
     ("GET", "/console/audit", city("audit", "read")),
     ("GET", "/console/audit/verify", city("audit", "read")),
+    // The market console (`web::console`): each page needs the permission its JSON twin needs,
+    // in the market of the path's `{code}`.
+    ("GET", "/console/{code}", staff("jobs", "read")),
+    ("POST", "/console/{code}/jobs/{id}/review", staff("jobs", "write")),
+    ("POST", "/console/{code}/verifications/{account}", staff("verifications", "write")),
+    ("POST", "/console/{code}/assignments", staff("assignments", "write")),
+    ("GET", "/console/{code}/assignments/{id}", staff("assignments", "read")),
+    ("POST", "/console/{code}/assignments/{id}/publish", staff("assignments", "write")),
+    ("GET", "/console/{code}/complaints", staff("complaints", "read")),
+    ("GET", "/console/{code}/complaints/{id}", staff("complaints", "read")),
+    ("POST", "/console/{code}/complaints/{id}/events", staff("complaints", "write")),
+    ("GET", "/console/{code}/staff", staff("accounts", "read")),
+    ("POST", "/console/{code}/staff", staff("accounts", "write")),
+    ("POST", "/console/{code}/staff/{id}/remove", staff("accounts", "write")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

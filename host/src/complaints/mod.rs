@@ -553,6 +553,22 @@ pub fn is_overdue(c: &ComplaintRow, now: &str) -> bool {
         || (Status::parse(&c.status).is_some_and(|s| !s.is_final()) && c.due_at.as_str() < now)
 }
 
+/// Cases as a market's staff work through them: overdue ones first, then by due time (the
+/// soonest first); each with whether it is overdue at `now`.
+pub fn by_deadline(cases: Vec<ComplaintRow>, now: &str) -> Vec<(ComplaintRow, bool)> {
+    let mut cases: Vec<(ComplaintRow, bool)> = cases
+        .into_iter()
+        .map(|c| {
+            let late = is_overdue(&c, now);
+            (c, late)
+        })
+        .collect();
+    cases.sort_by(|(a, a_late), (b, b_late)| {
+        b_late.cmp(a_late).then_with(|| a.due_at.cmp(&b.due_at)).then_with(|| a.id.cmp(&b.id))
+    });
+    cases
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -640,6 +656,47 @@ mod tests {
         assert_eq!(other_party("w", "w", "e").as_deref(), Some("e"));
         assert_eq!(other_party("e", "w", "e").as_deref(), Some("w"));
         assert_eq!(other_party("x", "w", "e"), None);
+    }
+
+    #[test]
+    fn overdue_cases_come_first_then_the_soonest_due() {
+        let case = |id: &str, status: &str, due: &str| ComplaintRow {
+            id: id.into(),
+            tenant_code: "lankao".into(),
+            handling_tenant: "lankao".into(),
+            complainant_id: "w".into(),
+            engagement_id: None,
+            respondent_id: None,
+            kind: "other".into(),
+            description: "说明".into(),
+            status: status.into(),
+            outcome: None,
+            required_materials: "[]".into(),
+            time_limit_hours: 24,
+            due_at: due.into(),
+            escalation_level: 0,
+            overdue: 0,
+            created_at: "2026-03-01T00:00:00.000000Z".into(),
+            updated_at: "2026-03-01T00:00:00.000000Z".into(),
+        };
+        let now = "2026-03-05T00:00:00.000000Z";
+        let cases = vec![
+            case("later", "accepted", "2026-03-09T00:00:00.000000Z"),
+            case("closed", "resolved", "2026-03-02T00:00:00.000000Z"),
+            case("late", "submitted", "2026-03-04T00:00:00.000000Z"),
+            case("sooner", "submitted", "2026-03-06T00:00:00.000000Z"),
+        ];
+        let order: Vec<(String, bool)> =
+            by_deadline(cases, now).into_iter().map(|(c, late)| (c.id, late)).collect();
+        assert_eq!(
+            order,
+            [
+                ("late".to_string(), true),
+                ("closed".to_string(), false),
+                ("sooner".to_string(), false),
+                ("later".to_string(), false)
+            ]
+        );
     }
 
     #[test]

@@ -122,6 +122,11 @@ pub fn mask_id_number(id: &str) -> String {
     mask(id, 6, 4)
 }
 
+/// `张**`: a person's name as staff lists show it (the surname only).
+pub fn mask_name(name: &str) -> String {
+    mask(name, 1, 0)
+}
+
 fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= keep_start + keep_end {
@@ -195,6 +200,7 @@ mod tests {
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_id_number("410202199001011234"), "410202********1234");
         assert_eq!(mask_phone("123"), "***");
+        assert_eq!(mask_name("张伟芳"), "张**");
     }
 
     #[test]

@@ -95,6 +95,19 @@ impl Store {
         row.as_ref().map(account_from_row).transpose()
     }
 
+    /// The active staff accounts of market `tenant`, oldest first.
+    pub async fn active_staff(&self, tenant: &str) -> Result<Vec<AccountRow>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            account_columns!(),
+            " FROM accounts WHERE tenant_code = $1 AND status = 'active' ORDER BY created_at, id"
+        ))
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account_from_row).collect()
+    }
+
     /// Record a failed login; lock the account until `lock_until` once `max_failures` is reached.
     pub async fn record_login_failure(
         &self,

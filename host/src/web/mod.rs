@@ -12,6 +12,7 @@ mod auth;
 mod city;
 mod city_admin;
 mod complaints;
+mod console;
 pub mod cookies;
 pub mod employer;
 pub mod engagement;
@@ -69,5 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/permissions", get(city_admin::permissions).post(city_admin::change))
         .route("/console/audit", get(city_admin::audit))
         .route("/console/audit/verify", get(city_admin::verify))
+        // The markets' consoles.
+        .merge(console::routes())
         .layer(tower_http::compression::CompressionLayer::new())
 }
