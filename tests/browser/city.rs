@@ -23,6 +23,7 @@ async fn the_city_admin_sees_the_charts_and_creates_a_station(app: TestApp) {
         b.eval("return document.querySelector('main').getBoundingClientRect().width;").await;
     assert!(width.as_f64().unwrap() > 1000.0, "desktop width after htmx swapped it in: {width}");
     b.assert_clean().await;
+    b.snap("city-desktop").await;
 
     b.click(".city-tabs a[href='/console/permissions']").await;
     assert_eq!(b.path().await, "/console/permissions");

@@ -29,6 +29,7 @@ async fn a_county_admin_reviews_a_held_post_and_another_county_cannot_look(app: 
     log_in(&b, "13600000095").await;
     assert_eq!(b.path().await, "/console/lankao", "a county admin starts at their console");
     b.assert_clean().await;
+    b.snap("console-desktop").await;
     let card = format!("#job-{id}");
     assert!(b.text(&card).await.contains("夜班装卸"));
     b.click(&format!("{card} button[value=reject]")).await;

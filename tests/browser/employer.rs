@@ -25,6 +25,7 @@ async fn an_employer_posts_a_job_by_clicking_and_sees_it_listed(app: TestApp) {
     b.click("a[href='/employer/jobs/new']").await;
     assert_eq!(b.path().await, "/employer/jobs/new");
     b.assert_clean().await;
+    b.snap("employer-form-desktop").await;
     b.fill("#title", "冷库搬运工").await;
     b.select("#occupation_code", "4-02-05-01").await;
     b.fill("#description", "冷库货物装卸,提供防寒服").await;
@@ -39,6 +40,7 @@ async fn an_employer_posts_a_job_by_clicking_and_sees_it_listed(app: TestApp) {
     assert!(b.text("main").await.contains("230元/天"));
     assert!(b.text("main").await.contains("招聘中"), "the review accepted it");
     b.assert_clean().await;
+    b.snap("employer-post-desktop").await;
     b.click("main a[href='/employer']").await;
     let list = b.text("section[aria-label='我发布的招聘']").await;
     assert!(list.contains("冷库搬运工") && list.contains("还剩 2 个名额"), "{list}");

@@ -45,6 +45,7 @@ async fn a_county_admin_uploads_dry_runs_and_binds_a_component(app: TestApp) {
     b.click("form[action='/login'] button[type=submit]").await;
     assert_eq!(b.path().await, "/console/lankao/rules");
     b.assert_clean().await;
+    b.snap("rules-desktop").await;
     assert!(b.text("tr[data-slot='matching']").await.contains("继承自 开封市零工市场"));
 
     b.fill("#plugin-name", "兰考_试行补贴").await;
@@ -68,6 +69,7 @@ async fn a_county_admin_uploads_dry_runs_and_binds_a_component(app: TestApp) {
         "the candidate's total"
     );
     b.assert_clean().await;
+    b.snap("dry-run-desktop").await;
 
     b.click("a.button[href='/console/lankao/rules/subsidy']").await;
     let uploaded =

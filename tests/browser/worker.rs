@@ -66,6 +66,8 @@ async fn a_worker_finds_a_job_applies_and_checks_in_on_a_phone(app: TestApp) {
     b.close().await;
 }
 
+/// A new worker fills in the real-name form (a mistake is named by its field, then put right),
+/// and cannot open any console.
 async fn a_new_worker_fills_in_the_real_name_form(app: TestApp) {
     let w = register(&app, "13900000083", "worker").await;
     let b = Browser::open(&app, Viewport::Phone).await;
@@ -94,5 +96,12 @@ async fn a_new_worker_fills_in_the_real_name_form(app: TestApp) {
     assert!(b.text("#profile-title + p").await.contains("等待市场工作人员核验"));
     let (_, profile) = app.call_as(&w.token, Method::GET, "/api/v1/me/profile", None).await;
     assert_eq!(profile["name"], "王小明");
+    for console in ["/console/lankao", "/console"] {
+        b.goto(console).await;
+        b.settle().await;
+        assert!(b.text(".error h1").await.contains("无权访问"), "a worker opens no console");
+        assert_eq!(b.all("form[action^='/console']").await.len(), 0, "and sees none of its forms");
+        b.assert_clean().await;
+    }
     b.close().await;
 }
