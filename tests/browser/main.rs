@@ -4,6 +4,7 @@ mod city;
 mod console;
 mod employer;
 mod rules;
+mod walkthrough;
 mod worker;
 
 use gigmarket_e2e::browser::{Browser, Viewport};
