@@ -68,6 +68,21 @@ async fn overview(
     overview_page(&state, &ctx, &tenant, String::new(), FormErrors::none(), StatusCode::OK).await
 }
 
+/// What both rules pages read: the tree, the uploaded plugins, and the market's slots as rows.
+struct Slots {
+    tenants: Vec<Tenant>,
+    plugins: Vec<crate::store::rules::PluginRecord>,
+    rows: Vec<SlotRow>,
+}
+
+async fn market_slots(state: &AppState, tenant: &Tenant) -> Result<Slots, ApiError> {
+    let tenants = state.store.list_tenants().await?;
+    let plugins = state.store.list_plugins().await?;
+    let views = state.rules.slots(tenant).await?;
+    let rows = slot_rows(&tenant.code, &views, &tenants, &plugins, state.rules.clock().today());
+    Ok(Slots { tenants, plugins, rows })
+}
+
 async fn overview_page(
     state: &AppState,
     ctx: &PageCtx,
@@ -76,10 +91,7 @@ async fn overview_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let tenants = state.store.list_tenants().await?;
-    let plugins = state.store.list_plugins().await?;
-    let views = state.rules.slots(tenant).await?;
-    let today = state.rules.clock().today();
+    let Slots { tenants, plugins, rows } = market_slots(state, tenant).await?;
     let recent = state.rules.recent_decisions(&tenant.code, RECENT).await?;
     let path = crate::authz::path_of(&tenant.code, &tenants).unwrap_or_default();
     let can_upload = state.authz.allowed(ctx.actor()?, &path, "plugins", "write").await;
@@ -87,7 +99,7 @@ async fn overview_page(
         layout: ctx.wide_layout(&format!("{} · 规则", tenant.name)),
         code: tenant.code.clone(),
         market: tenant.name.clone(),
-        slots: slot_rows(&tenant.code, &views, &tenants, &plugins, today),
+        slots: rows,
         decisions: recent.iter().map(|d| DecisionRow::of(&tenant.code, d, &plugins)).collect(),
         can_upload,
         name,
@@ -271,11 +283,7 @@ async fn render_slot(
     forms: SlotForms,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let tenants = state.store.list_tenants().await?;
-    let plugins = state.store.list_plugins().await?;
-    let views = state.rules.slots(tenant).await?;
-    let today = state.rules.clock().today();
-    let rows = slot_rows(&tenant.code, &views, &tenants, &plugins, today);
+    let Slots { plugins, rows, .. } = market_slots(state, tenant).await?;
     let row = rows
         .into_iter()
         .find(|r| r.slot == slot.as_str())
