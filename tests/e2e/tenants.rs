@@ -9,7 +9,8 @@ db_tests!(
     one_tenant_by_code_with_its_children,
     unknown_codes_and_kinds_are_structured_errors,
     kinds_filter_the_list,
-    a_location_can_follow_no_location_on_one_connection
+    a_location_can_follow_no_location_on_one_connection,
+    a_market_publishes_its_services_and_its_page_shows_the_same
 );
 
 const COUNTIES: [(&str, &str, &str); 10] = [
@@ -134,4 +135,45 @@ async fn a_location_can_follow_no_location_on_one_connection(app: TestApp) {
         assert_eq!(store.get_tenant("qixian").await.unwrap().unwrap().location, location);
     }
     store.close().await;
+}
+
+/// 主动公开: a market's services come from its catalog plugin (a station's from the one it
+/// inherits), with its own place and hotline; the market page shows exactly those items.
+async fn a_market_publishes_its_services_and_its_page_shows_the_same(app: TestApp) {
+    for code in ["lankao", "lankao-lanyang"] {
+        let (status, services) = app.get_json(&format!("/api/v1/tenants/{code}/services")).await;
+        assert_eq!(status, 200, "{services}");
+        let (_, tenant) = app.get_json(&format!("/api/v1/tenants/{code}")).await;
+        for field in ["name", "address", "hotline", "complaint_channel"] {
+            assert_eq!(services[field], tenant[field], "{code}: {field}");
+        }
+        let items = services["items"].as_array().unwrap();
+        for basic in ["instant-hiring", "skill-training", "rights-protection"] {
+            let item =
+                items.iter().find(|i| i["code"] == basic).unwrap_or_else(|| panic!("{basic}"));
+            assert_eq!(item["mandatory"], true, "{code}: {basic} is a basic service");
+            assert!(!item["description"].as_str().unwrap().is_empty(), "with its guide");
+        }
+        let wages = services["case_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["case_kind"] == "wage-arrears")
+            .unwrap();
+        assert_eq!(
+            (wages["name"].as_str(), wages["time_limit_hours"].as_u64()),
+            (Some("欠薪"), Some(72))
+        );
+        assert_eq!(wages["required_materials"][0], "身份证件");
+
+        let page = app.client.get(app.at(&format!("/markets/{code}"))).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        for item in items {
+            let name = item["name"].as_str().unwrap();
+            assert!(html.contains(&format!("<summary>{name}")), "{code}'s page lists {name}");
+        }
+    }
+    let (status, body) = app.get_json("/api/v1/tenants/nowhere/services").await;
+    assert_eq!(status, 404);
+    assert_error(&body, "tenant_not_found");
 }

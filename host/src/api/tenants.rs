@@ -72,6 +72,22 @@ pub async fn get_tenant(
     Ok(Json(TenantView { tenant, children }))
 }
 
+/// A market's public service information (主动公开): place, hours, hotline, complaint channel,
+/// and from its service-catalog plugin the service items with their guides and time limits and
+/// the complaints it takes with what to bring.
+#[utoipa::path(get, path = "/api/v1/tenants/{code}/services", tag = "tenants",
+    params(("code" = String, Path, description = "Tenant code, e.g. `lankao`")),
+    responses((status = 200, body = crate::catalog::Services), (status = 404, body = ErrorBody),
+        (status = 502, body = ErrorBody, description = "the market's catalog plugin failed")))]
+pub async fn services(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<crate::catalog::Services>, ApiError> {
+    let tenant = load_tenant(&state, &code).await?;
+    let now = state.store.clock().now();
+    Ok(Json(crate::catalog::services(&state.rules, &tenant, now).await?))
+}
+
 fn view(tenant: &Tenant, all: &[Tenant]) -> TenantView {
     let children = all
         .iter()

@@ -52,6 +52,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tenants", PUBLIC),
     ("GET", "/api/v1/tenants/{code}", PUBLIC),
     ("GET", "/api/v1/tenants/{code}/slots", PUBLIC),
+    ("GET", "/api/v1/tenants/{code}/services", PUBLIC),
     ("POST", "/api/v1/auth/register", PUBLIC),
     ("POST", "/api/v1/auth/login", PUBLIC),
     ("POST", "/api/v1/auth/logout", LOGGED_IN),

@@ -10,21 +10,10 @@ use super::feed::JobCard;
 use super::page::{Layout, render};
 use super::{PageCtx, PageError, fmt};
 use crate::api::AppState;
-use crate::catalog::{self, ServiceItem};
-use crate::complaints::Kind;
+use crate::catalog::{self, Services};
 use crate::jobs::check_ins;
 use crate::jobs::feed::{self, FeedParams};
 use crate::tenants::{self, Tenant};
-
-/// A complaint channel of the market: the kind of case, its time limit, what to bring.
-pub struct Channel {
-    /// 欠薪, 就业歧视, …
-    pub kind: String,
-    /// `3个工作日`-style time limit, in hours.
-    pub hours: u32,
-    /// What the complainant brings (一次性告知).
-    pub materials: Vec<String>,
-}
 
 #[derive(Template)]
 #[template(path = "market.html")]
@@ -33,9 +22,7 @@ struct MarketPage {
     market: Tenant,
     kind: &'static str,
     parent: Option<Tenant>,
-    items: Vec<ServiceItem>,
-    hours: String,
-    channels: Vec<Channel>,
+    services: Services,
     /// Set when the market's catalog plugin could not answer: the page still shows the rest.
     catalog_error: Option<String>,
     jobs: Vec<JobCard>,
@@ -49,12 +36,11 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let market = tenants::load(&state.store, &code).await?;
     let all = state.store.list_tenants().await?;
-    let (items, hours, channels, catalog_error) =
-        match catalog::of(&state.rules, &market, state.store.clock().now()).await {
-            Ok(Some(c)) => (c.items, c.opening_hours, channels(c.case_rules), None),
-            Ok(None) => (Vec::new(), market.opening_hours.clone(), Vec::new(), None),
-            Err(e) => (Vec::new(), market.opening_hours.clone(), Vec::new(), Some(e.message)),
-        };
+    let now = state.store.clock().now();
+    let (services, catalog_error) = match catalog::services(&state.rules, &market, now).await {
+        Ok(services) => (services, None),
+        Err(e) => (catalog::services_without_catalog(&market), Some(e.message)),
+    };
     let params = FeedParams::default();
     let open =
         feed::run(&state.store, state.accounts.keys(), &params, Some(feed::subtree(&code, &all)))
@@ -63,28 +49,12 @@ pub async fn show(
         layout: ctx.layout(&market.name),
         kind: market.kind.zh(),
         parent: market.parent.as_ref().and_then(|p| all.iter().find(|t| &t.code == p)).cloned(),
-        items,
-        hours: if hours.is_empty() { market.opening_hours.clone() } else { hours },
-        channels,
+        services,
         catalog_error: catalog_error.map(|m| super::page::zh(&m).to_string()),
         jobs: open.jobs.iter().map(JobCard::of).collect(),
         market,
     };
     render(StatusCode::OK, &page)
-}
-
-fn channels(rules: Vec<catalog::CaseRule>) -> Vec<Channel> {
-    rules
-        .into_iter()
-        .map(|r| Channel {
-            kind: Kind::ALL
-                .into_iter()
-                .find(|k| k.rule_kind() == r.case_kind)
-                .map_or(r.case_kind.clone(), |k| k.name_zh().to_string()),
-            hours: r.time_limit_hours,
-            materials: r.required_materials,
-        })
-        .collect()
 }
 
 #[derive(Template)]
