@@ -280,6 +280,7 @@ async fn pages_refuse_framing_and_foreign_scripts_and_unknown_paths_are_pages(ap
     let csp = home.headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(home.headers["x-frame-options"], "DENY");
+    assert_eq!(home.headers["cache-control"], "private, no-store", "a page is no shared cache's");
     assert!(home.body.contains("<html lang=\"zh-CN\">"));
     let css =
         home.body.split("rel=\"stylesheet\" href=\"").nth(1).unwrap().split('"').next().unwrap();
