@@ -36,7 +36,7 @@ use crate::api::AppState;
 pub use page::{PageCtx, PageError, refused};
 
 /// Every page route (each is also in `authz::routes::ROUTES`). The CSRF guard wraps them from
-/// outside the authorisation middleware ([`guard::guard_pages`], in `api::router`).
+/// outside the authorisation middleware ([`guard::guard`], layered in `api::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(feed::feed))

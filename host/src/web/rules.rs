@@ -64,7 +64,7 @@ async fn overview(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let tenant = load_tenant(&state, &code).await?;
+    let tenant = crate::tenants::load(&state.store, &code).await?;
     overview_page(&state, &ctx, &tenant, String::new(), FormErrors::none(), StatusCode::OK).await
 }
 
@@ -116,7 +116,7 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     let by = ctx.actor()?.id.clone();
-    let tenant = load_tenant(&state, &code).await?;
+    let tenant = crate::tenants::load(&state.store, &code).await?;
     let (name, file) = match multipart {
         Ok(form) => read_upload(form).await,
         Err(e) => (
@@ -257,7 +257,7 @@ async fn slot_page(
     Path((code, slot)): Path<(String, String)>,
     PageQuery(done): PageQuery<Done>,
 ) -> Result<Response, PageError> {
-    let (tenant, slot) = (load_tenant(&state, &code).await?, slot_named(&slot)?);
+    let (tenant, slot) = (crate::tenants::load(&state.store, &code).await?, slot_named(&slot)?);
     let mut forms = default_forms(&state);
     if !done.uploaded.is_empty() {
         forms.bind.plugin = done.uploaded.clone();
@@ -313,7 +313,7 @@ async fn bind(
     PageForm(form): PageForm<BindForm>,
 ) -> Result<Response, PageError> {
     let by = ctx.actor()?.id.clone();
-    let (tenant, slot) = (load_tenant(&state, &code).await?, slot_named(&slot)?);
+    let (tenant, slot) = (crate::tenants::load(&state.store, &code).await?, slot_named(&slot)?);
     let result = match activation_of(&form) {
         Ok((day, config)) => {
             let note = Some(form.note.trim()).filter(|n| !n.is_empty());
@@ -358,30 +358,46 @@ fn default_forms(state: &AppState) -> SlotForms {
 /// the page (the form offers today), so a blank one is an error rather than "at once".
 fn activation_of(form: &BindForm) -> Result<(chrono::NaiveDate, serde_json::Value), ApiError> {
     if form.plugin.trim().is_empty() {
-        return Err(field_error("plugin", "plugin_missing", "请选择要绑定的插件版本"));
+        return Err(field_error(
+            "plugin",
+            "plugin_missing",
+            "请选择要绑定的插件版本",
+            "choose the plugin version to bind",
+        ));
     }
     let raw = form.effective_from.trim();
     if raw.is_empty() {
-        return Err(field_error("effective_from", "invalid_date", "请填写生效日期"));
+        return Err(field_error(
+            "effective_from",
+            "invalid_date",
+            "请填写生效日期",
+            "give the date it takes effect",
+        ));
     }
     let day = crate::clock::parse_day(raw, "effective_from").map_err(|_| {
         field_error(
             "effective_from",
             "invalid_date",
             "生效日期应为 2000-01-01 至 2100-12-31 之间的日期,格式 YYYY-MM-DD",
+            "effective_from: a date from 2000-01-01 to 2100-12-31, YYYY-MM-DD",
         )
     })?;
     let config = match form.config.trim() {
         "" => serde_json::json!({}),
         text => serde_json::from_str(text).map_err(|_| {
-            field_error("config", "invalid_config", "插件配置必须是 JSON 对象,例如 {}")
+            field_error(
+                "config",
+                "invalid_config",
+                "插件配置必须是 JSON 对象,例如 {}",
+                "config: a JSON object, e.g. {}",
+            )
         })?,
     };
     Ok((day, config))
 }
 
-fn field_error(field: &str, code: &'static str, zh: &str) -> ApiError {
-    ApiError::bad_request(code, zh, zh).with_field(field)
+fn field_error(field: &str, code: &'static str, zh: &str, en: &str) -> ApiError {
+    ApiError::bad_request(code, zh, en).with_field(field)
 }
 
 /// `POST /console/{code}/rules/{slot}/rollback`
@@ -392,13 +408,17 @@ async fn rollback(
     PageForm(form): PageForm<RollbackForm>,
 ) -> Result<Response, PageError> {
     let by = ctx.actor()?.id.clone();
-    let (tenant, slot) = (load_tenant(&state, &code).await?, slot_named(&slot)?);
+    let (tenant, slot) = (crate::tenants::load(&state.store, &code).await?, slot_named(&slot)?);
     let to_version = match form.to_version.trim() {
         "" => Ok(None),
-        v => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| field_error("to_version", "invalid_version", "版本号应为整数")),
+        v => v.parse::<i64>().map(Some).map_err(|_| {
+            field_error(
+                "to_version",
+                "invalid_version",
+                "版本号应为整数",
+                "to_version: a whole number",
+            )
+        }),
     };
     let result = match to_version {
         Ok(v) => state.rules.rollback(&tenant, slot, v, &by).await,
@@ -437,7 +457,7 @@ async fn dry_run(
     PageForm(form): PageForm<DryRunForm>,
 ) -> Result<Response, PageError> {
     let by = ctx.actor()?.id.clone();
-    let (tenant, slot) = (load_tenant(&state, &code).await?, slot_named(&slot)?);
+    let (tenant, slot) = (crate::tenants::load(&state.store, &code).await?, slot_named(&slot)?);
     let result = match candidate_of(slot, &form) {
         Ok(c) if c.limit > MAX_IN_REQUEST => {
             state.rules.start_dry_run(&tenant, c, &by).await.map(|job| Err(job.id))
@@ -470,13 +490,23 @@ async fn dry_run(
 
 fn candidate_of(slot: Slot, form: &DryRunForm) -> Result<Candidate, ApiError> {
     if form.plugin.trim().is_empty() {
-        return Err(field_error("plugin", "plugin_missing", "请选择要试运行的插件版本"));
+        return Err(field_error(
+            "plugin",
+            "plugin_missing",
+            "请选择要试运行的插件版本",
+            "choose the plugin version to dry-run",
+        ));
     }
     let limit = match form.limit.trim() {
         "" => MAX_IN_REQUEST,
-        raw => raw
-            .parse::<i64>()
-            .map_err(|_| field_error("limit", "invalid_limit", "条数应为 1 到 500 之间的整数"))?,
+        raw => raw.parse::<i64>().map_err(|_| {
+            field_error(
+                "limit",
+                "invalid_limit",
+                "条数应为 1 到 500 之间的整数",
+                "limit: a whole number from 1 to 500",
+            )
+        })?,
     };
     Ok(Candidate { slot, plugin: form.plugin.trim().to_string(), config: None, limit })
 }
@@ -488,7 +518,7 @@ async fn dry_run_job(
     ctx: PageCtx,
     Path((code, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let tenant = load_tenant(&state, &code).await?;
+    let tenant = crate::tenants::load(&state.store, &code).await?;
     let job = state.rules.dry_run_job(&tenant.code, &id).await?;
     let plugins = state.store.list_plugins().await?;
     let slot = slot_named(&job.slot)?;
@@ -547,7 +577,7 @@ async fn receipt(
     id: &str,
     replay: Option<ReplayView>,
 ) -> Result<Response, PageError> {
-    load_tenant(state, code).await?;
+    crate::tenants::load(&state.store, code).await?;
     let d = state.rules.decision_within(code, id).await?;
     let plugins = state.store.list_plugins().await?;
     let tenants = state.store.list_tenants().await?;
@@ -592,9 +622,4 @@ async fn binding_of(
         }
     }
     Ok((None, None))
-}
-
-/// The market named in the path, or its 404 page.
-async fn load_tenant(state: &AppState, code: &str) -> Result<Tenant, ApiError> {
-    crate::tenants::changes::load(&state.store, code).await
 }

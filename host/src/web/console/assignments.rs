@@ -10,7 +10,6 @@ use super::{Market, masked_person};
 use crate::api::AppState;
 use crate::error::ApiError;
 use crate::matching::batch::{self, RunView};
-use crate::tenants::changes::not_found;
 use crate::web::page::{Layout, redirect, render, zh};
 use crate::web::{PageCtx, PageError, fmt};
 
@@ -48,7 +47,7 @@ pub async fn draft(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let actor = ctx.actor()?;
-    let tenant = state.store.get_tenant(&code).await?.ok_or_else(|| not_found(&code))?;
+    let tenant = crate::tenants::load(&state.store, &code).await?;
     let run = batch::draft(&state.store, &state.rules, &tenant, &actor.id).await?;
     Ok(redirect(&format!("/console/{code}/assignments/{}", run.id)))
 }
