@@ -54,6 +54,8 @@ pub struct Services {
     pub opening_hours: String,
     /// Where complaints go besides the platform (hotlines, windows).
     pub complaint_channel: String,
+    /// The market's own 办事指南 (written by its staff); empty when not written yet.
+    pub guide: String,
     /// The services it offers, with their guides (办事指南) and time limits.
     pub items: Vec<Item>,
     /// The complaints it takes: time limit and what to bring (一次性告知), per kind.
@@ -116,6 +118,7 @@ pub fn services_without_catalog(tenant: &Tenant) -> Services {
         hotline: tenant.hotline.clone(),
         opening_hours: tenant.opening_hours.clone(),
         complaint_channel: tenant.complaint_channel.clone(),
+        guide: tenant.guide.clone(),
         items: Vec::new(),
         case_rules: Vec::new(),
     }

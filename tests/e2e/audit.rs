@@ -97,6 +97,13 @@ async fn every_administrative_action_is_audited_in_its_own_transaction(app: Test
             token: admin.clone(),
         },
         Action {
+            audit: "tenant.services",
+            method: Method::PATCH,
+            path: "/api/v1/tenants/qixian/services".into(),
+            body: Some(json!({"guide": "凭身份证到服务大厅一号窗口登记求职意向。"})),
+            token: admin.clone(),
+        },
+        Action {
             audit: "account.create",
             method: Method::POST,
             path: "/api/v1/staff".into(),

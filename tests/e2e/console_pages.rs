@@ -21,6 +21,7 @@ db_tests!(
     staff_accounts_are_made_and_removed_in_the_console,
     other_counties_and_workers_get_the_403_page_and_write_nothing,
     console_forms_without_the_csrf_token_are_refused,
+    a_station_clerk_publishes_its_guide_in_the_console,
 );
 
 const HOSTILE: &str = "<script>alert(1)</script>";
@@ -383,4 +384,59 @@ async fn console_forms_without_the_csrf_token_are_refused(app: TestApp) {
         )
         .await;
     assert_eq!(status, 401, "no account was made");
+}
+
+/// A station's clerk keeps its public information in the console: the form shows what the public
+/// sees, a bad hotline or an over-long guide is shown by field with nothing published, hostile
+/// text is escaped, and a good change is on the market page at once, paragraph by paragraph.
+async fn a_station_clerk_publishes_its_guide_in_the_console(app: TestApp) {
+    let clerk = staff_visitor(&app, "13600000097", "station_staff", "lankao-lanyang").await;
+    let form = clerk.get("/console/lankao-lanyang/services").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let (_, tenant) = app.get_json("/api/v1/tenants/lankao-lanyang").await;
+    let hotline = tenant["hotline"].as_str().unwrap();
+    assert!(form.body.contains(&format!("value=\"{hotline}\"")), "the form shows the hotline");
+    let fields = |hotline: &'static str, guide: String| {
+        let address = tenant["address"].as_str().unwrap().to_string();
+        let hours = tenant["opening_hours"].as_str().unwrap().to_string();
+        let channel = tenant["complaint_channel"].as_str().unwrap().to_string();
+        (address, hours, hotline, channel, guide)
+    };
+    let post = |f: (String, String, &'static str, String, String)| {
+        let clerk = &clerk;
+        async move {
+            let fields = [
+                ("address", f.0.as_str()),
+                ("opening_hours", f.1.as_str()),
+                ("hotline", f.2),
+                ("complaint_channel", f.3.as_str()),
+                ("guide", f.4.as_str()),
+            ];
+            clerk.post("/console/lankao-lanyang/services", &fields).await
+        }
+    };
+    let bad = post(fields("110", "指南".into())).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("服务热线应为固定电话"), "{}", bad.body);
+    let long = post(fields("0371-23220225", "长".repeat(2001))).await;
+    assert_eq!(long.status, 422);
+    assert!(long.body.contains("办事指南最多 2000 个字"), "{}", long.body);
+    let (_, services) = app.get_json("/api/v1/tenants/lankao-lanyang/services").await;
+    assert_eq!(services["guide"], "", "nothing was published");
+
+    let guide = format!("第一步:扫码进场登记。\r\n第二步:到二号窗口领取派工单。\r\n{HOSTILE}");
+    let saved = post(fields("0371-23220225", guide)).await;
+    assert_eq!(
+        (saved.status, saved.location.as_deref()),
+        (303, Some("/console/lankao-lanyang/services?saved=1"))
+    );
+    let page = clerk.get("/markets/lankao-lanyang").await;
+    assert!(page.body.contains("<p>第一步:扫码进场登记。</p>"), "{}", page.body);
+    assert!(page.body.contains("<p>第二步:到二号窗口领取派工单。</p>"));
+    assert!(!page.body.contains(HOSTILE), "the guide is escaped on the page");
+    assert!(audit_actions(&app, "lankao-lanyang").await.contains("tenant.services"));
+
+    let other = staff_visitor(&app, "13600000098", "station_staff", "lankao-dongbatou").await;
+    let refused = other.get("/console/lankao-lanyang/services").await;
+    assert_eq!(refused.status, 403, "another station's clerk gets the 403 page");
 }

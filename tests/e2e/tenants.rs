@@ -1,7 +1,10 @@
 //! The 1+10+N tree of Kaifeng over `/api/v1/tenants`.
 
+use gigmarket_e2e::people::staff;
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
+use reqwest::Method;
 use serde_json::Value;
+use serde_json::json;
 
 db_tests!(
     the_whole_tree_of_kaifeng_is_served,
@@ -10,7 +13,8 @@ db_tests!(
     unknown_codes_and_kinds_are_structured_errors,
     kinds_filter_the_list,
     a_location_can_follow_no_location_on_one_connection,
-    a_market_publishes_its_services_and_its_page_shows_the_same
+    a_market_publishes_its_services_and_its_page_shows_the_same,
+    a_markets_staff_edit_its_guide_and_nothing_else
 );
 
 const COUNTIES: [(&str, &str, &str); 10] = [
@@ -176,4 +180,64 @@ async fn a_market_publishes_its_services_and_its_page_shows_the_same(app: TestAp
     let (status, body) = app.get_json("/api/v1/tenants/nowhere/services").await;
     assert_eq!(status, 404);
     assert_error(&body, "tenant_not_found");
+}
+
+/// A market's staff write its 办事指南 and public details through the API: the public services
+/// and the market page show the new text at once, the change is audited with before and after,
+/// bad fields are refused by name with nothing written, and neither another county's staff nor
+/// the market's own staff (for its name or status) may change more than that.
+async fn a_markets_staff_edit_its_guide_and_nothing_else(app: TestApp) {
+    let clerk = staff(&app, "13900000161", "station_staff", "lankao-lanyang").await;
+    let path = "/api/v1/tenants/lankao-lanyang/services";
+    let guide = "求职登记:带身份证到一楼一号窗口,现场扫码进场。\n招工登记:带营业执照复印件。";
+    let patch = json!({"guide": guide, "opening_hours": "周一至周日 06:00-17:30"});
+    let (status, services) = app.call_as(&clerk.token, Method::PATCH, path, Some(patch)).await;
+    assert_eq!(status, 200, "{services}");
+    assert_eq!(services["guide"], guide);
+    let (_, public) = app.get_json(path).await;
+    assert_eq!(public["guide"], guide, "the public sees the guide at once");
+    let (_, tenant) = app.get_json("/api/v1/tenants/lankao-lanyang").await;
+    assert_eq!(tenant["opening_hours"], "周一至周日 06:00-17:30", "the market's own hours");
+    let page = app.client.get(app.at("/markets/lankao-lanyang")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("带身份证到一楼一号窗口"), "the market page shows the guide");
+
+    let (_, log) = app.admin_get("/api/v1/audit?limit=1").await;
+    let entry = &log["entries"][0];
+    assert_eq!(entry["action"], "tenant.services");
+    let detail: Value = serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["after"]["guide"], guide);
+    assert_eq!(detail["before"]["guide"], "");
+
+    let refusals = [
+        (json!({"guide": "长".repeat(2001)}), "guide"),
+        (json!({"hotline": "110"}), "hotline"),
+        (json!({"address": "  "}), "address"),
+        (json!({"complaint_channel": "渠".repeat(301)}), "complaint_channel"),
+    ];
+    for (body, field) in refusals {
+        let (status, err) = app.call_as(&clerk.token, Method::PATCH, path, Some(body)).await;
+        assert_eq!(status, 422, "{field}: {err}");
+        assert_eq!(err["error"]["field"], field);
+    }
+    let (_, after) = app.get_json(path).await;
+    assert_eq!(after["guide"], guide, "a refused change writes nothing");
+
+    let (status, err) = app
+        .call_as(&clerk.token, Method::PATCH, path, Some(json!({"name": "兰阳街道零工驿站"})))
+        .await;
+    assert_eq!(status, 400, "the name is not public service information: {err}");
+    let (status, _) = app
+        .call_as(
+            &clerk.token,
+            Method::PATCH,
+            "/api/v1/tenants/lankao-lanyang",
+            Some(json!({"status": "suspended"})),
+        )
+        .await;
+    assert_eq!(status, 403, "station staff may not change the market itself");
+    let other = staff(&app, "13900000162", "county_admin", "qixian").await;
+    let (status, _) =
+        app.call_as(&other.token, Method::PATCH, path, Some(json!({"guide": "别处的指南"}))).await;
+    assert_eq!(status, 403, "杞县 staff may not edit 兰考县's station");
 }

@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(tenants::list_tenants, tenants::create_tenant))
         .routes(routes!(tenants::get_tenant, tenants::patch_tenant))
         .routes(routes!(tenants::withdraw_tenant))
-        .routes(routes!(tenants::services))
+        .routes(routes!(tenants::services, tenants::patch_services))
         .routes(
             routes!(plugins::upload_plugin, plugins::list_plugins)
                 .layer(DefaultBodyLimit::max(upload_limit)),

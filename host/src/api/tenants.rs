@@ -9,7 +9,7 @@ use super::AppState;
 use super::extract::{Json, Query};
 use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
-use crate::tenants::changes::{self, TenantPatch};
+use crate::tenants::changes::{self, ServicesPatch, TenantPatch};
 use crate::tenants::{Tenant, TenantKind};
 
 /// A market with the codes of the markets directly under it.
@@ -86,6 +86,26 @@ pub async fn services(
     let tenant = load_tenant(&state, &code).await?;
     let now = state.store.clock().now();
     Ok(Json(crate::catalog::services(&state.rules, &tenant, now).await?))
+}
+
+/// Change a market's public service information (address, hours, hotline, complaint channel,
+/// 办事指南) as its staff: checked like any change of the market, audited as `tenant.services`.
+/// Returns what the public now sees.
+#[utoipa::path(patch, path = "/api/v1/tenants/{code}/services", tag = "tenants",
+    params(("code" = String, Path, description = "Tenant code, e.g. `lankao`")), request_body = ServicesPatch,
+    responses((status = 200, body = crate::catalog::Services), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "a field is empty, too long or malformed")),
+    security(("admin" = [])))]
+pub async fn patch_services(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(code): Path<String>,
+    Json(patch): Json<ServicesPatch>,
+) -> Result<Json<crate::catalog::Services>, ApiError> {
+    let after =
+        changes::update_services(&state.store, &state.rules, &actor.id, &code, patch).await?;
+    let now = state.store.clock().now();
+    Ok(Json(crate::catalog::services(&state.rules, &after, now).await?))
 }
 
 fn view(tenant: &Tenant, all: &[Tenant]) -> TenantView {

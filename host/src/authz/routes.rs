@@ -59,6 +59,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/auth/me", LOGGED_IN),
     ("POST", "/api/v1/tenants", staff("tenants", "write")),
     ("PATCH", "/api/v1/tenants/{code}", staff("tenants", "write")),
+    ("PATCH", "/api/v1/tenants/{code}/services", staff("services", "write")),
     ("POST", "/api/v1/tenants/{code}/withdraw", staff("tenants", "write")),
     ("POST", "/api/v1/plugins", staff("plugins", "write")),
     ("GET", "/api/v1/plugins", staff("plugins", "read")),
@@ -179,6 +180,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/console/{code}/staff", staff("accounts", "read")),
     ("POST", "/console/{code}/staff", staff("accounts", "write")),
     ("POST", "/console/{code}/staff/{id}/remove", staff("accounts", "write")),
+    ("GET", "/console/{code}/services", staff("services", "read")),
+    ("POST", "/console/{code}/services", staff("services", "write")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

@@ -9,7 +9,7 @@ use crate::tenants::{GeoPoint, Tenant, TenantKind, TenantStatus};
 /// The columns [`tenant_from_row`] reads, as a literal so queries stay static strings.
 macro_rules! columns {
     () => {
-        "code, kind, parent_code, name, region_code, address, lon, lat, opening_hours, hotline, complaint_channel, status, operator"
+        "code, kind, parent_code, name, region_code, address, lon, lat, opening_hours, hotline, complaint_channel, status, operator, guide"
     };
 }
 
@@ -32,13 +32,14 @@ impl Store {
         for t in tenants {
             sqlx::query(
                 "INSERT INTO tenants (code, kind, parent_code, name, region_code, address, lon, lat, \
-                 opening_hours, hotline, complaint_channel, status, operator, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+                 opening_hours, hotline, complaint_channel, status, operator, guide, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14) \
                  ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, parent_code = excluded.parent_code, \
                  name = excluded.name, region_code = excluded.region_code, address = excluded.address, \
                  lon = excluded.lon, lat = excluded.lat, opening_hours = excluded.opening_hours, \
                  hotline = excluded.hotline, complaint_channel = excluded.complaint_channel, \
-                 status = excluded.status, operator = excluded.operator, updated_at = excluded.updated_at",
+                 status = excluded.status, operator = excluded.operator, guide = excluded.guide, \
+                 updated_at = excluded.updated_at",
             )
             .bind(&t.code)
             .bind(t.kind.as_str())
@@ -54,6 +55,7 @@ impl Store {
             .bind(t.status.as_str())
             .bind(&t.operator)
             .bind(&stamp)
+            .bind(&t.guide)
             // Not cached: sqlx 0.9's `Any` driver binds a missing `f64` (no location) as a
             // `real`, and PostgreSQL then refuses a later `double precision` on the statement
             // cached with that type (sqlx issue 4284).
@@ -118,6 +120,7 @@ fn tenant_from_row(row: &AnyRow) -> Result<Tenant, sqlx::Error> {
         opening_hours: text("opening_hours")?,
         hotline: text("hotline")?,
         complaint_channel: text("complaint_channel")?,
+        guide: text("guide")?,
         status: TenantStatus::parse(&status).ok_or_else(|| corrupt("status", status.clone()))?,
         operator: row.try_get("operator")?,
     })

@@ -32,6 +32,8 @@ pub struct TenantPatch {
     pub hotline: Option<String>,
     /// A new complaint channel (投诉渠道).
     pub complaint_channel: Option<String>,
+    /// A new 办事指南 text (at most 2000 characters; empty to withdraw it).
+    pub guide: Option<String>,
     /// A new status (`preparing`, `active`, `suspended`, `withdrawn`).
     pub status: Option<TenantStatus>,
     /// A new operator (specialty markets: the HR agency that runs it).
@@ -48,6 +50,42 @@ impl TenantPatch {
             opening_hours: None,
             hotline: None,
             complaint_channel: None,
+            guide: None,
+            status: None,
+            operator: None,
+        }
+    }
+}
+
+/// What a market's own staff may change of its public service information (主动公开): where it
+/// is, when it is open, how to reach it and complain, and its 办事指南. Name, status and operator
+/// stay with `tenants: write`.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesPatch {
+    /// A new street address.
+    pub address: Option<String>,
+    /// New opening hours (运营时间).
+    pub opening_hours: Option<String>,
+    /// A new service hotline (服务热线).
+    pub hotline: Option<String>,
+    /// A new complaint channel (投诉渠道).
+    pub complaint_channel: Option<String>,
+    /// A new 办事指南 text (at most 2000 characters; empty to withdraw it).
+    pub guide: Option<String>,
+}
+
+impl From<ServicesPatch> for TenantPatch {
+    fn from(p: ServicesPatch) -> TenantPatch {
+        let trim = |s: Option<String>| s.map(|s| s.trim().to_string());
+        TenantPatch {
+            name: None,
+            address: trim(p.address),
+            location: None,
+            opening_hours: trim(p.opening_hours),
+            hotline: trim(p.hotline),
+            complaint_channel: trim(p.complaint_channel),
+            guide: trim(p.guide),
             status: None,
             operator: None,
         }
@@ -162,6 +200,29 @@ pub async fn update(
     code: &str,
     patch: TenantPatch,
 ) -> Result<Tenant, ApiError> {
+    apply(store, rules, actor, code, patch, "tenant.update").await
+}
+
+/// Change a market's public service information (its staff, with `services: write`); checked
+/// and audited (`tenant.services`, before and after) like any change of the market.
+pub async fn update_services(
+    store: &Store,
+    rules: &Rules,
+    actor: &str,
+    code: &str,
+    patch: ServicesPatch,
+) -> Result<Tenant, ApiError> {
+    apply(store, rules, actor, code, patch.into(), "tenant.services").await
+}
+
+async fn apply(
+    store: &Store,
+    rules: &Rules,
+    actor: &str,
+    code: &str,
+    patch: TenantPatch,
+    action: &'static str,
+) -> Result<Tenant, ApiError> {
     let before = store.get_tenant(code).await?.ok_or_else(|| not_found(code))?;
     let before_json = serde_json::to_value(&before).map_err(ApiError::internal)?;
     let renamed = patch.name.as_ref().is_some_and(|n| *n != before.name);
@@ -172,19 +233,14 @@ pub async fn update(
         opening_hours: patch.opening_hours.unwrap_or(before.opening_hours),
         hotline: patch.hotline.unwrap_or(before.hotline),
         complaint_channel: patch.complaint_channel.unwrap_or(before.complaint_channel),
+        guide: patch.guide.unwrap_or(before.guide),
         status: patch.status.unwrap_or(before.status),
         operator: patch.operator.or(before.operator),
         ..before
     };
     check_change(store, rules, &after, renamed).await?;
     let detail = serde_json::json!({"before": before_json, "after": after});
-    let event = AuditEvent {
-        actor,
-        tenant_code: Some(code),
-        action: "tenant.update",
-        target: Some(code),
-        detail,
-    };
+    let event = AuditEvent { actor, tenant_code: Some(code), action, target: Some(code), detail };
     let mut tx = store.begin().await?;
     store.upsert_tenants_in(&mut tx, std::slice::from_ref(&after)).await?;
     store.audit_in(&mut tx, &event).await?;

@@ -107,6 +107,7 @@ const KNOWN_KEYS: &[&str] = &[
     "opening_hours",
     "hotline",
     "complaint_channel",
+    "guide",
     "status",
     "operator",
     "plugins",
@@ -131,6 +132,7 @@ impl Fields<'_> {
         let opening_hours = self.required("opening_hours");
         let hotline = self.required("hotline");
         let complaint_channel = self.required("complaint_channel");
+        let guide = self.optional("guide").unwrap_or_default();
         let status = self.status();
         let operator = self.optional("operator");
         Some(Tenant {
@@ -144,6 +146,7 @@ impl Fields<'_> {
             opening_hours: opening_hours?,
             hotline: hotline?,
             complaint_channel: complaint_channel?,
+            guide,
             status: status?,
             operator,
         })

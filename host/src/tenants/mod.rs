@@ -122,6 +122,10 @@ pub struct Tenant {
     pub hotline: String,
     /// 投诉渠道
     pub complaint_channel: String,
+    /// 办事指南: how to use the market, in its staff's words (shown on its page and in
+    /// `GET /api/v1/tenants/{code}/services`); empty when not written yet.
+    #[serde(default)]
+    pub guide: String,
     /// Whether the market is serving; only active markets take posts and complaints.
     pub status: TenantStatus,
     /// For specialty markets: the HR agency or organisation that runs it.

@@ -73,6 +73,7 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
             "must be a landline (e.g. 0371-12345678), a mobile number, or 12333",
         );
     }
+    check_public_texts(t, &mut err);
     let region = regions::find(&t.region_code);
     if !regions::is_well_formed(&t.region_code) {
         err(
@@ -101,6 +102,32 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
         }
     }
 }
+
+/// The texts a market shows the public (主动公开): present and of a length a page can show.
+/// The guide may be empty (not written yet); the others may not.
+fn check_public_texts(t: &Tenant, err: &mut impl FnMut(&str, &str, &str)) {
+    let texts = [
+        ("address", "地址", t.address.as_str(), 200),
+        ("opening_hours", "运营时间", t.opening_hours.as_str(), 100),
+        ("complaint_channel", "投诉渠道", t.complaint_channel.as_str(), 300),
+        ("guide", "办事指南", t.guide.as_str(), GUIDE_MAX_CHARS),
+    ];
+    for (field, label, text, max) in texts {
+        let chars = text.chars().count();
+        if field != "guide" && text.trim().is_empty() {
+            err(field, &format!("{label}不能为空"), "must not be empty");
+        } else if chars > max {
+            err(
+                field,
+                &format!("{label}最多 {max} 个字(现有 {chars} 个)"),
+                &format!("at most {max} characters (has {chars})"),
+            );
+        }
+    }
+}
+
+/// The longest 办事指南 a market may publish, in characters.
+pub const GUIDE_MAX_CHARS: usize = 2000;
 
 /// Codes no market may have: the city console's own pages live at `/console/<word>`, beside the
 /// market consoles at `/console/{code}`, so a market with one of these codes could never be
@@ -340,6 +367,7 @@ mod tests {
                 opening_hours: "每日 06:00-18:00".into(),
                 hotline: "0371-12345678".into(),
                 complaint_channel: "12333".into(),
+                guide: String::new(),
                 status: TenantStatus::Active,
                 operator: None,
             },

@@ -281,6 +281,7 @@ fn tenant_of(form: &CreateForm) -> Result<Tenant, ApiError> {
         opening_hours: required("opening_hours", "运营时间", &form.opening_hours)?,
         hotline: required("hotline", "服务热线", &form.hotline)?,
         complaint_channel: required("complaint_channel", "投诉渠道", &form.complaint_channel)?,
+        guide: String::new(),
         status: TenantStatus::Active,
         operator: Some(text(&form.operator)).filter(|o| !o.is_empty()),
     })

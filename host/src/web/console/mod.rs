@@ -1,6 +1,7 @@
 //! `/console/{code}`: a market's console for its staff (a station's clerks, a county's bureau,
 //! a specialty market's HR agency): today's check-ins and the batch assignment, held posts, the
-//! verification queue, complaints by deadline, and the market's staff accounts.
+//! verification queue, complaints by deadline, the market's staff accounts, and its public
+//! service information (办事指南).
 //!
 //! Which market a page is about is the path's `{code}`; the authorisation middleware has already
 //! checked the route's permission there (a 杞县 admin opening 兰考县's console gets the 403 page
@@ -9,6 +10,7 @@
 mod assignments;
 mod complaints;
 mod home;
+mod services;
 mod staff;
 
 use axum::Router;
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/{code}/complaints/{id}/events", post(complaints::step))
         .route("/console/{code}/staff", get(staff::list).post(staff::create))
         .route("/console/{code}/staff/{id}/remove", post(staff::remove))
+        .route("/console/{code}/services", get(services::form).post(services::save))
 }
 
 /// The market a console page is about, and the console's own navigation for the caller.
@@ -61,7 +64,7 @@ impl Market {
         })?;
         let path = path_of(code, &tenants).unwrap_or_default();
         let mut readable = Vec::new();
-        for object in ["complaints", "accounts", "slots", "verifications"] {
+        for object in ["complaints", "accounts", "slots", "verifications", "services"] {
             if state.authz.allowed(actor, &path, object, "read").await {
                 readable.push(object);
             }
@@ -72,6 +75,7 @@ impl Market {
             ("complaints", "complaints", "投诉办理"),
             ("accounts", "staff", "工作人员"),
             ("slots", "rules", "规则"),
+            ("services", "services", "服务信息"),
         ] {
             if readable.contains(&object) {
                 links.push(link(format!("/console/{code}/{page}"), label));
