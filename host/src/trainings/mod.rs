@@ -372,9 +372,12 @@ pub struct Found {
     pub next_offset: Option<i64>,
 }
 
+fn none_if_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// Open sessions city-wide that match `s` (with places left unless asked otherwise).
 pub async fn find(store: &Store, s: &Search) -> Result<Found, ApiError> {
-    let none_if_empty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty());
     let kind = none_if_empty(&s.kind).map(parse_kind).transpose()?.map(|k| k.as_str().to_string());
     let occupation =
         none_if_empty(&s.occupation).map(|o| check_occupation(o, "occupation")).transpose()?;
@@ -476,6 +479,66 @@ pub async fn counts(
             }
         })
         .collect())
+}
+
+/// The demo city's sessions (called once from `demo::seed`): a 家政服务员 技能培训 of 兰考县 a
+/// week from today with the demo worker (`worker_phone`) enrolled, and a free 安全培训 of 杞县.
+/// Idempotent: a market that already has an upcoming session gets none.
+pub async fn seed_demo(
+    store: &Store,
+    accounts: &crate::accounts::Accounts,
+    worker_phone: &str,
+) -> anyhow::Result<()> {
+    let today = store.clock().today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let sessions = [
+        ("lankao", NewTraining {
+            kind: "skills".into(),
+            title: "家政服务员技能培训(五级/初级工)".into(),
+            occupation_code: "4-10-01-06".into(),
+            starts_on: day(7),
+            ends_on: day(11),
+            place: "兰考县零工市场二楼培训室".into(),
+            capacity: 30,
+            cost_cents: 0,
+            provider: Some("兰考县职业技能培训中心".into()),
+            description: "家庭保洁、衣物洗涤、烹饪基础与母婴照护入门;结业可参加职业技能等级认定(示例数据)。".into(),
+        }),
+        ("qixian", NewTraining {
+            kind: "safety".into(),
+            title: "建筑工地安全培训".into(),
+            occupation_code: "6-29-01-01".into(),
+            starts_on: day(3),
+            ends_on: day(3),
+            place: "杞县零工市场一楼大厅".into(),
+            capacity: 50,
+            cost_cents: 0,
+            provider: None,
+            description: "高处作业、用电安全与个人防护用品的正确使用(示例数据)。".into(),
+        }),
+    ];
+    for (code, input) in sessions {
+        let upcoming = store
+            .tenant_trainings(code)
+            .await?
+            .iter()
+            .any(|t| t.status == "open" && t.starts_on >= today.to_string());
+        if upcoming {
+            continue;
+        }
+        let Some(tenant) = store.get_tenant(code).await? else { continue };
+        let row = create(store, &tenant, "demo", &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo training in {code}: {e}"))?;
+        if code == "lankao"
+            && let Some(worker) = accounts.by_phone(worker_phone).await?
+        {
+            enrol(store, &worker.id, crate::accounts::AccountKind::Worker, &row.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo enrolment: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

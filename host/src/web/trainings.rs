@@ -534,13 +534,8 @@ async fn console_show_page(
             .collect(),
         failed,
         form,
-        errors: errors.shown_in(&[
-            "action",
-            "certificate.number",
-            "certificate.issuer",
-            "certificate.issued_on",
-            "certificate.level",
-        ]),
+        // Shown in the row of the worker whose form failed (or above the roster).
+        errors: errors.shown_in(&[]),
     };
     render(status, &page)
 }
