@@ -4,7 +4,7 @@
 //! between markets and between workers; the audit entries; and the period counts.
 
 use chrono::Duration;
-use gigmarket_e2e::people::{Person, day, employer, job, open_job, register, staff, worker};
+use gigmarket_e2e::people::{Person, day, employer, job, login, open_job, register, staff, worker};
 use gigmarket_e2e::{TestApp, assert_error, db_tests, join_all};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -217,12 +217,14 @@ async fn enrolment_is_for_workers_once_and_withdrawing_gives_the_place_back(app:
     assert_error(&enrol(&app, &a, &one).await.1, "training_full");
     // On the start date nobody withdraws any more.
     app.clock.advance(Duration::days(2));
+    let b = login(&app, "13900000342", "kaifeng2026").await;
     let (status, body) =
         app.call_as(&b.token, Method::POST, &format!("/api/v1/trainings/{one}/withdraw"), None).await;
     assert_eq!(status, 409, "{body}");
     assert_error(&body, "cannot_withdraw");
     // Nor enrols once it has started.
     app.clock.advance(Duration::days(1));
+    let b = login(&app, "13900000342", "kaifeng2026").await;
     assert_error(&enrol(&app, &b, &two).await.1, "training_not_open");
 }
 
@@ -239,6 +241,9 @@ async fn attendance_and_completion_follow_the_transition_table(app: TestApp) {
     assert_eq!(status, 409, "{body}");
     assert_error(&body, "training_not_started");
     app.clock.advance(Duration::days(1));
+    // Sessions expire with the moved clock: log in again.
+    let clerk = login(&app, "13600000351", "staff2026pw").await;
+    let a = login(&app, "13900000351", "kaifeng2026").await;
     let (status, body) = step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete"})).await;
     assert_eq!(status, 409);
     assert_error(&body, "invalid_transition");
