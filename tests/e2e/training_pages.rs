@@ -56,7 +56,8 @@ async fn a_worker_finds_enrols_and_withdraws_through_the_pages(app: TestApp) {
     assert!(mine.body.contains("家政服务员技能培训") && mine.body.contains("已报名"), "{}", mine.body);
     assert!(v.get("/me").await.body.contains("/me/skills"), "linked from /me");
     let again = v.post(&format!("/trainings/{id}/enrol"), &[]).await;
-    assert_eq!(again.status, 200, "the page shows it is mine: {}", again.body);
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("您已报名该培训") && again.body.contains("我的报名"), "{}", again.body);
     let shown = v.get(&format!("/trainings/{id}")).await;
     assert!(shown.body.contains("退出报名") && shown.body.contains("还剩 1 个"), "{}", shown.body);
     let left = v.post(&format!("/trainings/{id}/withdraw"), &[]).await;
