@@ -72,8 +72,6 @@ async fn a_worker_enrols_on_a_phone_and_the_clerk_marks_her_complete(app: TestAp
     c.assert_clean().await;
     c.snap("trainings-roster-desktop").await;
     c.close().await;
-    let (_, skills) = app
-        .call_as(&w.token, reqwest::Method::GET, "/api/v1/me/skills", None)
-        .await;
+    let (_, skills) = app.call_as(&w.token, reqwest::Method::GET, "/api/v1/me/skills", None).await;
     assert_eq!(skills["skills"][0]["cert_level"], 4, "{skills}");
 }

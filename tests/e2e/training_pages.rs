@@ -36,7 +36,11 @@ async fn a_worker_finds_enrols_and_withdraws_through_the_pages(app: TestApp) {
     let v = Visitor::new(&app);
     let list = v.get("/trainings?kind=skills&county=lankao").await;
     assert_eq!(list.status, 200, "{}", list.body);
-    assert!(list.body.contains("家政服务员技能培训") && list.body.contains("还剩 2 个名额"), "{}", list.body);
+    assert!(
+        list.body.contains("家政服务员技能培训") && list.body.contains("还剩 2 个名额"),
+        "{}",
+        list.body
+    );
     let none = v.get("/trainings?kind=safety").await;
     assert!(!none.body.contains("家政服务员技能培训"), "filtered: {}", none.body);
     let bad = v.get("/trainings?county=nowhere").await;
@@ -53,11 +57,19 @@ async fn a_worker_finds_enrols_and_withdraws_through_the_pages(app: TestApp) {
     assert_eq!(enrolled.status, 303, "{}", enrolled.body);
     assert_eq!(enrolled.location.as_deref(), Some(format!("/me/skills#t-{id}").as_str()));
     let mine = v.get("/me/skills").await;
-    assert!(mine.body.contains("家政服务员技能培训") && mine.body.contains("已报名"), "{}", mine.body);
+    assert!(
+        mine.body.contains("家政服务员技能培训") && mine.body.contains("已报名"),
+        "{}",
+        mine.body
+    );
     assert!(v.get("/me").await.body.contains("/me/skills"), "linked from /me");
     let again = v.post(&format!("/trainings/{id}/enrol"), &[]).await;
     assert_eq!(again.status, 409, "{}", again.body);
-    assert!(again.body.contains("您已报名该培训") && again.body.contains("我的报名"), "{}", again.body);
+    assert!(
+        again.body.contains("您已报名该培训") && again.body.contains("我的报名"),
+        "{}",
+        again.body
+    );
     let shown = v.get(&format!("/trainings/{id}")).await;
     assert!(shown.body.contains("退出报名") && shown.body.contains("还剩 1 个"), "{}", shown.body);
     let left = v.post(&format!("/trainings/{id}/withdraw"), &[]).await;
@@ -97,7 +109,11 @@ async fn staff_create_sessions_with_errors_by_field_and_complete_on_the_roster(a
     };
     let zero = post(form("家政班", "0", day(0))).await;
     assert_eq!(zero.status, 400, "{}", zero.body);
-    assert!(zero.body.contains("id=\"capacity-error\"") && zero.body.contains("培训人数应为1至500人"), "{}", zero.body);
+    assert!(
+        zero.body.contains("id=\"capacity-error\"") && zero.body.contains("培训人数应为1至500人"),
+        "{}",
+        zero.body
+    );
     assert!(zero.body.contains("value=\"家政班\""), "typed values kept");
     let past = post(form("家政班", "10", day(-1))).await;
     assert!(past.body.contains("id=\"starts_on-error\""), "{}", past.body);
@@ -110,23 +126,44 @@ async fn staff_create_sessions_with_errors_by_field_and_complete_on_the_roster(a
     let at = made.location.unwrap();
     let id = at.rsplit('/').next().unwrap().to_string();
     let w = worker(&app, 411, &["4-10-01-06"], (114.82, 34.82), false).await;
-    let (status, _) =
-        app.call_as(&w.token, Method::POST, &format!("/api/v1/trainings/{id}/enrolments"), None).await;
+    let (status, _) = app
+        .call_as(&w.token, Method::POST, &format!("/api/v1/trainings/{id}/enrolments"), None)
+        .await;
     assert_eq!(status, 201);
     let roster = clerk.get(&at).await;
     assert_eq!(roster.status, 200, "{}", roster.body);
-    assert!(roster.body.contains("已报名") && roster.body.contains("139****0411"), "masked: {}", roster.body);
+    assert!(
+        roster.body.contains("已报名") && roster.body.contains("139****0411"),
+        "masked: {}",
+        roster.body
+    );
     let step = format!("{at}/enrolments/{}", w.id);
     assert_eq!(clerk.post(&step, &[("action", "attend")]).await.status, 303);
     let bad = clerk
-        .post(&step, &[("action", "complete"), ("cert_number", "S0000410200"), ("cert_issuer", "兰考县职业技能鉴定站"),
-            ("cert_issued_on", &day(0)), ("cert_level", "9")])
+        .post(
+            &step,
+            &[
+                ("action", "complete"),
+                ("cert_number", "S0000410200"),
+                ("cert_issuer", "兰考县职业技能鉴定站"),
+                ("cert_issued_on", &day(0)),
+                ("cert_level", "9"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert!(bad.body.contains("证书等级应为1"), "{}", bad.body);
     let done = clerk
-        .post(&step, &[("action", "complete"), ("cert_number", "S0000410200"), ("cert_issuer", "兰考县职业技能鉴定站"),
-            ("cert_issued_on", &day(0)), ("cert_level", "4")])
+        .post(
+            &step,
+            &[
+                ("action", "complete"),
+                ("cert_number", "S0000410200"),
+                ("cert_issuer", "兰考县职业技能鉴定站"),
+                ("cert_issued_on", &day(0)),
+                ("cert_level", "4"),
+            ],
+        )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert!(clerk.get(&at).await.body.contains("已结业"));
@@ -145,14 +182,22 @@ async fn training_forms_without_the_csrf_token_or_from_another_county_write_noth
     assert_eq!(me["count"], 0, "{me}");
     let clerk = staff_visitor(&app, "13600000421", "county_admin", "lankao").await;
     let forged = clerk
-        .post_raw("/console/lankao/trainings", &[("kind", "skills"), ("title", "伪造"), ("capacity", "5")])
+        .post_raw(
+            "/console/lankao/trainings",
+            &[("kind", "skills"), ("title", "伪造"), ("capacity", "5")],
+        )
         .await;
     assert_eq!(forged.status, 403);
     let other = staff_visitor(&app, "13600000422", "county_admin", "qixian").await;
     let refused = other.get(&format!("/console/lankao/trainings/{id}")).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(v.post(&format!("/trainings/{id}/enrol"), &[]).await.status, 303);
-    let step = other.post(&format!("/console/lankao/trainings/{id}/enrolments/{}", w.id), &[("action", "attend")]).await;
+    let step = other
+        .post(
+            &format!("/console/lankao/trainings/{id}/enrolments/{}", w.id),
+            &[("action", "attend")],
+        )
+        .await;
     assert_eq!(step.status, 403);
     let (_, r) = app.admin_get(&format!("/api/v1/tenants/lankao/trainings/{id}/enrolments")).await;
     assert_eq!(r["enrolments"][0]["status"], "enrolled", "{r}");

@@ -100,7 +100,12 @@ async fn creating_a_session_checks_every_field_and_writes_nothing_when_refused(a
     // A worker cannot create one.
     let w = worker(&app, 301, &["4-10-01-06"], (114.82, 34.82), false).await;
     let (status, _) = app
-        .call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/trainings", Some(session("x", 1, 3)))
+        .call_as(
+            &w.token,
+            Method::POST,
+            "/api/v1/tenants/lankao/trainings",
+            Some(session("x", 1, 3)),
+        )
         .await;
     assert_eq!(status, 403);
 }
@@ -118,37 +123,45 @@ async fn workers_find_open_sessions_city_wide_with_filters_and_pages(app: TestAp
     one["kind"] = json!("guidance");
     let c = create(&app, &lankao, "lankao-lanyang", one).await;
     let ids = |body: &Value| -> Vec<String> {
-        body["trainings"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect()
+        body["trainings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect()
     };
     let (status, all) = app.get_json("/api/v1/trainings").await;
     assert_eq!(status, 200, "{all}");
-    assert_eq!(ids(&all), [a.clone(), b.clone(), c.clone()], "soonest first: {all}");
+    assert_eq!(ids(&all), [a.as_str(), b.as_str(), c.as_str()], "soonest first: {all}");
     let (_, safety) = app.get_json("/api/v1/trainings?kind=safety").await;
-    assert_eq!(ids(&safety), [b.clone()]);
+    assert_eq!(ids(&safety), [b.as_str()]);
     let (_, county) = app.get_json("/api/v1/trainings?county=lankao").await;
-    assert_eq!(ids(&county), [a.clone(), c.clone()], "the county and its station: {county}");
+    assert_eq!(ids(&county), [a.as_str(), c.as_str()], "the county and its station: {county}");
     let (_, free) = app.get_json("/api/v1/trainings?free=true").await;
-    assert_eq!(ids(&free), [a.clone(), c.clone()]);
+    assert_eq!(ids(&free), [a.as_str(), c.as_str()]);
     let (_, paid) = app.get_json("/api/v1/trainings?free=false").await;
-    assert_eq!(ids(&paid), [b.clone()]);
+    assert_eq!(ids(&paid), [b.as_str()]);
     let (_, occ) = app.get_json("/api/v1/trainings?occupation=6-29-01-01").await;
-    assert_eq!(ids(&occ), [b.clone()]);
+    assert_eq!(ids(&occ), [b.as_str()]);
     let (_, from) = app.get_json(&format!("/api/v1/trainings?from={}", day(2))).await;
-    assert_eq!(ids(&from), [b.clone(), c.clone()]);
+    assert_eq!(ids(&from), [b.as_str(), c.as_str()]);
     let (_, page1) = app.get_json("/api/v1/trainings?limit=2").await;
-    assert_eq!(ids(&page1), [a.clone(), b.clone()]);
+    assert_eq!(ids(&page1), [a.as_str(), b.as_str()]);
     let (_, page2) = app.get_json("/api/v1/trainings?limit=2&offset=2").await;
-    assert_eq!(ids(&page2), [c.clone()]);
+    assert_eq!(ids(&page2), [c.as_str()]);
     // A full session is left out unless asked for.
     let w = worker(&app, 311, &["4-10-01-06"], (114.82, 34.82), false).await;
     assert_eq!(enrol(&app, &w, &c).await.0, 201);
     let (_, open) = app.get_json("/api/v1/trainings?county=lankao").await;
-    assert_eq!(ids(&open), [a.clone()]);
+    assert_eq!(ids(&open), [a.as_str()]);
     let (_, with_full) = app.get_json("/api/v1/trainings?county=lankao&include_full=true").await;
-    assert_eq!(ids(&with_full), [a, c]);
-    for (query, field) in
-        [("kind=cooking", "kind"), ("county=nowhere", "county"), ("from=tomorrow", "from"), ("limit=0", "limit")]
-    {
+    assert_eq!(ids(&with_full), [a.as_str(), c.as_str()]);
+    for (query, field) in [
+        ("kind=cooking", "kind"),
+        ("county=nowhere", "county"),
+        ("from=tomorrow", "from"),
+        ("limit=0", "limit"),
+    ] {
         let (status, err) = app.get_json(&format!("/api/v1/trainings?{query}")).await;
         assert_eq!(status, 400, "{query}: {err}");
         assert_eq!(err["error"]["field"], field, "{err}");
@@ -171,7 +184,11 @@ async fn concurrent_enrolments_fill_a_session_exactly_to_capacity(app: TestApp) 
         assert_error(body, "training_full");
     }
     let (_, t) = app.get_json(&format!("/api/v1/trainings/{id}")).await;
-    assert_eq!((t["enrolled"].as_i64(), t["places_left"].as_i64()), (Some(N as i64), Some(0)), "{t}");
+    assert_eq!(
+        (t["enrolled"].as_i64(), t["places_left"].as_i64()),
+        (Some(N as i64), Some(0)),
+        "{t}"
+    );
     let (_, roster) = app
         .call_as(
             &clerk.token,
@@ -218,8 +235,9 @@ async fn enrolment_is_for_workers_once_and_withdrawing_gives_the_place_back(app:
     // On the start date nobody withdraws any more.
     app.clock.advance(Duration::days(2));
     let b = login(&app, "13900000342", "kaifeng2026").await;
-    let (status, body) =
-        app.call_as(&b.token, Method::POST, &format!("/api/v1/trainings/{one}/withdraw"), None).await;
+    let (status, body) = app
+        .call_as(&b.token, Method::POST, &format!("/api/v1/trainings/{one}/withdraw"), None)
+        .await;
     assert_eq!(status, 409, "{body}");
     assert_error(&body, "cannot_withdraw");
     // Nor enrols once it has started.
@@ -237,41 +255,79 @@ async fn attendance_and_completion_follow_the_transition_table(app: TestApp) {
     );
     assert_eq!(enrol(&app, &a, &id).await.0, 201);
     assert_eq!(enrol(&app, &b, &id).await.0, 201);
-    let (status, body) = step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "attend"})).await;
+    let (status, body) =
+        step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "attend"})).await;
     assert_eq!(status, 409, "{body}");
     assert_error(&body, "training_not_started");
     app.clock.advance(Duration::days(1));
     // Sessions expire with the moved clock: log in again.
     let clerk = login(&app, "13600000351", "staff2026pw").await;
     let a = login(&app, "13900000351", "kaifeng2026").await;
-    let (status, body) = step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete"})).await;
+    let (status, body) =
+        step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete"})).await;
     assert_eq!(status, 409);
     assert_error(&body, "invalid_transition");
-    let (status, body) = step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "graduate"})).await;
+    let (status, body) =
+        step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "graduate"})).await;
     assert_eq!((status, body["error"]["field"].as_str()), (400, Some("action")), "{body}");
-    let (status, body) = step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "attend"})).await;
+    let (status, body) =
+        step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "attend"})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "attended");
-    assert_error(&step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "absent"})).await.1, "invalid_transition");
+    assert_error(
+        &step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "absent"})).await.1,
+        "invalid_transition",
+    );
     assert_eq!(step(&app, &clerk, "lankao", &id, &b.id, json!({"action": "absent"})).await.0, 200);
-    assert_error(&step(&app, &clerk, "lankao", &id, &b.id, json!({"action": "attend"})).await.1, "invalid_transition");
+    assert_error(
+        &step(&app, &clerk, "lankao", &id, &b.id, json!({"action": "attend"})).await.1,
+        "invalid_transition",
+    );
     // A certificate is checked by field; a refused completion changes nothing.
     let cert = |level: i64| json!({"number": "S000041020000244000123", "issuer": "兰考县职业技能鉴定站", "issued_on": day(1), "level": level});
-    let (status, body) =
-        step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete", "certificate": cert(6)})).await;
-    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("certificate.level")), "{body}");
+    let (status, body) = step(
+        &app,
+        &clerk,
+        "lankao",
+        &id,
+        &a.id,
+        json!({"action": "complete", "certificate": cert(6)}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("certificate.level")),
+        "{body}"
+    );
     let (_, skills) = app.call_as(&a.token, Method::GET, "/api/v1/me/skills", None).await;
     assert_eq!(skills["count"], 0, "{skills}");
-    let (status, body) =
-        step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete", "certificate": cert(3)})).await;
+    let (status, body) = step(
+        &app,
+        &clerk,
+        "lankao",
+        &id,
+        &a.id,
+        json!({"action": "complete", "certificate": cert(3)}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "completed");
-    assert_error(&step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete"})).await.1, "invalid_transition");
+    assert_error(
+        &step(&app, &clerk, "lankao", &id, &a.id, json!({"action": "complete"})).await.1,
+        "invalid_transition",
+    );
     let (_, skills) = app.call_as(&a.token, Method::GET, "/api/v1/me/skills", None).await;
     assert_eq!(skills["count"], 1, "{skills}");
     let s = &skills["skills"][0];
-    assert_eq!((s["training_id"].as_str(), s["occupation_code"].as_str()), (Some(id.as_str()), Some("4-10-01-06")));
-    assert_eq!((s["cert_level"].as_i64(), s["level_name"].as_str()), (Some(3), Some("三级/高级工")), "{s}");
+    assert_eq!(
+        (s["training_id"].as_str(), s["occupation_code"].as_str()),
+        (Some(id.as_str()), Some("4-10-01-06"))
+    );
+    assert_eq!(
+        (s["cert_level"].as_i64(), s["level_name"].as_str()),
+        (Some(3), Some("三级/高级工")),
+        "{s}"
+    );
     assert_eq!(s["completed_on"], day(1));
     let (_, mine) = app.call_as(&a.token, Method::GET, "/api/v1/me/trainings", None).await;
     assert_eq!(mine["enrolments"][0]["status"], "completed", "{mine}");
@@ -292,16 +348,23 @@ async fn a_certified_completion_raises_the_workers_level_and_rank(app: TestApp) 
     post["qualifications"] = json!(["健康证"]);
     let post = open_job(&app, &boss, post).await;
     let ranking = || {
-        let (app, token, path) = (&app, boss.token.clone(), format!("/api/v1/jobs/{post}/recommendations"));
+        let (app, token, path) =
+            (&app, boss.token.clone(), format!("/api/v1/jobs/{post}/recommendations"));
         async move {
-        let (status, r) = app.call_as(&token, Method::GET, &path, None).await;
-        assert_eq!(status, 200, "{r}");
-        r["workers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|w| (w["worker_id"].as_str().unwrap().to_string(), w["skill_level"].as_i64().unwrap(), w["score"].as_f64().unwrap()))
-            .collect::<Vec<_>>()
+            let (status, r) = app.call_as(&token, Method::GET, &path, None).await;
+            assert_eq!(status, 200, "{r}");
+            r["workers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| {
+                    (
+                        w["worker_id"].as_str().unwrap().to_string(),
+                        w["skill_level"].as_i64().unwrap(),
+                        w["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
         }
     };
     let before = ranking().await;
@@ -311,10 +374,20 @@ async fn a_certified_completion_raises_the_workers_level_and_rank(app: TestApp) 
     let clerk = staff(&app, "13600000361", "county_admin", "lankao").await;
     let id = create(&app, &clerk, "lankao", session("家政服务员(二级/技师)", 0, 5)).await;
     assert_eq!(enrol(&app, &second, &id).await.0, 201);
-    assert_eq!(step(&app, &clerk, "lankao", &id, &second.id, json!({"action": "attend"})).await.0, 200);
+    assert_eq!(
+        step(&app, &clerk, "lankao", &id, &second.id, json!({"action": "attend"})).await.0,
+        200
+    );
     let cert = json!({"number": "S000041020000244000456", "issuer": "兰考县职业技能鉴定站", "issued_on": day(0), "level": 4});
-    let (status, body) =
-        step(&app, &clerk, "lankao", &id, &second.id, json!({"action": "complete", "certificate": cert})).await;
+    let (status, body) = step(
+        &app,
+        &clerk,
+        "lankao",
+        &id,
+        &second.id,
+        json!({"action": "complete", "certificate": cert}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let after = ranking().await;
     assert!(rank(&after, &second.id) < rank(&after, &first.id), "{after:?}");
@@ -342,7 +415,8 @@ async fn markets_and_workers_see_only_their_own(app: TestApp) {
     assert_eq!(app.call_as(&qixian.token, Method::GET, &roster, None).await.0, 403);
     let (status, _) = step(&app, &qixian, "lankao", &id, &me.id, json!({"action": "attend"})).await;
     assert_eq!(status, 403);
-    let (status, body) = step(&app, &qixian, "qixian", &id, &me.id, json!({"action": "attend"})).await;
+    let (status, body) =
+        step(&app, &qixian, "qixian", &id, &me.id, json!({"action": "attend"})).await;
     assert_eq!(status, 404, "{body}");
     assert_error(&body, "training_not_found");
     let cancel = format!("/api/v1/tenants/qixian/trainings/{id}/cancel");
@@ -353,8 +427,14 @@ async fn markets_and_workers_see_only_their_own(app: TestApp) {
     // Workers: staff routes refused; only their own enrolments and skills.
     assert_eq!(app.call_as(&me.token, Method::GET, &roster, None).await.0, 403);
     assert_eq!(step(&app, &me, "lankao", &id, &me.id, json!({"action": "attend"})).await.0, 403);
-    assert_eq!(step(&app, &lankao, "lankao", &id, &me.id, json!({"action": "attend"})).await.0, 200);
-    assert_eq!(step(&app, &lankao, "lankao", &id, &me.id, json!({"action": "complete"})).await.0, 200);
+    assert_eq!(
+        step(&app, &lankao, "lankao", &id, &me.id, json!({"action": "attend"})).await.0,
+        200
+    );
+    assert_eq!(
+        step(&app, &lankao, "lankao", &id, &me.id, json!({"action": "complete"})).await.0,
+        200
+    );
     let (_, mine) = app.call_as(&me.token, Method::GET, "/api/v1/me/trainings", None).await;
     assert_eq!(mine["count"], 1);
     let (_, skills) = app.call_as(&me.token, Method::GET, "/api/v1/me/skills", None).await;
@@ -383,7 +463,10 @@ async fn cancelling_a_session_cancels_its_enrolments(app: TestApp) {
     let (_, mine) = app.call_as(&w.token, Method::GET, "/api/v1/me/trainings", None).await;
     assert_eq!(mine["enrolments"][0]["status"], "cancelled", "{mine}");
     assert_error(&enrol(&app, &late, &id).await.1, "training_not_open");
-    assert_error(&app.call_as(&clerk.token, Method::POST, &path, None).await.1, "training_cancelled");
+    assert_error(
+        &app.call_as(&clerk.token, Method::POST, &path, None).await.1,
+        "training_cancelled",
+    );
     let (_, found) = app.get_json("/api/v1/trainings").await;
     assert_eq!(found["count"], 0, "{found}");
     assert_eq!(audit_count(&app, "training.cancel").await, 1);
@@ -406,21 +489,39 @@ async fn the_period_counts_are_per_market(app: TestApp) {
     assert_eq!(enrol(&app, &w2, &a).await.0, 201);
     assert_eq!(enrol(&app, &w1, &g).await.0, 201);
     assert_eq!(step(&app, &lankao, "lankao", &a, &w1.id, json!({"action": "attend"})).await.0, 200);
-    assert_eq!(step(&app, &lankao, "lankao", &a, &w1.id, json!({"action": "complete"})).await.0, 200);
+    assert_eq!(
+        step(&app, &lankao, "lankao", &a, &w1.id, json!({"action": "complete"})).await.0,
+        200
+    );
     let today = app.clock.today();
     let tenants = ["lankao".to_string(), "qixian".to_string()];
-    let counts = gigmarket::trainings::counts(&app.store, &tenants, today, today + Duration::days(7))
-        .await
-        .unwrap();
+    let counts =
+        gigmarket::trainings::counts(&app.store, &tenants, today, today + Duration::days(7))
+            .await
+            .unwrap();
     assert_eq!(counts.len(), 2);
     assert_eq!(
-        (counts[0].tenant.as_str(), counts[0].sessions, counts[0].enrolments, counts[0].completions, counts[0].guidance),
+        (
+            counts[0].tenant.as_str(),
+            counts[0].sessions,
+            counts[0].enrolments,
+            counts[0].completions,
+            counts[0].guidance
+        ),
         ("lankao", 2, 3, 1, 1),
         "{counts:?}"
     );
     assert_eq!((counts[1].sessions, counts[1].enrolments, counts[1].completions), (0, 0, 0));
-    let later = gigmarket::trainings::counts(&app.store, &tenants, today + Duration::days(1), today + Duration::days(7))
-        .await
-        .unwrap();
-    assert_eq!((later[0].sessions, later[0].enrolments, later[0].completions, later[0].guidance), (1, 1, 0, 1));
+    let later = gigmarket::trainings::counts(
+        &app.store,
+        &tenants,
+        today + Duration::days(1),
+        today + Duration::days(7),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (later[0].sessions, later[0].enrolments, later[0].completions, later[0].guidance),
+        (1, 1, 0, 1)
+    );
 }

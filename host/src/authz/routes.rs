@@ -126,7 +126,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/tenants/{code}/trainings", staff("trainings", "write")),
     ("POST", "/api/v1/tenants/{code}/trainings/{id}/cancel", staff("trainings", "write")),
     ("GET", "/api/v1/tenants/{code}/trainings/{id}/enrolments", staff("trainings", "read")),
-    ("POST", "/api/v1/tenants/{code}/trainings/{id}/enrolments/{account}", staff("trainings", "write")),
+    (
+        "POST",
+        "/api/v1/tenants/{code}/trainings/{id}/enrolments/{account}",
+        staff("trainings", "write"),
+    ),
     // The web pages (a session cookie instead of a bearer token; forms carry a CSRF token).
     ("GET", "/assets/{file}", PUBLIC),
     ("GET", "/", PUBLIC),

@@ -221,10 +221,11 @@ impl Store {
 
     /// A session by id, whichever market holds it.
     pub async fn training(&self, id: &str) -> Result<Option<TrainingRow>, sqlx::Error> {
-        let row = sqlx::query(concat!("SELECT ", training_columns!(), " FROM trainings WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query(concat!("SELECT ", training_columns!(), " FROM trainings WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(training_from_row).transpose()
     }
 

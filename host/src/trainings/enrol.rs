@@ -177,7 +177,11 @@ pub async fn enrol(
 /// Give back a place before the session's start date.
 pub async fn withdraw(store: &Store, account: &str, id: &str) -> Result<EnrolmentRow, ApiError> {
     let mine = store.enrolment(id, account).await?.ok_or_else(|| {
-        ApiError::not_found("enrolment_not_found", "您没有报名该培训", "not enrolled in this session")
+        ApiError::not_found(
+            "enrolment_not_found",
+            "您没有报名该培训",
+            "not enrolled in this session",
+        )
     })?;
     let today = store.clock().today().to_string();
     if !store.withdraw_enrolment(id, account, &today, &store.now()).await? {
@@ -260,7 +264,8 @@ pub async fn roster(
     let records = store.training_skill_records(id).await?;
     let mut lines = Vec::new();
     for e in store.training_enrolments(id).await? {
-        let name = store.profile(&e.account_id).await?.map_or_else(String::new, |p| mask_name(&p.name));
+        let name =
+            store.profile(&e.account_id).await?.map_or_else(String::new, |p| mask_name(&p.name));
         let phone = match store.account(&e.account_id).await? {
             Some(a) => accounts.view(&a, false)?.phone,
             None => String::new(),

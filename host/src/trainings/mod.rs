@@ -25,9 +25,9 @@ use utoipa::ToSchema;
 use crate::clock;
 use crate::error::ApiError;
 use crate::jobs::occupations;
+use crate::store::Store;
 use crate::store::audit::AuditEvent;
 use crate::store::trainings::{CountRow, Find, TrainingRow};
-use crate::store::Store;
 use crate::tenants::Tenant;
 
 pub use enrol::{Status, enrol, withdraw};
@@ -302,7 +302,11 @@ pub async fn cancel(
     let t = store.training_in_tenant(tenant, id).await?.ok_or_else(not_found)?;
     let conflict = |code, zh, en| ApiError::new(StatusCode::CONFLICT, code, zh, en);
     if t.status != "open" {
-        return Err(conflict("training_cancelled", "该培训已取消", "the session is already cancelled"));
+        return Err(conflict(
+            "training_cancelled",
+            "该培训已取消",
+            "the session is already cancelled",
+        ));
     }
     if t.ends_on < store.clock().today().to_string() {
         return Err(conflict("training_ended", "该培训已结束,不能取消", "the session has ended"));
@@ -315,7 +319,11 @@ pub async fn cancel(
         detail: serde_json::json!({"title": t.title}),
     };
     store.cancel_training(tenant, id, &store.now(), &audit).await?.ok_or_else(|| {
-        conflict("concurrent_change", "该培训刚被他人更改,请刷新后重试", "the session changed meanwhile")
+        conflict(
+            "concurrent_change",
+            "该培训刚被他人更改,请刷新后重试",
+            "the session changed meanwhile",
+        )
     })?;
     store.training_in_tenant(tenant, id).await?.ok_or_else(not_found)
 }
@@ -385,9 +393,15 @@ pub async fn find(store: &Store, s: &Search) -> Result<Found, ApiError> {
     let county = match none_if_empty(&s.county) {
         None => None,
         Some(c) => {
-            let known = tenants.iter().any(|t| t.code == c && t.kind == crate::tenants::TenantKind::County);
+            let known =
+                tenants.iter().any(|t| t.code == c && t.kind == crate::tenants::TenantKind::County);
             if !known {
-                return Err(invalid("invalid_county", "county", "没有这个县区市场", "no such county"));
+                return Err(invalid(
+                    "invalid_county",
+                    "county",
+                    "没有这个县区市场",
+                    "no such county",
+                ));
             }
             Some(
                 tenants
@@ -405,7 +419,12 @@ pub async fn find(store: &Store, s: &Search) -> Result<Found, ApiError> {
     };
     let limit = s.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Err(invalid("invalid_limit", "limit", "每页条数应为1至100", "limit must be 1 to 100"));
+        return Err(invalid(
+            "invalid_limit",
+            "limit",
+            "每页条数应为1至100",
+            "limit must be 1 to 100",
+        ));
     }
     let offset = s.offset.unwrap_or(0);
     if offset < 0 {
@@ -590,15 +609,25 @@ mod tests {
         assert_eq!(field_of(NewTraining { kind: "cooking".into(), ..input() }), "kind");
         assert_eq!(field_of(NewTraining { title: " ".into(), ..input() }), "title");
         assert_eq!(field_of(NewTraining { title: "字".repeat(61), ..input() }), "title");
-        assert_eq!(field_of(NewTraining { occupation_code: "9-99".into(), ..input() }), "occupation_code");
-        assert_eq!(field_of(NewTraining { starts_on: "2026-12-04".into(), ..input() }), "starts_on");
+        assert_eq!(
+            field_of(NewTraining { occupation_code: "9-99".into(), ..input() }),
+            "occupation_code"
+        );
+        assert_eq!(
+            field_of(NewTraining { starts_on: "2026-12-04".into(), ..input() }),
+            "starts_on"
+        );
         assert_eq!(field_of(NewTraining { starts_on: "12/10".into(), ..input() }), "starts_on");
         assert_eq!(field_of(NewTraining { ends_on: "2026-12-09".into(), ..input() }), "ends_on");
         assert_eq!(field_of(NewTraining { capacity: 0, ..input() }), "capacity");
         assert_eq!(field_of(NewTraining { capacity: 501, ..input() }), "capacity");
         assert_eq!(field_of(NewTraining { cost_cents: -1, ..input() }), "cost_cents");
-        assert_eq!(field_of(NewTraining { provider: Some("字".repeat(61)), ..input() }), "provider");
-        let same_day = NewTraining { starts_on: "2026-12-05".into(), ends_on: "2026-12-05".into(), ..input() };
+        assert_eq!(
+            field_of(NewTraining { provider: Some("字".repeat(61)), ..input() }),
+            "provider"
+        );
+        let same_day =
+            NewTraining { starts_on: "2026-12-05".into(), ends_on: "2026-12-05".into(), ..input() };
         assert!(check(&tenant(), &same_day, today, "a", "now").is_ok());
     }
 

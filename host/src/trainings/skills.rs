@@ -170,8 +170,14 @@ mod tests {
         };
         assert_eq!(check_certificate(&ok, today).unwrap().3, 4);
         let field = |c: CertificateInput| check_certificate(&c, today).unwrap_err().field.unwrap();
-        assert_eq!(field(CertificateInput { number: "12".into(), ..ok.clone() }), "certificate.number");
-        assert_eq!(field(CertificateInput { issuer: " ".into(), ..ok.clone() }), "certificate.issuer");
+        assert_eq!(
+            field(CertificateInput { number: "12".into(), ..ok.clone() }),
+            "certificate.number"
+        );
+        assert_eq!(
+            field(CertificateInput { issuer: " ".into(), ..ok.clone() }),
+            "certificate.issuer"
+        );
         assert_eq!(
             field(CertificateInput { issued_on: "2026-12-06".into(), ..ok.clone() }),
             "certificate.issued_on"

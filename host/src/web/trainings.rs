@@ -98,7 +98,10 @@ impl Card {
 }
 
 fn kind_choices() -> Vec<Choice> {
-    Kind::ALL.iter().map(|k| Choice { value: k.as_str().into(), label: k.name_zh().into() }).collect()
+    Kind::ALL
+        .iter()
+        .map(|k| Choice { value: k.as_str().into(), label: k.name_zh().into() })
+        .collect()
 }
 
 fn occupation_choices() -> Vec<Choice> {
@@ -165,7 +168,12 @@ pub async fn find(
                     form.kind, form.occupation, form.county, form.free
                 )
             });
-            (found.trainings.iter().map(Card::public).collect(), next, FormErrors::none(), StatusCode::OK)
+            (
+                found.trainings.iter().map(Card::public).collect(),
+                next,
+                FormErrors::none(),
+                StatusCode::OK,
+            )
         }
         Err(err) if err.status.is_client_error() => {
             (Vec::new(), None, FormErrors::from_error(&err), err.status)
@@ -225,7 +233,10 @@ async fn show_page(
     let open = v.row.status == "open" && v.row.starts_on >= today;
     let page = ShowPage {
         layout: ctx.layout(&v.row.title),
-        mine: mine.as_ref().and_then(|e| enrol::Status::parse(&e.status)).map(enrol::Status::name_zh),
+        mine: mine
+            .as_ref()
+            .and_then(|e| enrol::Status::parse(&e.status))
+            .map(enrol::Status::name_zh),
         may_enrol: open
             && !holds
             && v.places_left > 0
@@ -389,8 +400,15 @@ pub async fn console_list(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    console_list_page(&state, &ctx, &code, CreateForm::default(), FormErrors::none(), StatusCode::OK)
-        .await
+    console_list_page(
+        &state,
+        &ctx,
+        &code,
+        CreateForm::default(),
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn console_list_page(
@@ -443,8 +461,15 @@ pub async fn console_create(
             Some(c) => c,
             None => {
                 let errors = bad("cost_yuan", "费用应为金额(元),免费请填0或留空");
-                return console_list_page(&state, &ctx, &code, form, errors, StatusCode::BAD_REQUEST)
-                    .await;
+                return console_list_page(
+                    &state,
+                    &ctx,
+                    &code,
+                    form,
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
             }
         }
     };
