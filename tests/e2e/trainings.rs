@@ -525,3 +525,55 @@ async fn the_period_counts_are_per_market(app: TestApp) {
         (1, 1, 0, 1)
     );
 }
+
+/// The demo city seeds a 兰考县 技能培训 with the demo worker enrolled and a 杞县 安全培训, once.
+async fn the_demo_city_has_two_sessions_with_the_demo_worker_enrolled(app: TestApp) {
+    let (_, found) = app.get_json("/api/v1/trainings").await;
+    let mut kinds: Vec<(String, String)> = found["trainings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["tenant"].as_str().unwrap().into(), t["kind"].as_str().unwrap().into()))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [("lankao".to_string(), "skills".to_string()), ("qixian".into(), "safety".into())],
+        "{found}"
+    );
+    let worker = login(&app, gigmarket::demo::DEMO_WORKER, gigmarket::demo::DEMO_PASSWORD).await;
+    let (_, mine) = app.call_as(&worker.token, Method::GET, "/api/v1/me/trainings", None).await;
+    assert_eq!(mine["count"], 1, "{mine}");
+    assert_eq!(mine["enrolments"][0]["training"]["tenant"], "lankao");
+    // Seeding again adds nothing.
+    gigmarket::trainings::seed_demo(&app.store, &accounts(&app), gigmarket::demo::DEMO_WORKER)
+        .await
+        .unwrap();
+    let (_, again) = app.get_json("/api/v1/trainings").await;
+    assert_eq!(again["count"], 2, "{again}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_city_has_two_sessions_sqlite() {
+    the_demo_city_has_two_sessions_with_the_demo_worker_enrolled(
+        gigmarket_e2e::spawn_demo(gigmarket_e2e::Backend::Sqlite).await,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_city_has_two_sessions_postgres() {
+    the_demo_city_has_two_sessions_with_the_demo_worker_enrolled(
+        gigmarket_e2e::spawn_demo(gigmarket_e2e::Backend::Postgres).await,
+    )
+    .await;
+}
+
+fn accounts(app: &TestApp) -> gigmarket::accounts::Accounts {
+    let keys = app.pii_keys.clone().expect("the test host's PII keys");
+    gigmarket::accounts::Accounts::new(
+        app.store.clone(),
+        keys,
+        std::time::Duration::from_secs(3600),
+    )
+}
