@@ -386,6 +386,7 @@ fn generate_workers(rng: &mut Rng, n: usize) -> Vec<WorkerFeatures> {
                 rating_count,
                 completed: rng.below(61) as i64,
                 no_shows: if rng.chance(0.85) { 0 } else { 1 + rng.below(3) as i64 },
+                certified_levels: Default::default(),
             }
         })
         .collect()

@@ -69,6 +69,7 @@ pub async fn seed(app: &Application) -> anyhow::Result<()> {
             Err(e) => return Err(anyhow::anyhow!("{e}")),
         }
     }
+    crate::trainings::seed_demo(app.store(), app.accounts(), DEMO_WORKER).await?;
     seed_jobs(app).await
 }
 

@@ -30,4 +30,5 @@ pub mod stats;
 pub mod store;
 pub mod telemetry;
 pub mod tenants;
+pub mod trainings;
 pub mod web;

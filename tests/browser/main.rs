@@ -4,6 +4,7 @@ mod city;
 mod console;
 mod employer;
 mod rules;
+mod trainings;
 mod walkthrough;
 mod worker;
 

@@ -21,5 +21,7 @@ mod profiles;
 mod races;
 mod rules_pages;
 mod tenants;
+mod training_pages;
+mod trainings;
 mod walkthrough;
 mod worker_pages;

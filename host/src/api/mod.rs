@@ -20,6 +20,7 @@ mod plugins;
 mod profiles;
 mod slots;
 mod tenants;
+mod trainings;
 
 use std::sync::Arc;
 
@@ -69,7 +70,7 @@ pub struct AppState {
         (name = "audit", description = "The hash-chained audit log"),
         (name = "auth", description = "Accounts and sessions"),
         (name = "profiles", description = "Real-name profiles and their verification"),
-        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "complaints", description = "Rights protection cases (劳动维权) with time limits and escalation"), (name = "meta"))
+        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "complaints", description = "Rights protection cases (劳动维权) with time limits and escalation"), (name = "trainings", description = "Skills services (技能提升): training sessions, enrolment, attendance and skill records"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -157,6 +158,16 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(matching::draft_assignment))
         .routes(routes!(matching::get_assignment))
         .routes(routes!(matching::publish_assignment))
+        .routes(routes!(trainings::find))
+        .routes(routes!(trainings::get))
+        .routes(routes!(trainings::enrol))
+        .routes(routes!(trainings::withdraw))
+        .routes(routes!(trainings::my_trainings))
+        .routes(routes!(trainings::my_skills))
+        .routes(routes!(trainings::tenant_trainings, trainings::create))
+        .routes(routes!(trainings::cancel))
+        .routes(routes!(trainings::roster))
+        .routes(routes!(trainings::step))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))

@@ -62,6 +62,9 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("county_admin", "services", "read|write"),
     ("station_staff", "services", "read|write"),
     ("agency_staff", "services", "read|write"),
+    ("county_admin", "trainings", "read|write"),
+    ("station_staff", "trainings", "read|write"),
+    ("agency_staff", "trainings", "read|write"),
     ("auditor", "*", "read"),
 ];
 
@@ -82,6 +85,7 @@ pub const OBJECTS: &[&str] = &[
     "matching",
     "complaints",
     "services",
+    "trainings",
     "authz",
 ];
 

@@ -115,6 +115,23 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tenants/{code}/complaints", staff("complaints", "read")),
     ("GET", "/api/v1/tenants/{code}/complaints/{id}", staff("complaints", "read")),
     ("POST", "/api/v1/tenants/{code}/complaints/{id}/events", staff("complaints", "write")),
+    // Skills services (技能提升): sessions found city-wide, enrolment by workers (the domain
+    // refuses other accounts), and each market's sessions, rosters and attendance.
+    ("GET", "/api/v1/trainings", PUBLIC),
+    ("GET", "/api/v1/trainings/{id}", PUBLIC),
+    ("POST", "/api/v1/trainings/{id}/enrolments", LOGGED_IN),
+    ("POST", "/api/v1/trainings/{id}/withdraw", LOGGED_IN),
+    ("GET", "/api/v1/me/trainings", LOGGED_IN),
+    ("GET", "/api/v1/me/skills", LOGGED_IN),
+    ("GET", "/api/v1/tenants/{code}/trainings", staff("trainings", "read")),
+    ("POST", "/api/v1/tenants/{code}/trainings", staff("trainings", "write")),
+    ("POST", "/api/v1/tenants/{code}/trainings/{id}/cancel", staff("trainings", "write")),
+    ("GET", "/api/v1/tenants/{code}/trainings/{id}/enrolments", staff("trainings", "read")),
+    (
+        "POST",
+        "/api/v1/tenants/{code}/trainings/{id}/enrolments/{account}",
+        staff("trainings", "write"),
+    ),
     // The web pages (a session cookie instead of a bearer token; forms carry a CSRF token).
     ("GET", "/assets/{file}", PUBLIC),
     ("GET", "/", PUBLIC),
@@ -135,6 +152,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/me/complaints/new", LOGGED_IN),
     ("POST", "/me/complaints", LOGGED_IN),
     ("GET", "/me/complaints/{id}", LOGGED_IN),
+    ("GET", "/trainings", PUBLIC),
+    ("GET", "/trainings/{id}", PUBLIC),
+    ("POST", "/trainings/{id}/enrol", LOGGED_IN),
+    ("POST", "/trainings/{id}/withdraw", LOGGED_IN),
+    ("GET", "/me/skills", LOGGED_IN),
     // The employer's pages (the handlers refuse other kinds of account, and the domain checks
     // that a post is the caller's own), and every engagement action of both parties.
     ("GET", "/employer", LOGGED_IN),
@@ -182,6 +204,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/console/{code}/staff/{id}/remove", staff("accounts", "write")),
     ("GET", "/console/{code}/services", staff("services", "read")),
     ("POST", "/console/{code}/services", staff("services", "write")),
+    ("GET", "/console/{code}/trainings", staff("trainings", "read")),
+    ("POST", "/console/{code}/trainings", staff("trainings", "write")),
+    ("GET", "/console/{code}/trainings/{id}", staff("trainings", "read")),
+    ("POST", "/console/{code}/trainings/{id}/cancel", staff("trainings", "write")),
+    ("POST", "/console/{code}/trainings/{id}/enrolments/{account}", staff("trainings", "write")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

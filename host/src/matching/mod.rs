@@ -70,18 +70,43 @@ pub fn worker_features(profile: &ProfileRow, home: &Tenant) -> Option<WorkerFeat
         rating_count: 0,
         completed: 0,
         no_shows: 0,
+        certified_levels: Default::default(),
     })
 }
 
 /// Keep a worker's matching features in step with their stored profile (after any change of
-/// the profile or of its verification).
+/// the profile or of its verification). Their certified levels (from skill records) are kept,
+/// and written in full when the features row is new.
 pub async fn refresh_worker(store: &Store, account: &str) -> Result<(), ApiError> {
     let Some(profile) = store.profile(account).await? else { return Ok(()) };
     let Some(home) = store.get_tenant(&profile.home_tenant).await? else { return Ok(()) };
     if let Some(features) = worker_features(&profile, &home) {
         store.upsert_worker_features(&features).await?;
+        store.sync_certified_levels(account).await?;
     }
     Ok(())
+}
+
+/// The level a worker is scored at for a post of `occupation`: the higher of their profile's
+/// level and the highest certificate they hold for that occupation or one of the same 小类
+/// (the first three parts of the code, similarity ≥ 0.5).
+pub fn level_for(w: &WorkerFeatures, occupation: &str) -> i64 {
+    w.certified_levels
+        .iter()
+        .filter(|(code, _)| occupations::similarity(occupation, code) >= 0.5)
+        .map(|(_, level)| *level)
+        .fold(w.skill_level, i64::max)
+}
+
+/// A worker's occupations: those of their profile, then those they hold a certificate for.
+pub fn all_occupations(w: &WorkerFeatures) -> Vec<String> {
+    let mut all = w.occupations.clone();
+    for code in w.certified_levels.keys() {
+        if !all.contains(code) {
+            all.push(code.clone());
+        }
+    }
+    all
 }
 
 /// What the plugin needs to know of a job.
@@ -102,13 +127,14 @@ pub fn candidate(job: &JobRow, w: &WorkerFeatures) -> mt::Candidate {
     let skill_match = w
         .occupations
         .iter()
+        .chain(w.certified_levels.keys())
         .map(|o| occupations::similarity(&job.occupation_code, o))
         .fold(0.0f32, f32::max);
     let distance =
         distance_km(&GeoPoint { lon: job.lon, lat: job.lat }, &GeoPoint { lon: w.lon, lat: w.lat });
     mt::Candidate {
         skill_match,
-        skill_level: w.skill_level.clamp(0, 5) as u8,
+        skill_level: level_for(w, &job.occupation_code).clamp(0, 5) as u8,
         distance_km: distance as f32,
         wage_expectation_cents_per_day: w.wage_cents_per_day,
         rating: if w.rating_count == 0 { 0.0 } else { w.rating_sum as f32 / w.rating_count as f32 },

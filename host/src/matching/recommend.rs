@@ -21,7 +21,8 @@ pub struct WorkerMatch {
     pub name: Option<String>,
     /// The worker's occupations, by name.
     pub occupations: Vec<String>,
-    /// Skill level: 0 none, 1 五级/初级工 … 5 一级/高级技师.
+    /// Skill level for this post's occupation: 0 none, 1 五级/初级工 … 5 一级/高级技师 (the
+    /// higher of the profile's and a certificate's for the occupation).
     pub skill_level: i64,
     /// From the work place, in km (one decimal).
     pub distance_km: f64,
@@ -100,8 +101,8 @@ pub async fn for_job(
         workers.push(WorkerMatch {
             worker_id: w.account_id.clone(),
             name: store.profile(&w.account_id).await?.map(|p| p.name),
-            occupations: super::occupation_names(&w.occupations),
-            skill_level: w.skill_level,
+            occupations: super::occupation_names(&super::all_occupations(w)),
+            skill_level: i64::from(c.skill_level),
             distance_km: (f64::from(c.distance_km) * 10.0).round() / 10.0,
             rating: (w.rating_count > 0).then(|| w.rating_sum as f64 / w.rating_count as f64),
             rating_count: w.rating_count,

@@ -35,6 +35,9 @@ pub struct WorkerFeatures {
     pub completed: i64,
     /// Times the worker did not come after signing.
     pub no_shows: i64,
+    /// The highest level a skill-level certificate (职业技能等级证书) certifies, per occupation
+    /// code (from the worker's skill records, `trainings::skills`); profile refreshes keep it.
+    pub certified_levels: std::collections::BTreeMap<String, i64>,
 }
 
 /// A stored batch assignment run (快速配岗) of one market's morning.
@@ -90,6 +93,14 @@ macro_rules! feature_columns {
     };
 }
 
+/// What a read of features selects: the written columns and the certified levels (which only
+/// `store::trainings` writes).
+macro_rules! feature_select {
+    () => {
+        concat!(feature_columns!(), ", certified_levels")
+    };
+}
+
 impl Store {
     /// Insert or refresh a worker's profile-derived features, keeping ratings and work counts.
     pub async fn upsert_worker_features(&self, f: &WorkerFeatures) -> Result<(), sqlx::Error> {
@@ -134,7 +145,7 @@ impl Store {
     pub async fn verified_workers(&self) -> Result<Vec<WorkerFeatures>, sqlx::Error> {
         let rows = sqlx::query(concat!(
             "SELECT ",
-            feature_columns!(),
+            feature_select!(),
             " FROM worker_features WHERE verified = 1 ORDER BY account_id"
         ))
         .fetch_all(&self.pool)
@@ -152,7 +163,7 @@ impl Store {
         }
         let mut b = DynQuery::new(concat!(
             "SELECT ",
-            feature_columns!(),
+            feature_select!(),
             " FROM worker_features WHERE verified = 1 AND account_id IN "
         ));
         b.text_list(ids).push(" ORDER BY account_id");
@@ -167,7 +178,7 @@ impl Store {
     ) -> Result<Option<WorkerFeatures>, sqlx::Error> {
         let row = sqlx::query(concat!(
             "SELECT ",
-            feature_columns!(),
+            feature_select!(),
             " FROM worker_features WHERE account_id = $1"
         ))
         .bind(account)
@@ -311,5 +322,8 @@ fn features_from_row(r: &AnyRow) -> Result<WorkerFeatures, sqlx::Error> {
         rating_count: r.try_get("rating_count")?,
         completed: r.try_get("completed")?,
         no_shows: r.try_get("no_shows")?,
+        // A malformed value certifies nothing rather than failing every read of the pool.
+        certified_levels: serde_json::from_str(&r.try_get::<String, _>("certified_levels")?)
+            .unwrap_or_default(),
     })
 }

@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod rules;
 pub mod stats;
 pub mod tenants;
+pub mod trainings;
 
 use std::str::FromStr;
 use std::time::Duration;

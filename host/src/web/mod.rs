@@ -27,6 +27,7 @@ pub mod page;
 mod profile;
 mod rules;
 mod rules_view;
+mod trainings;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -72,5 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/audit/verify", get(city_admin::verify))
         // The markets' consoles.
         .merge(console::routes())
+        // Skills services (技能提升): workers' and staff pages.
+        .merge(trainings::routes())
         .layer(tower_http::compression::CompressionLayer::new())
 }

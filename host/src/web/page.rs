@@ -67,6 +67,9 @@ impl Layout {
 fn nav(actor: Option<&Actor>) -> Vec<NavLink> {
     let link = |href: &str, label| NavLink { href: href.to_string(), label };
     let mut links = vec![link("/", "找工作")];
+    if actor.is_none_or(|a| a.kind == AccountKind::Worker) {
+        links.push(link("/trainings", "技能培训"));
+    }
     match actor {
         None => links.extend([link("/login", "登录"), link("/register", "注册")]),
         Some(a) => links.push(link(&home_of(a), home_label(a.kind))),

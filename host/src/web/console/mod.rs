@@ -64,7 +64,7 @@ impl Market {
         })?;
         let path = path_of(code, &tenants).unwrap_or_default();
         let mut readable = Vec::new();
-        for object in ["complaints", "accounts", "slots", "verifications", "services"] {
+        for object in ["complaints", "trainings", "accounts", "slots", "verifications", "services"] {
             if state.authz.allowed(actor, &path, object, "read").await {
                 readable.push(object);
             }
@@ -73,6 +73,7 @@ impl Market {
         let mut links = vec![link(format!("/console/{code}"), "工作台")];
         for (object, page, label) in [
             ("complaints", "complaints", "投诉办理"),
+            ("trainings", "trainings", "技能培训"),
             ("accounts", "staff", "工作人员"),
             ("slots", "rules", "规则"),
             ("services", "services", "服务信息"),
