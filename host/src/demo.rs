@@ -69,7 +69,8 @@ pub async fn seed(app: &Application) -> anyhow::Result<()> {
             Err(e) => return Err(anyhow::anyhow!("{e}")),
         }
     }
-    seed_jobs(app).await
+    seed_jobs(app).await?;
+    crate::ledgers::seed_demo(app.store()).await
 }
 
 /// Create the demo accounts that do not exist yet (a staff account is its role's grant).

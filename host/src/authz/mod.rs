@@ -59,6 +59,9 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("county_admin", "complaints", "read|write"),
     ("station_staff", "complaints", "read|write"),
     ("agency_staff", "complaints", "read|write"),
+    ("county_admin", "ledgers", "read|write"),
+    ("station_staff", "ledgers", "read|write"),
+    ("agency_staff", "ledgers", "read|write"),
     ("auditor", "*", "read"),
 ];
 
@@ -78,6 +81,7 @@ pub const OBJECTS: &[&str] = &[
     "assignments",
     "matching",
     "complaints",
+    "ledgers",
     "authz",
 ];
 

@@ -114,6 +114,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tenants/{code}/complaints", staff("complaints", "read")),
     ("GET", "/api/v1/tenants/{code}/complaints/{id}", staff("complaints", "read")),
     ("POST", "/api/v1/tenants/{code}/complaints/{id}/events", staff("complaints", "write")),
+    // The five daily ledgers (记实管理): `{kind}` also answers `{kind}.xlsx` (a workbook).
+    ("GET", "/api/v1/tenants/{code}/ledgers/{kind}", staff("ledgers", "read")),
+    ("POST", "/api/v1/tenants/{code}/ledgers/{kind}", staff("ledgers", "write")),
+    ("POST", "/api/v1/tenants/{code}/ledgers/close", staff("ledgers", "write")),
+    ("GET", "/api/v1/tenants/{code}/ledgers.xlsx", staff("ledgers", "read")),
+    ("GET", "/api/v1/ledgers/calendar", staff("ledgers", "read")),
     // The web pages (a session cookie instead of a bearer token; forms carry a CSRF token).
     ("GET", "/assets/{file}", PUBLIC),
     ("GET", "/", PUBLIC),
@@ -179,6 +185,14 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/console/{code}/staff", staff("accounts", "read")),
     ("POST", "/console/{code}/staff", staff("accounts", "write")),
     ("POST", "/console/{code}/staff/{id}/remove", staff("accounts", "write")),
+    // The ledgers' pages (`web::ledgers`); `ledgers` is a reserved market code. The calendar is
+    // checked in the caller's own market (a county sees itself and its stations, the city all).
+    ("GET", "/console/ledgers", staff("ledgers", "read")),
+    ("GET", "/console/{code}/ledgers", staff("ledgers", "read")),
+    ("GET", "/console/{code}/ledgers.xlsx", staff("ledgers", "read")),
+    ("POST", "/console/{code}/ledgers/close", staff("ledgers", "write")),
+    ("GET", "/console/{code}/ledgers/{kind}", staff("ledgers", "read")),
+    ("POST", "/console/{code}/ledgers/{kind}", staff("ledgers", "write")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

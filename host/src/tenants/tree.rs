@@ -105,7 +105,7 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
 /// Codes no market may have: the city console's own pages live at `/console/<word>`, beside the
 /// market consoles at `/console/{code}`, so a market with one of these codes could never be
 /// reached.
-pub const RESERVED_CODES: &[&str] = &["tenants", "permissions", "audit", "dashboard"];
+pub const RESERVED_CODES: &[&str] = &["tenants", "permissions", "audit", "dashboard", "ledgers"];
 
 /// Lower-case ASCII letters, digits and '-', starting with a letter, 2 to 40 long.
 pub fn is_valid_code(code: &str) -> bool {

@@ -21,6 +21,7 @@ pub mod fmt;
 pub mod form;
 pub mod guard;
 mod jobs;
+mod ledgers;
 mod markets;
 pub mod me;
 pub mod page;
@@ -72,5 +73,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/audit/verify", get(city_admin::verify))
         // The markets' consoles.
         .merge(console::routes())
+        .merge(ledgers::routes())
         .layer(tower_http::compression::CompressionLayer::new())
 }

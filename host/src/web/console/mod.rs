@@ -61,7 +61,7 @@ impl Market {
         })?;
         let path = path_of(code, &tenants).unwrap_or_default();
         let mut readable = Vec::new();
-        for object in ["complaints", "accounts", "slots", "verifications"] {
+        for object in ["complaints", "accounts", "slots", "verifications", "ledgers"] {
             if state.authz.allowed(actor, &path, object, "read").await {
                 readable.push(object);
             }
@@ -70,6 +70,7 @@ impl Market {
         let mut links = vec![link(format!("/console/{code}"), "工作台")];
         for (object, page, label) in [
             ("complaints", "complaints", "投诉办理"),
+            ("ledgers", "ledgers", "台账"),
             ("accounts", "staff", "工作人员"),
             ("slots", "rules", "规则"),
         ] {
