@@ -170,7 +170,7 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     fix["corrects"] = json!("0190aaaa-0000-7000-8000-000000000000");
     let (status, body) = add(&app, &clerk, "lankao", "policy-outreach", fix).await;
     assert_eq!(status, 422);
-    assert_eq!(assert_error(&body, "row_not_found").is_empty(), false);
+    assert_error(&body, "row_not_found");
     assert_eq!(body["error"]["field"], "corrects");
     // The corrected row itself is unchanged.
     let again = rows(&list(&app, &clerk, "lankao", "policy-outreach", &format!("?from={today}&to={today}")).await)[0].clone();

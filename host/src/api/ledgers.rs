@@ -14,7 +14,7 @@ use super::AppState;
 use super::extract::{Json, Query};
 use crate::authz::Actor;
 use crate::error::{ApiError, ErrorBody};
-use crate::ledgers::{self, Calendar, CloseView, Kind, Ledger, RowView, xlsx};
+use crate::ledgers::{self, Calendar, CloseView, Ledger, RowView, xlsx};
 
 #[derive(Deserialize, IntoParams)]
 pub struct PeriodParams {

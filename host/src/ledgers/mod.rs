@@ -236,7 +236,9 @@ pub fn period(
     to: Option<&str>,
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let blank = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty());
+    fn blank(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim).filter(|s| !s.is_empty())
+    }
     let to = match blank(to) {
         Some(s) => crate::clock::parse_day(s, "to")?,
         None => today,

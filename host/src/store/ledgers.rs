@@ -303,8 +303,7 @@ impl Store {
         Ok(found)
     }
 
-    /// The closes of a market's ledger (every kind when `kind` is `None`) for days
-    /// `from`..=`to`.
+    /// The closes of a market's five ledgers for days `from`..=`to`.
     pub async fn ledger_closes(
         &self,
         tenant: &str,
