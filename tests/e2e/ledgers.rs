@@ -9,7 +9,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use chrono::{Duration, NaiveDate};
 use gigmarket_e2e::people::{
-    Person, day, employer, job, open_job, register, staff, worker, worker_name,
+    Person, day, employer, job, login, open_job, register, staff, worker, worker_name,
 };
 use gigmarket_e2e::{TestApp, assert_error, db_tests};
 use reqwest::Method;
@@ -158,8 +158,10 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     assert_eq!(cell["status"], "kept");
     assert_eq!(lankao["kept"], 1);
 
-    // The next day: a correction is a new row pointing back; one to an unknown row is refused.
+    // The next day (a new session): a correction is a new row pointing back; one to an unknown
+    // row is refused.
     app.clock.advance(Duration::days(1));
+    let clerk = login(&app, "13600000001", "staff2026pw").await;
     let first = rows(&list(&app, &clerk, "lankao", "policy-outreach", &format!("?from={today}&to={today}")).await)[0].clone();
     let mut fix = outreach(&app.clock.today().to_string());
     fix["audience"] = json!(36);
@@ -188,6 +190,7 @@ async fn a_record_after_the_close_goes_to_the_next_open_day(app: TestApp) {
     assert!(rows(&demand).is_empty(), "the closed day shows what it stored: {demand}");
 
     app.clock.advance(Duration::days(1));
+    let clerk = login(&app, "13600000002", "staff2026pw").await;
     let next = app.clock.today().to_string();
     let demand = list(&app, &clerk, "lankao", "employer-demand", "").await;
     let row = rows(&demand).into_iter().find(|r| r["source_ref"] == format!("job:{late_job}"))
@@ -201,6 +204,7 @@ async fn a_record_after_the_close_goes_to_the_next_open_day(app: TestApp) {
     assert!(stored[0]["id"].is_string());
     // Stored once: the day after shows it no more.
     app.clock.advance(Duration::days(1));
+    let clerk = login(&app, "13600000002", "staff2026pw").await;
     assert!(rows(&list(&app, &clerk, "lankao", "employer-demand", "").await).is_empty());
 }
 
