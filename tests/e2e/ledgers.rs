@@ -363,3 +363,28 @@ async fn ledgers_are_seen_only_within_the_market_tree(app: TestApp) {
     assert_eq!(codes[0], "kaifeng");
     assert!(codes.contains(&"qixian") && codes.contains(&"lankao-lanyang"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_city_has_a_week_of_kept_days_on_sqlite() {
+    demo_week(gigmarket_e2e::spawn_demo(gigmarket_e2e::Backend::Sqlite).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_city_has_a_week_of_kept_days_on_postgres() {
+    demo_week(gigmarket_e2e::spawn_demo(gigmarket_e2e::Backend::Postgres).await).await;
+}
+
+/// `gigmarket demo` closes the last seven days of 兰考县 and its 兰阳街道 station, with a few
+/// manual rows, so a newcomer's calendar is filled.
+async fn demo_week(app: TestApp) {
+    let today = app.clock.today();
+    let week = (today - Duration::days(7), today - Duration::days(1));
+    let codes = ["lankao".to_string(), "lankao-lanyang".to_string(), "qixian".to_string()];
+    let kept = gigmarket::ledgers::kept_days(&app.store, &codes, week.0, week.1).await.unwrap();
+    assert_eq!((kept["lankao"], kept["lankao-lanyang"], kept["qixian"]), (7, 7, 0));
+    let path = format!("/api/v1/tenants/lankao/ledgers/policy-outreach?from={}&to={}", week.0, week.1);
+    let (status, outreach) = app.admin_get(&path).await;
+    assert_eq!(status, 200);
+    let rows: Vec<&Value> = outreach["days"].as_array().unwrap().iter().flat_map(|d| d["rows"].as_array().unwrap()).collect();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["source"] == "manual"), "{outreach}");
+}
