@@ -57,15 +57,19 @@ async fn a_clerk_adds_a_row_and_closes_the_day_in_the_console(app: TestApp) {
     assert_eq!(added.status, 303, "{}", added.body);
     let page = clerk.get(added.location.as_deref().unwrap()).await;
     assert!(page.body.contains("兰阳街道服务大厅") && page.body.contains("手工"), "{}", page.body);
-    assert_eq!(ledger(&app, "lankao-lanyang", "policy-outreach").await["days"][0]["rows"][0]["fields"]["audience"], 28);
+    assert_eq!(
+        ledger(&app, "lankao-lanyang", "policy-outreach").await["days"][0]["rows"][0]["fields"]["audience"],
+        28
+    );
 
     // The close asks to confirm first, and closes nothing until confirmed.
     let asked = clerk.post("/console/lankao-lanyang/ledgers/close", &[("date", &today)]).await;
     assert_eq!(asked.status, 200);
     assert!(asked.body.contains("确认日结"), "{}", asked.body);
     assert_eq!(ledger(&app, "lankao-lanyang", "policy-outreach").await["days"][0]["closed"], false);
-    let closed =
-        clerk.post("/console/lankao-lanyang/ledgers/close", &[("date", &today), ("confirm", "yes")]).await;
+    let closed = clerk
+        .post("/console/lankao-lanyang/ledgers/close", &[("date", &today), ("confirm", "yes")])
+        .await;
     assert_eq!(closed.status, 303, "{}", closed.body);
     let day = clerk.get(closed.location.as_deref().unwrap()).await;
     assert!(day.body.contains("五个台账均已日结"), "{}", day.body);
@@ -82,7 +86,8 @@ async fn a_clerk_adds_a_row_and_closes_the_day_in_the_console(app: TestApp) {
     assert_eq!(rows.as_array().unwrap().len(), 1);
 
     // The exports download with the session cookie.
-    let sheet = clerk.get(&format!("/console/lankao-lanyang/ledgers.xlsx?from={today}&to={today}")).await;
+    let sheet =
+        clerk.get(&format!("/console/lankao-lanyang/ledgers.xlsx?from={today}&to={today}")).await;
     assert_eq!(sheet.status, 200);
     assert!(sheet.headers["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
 }
@@ -93,7 +98,11 @@ async fn refused_rows_show_their_field_errors_and_write_nothing(app: TestApp) {
     fields[0] = ("place", "");
     let refused = clerk.post("/console/lankao/ledgers/policy-outreach", &fields).await;
     assert_eq!(refused.status, 400);
-    assert!(refused.body.contains("id=\"place-error\"") && refused.body.contains("请填写宣讲地点"), "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"place-error\"") && refused.body.contains("请填写宣讲地点"),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("零工保险政策宣讲"), "what was typed stays in the form");
     fields[0] = ("place", "驿站");
     fields[3] = ("audience", "-2");
@@ -103,13 +112,21 @@ async fn refused_rows_show_their_field_errors_and_write_nothing(app: TestApp) {
     let bad_uscc = clerk
         .post(
             "/console/lankao/ledgers/employer-liaison",
-            &[("officer", "刘强"), ("unit", "某公司"), ("uscc", "123"), ("needs", "招工"), ("follow_up", "回访")],
+            &[
+                ("officer", "刘强"),
+                ("unit", "某公司"),
+                ("uscc", "123"),
+                ("needs", "招工"),
+                ("follow_up", "回访"),
+            ],
         )
         .await;
     assert_eq!(bad_uscc.status, 400);
     assert!(bad_uscc.body.contains("id=\"uscc-error\""), "{}", bad_uscc.body);
     for kind in ["policy-outreach", "employer-liaison"] {
-        assert!(ledger(&app, "lankao", kind).await["days"][0]["rows"].as_array().unwrap().is_empty());
+        assert!(
+            ledger(&app, "lankao", kind).await["days"][0]["rows"].as_array().unwrap().is_empty()
+        );
     }
 }
 
@@ -119,21 +136,29 @@ async fn ledger_forms_without_the_csrf_token_are_refused(app: TestApp) {
     assert_eq!(refused.status, 403);
     assert!(refused.body.contains("data-error=\"csrf_failed\""), "{}", refused.body);
     let today = today(&app);
-    let refused =
-        clerk.post_raw("/console/lankao/ledgers/close", &[("date", &today), ("confirm", "yes")]).await;
+    let refused = clerk
+        .post_raw("/console/lankao/ledgers/close", &[("date", &today), ("confirm", "yes")])
+        .await;
     assert_eq!(refused.status, 403);
     let l = ledger(&app, "lankao", "policy-outreach").await;
-    assert_eq!((l["days"][0]["closed"].as_bool(), l["days"][0]["rows"].as_array().unwrap().len()), (Some(false), 0));
+    assert_eq!(
+        (l["days"][0]["closed"].as_bool(), l["days"][0]["rows"].as_array().unwrap().len()),
+        (Some(false), 0)
+    );
 }
 
 async fn the_calendar_grid_shows_kept_days_and_other_counties_are_refused(app: TestApp) {
     let clerk = staff_visitor(&app, "13600000014", "county_admin", "lankao").await;
     let today = today(&app);
-    let closed = clerk.post("/console/lankao/ledgers/close", &[("date", &today), ("confirm", "yes")]).await;
+    let closed =
+        clerk.post("/console/lankao/ledgers/close", &[("date", &today), ("confirm", "yes")]).await;
     assert_eq!(closed.status, 303);
     let grid = clerk.get("/console/ledgers").await;
     assert_eq!(grid.status, 200, "{}", grid.body);
-    assert!(grid.body.contains("图例") && grid.body.contains("已日结(五个台账均已日结)"), "the legend in text");
+    assert!(
+        grid.body.contains("图例") && grid.body.contains("已日结(五个台账均已日结)"),
+        "the legend in text"
+    );
     assert!(grid.body.contains(&format!("title=\"{today} 已日结\"")), "{}", grid.body);
     assert!(!grid.body.contains("杞县"), "a county sees itself and its stations");
     let city = Visitor::new(&app);
@@ -146,7 +171,11 @@ async fn the_calendar_grid_shows_kept_days_and_other_counties_are_refused(app: T
     assert_eq!(bad.status, 400);
 
     let other = staff_visitor(&app, "13600000016", "county_admin", "qixian").await;
-    for path in ["/console/lankao/ledgers", "/console/lankao/ledgers/labour-supply", "/console/ledgers?tenant=lankao"] {
+    for path in [
+        "/console/lankao/ledgers",
+        "/console/lankao/ledgers/labour-supply",
+        "/console/ledgers?tenant=lankao",
+    ] {
         assert_eq!(other.get(path).await.status, 403, "{path}");
     }
     let refused = other.post("/console/lankao/ledgers/policy-outreach", &OUTREACH).await;

@@ -72,12 +72,18 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     let (status, body) =
         app.call_as(&w.token, Method::POST, "/api/v1/tenants/lankao/check-ins", None).await;
     assert!(status < 300, "{body}");
-    let (status, e) =
-        app.call_as(&w.token, Method::POST, &format!("/api/v1/jobs/{job_id}/applications"), None).await;
+    let (status, e) = app
+        .call_as(&w.token, Method::POST, &format!("/api/v1/jobs/{job_id}/applications"), None)
+        .await;
     assert_eq!(status, 201, "{e}");
     let engagement = e["id"].as_str().unwrap().to_string();
     let (status, e) = app
-        .call_as(&boss.token, Method::POST, &format!("/api/v1/engagements/{engagement}/offer"), None)
+        .call_as(
+            &boss.token,
+            Method::POST,
+            &format!("/api/v1/engagements/{engagement}/offer"),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{e}");
 
@@ -85,14 +91,43 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     added(&app, &clerk, "lankao", "policy-outreach", outreach(&today)).await;
     added(&app, &clerk, "lankao", "employer-demand", json!({"unit": "兰考县惠民食品有限公司", "uscc": USCC,
         "channel": "phone", "post": "包装工", "headcount": 6, "wage": "150元/天", "contact": "赵经理"})).await;
-    added(&app, &clerk, "lankao", "labour-supply", json!({"person": "周大勇", "occupation": "电工"})).await;
-    added(&app, &clerk, "lankao", "employer-liaison", json!({"officer": "刘强", "unit": "兰考县示例物流有限公司",
-        "uscc": USCC, "needs": "旺季需装卸工10人", "follow_up": "已推送岗位库"})).await;
-    let referral = added(&app, &clerk, "lankao", "instant-matching",
-        json!({"person": "孙小梅", "unit": "兰考县惠民食品有限公司", "post": "包装工"})).await;
-    let slip = added(&app, &clerk, "lankao", "instant-matching",
-        json!({"follows": referral["id"], "result": "已录用,次日上岗"})).await;
-    assert_eq!((slip["follows"].clone(), slip["fields"]["event"].as_str()), (referral["id"].clone(), Some("回执")));
+    added(
+        &app,
+        &clerk,
+        "lankao",
+        "labour-supply",
+        json!({"person": "周大勇", "occupation": "电工"}),
+    )
+    .await;
+    added(
+        &app,
+        &clerk,
+        "lankao",
+        "employer-liaison",
+        json!({"officer": "刘强", "unit": "兰考县示例物流有限公司",
+        "uscc": USCC, "needs": "旺季需装卸工10人", "follow_up": "已推送岗位库"}),
+    )
+    .await;
+    let referral = added(
+        &app,
+        &clerk,
+        "lankao",
+        "instant-matching",
+        json!({"person": "孙小梅", "unit": "兰考县惠民食品有限公司", "post": "包装工"}),
+    )
+    .await;
+    let slip = added(
+        &app,
+        &clerk,
+        "lankao",
+        "instant-matching",
+        json!({"follows": referral["id"], "result": "已录用,次日上岗"}),
+    )
+    .await;
+    assert_eq!(
+        (slip["follows"].clone(), slip["fields"]["event"].as_str()),
+        (referral["id"].clone(), Some("回执"))
+    );
 
     // The automatic rows point to their records; names are masked, never in clear.
     let demand = list(&app, &clerk, "lankao", "employer-demand", "").await;
@@ -101,12 +136,22 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
         .find(|r| r["source_ref"] == format!("job:{job_id}"))
         .unwrap_or_else(|| panic!("the post is in the ledger: {demand}"));
     assert_eq!((job_row["source"].as_str(), job_row["id"].as_str()), (Some("auto"), None));
-    assert_eq!((job_row["fields"]["post"].as_str(), job_row["fields"]["contact"].as_str()), (Some("仓库装卸工"), Some("李**")));
+    assert_eq!(
+        (job_row["fields"]["post"].as_str(), job_row["fields"]["contact"].as_str()),
+        (Some("仓库装卸工"), Some("李**"))
+    );
     assert_eq!(job_row["fields"]["uscc"], USCC);
     assert_eq!(demand["days"][0]["closed"], false);
     let supply = list(&app, &clerk, "lankao", "labour-supply", "").await;
-    let refs: Vec<String> = rows(&supply).iter().map(|r| r["source_ref"].as_str().unwrap_or("manual").to_string()).collect();
-    for want in [format!("account:{}", w.id), format!("profile:{}", w.id), format!("check-in:{today}:{}", w.id)] {
+    let refs: Vec<String> = rows(&supply)
+        .iter()
+        .map(|r| r["source_ref"].as_str().unwrap_or("manual").to_string())
+        .collect();
+    for want in [
+        format!("account:{}", w.id),
+        format!("profile:{}", w.id),
+        format!("check-in:{today}:{}", w.id),
+    ] {
         assert!(refs.contains(&want), "{want} in {refs:?}");
     }
     let full = worker_name(3);
@@ -114,7 +159,10 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     let walk_in = rows(&supply).into_iter().find(|r| r["source"] == "manual").unwrap();
     assert_eq!(walk_in["fields"]["person"], "周**");
     let matching = list(&app, &clerk, "lankao", "instant-matching", "").await;
-    let refs: Vec<String> = rows(&matching).iter().filter_map(|r| r["source_ref"].as_str().map(str::to_string)).collect();
+    let refs: Vec<String> = rows(&matching)
+        .iter()
+        .filter_map(|r| r["source_ref"].as_str().map(str::to_string))
+        .collect();
     assert!(refs.contains(&format!("engagement:{engagement}")), "{refs:?}");
     assert!(refs.contains(&format!("engagement:{engagement}:offered")), "{refs:?}");
     assert!(!matching.to_string().contains(&full));
@@ -131,8 +179,12 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     assert_eq!(entry["actor"], clerk.id, "{audit}");
     let detail: Value = serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap();
     for c in &closed {
-        let logged = detail["ledgers"].as_array().unwrap().iter().find(|l| l["kind"] == c["kind"]).unwrap();
-        assert_eq!((logged["hash"].clone(), logged["rows"].clone()), (c["content_hash"].clone(), c["row_count"].clone()));
+        let logged =
+            detail["ledgers"].as_array().unwrap().iter().find(|l| l["kind"] == c["kind"]).unwrap();
+        assert_eq!(
+            (logged["hash"].clone(), logged["rows"].clone()),
+            (c["content_hash"].clone(), c["row_count"].clone())
+        );
     }
     // Closed: the rows are stored (automatic ones too), and the day takes no more.
     let demand = list(&app, &clerk, "lankao", "employer-demand", "").await;
@@ -141,20 +193,34 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     let (status, body) = add(&app, &clerk, "lankao", "policy-outreach", outreach(&today)).await;
     assert_eq!(status, 409);
     assert_error(&body, "ledger_closed");
-    assert_eq!(rows(&list(&app, &clerk, "lankao", "policy-outreach", "").await).len(), 1, "nothing written");
+    assert_eq!(
+        rows(&list(&app, &clerk, "lankao", "policy-outreach", "").await).len(),
+        1,
+        "nothing written"
+    );
     let (status, body) = close(&app, &clerk, "lankao", json!({"date": today})).await;
     assert_eq!(status, 409);
     assert_error(&body, "already_closed");
 
     // The day counts as kept.
     let d = NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap();
-    let kept = gigmarket::ledgers::kept_days(&app.store, &["lankao".into(), "qixian".into()], d, d).await.unwrap();
+    let kept = gigmarket::ledgers::kept_days(&app.store, &["lankao".into(), "qixian".into()], d, d)
+        .await
+        .unwrap();
     assert_eq!((kept["lankao"], kept["qixian"]), (1, 0));
     let month = &today[..7];
-    let (status, cal) = app.call_as(&clerk.token, Method::GET, &format!("/api/v1/ledgers/calendar?month={month}"), None).await;
+    let (status, cal) = app
+        .call_as(
+            &clerk.token,
+            Method::GET,
+            &format!("/api/v1/ledgers/calendar?month={month}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{cal}");
     let lankao = cal["markets"].as_array().unwrap().iter().find(|m| m["code"] == "lankao").unwrap();
-    let cell = lankao["days"].as_array().unwrap().iter().find(|c| c["day"] == today.as_str()).unwrap();
+    let cell =
+        lankao["days"].as_array().unwrap().iter().find(|c| c["day"] == today.as_str()).unwrap();
     assert_eq!(cell["status"], "kept");
     assert_eq!(lankao["kept"], 1);
 
@@ -162,7 +228,11 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     // row is refused.
     app.clock.advance(Duration::days(1));
     let clerk = login(&app, "13600000001", "staff2026pw").await;
-    let first = rows(&list(&app, &clerk, "lankao", "policy-outreach", &format!("?from={today}&to={today}")).await)[0].clone();
+    let first = rows(
+        &list(&app, &clerk, "lankao", "policy-outreach", &format!("?from={today}&to={today}"))
+            .await,
+    )[0]
+    .clone();
     let mut fix = outreach(&app.clock.today().to_string());
     fix["audience"] = json!(36);
     fix["corrects"] = first["id"].clone();
@@ -175,7 +245,11 @@ async fn a_day_is_filled_closed_corrected_and_kept(app: TestApp) {
     assert_error(&body, "row_not_found");
     assert_eq!(body["error"]["field"], "corrects");
     // The corrected row itself is unchanged.
-    let again = rows(&list(&app, &clerk, "lankao", "policy-outreach", &format!("?from={today}&to={today}")).await)[0].clone();
+    let again = rows(
+        &list(&app, &clerk, "lankao", "policy-outreach", &format!("?from={today}&to={today}"))
+            .await,
+    )[0]
+    .clone();
     assert_eq!(again, first);
 }
 
@@ -193,10 +267,13 @@ async fn a_record_after_the_close_goes_to_the_next_open_day(app: TestApp) {
     let clerk = login(&app, "13600000002", "staff2026pw").await;
     let next = app.clock.today().to_string();
     let demand = list(&app, &clerk, "lankao", "employer-demand", "").await;
-    let row = rows(&demand).into_iter().find(|r| r["source_ref"] == format!("job:{late_job}"))
+    let row = rows(&demand)
+        .into_iter()
+        .find(|r| r["source_ref"] == format!("job:{late_job}"))
         .unwrap_or_else(|| panic!("carried to the next open day: {demand}"));
     assert_eq!((row["late"].as_bool(), row["day"].as_str()), (Some(true), Some(next.as_str())));
-    let (status, closed) = close(&app, &clerk, "lankao", json!({"date": next, "kind": "employer-demand"})).await;
+    let (status, closed) =
+        close(&app, &clerk, "lankao", json!({"date": next, "kind": "employer-demand"})).await;
     assert_eq!(status, 200, "{closed}");
     assert_eq!(closed["closed"][0]["row_count"], 1);
     let stored = rows(&list(&app, &clerk, "lankao", "employer-demand", "").await);
@@ -211,12 +288,24 @@ async fn a_record_after_the_close_goes_to_the_next_open_day(app: TestApp) {
 async fn partial_days_future_dates_and_bad_rows_are_refused(app: TestApp) {
     let clerk = staff(&app, "13600000003", "county_admin", "lankao").await;
     let yesterday = day(-1);
-    let (status, body) = close(&app, &clerk, "lankao", json!({"date": yesterday, "kind": "policy-outreach"})).await;
+    let (status, body) =
+        close(&app, &clerk, "lankao", json!({"date": yesterday, "kind": "policy-outreach"})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["closed"][0]["row_count"].as_i64(), body["closed"][0]["none"].as_bool()), (Some(0), Some(true)));
-    let (_, cal) = app.call_as(&clerk.token, Method::GET, &format!("/api/v1/ledgers/calendar?month={}", &yesterday[..7]), None).await;
+    assert_eq!(
+        (body["closed"][0]["row_count"].as_i64(), body["closed"][0]["none"].as_bool()),
+        (Some(0), Some(true))
+    );
+    let (_, cal) = app
+        .call_as(
+            &clerk.token,
+            Method::GET,
+            &format!("/api/v1/ledgers/calendar?month={}", &yesterday[..7]),
+            None,
+        )
+        .await;
     let lankao = cal["markets"].as_array().unwrap().iter().find(|m| m["code"] == "lankao").unwrap();
-    let cell = lankao["days"].as_array().unwrap().iter().find(|c| c["day"] == yesterday.as_str()).unwrap();
+    let cell =
+        lankao["days"].as_array().unwrap().iter().find(|c| c["day"] == yesterday.as_str()).unwrap();
     assert_eq!(cell["status"], "partial", "{cell}");
     assert_eq!(cell["open"].as_array().unwrap().len(), 4);
     let y = NaiveDate::parse_from_str(&yesterday, "%Y-%m-%d").unwrap();
@@ -226,7 +315,8 @@ async fn partial_days_future_dates_and_bad_rows_are_refused(app: TestApp) {
     let (status, body) = close(&app, &clerk, "lankao", json!({"date": day(1)})).await;
     assert_eq!(status, 400);
     assert_error(&body, "future_date");
-    let (status, body) = close(&app, &clerk, "lankao", json!({"date": today(&app), "kind": "diary"})).await;
+    let (status, body) =
+        close(&app, &clerk, "lankao", json!({"date": today(&app), "kind": "diary"})).await;
     assert_eq!(status, 404);
     assert_error(&body, "ledger_not_found");
 
@@ -246,8 +336,15 @@ async fn partial_days_future_dates_and_bad_rows_are_refused(app: TestApp) {
         assert_error(&err, code);
         assert_eq!(err["error"]["field"], field);
     }
-    let (status, err) = add(&app, &clerk, "lankao", "employer-liaison", json!({"officer": "刘强", "unit": "某公司",
-        "uscc": "91350100M000100Y44", "needs": "n", "follow_up": "f"})).await;
+    let (status, err) = add(
+        &app,
+        &clerk,
+        "lankao",
+        "employer-liaison",
+        json!({"officer": "刘强", "unit": "某公司",
+        "uscc": "91350100M000100Y44", "needs": "n", "follow_up": "f"}),
+    )
+    .await;
     assert_eq!((status, err["error"]["field"].as_str()), (400, Some("uscc")));
     assert_error(&err, "invalid_uscc");
     let (status, err) = add(&app, &clerk, "lankao", "diary", base.clone()).await;
@@ -264,7 +361,11 @@ async fn partial_days_future_dates_and_bad_rows_are_refused(app: TestApp) {
     assert_error(&err, "period_too_long");
 }
 
-async fn download(app: &TestApp, who: &Person, path: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+async fn download(
+    app: &TestApp,
+    who: &Person,
+    path: &str,
+) -> (reqwest::header::HeaderMap, Vec<u8>) {
     let resp = app.client.get(app.at(path)).bearer_auth(&who.token).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 200, "{path}");
     let headers = resp.headers().clone();
@@ -286,11 +387,22 @@ async fn ledgers_export_as_workbooks_with_dates_and_headers(app: TestApp) {
     second["audience"] = json!(12);
     added(&app, &clerk, "lankao", "policy-outreach", second).await;
 
-    let (headers, bytes) =
-        download(&app, &clerk, &format!("/api/v1/tenants/lankao/ledgers/policy-outreach.xlsx?from={from}&to={to}")).await;
-    assert_eq!(headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let (headers, bytes) = download(
+        &app,
+        &clerk,
+        &format!("/api/v1/tenants/lankao/ledgers/policy-outreach.xlsx?from={from}&to={to}"),
+    )
+    .await;
+    assert_eq!(
+        headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     let disposition = headers["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''%E5%85%B0%E8%80%83"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment;")
+            && disposition.contains("filename*=UTF-8''%E5%85%B0%E8%80%83"),
+        "{disposition}"
+    );
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(book.sheet_names(), vec!["灵活用工政策宣讲".to_string()]);
     let range = book.worksheet_range("灵活用工政策宣讲").unwrap();
@@ -298,24 +410,47 @@ async fn ledgers_export_as_workbooks_with_dates_and_headers(app: TestApp) {
     let title = text(&table[0][0]);
     assert!(title.contains("兰考县") && title.contains(&from) && title.contains(&to), "{title}");
     let header: Vec<String> = table[1].iter().map(text).collect();
-    assert_eq!(&header[..6], ["宣讲日期", "宣讲地点", "宣讲主题", "政策文件", "受众人数", "宣讲人员"]);
-    assert!(header.contains(&"经办人".to_string()) && header.contains(&"经办机构".to_string()) && header.contains(&"数据来源".to_string()));
+    assert_eq!(
+        &header[..6],
+        ["宣讲日期", "宣讲地点", "宣讲主题", "政策文件", "受众人数", "宣讲人员"]
+    );
+    assert!(
+        header.contains(&"经办人".to_string())
+            && header.contains(&"经办机构".to_string())
+            && header.contains(&"数据来源".to_string())
+    );
     assert_eq!(table.len(), 4, "title, header and the two rows");
     match &table[2][0] {
         Data::DateTime(d) => {
-            let serial = (NaiveDate::parse_from_str(&from, "%Y-%m-%d").unwrap() - NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()).num_days();
+            let serial = (NaiveDate::parse_from_str(&from, "%Y-%m-%d").unwrap()
+                - NaiveDate::from_ymd_opt(1899, 12, 30).unwrap())
+            .num_days();
             assert_eq!(d.as_f64(), serial as f64, "the first row's date");
         }
         other => panic!("a date cell, not {other:?}"),
     }
-    assert_eq!((text(&table[2][1]), table[2][4].clone()), ("兰阳街道零工驿站".to_string(), Data::Float(35.0)));
+    assert_eq!(
+        (text(&table[2][1]), table[2][4].clone()),
+        ("兰阳街道零工驿站".to_string(), Data::Float(35.0))
+    );
     assert_eq!(table[3][4], Data::Float(12.0));
     assert!(table[2].iter().any(|c| text(c).contains("兰考县")), "the handling office");
 
-    let (headers, bytes) = download(&app, &clerk, &format!("/api/v1/tenants/lankao/ledgers.xlsx?from={from}&to={to}")).await;
+    let (headers, bytes) =
+        download(&app, &clerk, &format!("/api/v1/tenants/lankao/ledgers.xlsx?from={from}&to={to}"))
+            .await;
     assert!(headers["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
     let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names(), ["灵活用工政策宣讲", "灵活用工企业需求", "人力资源供给", "用工专员服务企业", "零工市场即时对接"]);
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "灵活用工政策宣讲",
+            "灵活用工企业需求",
+            "人力资源供给",
+            "用工专员服务企业",
+            "零工市场即时对接"
+        ]
+    );
 }
 
 async fn ledgers_are_seen_only_within_the_market_tree(app: TestApp) {
@@ -332,13 +467,23 @@ async fn ledgers_are_seen_only_within_the_market_tree(app: TestApp) {
     assert_eq!(status, 403);
     let (status, _) = close(&app, &qixian, "lankao", json!({"date": today})).await;
     assert_eq!(status, 403);
-    let resp = app.client.get(app.at("/api/v1/tenants/lankao/ledgers.xlsx")).bearer_auth(&qixian.token).send().await.unwrap();
+    let resp = app
+        .client
+        .get(app.at("/api/v1/tenants/lankao/ledgers.xlsx"))
+        .bearer_auth(&qixian.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 403);
-    let (status, _) = app.call_as(&w.token, Method::GET, "/api/v1/tenants/lankao/ledgers/labour-supply", None).await;
+    let (status, _) = app
+        .call_as(&w.token, Method::GET, "/api/v1/tenants/lankao/ledgers/labour-supply", None)
+        .await;
     assert_eq!(status, 403, "a worker");
     let (status, _) = app.call_as(&w.token, Method::GET, "/api/v1/ledgers/calendar", None).await;
     assert_eq!(status, 403, "a worker");
-    let (status, body) = app.call_as(&qixian.token, Method::GET, "/api/v1/ledgers/calendar?tenant=lankao", None).await;
+    let (status, body) = app
+        .call_as(&qixian.token, Method::GET, "/api/v1/ledgers/calendar?tenant=lankao", None)
+        .await;
     assert_eq!(status, 403, "{body}");
     let (_, audit) = app.admin_get("/api/v1/audit?tenant=lankao&action=ledger.close").await;
     assert!(audit["entries"].as_array().unwrap().is_empty(), "nothing closed");
@@ -349,17 +494,21 @@ async fn ledgers_are_seen_only_within_the_market_tree(app: TestApp) {
     assert_eq!(rows(&list(&app, &lankao, "lankao-lanyang", "policy-outreach", "").await).len(), 1);
     let (status, _) = close(&app, &lankao, "lankao-lanyang", json!({"date": today})).await;
     assert_eq!(status, 200);
-    let (status, cal) = app.call_as(&lankao.token, Method::GET, "/api/v1/ledgers/calendar", None).await;
+    let (status, cal) =
+        app.call_as(&lankao.token, Method::GET, "/api/v1/ledgers/calendar", None).await;
     assert_eq!(status, 200, "{cal}");
-    let codes: Vec<&str> = cal["markets"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        cal["markets"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
     assert_eq!(codes[0], "lankao");
     assert!(codes.contains(&"lankao-lanyang") && !codes.contains(&"qixian"), "{codes:?}");
-    let station = cal["markets"].as_array().unwrap().iter().find(|m| m["code"] == "lankao-lanyang").unwrap();
+    let station =
+        cal["markets"].as_array().unwrap().iter().find(|m| m["code"] == "lankao-lanyang").unwrap();
     assert_eq!(station["kept"], 1);
     // The city sees every market.
     let (status, cal) = app.admin_get("/api/v1/ledgers/calendar").await;
     assert_eq!(status, 200);
-    let codes: Vec<&str> = cal["markets"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        cal["markets"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
     assert_eq!(codes[0], "kaifeng");
     assert!(codes.contains(&"qixian") && codes.contains(&"lankao-lanyang"));
 }
@@ -382,9 +531,15 @@ async fn demo_week(app: TestApp) {
     let codes = ["lankao".to_string(), "lankao-lanyang".to_string(), "qixian".to_string()];
     let kept = gigmarket::ledgers::kept_days(&app.store, &codes, week.0, week.1).await.unwrap();
     assert_eq!((kept["lankao"], kept["lankao-lanyang"], kept["qixian"]), (7, 7, 0));
-    let path = format!("/api/v1/tenants/lankao/ledgers/policy-outreach?from={}&to={}", week.0, week.1);
+    let path =
+        format!("/api/v1/tenants/lankao/ledgers/policy-outreach?from={}&to={}", week.0, week.1);
     let (status, outreach) = app.admin_get(&path).await;
     assert_eq!(status, 200);
-    let rows: Vec<&Value> = outreach["days"].as_array().unwrap().iter().flat_map(|d| d["rows"].as_array().unwrap()).collect();
+    let rows: Vec<&Value> = outreach["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["rows"].as_array().unwrap())
+        .collect();
     assert!(!rows.is_empty() && rows.iter().all(|r| r["source"] == "manual"), "{outreach}");
 }

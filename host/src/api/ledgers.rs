@@ -155,9 +155,7 @@ pub async fn calendar(
     actor: Actor,
     Query(params): Query<CalendarParams>,
 ) -> Result<Json<Calendar>, ApiError> {
-    let root =
-        ledgers::calendar_root(&state.store, &state.authz, &actor, params.tenant.as_deref())
-            .await?;
+    let root = ledgers::calendar_root(&state.store, &state.authz, &actor, params.tenant.as_deref())
+        .await?;
     Ok(Json(ledgers::calendar(&state.store, &root, params.month.as_deref()).await?))
 }
-

@@ -162,7 +162,10 @@ pub async fn sources(
                     ("person", masked(m.worker_name.as_deref())),
                     ("unit", Value::from(m.employer_name.clone().unwrap_or_default())),
                     ("post", Value::from(m.title.clone())),
-                    ("event", Value::from(step_zh(m.from_status.as_deref(), &m.to_status, &m.origin))),
+                    (
+                        "event",
+                        Value::from(step_zh(m.from_status.as_deref(), &m.to_status, &m.origin)),
+                    ),
                 ]);
                 push(&m.at, source_ref, f);
             }

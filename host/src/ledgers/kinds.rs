@@ -194,7 +194,8 @@ impl Kind {
 /// The columns every ledger has after its own, named as in the public employment service data
 /// standard: handler (经办人), handling office (经办机构), handled at (经办时间), data source
 /// (数据来源), the source record, and a note (日结后补记, 更正, 回执).
-pub const COMMON_HEADERS: [&str; 6] = ["经办人", "经办机构", "经办时间", "数据来源", "来源记录", "备注"];
+pub const COMMON_HEADERS: [&str; 6] =
+    ["经办人", "经办机构", "经办时间", "数据来源", "来源记录", "备注"];
 
 /// The 400 for a kind that is not one of the five (`invalid_kind`, field `kind`).
 pub fn parse_kind(raw: &str) -> Result<Kind, ApiError> {
@@ -272,7 +273,9 @@ pub fn check_manual(
     let id_of = |key: &str| -> Result<Option<String>, ApiError> {
         match as_text(input.get(key)) {
             None => Ok(None),
-            Some(s) if s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            Some(s)
+                if s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
                 Ok(Some(s))
             }
             Some(_) => Err(invalid("invalid_reference", key, "记录编号格式不对", "not a row id")),
@@ -359,9 +362,9 @@ fn check_value(c: &Column, raw: &str) -> Result<Value, ApiError> {
                     &format!("{} must be a whole number from 0 to 1000000", c.key),
                 )
             }),
-        ColumnType::Uscc => crate::identity::uscc::parse(raw)
-            .map(Value::from)
-            .map_err(|e| ApiError::bad_request("invalid_uscc", "", "").with_message_of(&e.0).with_field(c.key)),
+        ColumnType::Uscc => crate::identity::uscc::parse(raw).map(Value::from).map_err(|e| {
+            ApiError::bad_request("invalid_uscc", "", "").with_message_of(&e.0).with_field(c.key)
+        }),
         ColumnType::Choice(choices) => choices
             .iter()
             .find(|(v, label)| *v == raw || *label == raw)
@@ -422,21 +425,34 @@ mod tests {
     #[test]
     fn bad_rows_name_their_field() {
         let err = |kind, v| check_manual(kind, &input(v), today()).unwrap_err();
-        let e = err(Kind::PolicyOutreach, json!({"place": "", "topic": "t", "documents": "d", "audience": 1, "staff": "s"}));
+        let e = err(
+            Kind::PolicyOutreach,
+            json!({"place": "", "topic": "t", "documents": "d", "audience": 1, "staff": "s"}),
+        );
         assert_eq!((e.code, e.field.as_deref()), ("required", Some("place")));
-        let e = err(Kind::PolicyOutreach, json!({"place": "p", "topic": "字".repeat(101), "documents": "d", "audience": 1, "staff": "s"}));
+        let e = err(
+            Kind::PolicyOutreach,
+            json!({"place": "p", "topic": "字".repeat(101), "documents": "d", "audience": 1, "staff": "s"}),
+        );
         assert_eq!((e.code, e.field.as_deref()), ("too_long", Some("topic")));
-        let e = err(Kind::PolicyOutreach, json!({"place": "p", "topic": "t", "documents": "d", "audience": -3, "staff": "s"}));
+        let e = err(
+            Kind::PolicyOutreach,
+            json!({"place": "p", "topic": "t", "documents": "d", "audience": -3, "staff": "s"}),
+        );
         assert_eq!((e.code, e.field.as_deref()), ("invalid_count", Some("audience")));
         let e = err(Kind::PolicyOutreach, json!({"date": "2026-13-01", "place": "p"}));
         assert_eq!((e.code, e.field.as_deref()), ("invalid_date", Some("date")));
         let e = err(Kind::PolicyOutreach, json!({"date": "2026-12-05"}));
         assert_eq!((e.code, e.field.as_deref()), ("future_date", Some("date")));
-        let e = err(Kind::EmployerLiaison, json!({"officer": "o", "unit": "u", "uscc": "91350100M000100Y44", "needs": "n", "follow_up": "f"}));
+        let e = err(
+            Kind::EmployerLiaison,
+            json!({"officer": "o", "unit": "u", "uscc": "91350100M000100Y44", "needs": "n", "follow_up": "f"}),
+        );
         assert_eq!((e.code, e.field.as_deref()), ("invalid_uscc", Some("uscc")));
         let e = err(Kind::EmployerDemand, json!({"status": "open"}));
         assert_eq!((e.code, e.field.as_deref()), ("unknown_field", Some("status")));
-        let e = err(Kind::LabourSupply, json!({"person": "张三 13712345678", "occupation": "电工"}));
+        let e =
+            err(Kind::LabourSupply, json!({"person": "张三 13712345678", "occupation": "电工"}));
         assert_eq!((e.code, e.field.as_deref()), ("invalid_person", Some("person")));
     }
 

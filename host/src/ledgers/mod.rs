@@ -251,7 +251,12 @@ pub fn period(
         return Err(future("to"));
     }
     if from > to {
-        return Err(invalid("invalid_period", "from", "开始日期不能晚于结束日期", "from is after to"));
+        return Err(invalid(
+            "invalid_period",
+            "from",
+            "开始日期不能晚于结束日期",
+            "from is after to",
+        ));
     }
     if (to - from).num_days() >= MAX_RANGE_DAYS {
         return Err(invalid(
@@ -731,11 +736,11 @@ pub struct Calendar {
 pub fn month(raw: Option<&str>, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let first = match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => today.with_day(1).unwrap_or(today),
-        Some(s) => {
-            crate::clock::parse_date(&format!("{s}-01")).filter(|_| s.len() == 7).ok_or_else(
-                || invalid("invalid_month", "month", "月份格式应为 YYYY-MM", "month must be YYYY-MM"),
-            )?
-        }
+        Some(s) => crate::clock::parse_date(&format!("{s}-01"))
+            .filter(|_| s.len() == 7)
+            .ok_or_else(|| {
+                invalid("invalid_month", "month", "月份格式应为 YYYY-MM", "month must be YYYY-MM")
+            })?,
     };
     let next = if first.month() == 12 {
         NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
@@ -804,7 +809,12 @@ pub async fn calendar(
                 "partial"
             };
             let open = if status == "partial" { open } else { Vec::new() };
-            days_out.push(CalendarDay { day: text, status: status.into(), open, future: day > today });
+            days_out.push(CalendarDay {
+                day: text,
+                status: status.into(),
+                open,
+                future: day > today,
+            });
         }
         out.push(CalendarMarket { code: t.code, name: t.name, kept, days: days_out });
     }
@@ -829,7 +839,8 @@ pub async fn calendar_root(
         return Ok(home.rsplit('/').next().unwrap_or_default().to_string());
     };
     let path = crate::authz::path_of(code, &tenants).ok_or_else(|| {
-        ApiError::not_found("tenant_not_found", "没有这个市场", "no such market").with_field("tenant")
+        ApiError::not_found("tenant_not_found", "没有这个市场", "no such market")
+            .with_field("tenant")
     })?;
     if !authz.check(actor, &path, "ledgers", "read").await? {
         return Err(ApiError::new(
@@ -861,14 +872,17 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<()> {
                 let outreach = serde_json::json!({"date": text, "place": format!("{}服务大厅", tenant.name),
                     "topic": "灵活就业人员参保与零工保障政策", "documents": "《河南省零工市场建设指引》",
                     "audience": 20 + back, "staff": "王芳、李明"});
-                add_row(store, &tenant, Kind::PolicyOutreach, &demo_actor, &as_map(outreach)).await?;
+                add_row(store, &tenant, Kind::PolicyOutreach, &demo_actor, &as_map(outreach))
+                    .await?;
                 let liaison = serde_json::json!({"date": text, "officer": "刘强", "unit": "兰考县示例物流有限公司",
                     "uscc": "91350100M000100Y43", "needs": "旺季需装卸工10人", "follow_up": "已推送至零工市场岗位库"});
-                add_row(store, &tenant, Kind::EmployerLiaison, &demo_actor, &as_map(liaison)).await?;
+                add_row(store, &tenant, Kind::EmployerLiaison, &demo_actor, &as_map(liaison))
+                    .await?;
             }
             close(store, &tenant, &text, None, by).await?;
         }
-        let walk_in = serde_json::json!({"person": "周师傅", "occupation": "电工", "note": "现场咨询求职"});
+        let walk_in =
+            serde_json::json!({"person": "周师傅", "occupation": "电工", "note": "现场咨询求职"});
         let today_rows = ledger(store, &tenant, Kind::LabourSupply, today, today).await?;
         if !today_rows.rows().any(|r| r.source == "manual") {
             add_row(store, &tenant, Kind::LabourSupply, &demo_actor, &as_map(walk_in)).await?;
@@ -904,6 +918,48 @@ mod tests {
         }
     }
 
+    /// An install seeded before the ledgers existed gets the `ledgers` permissions from
+    /// migration 0017, as a fresh install gets them from `DEFAULT_POLICIES`.
+    #[tokio::test]
+    async fn an_older_install_gets_the_ledger_permissions_by_migration() {
+        use crate::authz::DEFAULT_POLICIES;
+        use crate::store::accounts::PolicyChange;
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::config::sqlite_url(&dir.path().join("l.db"));
+        let store = Store::connect(&url, 2).await.unwrap();
+        store.migrate().await.unwrap();
+        for (role, object, action) in DEFAULT_POLICIES.iter().filter(|(_, o, _)| *o != "ledgers") {
+            let mut tx = store.begin().await.unwrap();
+            store
+                .change_authz_policy(&mut tx, PolicyChange::Grant, role, object, action)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let before = store.authz_version().await.unwrap();
+        let migration = include_str!("../../../migrations/0017_ledgers.sql");
+        let grants: Vec<&str> = migration
+            .split(';')
+            .map(|s| s.trim())
+            .filter(|s| {
+                s.contains("INSERT INTO authz_policies") || s.starts_with("UPDATE authz_version")
+            })
+            .collect();
+        assert_eq!(grants.len(), 2);
+        for sql in &grants {
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(store.pool()).await.unwrap();
+        }
+        let mut have = store.authz_policies().await.unwrap();
+        let mut want: Vec<(String, String, String)> = DEFAULT_POLICIES
+            .iter()
+            .map(|(r, o, a)| (r.to_string(), o.to_string(), a.to_string()))
+            .collect();
+        have.sort();
+        want.sort();
+        assert_eq!(have, want);
+        assert!(store.authz_version().await.unwrap() > before, "running hosts reload");
+    }
+
     #[test]
     fn the_hash_covers_every_row_and_not_their_order() {
         let (a, b) = (row("01", r#"{"audience":40}"#), row("02", r#"{"audience":12}"#));
@@ -925,7 +981,10 @@ mod tests {
         let (f, t) = period(Some("2026-11-01"), Some("2026-11-30"), today).unwrap();
         assert_eq!((f.to_string(), t.to_string()), ("2026-11-01".into(), "2026-11-30".into()));
         assert_eq!(period(None, Some("2026-12-05"), today).unwrap_err().code, "future_date");
-        assert_eq!(period(Some("2026-12-04"), Some("2026-12-01"), today).unwrap_err().field.as_deref(), Some("from"));
+        assert_eq!(
+            period(Some("2026-12-04"), Some("2026-12-01"), today).unwrap_err().field.as_deref(),
+            Some("from")
+        );
         assert_eq!(period(Some("2026-01-01"), None, today).unwrap_err().code, "period_too_long");
         assert_eq!(period(Some("2026/12/01"), None, today).unwrap_err().code, "invalid_date");
     }

@@ -42,7 +42,10 @@ fn build(ledgers: &[Ledger]) -> Result<Vec<u8>, XlsxError> {
 fn write_sheet(sheet: &mut Worksheet, l: &Ledger) -> Result<(), XlsxError> {
     let kind = Kind::parse(&l.kind).unwrap_or(Kind::PolicyOutreach);
     let title_format = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
-    let header_format = Format::new().set_bold().set_background_color("#E8EEF7").set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let header_format = Format::new()
+        .set_bold()
+        .set_background_color("#E8EEF7")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     let mut headers: Vec<&str> = vec![kind.date_header()];
     headers.extend(kind.columns().iter().map(|c| c.header));
@@ -119,7 +122,7 @@ mod tests {
     fn chinese_counts_double() {
         assert_eq!(display_width("abc"), 3);
         assert_eq!(display_width("兰考县"), 6);
-        assert_eq!(display_width("A座,3号"), 8);
+        assert_eq!(display_width("A座\u{FF0C}3号"), 8);
     }
 
     #[test]

@@ -291,9 +291,7 @@ impl Store {
     ) -> Result<Vec<String>, sqlx::Error> {
         let mut found = Vec::new();
         for chunk in refs.chunks(400) {
-            let mut q = DynQuery::new(
-                "SELECT source_ref FROM ledger_rows WHERE tenant_code = ",
-            );
+            let mut q = DynQuery::new("SELECT source_ref FROM ledger_rows WHERE tenant_code = ");
             q.text(tenant).push(" AND kind = ").text(kind).push(" AND source_ref IN ");
             q.text_list(chunk);
             for r in q.fetch_all(&self.pool).await? {
@@ -334,7 +332,11 @@ impl Store {
         if tenants.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = DynQuery::new(concat!("SELECT ", close_columns!(), " FROM ledger_closes WHERE day >= "));
+        let mut q = DynQuery::new(concat!(
+            "SELECT ",
+            close_columns!(),
+            " FROM ledger_closes WHERE day >= "
+        ));
         q.text(from).push(" AND day <= ").text(to).push(" AND tenant_code IN ");
         q.text_list(tenants).push(" ORDER BY tenant_code, day, kind");
         q.fetch_all(&self.pool).await?.iter().map(close_from_row).collect()

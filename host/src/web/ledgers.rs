@@ -376,7 +376,9 @@ pub async fn add_row(
         .map(|(k, v)| (k.clone(), Value::from(v.clone())))
         .collect();
     match ledgers::add_row(&state.store, &tenant, kind, actor, &input).await {
-        Ok(row) => Ok(redirect(&format!("/console/{code}/ledgers/{}?date={}", kind.as_str(), row.day))),
+        Ok(row) => {
+            Ok(redirect(&format!("/console/{code}/ledgers/{}?date={}", kind.as_str(), row.day)))
+        }
         Err(err) if err.status.is_client_error() => {
             let today = state.store.clock().today();
             let day = form
@@ -384,11 +386,8 @@ pub async fn add_row(
                 .and_then(|d| crate::clock::parse_date(d.trim()))
                 .filter(|d| *d <= today)
                 .unwrap_or(today);
-            let target = form
-                .get("corrects")
-                .or_else(|| form.get("follows"))
-                .cloned()
-                .unwrap_or_default();
+            let target =
+                form.get("corrects").or_else(|| form.get("follows")).cloned().unwrap_or_default();
             let mut fields: Vec<&str> = kind.columns().iter().map(|c| c.key).collect();
             fields.extend(["date", "corrects", "follows"]);
             let errors = FormErrors::from_error(&err).shown_in(&fields);
@@ -506,11 +505,8 @@ fn calendar_page(
     let prev = first - chrono::Duration::days(1);
     let next = first + chrono::Duration::days(32);
     let fmt_month = |d: NaiveDate| d.format("%Y-%m").to_string();
-    let days: Vec<u32> = cal
-        .markets
-        .first()
-        .map(|m| (1..=m.days.len() as u32).collect())
-        .unwrap_or_default();
+    let days: Vec<u32> =
+        cal.markets.first().map(|m| (1..=m.days.len() as u32).collect()).unwrap_or_default();
     let rows = cal
         .markets
         .iter()
