@@ -319,6 +319,19 @@ pub fn check_manual(
     Ok(ManualInput { day, fields, corrects, follows })
 }
 
+/// Whether `s` holds 11 or more digits in a row (a mobile or ID number): ledgers never keep
+/// those in clear.
+fn has_long_number(s: &str) -> bool {
+    let mut run = 0;
+    for ch in s.chars() {
+        run = if ch.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 11 {
+            return true;
+        }
+    }
+    false
+}
+
 fn check_value(c: &Column, raw: &str) -> Result<Value, ApiError> {
     let too_long = |max: usize| {
         invalid(
@@ -332,6 +345,14 @@ fn check_value(c: &Column, raw: &str) -> Result<Value, ApiError> {
         ColumnType::Text { max } => {
             if raw.chars().count() > max {
                 return Err(too_long(max));
+            }
+            if has_long_number(raw) {
+                return Err(invalid(
+                    "personal_number",
+                    c.key,
+                    &format!("{}中不要填写手机号或证件号", c.header),
+                    &format!("{} must not contain phone or ID numbers", c.key),
+                ));
             }
             Ok(Value::from(raw))
         }
@@ -454,6 +475,11 @@ mod tests {
         let e =
             err(Kind::LabourSupply, json!({"person": "张三 13712345678", "occupation": "电工"}));
         assert_eq!((e.code, e.field.as_deref()), ("invalid_person", Some("person")));
+        let e = err(
+            Kind::LabourSupply,
+            json!({"person": "张三", "occupation": "电工", "note": "电话13712345678"}),
+        );
+        assert_eq!((e.code, e.field.as_deref()), ("personal_number", Some("note")));
     }
 
     #[test]
