@@ -70,7 +70,8 @@ pub async fn seed(app: &Application) -> anyhow::Result<()> {
         }
     }
     crate::trainings::seed_demo(app.store(), app.accounts(), DEMO_WORKER).await?;
-    seed_jobs(app).await
+    seed_jobs(app).await?;
+    crate::ledgers::seed_demo(app.store()).await
 }
 
 /// Create the demo accounts that do not exist yet (a staff account is its role's grant).

@@ -22,6 +22,7 @@ pub mod error;
 pub mod housekeeping;
 pub mod identity;
 pub mod jobs;
+pub mod ledgers;
 pub mod matching;
 pub mod plugins;
 pub mod regions;

@@ -3,6 +3,7 @@
 mod city;
 mod console;
 mod employer;
+mod ledgers;
 mod rules;
 mod trainings;
 mod walkthrough;

@@ -12,6 +12,8 @@ mod hiring;
 mod hostile;
 mod isolation;
 mod jobs;
+mod ledger_pages;
+mod ledgers;
 mod matching;
 mod multi_host;
 mod pages;

@@ -14,6 +14,7 @@ mod extract;
 pub use extract::bearer;
 mod health;
 mod jobs;
+mod ledgers;
 mod matching;
 mod openapi;
 mod plugins;
@@ -70,7 +71,8 @@ pub struct AppState {
         (name = "audit", description = "The hash-chained audit log"),
         (name = "auth", description = "Accounts and sessions"),
         (name = "profiles", description = "Real-name profiles and their verification"),
-        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "complaints", description = "Rights protection cases (劳动维权) with time limits and escalation"), (name = "trainings", description = "Skills services (技能提升): training sessions, enrolment, attendance and skill records"), (name = "meta"))
+        (name = "matching", description = "Recommendations and batch assignment (快速配岗)"), (name = "engagements", description = "From application to payment and ratings"), (name = "jobs", description = "Job posts, feeds, QR codes and market check-ins (即时快招)"), (name = "complaints", description = "Rights protection cases (劳动维权) with time limits and escalation"), (name = "trainings", description = "Skills services (技能提升): training sessions, enrolment, attendance and skill records"),
+        (name = "ledgers", description = "The five daily ledgers (记实管理), the daily close and the calendar of kept days"), (name = "meta"))
 )]
 struct ApiDoc;
 
@@ -168,6 +170,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(trainings::cancel))
         .routes(routes!(trainings::roster))
         .routes(routes!(trainings::step))
+        .routes(routes!(ledgers::get_ledger, ledgers::add_row))
+        .routes(routes!(ledgers::get_workbook))
+        .routes(routes!(ledgers::close_day))
+        .routes(routes!(ledgers::calendar))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi::openapi_json))

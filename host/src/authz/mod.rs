@@ -65,6 +65,9 @@ pub const DEFAULT_POLICIES: &[(&str, &str, &str)] = &[
     ("county_admin", "trainings", "read|write"),
     ("station_staff", "trainings", "read|write"),
     ("agency_staff", "trainings", "read|write"),
+    ("county_admin", "ledgers", "read|write"),
+    ("station_staff", "ledgers", "read|write"),
+    ("agency_staff", "ledgers", "read|write"),
     ("auditor", "*", "read"),
 ];
 
@@ -86,6 +89,7 @@ pub const OBJECTS: &[&str] = &[
     "complaints",
     "services",
     "trainings",
+    "ledgers",
     "authz",
 ];
 

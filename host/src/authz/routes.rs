@@ -132,6 +132,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/tenants/{code}/trainings/{id}/enrolments/{account}",
         staff("trainings", "write"),
     ),
+    // The five daily ledgers (记实管理): `{kind}` also answers `{kind}.xlsx` (a workbook).
+    ("GET", "/api/v1/tenants/{code}/ledgers/{kind}", staff("ledgers", "read")),
+    ("POST", "/api/v1/tenants/{code}/ledgers/{kind}", staff("ledgers", "write")),
+    ("POST", "/api/v1/tenants/{code}/ledgers/close", staff("ledgers", "write")),
+    ("GET", "/api/v1/tenants/{code}/ledgers.xlsx", staff("ledgers", "read")),
+    ("GET", "/api/v1/ledgers/calendar", staff("ledgers", "read")),
     // The web pages (a session cookie instead of a bearer token; forms carry a CSRF token).
     ("GET", "/assets/{file}", PUBLIC),
     ("GET", "/", PUBLIC),
@@ -209,6 +215,14 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/console/{code}/trainings/{id}", staff("trainings", "read")),
     ("POST", "/console/{code}/trainings/{id}/cancel", staff("trainings", "write")),
     ("POST", "/console/{code}/trainings/{id}/enrolments/{account}", staff("trainings", "write")),
+    // The ledgers' pages (`web::ledgers`); `ledgers` is a reserved market code. The calendar is
+    // checked in the caller's own market (a county sees itself and its stations, the city all).
+    ("GET", "/console/ledgers", staff("ledgers", "read")),
+    ("GET", "/console/{code}/ledgers", staff("ledgers", "read")),
+    ("GET", "/console/{code}/ledgers.xlsx", staff("ledgers", "read")),
+    ("POST", "/console/{code}/ledgers/close", staff("ledgers", "write")),
+    ("GET", "/console/{code}/ledgers/{kind}", staff("ledgers", "read")),
+    ("POST", "/console/{code}/ledgers/{kind}", staff("ledgers", "write")),
 ];
 
 /// Whether a path (or path template) is a web page rather than the JSON API or a probe: pages

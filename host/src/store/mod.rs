@@ -14,6 +14,7 @@ pub mod audit;
 pub mod complaints;
 pub mod engagements;
 pub mod jobs;
+pub mod ledgers;
 pub mod matching;
 pub mod profiles;
 pub mod rules;

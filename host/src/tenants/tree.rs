@@ -132,7 +132,7 @@ pub const GUIDE_MAX_CHARS: usize = 2000;
 /// Codes no market may have: the city console's own pages live at `/console/<word>`, beside the
 /// market consoles at `/console/{code}`, so a market with one of these codes could never be
 /// reached.
-pub const RESERVED_CODES: &[&str] = &["tenants", "permissions", "audit", "dashboard"];
+pub const RESERVED_CODES: &[&str] = &["tenants", "permissions", "audit", "dashboard", "ledgers"];
 
 /// Lower-case ASCII letters, digits and '-', starting with a letter, 2 to 40 long.
 pub fn is_valid_code(code: &str) -> bool {

@@ -21,6 +21,7 @@ pub mod fmt;
 pub mod form;
 pub mod guard;
 mod jobs;
+mod ledgers;
 mod markets;
 pub mod me;
 pub mod page;
@@ -75,5 +76,6 @@ pub fn routes() -> Router<AppState> {
         .merge(console::routes())
         // Skills services (技能提升): workers' and staff pages.
         .merge(trainings::routes())
+        .merge(ledgers::routes())
         .layer(tower_http::compression::CompressionLayer::new())
 }

@@ -64,7 +64,16 @@ impl Market {
         })?;
         let path = path_of(code, &tenants).unwrap_or_default();
         let mut readable = Vec::new();
-        for object in ["complaints", "trainings", "accounts", "slots", "verifications", "services"] {
+        let objects = [
+            "complaints",
+            "trainings",
+            "ledgers",
+            "accounts",
+            "slots",
+            "verifications",
+            "services",
+        ];
+        for object in objects {
             if state.authz.allowed(actor, &path, object, "read").await {
                 readable.push(object);
             }
@@ -74,6 +83,7 @@ impl Market {
         for (object, page, label) in [
             ("complaints", "complaints", "投诉办理"),
             ("trainings", "trainings", "技能培训"),
+            ("ledgers", "ledgers", "台账"),
             ("accounts", "staff", "工作人员"),
             ("slots", "rules", "规则"),
             ("services", "services", "服务信息"),
