@@ -18,7 +18,8 @@ db_tests!(
     a_certified_completion_raises_the_workers_level_and_rank,
     markets_and_workers_see_only_their_own,
     cancelling_a_session_cancels_its_enrolments,
-    the_period_counts_are_per_market
+    the_period_counts_are_per_market,
+    one_to_one_guidance_is_a_skills_service_and_a_ledger_row
 );
 
 /// A valid session of 兰考县 starting `start` days from today.
@@ -576,4 +577,46 @@ fn accounts(app: &TestApp) -> gigmarket::accounts::Accounts {
         keys,
         std::time::Duration::from_secs(3600),
     )
+}
+
+/// A one-to-one 职业指导 (a guidance session of one place) is recorded twice over: as the
+/// worker's skills service and, from its skill record, as a row of the market's labour-supply
+/// ledger that points to the record and names the worker masked.
+async fn one_to_one_guidance_is_a_skills_service_and_a_ledger_row(app: TestApp) {
+    let clerk = staff(&app, "13600000391", "county_admin", "lankao").await;
+    let mut body = session("求职规划一对一指导", 0, 1);
+    body["kind"] = json!("guidance");
+    body["occupation_code"] = json!("4-02-05-01");
+    let id = create(&app, &clerk, "lankao", body).await;
+    let seeker = worker(&app, 391, &["4-02-05-01"], (114.82, 34.82), false).await;
+    assert_eq!(enrol(&app, &seeker, &id).await.0, 201);
+    for action in ["attend", "complete"] {
+        let (status, body) =
+            step(&app, &clerk, "lankao", &id, &seeker.id, json!({"action": action})).await;
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+    let (_, skills) = app.call_as(&seeker.token, Method::GET, "/api/v1/me/skills", None).await;
+    let record = skills["skills"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{skills}"))
+        .iter()
+        .find(|s| s["training_id"] == id)
+        .unwrap_or_else(|| panic!("a skill record: {skills}"))
+        .clone();
+    assert_eq!(record["kind"], "guidance");
+
+    let (status, ledger) = app
+        .call_as(&clerk.token, Method::GET, "/api/v1/tenants/lankao/ledgers/labour-supply", None)
+        .await;
+    assert_eq!(status, 200, "{ledger}");
+    let source = format!("skill:{}", record["id"].as_str().unwrap());
+    let rows = ledger["days"][0]["rows"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["source_ref"] == source.as_str())
+        .unwrap_or_else(|| panic!("the guidance in the ledger: {ledger}"));
+    assert_eq!(row["source"], "auto");
+    assert_eq!(row["fields"]["event"], "职业指导");
+    let name = gigmarket_e2e::people::worker_name(391);
+    assert!(!row.to_string().contains(&name), "the worker's name is masked: {row}");
 }

@@ -94,6 +94,21 @@ fn step_zh(from: Option<&str>, to: &str, origin: &str) -> &'static str {
     }
 }
 
+/// A skill service as the labour-supply ledger names it: one-to-one vocational guidance, or a
+/// training completed (with the certificate level earned, if any).
+fn skill_event(kind: &str, cert_level: Option<i64>) -> String {
+    let what = match kind {
+        "guidance" => return "职业指导".to_string(),
+        "entrepreneurship" => "创业培训结业",
+        "safety" => "安全培训结业",
+        _ => "技能培训结业",
+    };
+    match cert_level.and_then(|l| crate::accounts::profiles::SKILL_LEVELS.get(l as usize)) {
+        Some(level) => format!("{what}(取得{level}证书)"),
+        None => what.to_string(),
+    }
+}
+
 fn fields(pairs: Vec<(&str, Value)>) -> BTreeMap<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
@@ -150,6 +165,16 @@ pub async fn sources(
             for p in store.ledger_check_ins(tenant, &start, &end).await? {
                 let day = day_of(&p.at).map(|d| d.to_string()).unwrap_or_default();
                 push(&p.at, format!("check-in:{day}:{}", p.account_id), person(&p, "扫码登记"));
+            }
+            for s in store.ledger_skill_sources(tenant, &start, &end).await? {
+                let occupation = crate::jobs::occupations::find(&s.occupation_code)
+                    .map_or(s.occupation_code.clone(), |o| o.name.to_string());
+                let f = fields(vec![
+                    ("person", masked(s.name.as_deref())),
+                    ("event", Value::from(skill_event(&s.kind, s.cert_level))),
+                    ("occupation", Value::from(occupation)),
+                ]);
+                push(&s.at, format!("skill:{}", s.id), f);
             }
         }
         Kind::InstantMatching => {

@@ -103,6 +103,24 @@ pub struct PersonSource {
     pub details: Option<String>,
 }
 
+/// A skill record issued by the market (a completed session: one-to-one 职业指导 or a
+/// training), as the labour-supply ledger reads it.
+#[derive(Debug, Clone)]
+pub struct SkillSource {
+    /// The skill record.
+    pub id: String,
+    /// When it was issued (UTC text timestamp).
+    pub at: String,
+    /// The worker's real name (masked before it reaches a ledger), if any.
+    pub name: Option<String>,
+    /// The session's kind (`guidance`, `entrepreneurship`, `skills`, `safety`).
+    pub kind: String,
+    /// The occupation the session was for.
+    pub occupation_code: String,
+    /// The certificate level earned, if any.
+    pub cert_level: Option<i64>,
+}
+
 /// An engagement event of a post of the market, as the instant-matching ledger reads it.
 #[derive(Debug, Clone)]
 pub struct MatchSource {
@@ -434,6 +452,37 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(person_from_row).collect()
+    }
+
+    /// Skill records the market issued between two stored times.
+    pub async fn ledger_skill_sources(
+        &self,
+        tenant: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<SkillSource>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.created_at, p.name, s.kind, s.occupation_code, s.cert_level FROM skill_records s \
+             LEFT JOIN profiles p ON p.account_id = s.account_id \
+             WHERE s.tenant_code = $1 AND s.created_at >= $2 AND s.created_at < $3 ORDER BY s.created_at, s.id",
+        )
+        .bind(tenant)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SkillSource {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    name: r.try_get(2)?,
+                    kind: r.try_get(3)?,
+                    occupation_code: r.try_get(4)?,
+                    cert_level: r.try_get(5)?,
+                })
+            })
+            .collect()
     }
 
     /// Events of engagements on a market's posts between two stored times.

@@ -576,6 +576,7 @@ mod tests {
             opening_hours: "8:00-18:00".into(),
             hotline: "0371-12345678".into(),
             complaint_channel: "电话".into(),
+            guide: String::new(),
             status: crate::tenants::TenantStatus::Active,
             operator: None,
         }
