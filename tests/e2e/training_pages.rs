@@ -166,7 +166,9 @@ async fn staff_create_sessions_with_errors_by_field_and_complete_on_the_roster(a
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
-    assert!(clerk.get(&at).await.body.contains("已结业"));
+    let roster = clerk.get(&at).await.body;
+    // Level 4 is 二级/技师: the roster names it, never "4级" (which reads as 四级/中级工).
+    assert!(roster.contains("已结业 · 证书 二级/技师"), "{roster}");
     let (_, skills) = app.call_as(&w.token, Method::GET, "/api/v1/me/skills", None).await;
     assert_eq!(skills["skills"][0]["cert_level"], 4, "{skills}");
 }

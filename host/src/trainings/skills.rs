@@ -138,6 +138,14 @@ pub struct SkillView {
     pub level_name: Option<&'static str>,
 }
 
+impl SkillRow {
+    /// The certificate's level by its name (二级/技师), if one was earned: never a bare number,
+    /// which would read as the wrong level (级 counts down from 五级).
+    pub fn level_name(&self) -> Option<&'static str> {
+        self.cert_level.and_then(|l| SKILL_LEVELS.get(usize::try_from(l).ok()?).copied())
+    }
+}
+
 /// A worker's own skill records, the latest first.
 pub async fn mine(store: &Store, account: &str) -> Result<Vec<SkillView>, ApiError> {
     let mut out = Vec::new();
@@ -148,7 +156,7 @@ pub async fn mine(store: &Store, account: &str) -> Result<Vec<SkillView>, ApiErr
             kind_name: Kind::parse(&r.kind).map_or("", Kind::name_zh),
             occupation_name: occupations::find(&r.occupation_code)
                 .map_or_else(|| r.occupation_code.clone(), |o| o.name.to_string()),
-            level_name: r.cert_level.and_then(|l| SKILL_LEVELS.get(l as usize).copied()),
+            level_name: r.level_name(),
             record: r,
         });
     }
