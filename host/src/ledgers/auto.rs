@@ -78,6 +78,8 @@ fn step_zh(from: Option<&str>, to: &str, origin: &str) -> &'static str {
             "batch" => "批量配岗",
             _ => "报名",
         },
+        // A step that leaves the status as it was: the first of the two signatures.
+        (Some(from), to) if from == to => "一方签字",
         (_, "offered") => "邀约",
         (_, "accepted") => "接受录用",
         (_, "signed") => "签约",
@@ -179,8 +181,13 @@ pub async fn sources(
         }
         Kind::InstantMatching => {
             for m in store.ledger_match_sources(tenant, &start, &end).await? {
+                // Statuses are never re-entered, so a change is named by the status it reached;
+                // a step that keeps the status (a signature) may recur and is named by its event.
                 let source_ref = match &m.from_status {
                     None => format!("engagement:{}", m.engagement_id),
+                    Some(from) if *from == m.to_status => {
+                        format!("engagement:{}:{}:{}", m.engagement_id, m.to_status, m.event_id)
+                    }
                     Some(_) => format!("engagement:{}:{}", m.engagement_id, m.to_status),
                 };
                 let f = fields(vec![
@@ -217,6 +224,9 @@ mod tests {
         assert_eq!(step_zh(None, "applied", "application"), "报名");
         assert_eq!(step_zh(None, "offered", "batch"), "批量配岗");
         assert_eq!(step_zh(Some("applied"), "turned_down", "application"), "未录用");
+        assert_eq!(step_zh(Some("offered"), "accepted", "application"), "接受录用");
+        assert_eq!(step_zh(Some("accepted"), "accepted", "application"), "一方签字");
+        assert_eq!(step_zh(Some("accepted"), "signed", "application"), "签约");
         assert_eq!(occupations(Some(r#"{"occupations":["4-02-05-01"]}"#)), "装卸搬运工");
         assert_eq!(masked(Some("张三")), "张*");
     }

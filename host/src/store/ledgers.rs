@@ -140,6 +140,8 @@ pub struct MatchSource {
     pub employer_name: Option<String>,
     /// The post's title.
     pub title: String,
+    /// The event itself (`engagement_events.id`).
+    pub event_id: String,
 }
 
 macro_rules! row_columns {
@@ -493,7 +495,7 @@ impl Store {
         to: &str,
     ) -> Result<Vec<MatchSource>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT e.id, ev.from_status, ev.to_status, e.origin, ev.at, w.name, emp.name, j.title \
+            "SELECT e.id, ev.from_status, ev.to_status, e.origin, ev.at, w.name, emp.name, j.title, ev.id \
              FROM engagement_events ev JOIN engagements e ON e.id = ev.engagement_id JOIN jobs j ON j.id = e.job_id \
              LEFT JOIN profiles w ON w.account_id = e.worker_id LEFT JOIN profiles emp ON emp.account_id = e.employer_id \
              WHERE e.tenant_code = $1 AND ev.at >= $2 AND ev.at < $3 ORDER BY ev.at, ev.id",
@@ -514,6 +516,7 @@ impl Store {
                     worker_name: r.try_get(5)?,
                     employer_name: r.try_get(6)?,
                     title: r.try_get(7)?,
+                    event_id: r.try_get(8)?,
                 })
             })
             .collect()
