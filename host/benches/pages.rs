@@ -10,12 +10,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{header, measure, ratio, row, target_dir};
-use gigmarket::app::Application;
-use gigmarket::config::{Config, Seed};
-use gigmarket::identity::pii::PiiKeys;
+use common::{header, measure, ratio, row};
 use gigmarket::web::assets;
 
 const RUNS: usize = 200;
@@ -23,7 +18,7 @@ const RUNS: usize = 200;
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let url = rt.block_on(start(data.path()));
+    let url = rt.block_on(common::start_demo(data.path()));
     let client = reqwest::Client::new();
     let rt = &rt;
     let get = |path: &str| {
@@ -62,26 +57,6 @@ fn main() {
         println!("| `{path}` | {} | {} | {} |", kb(html), kb(own), kb(html + own));
     }
     std::mem::forget(data);
-}
-
-/// Start the demo city on a free port; its URL.
-async fn start(dir: &std::path::Path) -> String {
-    let (keys, index) = PiiKeys::generate();
-    let config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.to_path_buf(),
-        tenants_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants").into(),
-        plugins_dir: target_dir().join("plugins"),
-        pii_keys: Some(PiiKeys::parse(&keys, &index).unwrap()),
-        seed: Seed::Always,
-        sweep_interval: Duration::from_secs(24 * 3600),
-        ..Config::local()
-    };
-    let app = Application::build(config).await.unwrap();
-    gigmarket::demo::seed(&app).await.unwrap();
-    let url = app.url();
-    tokio::spawn(app.run_until_stopped());
-    url
 }
 
 async fn first_job(client: &reqwest::Client, url: &str) -> String {

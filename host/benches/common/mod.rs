@@ -1,9 +1,13 @@
-//! What every bench binary shares: timing, the markdown rows of docs/benchmarks.md, and where
-//! the built plugins are. (Each bench uses a part of it.)
+//! What every bench binary shares: timing, the markdown rows of docs/benchmarks.md, where
+//! the built plugins are, and the demo city on a free port. (Each bench uses a part of it.)
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use gigmarket::app::Application;
+use gigmarket::config::{Config, Seed};
+use gigmarket::identity::pii::PiiKeys;
 
 /// Run `f` `n` times after a warm-up; return (median, p99).
 pub fn measure(n: usize, mut f: impl FnMut()) -> (Duration, Duration) {
@@ -46,4 +50,25 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
+}
+
+/// Start the demo city (as `./dev demo` does: embedded SQLite in `dir`, Kaifeng's tenants, the
+/// built plugins, the demo data) on a free port; its URL.
+pub async fn start_demo(dir: &Path) -> String {
+    let (keys, index) = PiiKeys::generate();
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_path_buf(),
+        tenants_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../tenants").into(),
+        plugins_dir: target_dir().join("plugins"),
+        pii_keys: Some(PiiKeys::parse(&keys, &index).unwrap()),
+        seed: Seed::Always,
+        sweep_interval: Duration::from_secs(24 * 3600),
+        ..Config::local()
+    };
+    let app = Application::build(config).await.unwrap();
+    gigmarket::demo::seed(&app).await.unwrap();
+    let url = app.url();
+    tokio::spawn(app.run_until_stopped());
+    url
 }
