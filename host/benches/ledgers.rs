@@ -38,10 +38,12 @@ fn main() {
     let supply = "/api/v1/tenants/lankao/ledgers/labour-supply".to_string();
     let rows = rt.block_on(row_count(&client, &url, &clerk, &supply));
 
-    println!("## 兰考县's ledgers on a busy day ({rows} labour-supply rows; {RUNS} requests each)\n");
+    println!(
+        "## 兰考县's ledgers on a busy day ({rows} labour-supply rows; {RUNS} requests each)\n"
+    );
     header();
     let open = measure(RUNS, get(supply.clone()));
-    let week = "/api/v1/tenants/lankao/ledgers.xlsx?from=".to_string() + &days_ago(6);
+    let week = format!("/api/v1/tenants/lankao/ledgers.xlsx?from={}", days_ago(6));
     let workbook = measure(RUNS / 4, get(week));
     let started = Instant::now();
     rt.block_on(close_today(&client, &url, &clerk));
@@ -71,7 +73,8 @@ async fn login(client: &reqwest::Client, url: &str, phone: &str) -> String {
 async fn busy_day(client: &reqwest::Client, url: &str) {
     for n in 0..CHECK_INS {
         let phone = format!("1350000{n:04}");
-        let body = json!({"phone": phone, "password": gigmarket::demo::DEMO_PASSWORD, "kind": "worker"});
+        let body =
+            json!({"phone": phone, "password": gigmarket::demo::DEMO_PASSWORD, "kind": "worker"});
         let r = client.post(format!("{url}/api/v1/auth/register")).json(&body).send().await;
         assert!(r.unwrap().status().is_success(), "register {phone}");
         let token = login(client, url, &phone).await;
