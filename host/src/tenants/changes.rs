@@ -60,7 +60,7 @@ impl TenantPatch {
 /// What a market's own staff may change of its public service information (主动公开): where it
 /// is, when it is open, how to reach it and complain, and its 办事指南. Name, status and operator
 /// stay with `tenants: write`.
-#[derive(Deserialize, ToSchema, Default)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesPatch {
     /// A new street address.

@@ -106,15 +106,16 @@ fn check_fields(def: &SourcedTenant, errors: &mut Vec<DefinitionError>) {
 /// The texts a market shows the public (主动公开): present and of a length a page can show.
 /// The guide may be empty (not written yet); the others may not.
 fn check_public_texts(t: &Tenant, err: &mut impl FnMut(&str, &str, &str)) {
+    // (field, label, text, at most so many characters, required)
     let texts = [
-        ("address", "地址", t.address.as_str(), 200),
-        ("opening_hours", "运营时间", t.opening_hours.as_str(), 100),
-        ("complaint_channel", "投诉渠道", t.complaint_channel.as_str(), 300),
-        ("guide", "办事指南", t.guide.as_str(), GUIDE_MAX_CHARS),
+        ("address", "地址", t.address.as_str(), 200, true),
+        ("opening_hours", "运营时间", t.opening_hours.as_str(), 100, true),
+        ("complaint_channel", "投诉渠道", t.complaint_channel.as_str(), 300, true),
+        ("guide", "办事指南", t.guide.as_str(), GUIDE_MAX_CHARS, false),
     ];
-    for (field, label, text, max) in texts {
+    for (field, label, text, max, required) in texts {
         let chars = text.chars().count();
-        if field != "guide" && text.trim().is_empty() {
+        if required && text.trim().is_empty() {
             err(field, &format!("{label}不能为空"), "must not be empty");
         } else if chars > max {
             err(
